@@ -1,0 +1,34 @@
+import path from 'node:path';
+
+/** Runtime configuration, read once from the environment (documented in README.md). */
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  /** Seed the demo organisation on an empty database (DEMO=0 turns it off). */
+  demo: boolean;
+  /** How often each node polls for due jobs, in ms. */
+  jobPollMs: number;
+  /** Maximum number of live bpmn-engine objects kept per node. */
+  engineCacheSize: number;
+  logLevel: string;
+}
+
+/**
+ * Reads configuration from `env`.
+ * Usage: `const config = loadConfig(process.env)`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: intOr(env.PORT, 3000),
+    databaseUrl: env.DATABASE_URL || path.join('data', 'platform.sqlite'),
+    demo: env.DEMO !== '0',
+    jobPollMs: intOr(env.JOB_POLL_MS, 1000),
+    engineCacheSize: intOr(env.ENGINE_CACHE_SIZE, 200),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
+
+function intOr(value: string | undefined, fallback: number): number {
+  const n = value === undefined || value === '' ? NaN : Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : fallback;
+}

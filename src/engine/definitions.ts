@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+import { definitionById, latestDefinition, type DefinitionRow } from '../store/definitions.ts';
+import { NotFoundError } from '../errors.ts';
+import { parseBpmn } from './model.ts';
+import { CompiledDefinition } from './runtime.ts';
+
+/**
+ * Parsed definitions by version id. A version never changes once deployed, so entries never go
+ * stale; the map is bounded so that a long history of versions cannot fill memory.
+ */
+export class DefinitionCache {
+  private readonly db: Knex;
+  private readonly max: number;
+  private readonly entries = new Map<string, Promise<CompiledDefinition>>();
+
+  constructor(db: Knex, max = 500) {
+    this.db = db;
+    this.max = max;
+  }
+
+  /** Usage: `const def = await cache.byId('item-change:3')`. */
+  async byId(id: string): Promise<CompiledDefinition> {
+    let p = this.entries.get(id);
+    if (p) {
+      this.entries.delete(id);
+      this.entries.set(id, p);
+      return p;
+    }
+    p = this.load(id);
+    this.entries.set(id, p);
+    p.catch(() => this.entries.delete(id));
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    return p;
+  }
+
+  async latest(key: string): Promise<{ row: DefinitionRow; def: CompiledDefinition }> {
+    const row = await latestDefinition(this.db, key);
+    if (!row) throw new NotFoundError(`流程定义 ${key} 不存在`, 'PROCESS_NOT_FOUND');
+    return { row, def: await this.byId(row.id) };
+  }
+
+  /** Registers a definition parsed at deploy time, saving a second parse. */
+  put(def: CompiledDefinition): void {
+    this.entries.set(def.id, Promise.resolve(def));
+  }
+
+  private async load(id: string): Promise<CompiledDefinition> {
+    const row = await definitionById(this.db, id);
+    if (!row) throw new NotFoundError(`流程定义 ${id} 不存在`, 'PROCESS_NOT_FOUND');
+    // Deployed files were checked at deploy time; here only the shape matters.
+    const parsed = await parseBpmn(row.bpmnXml, { formExists: () => true, handlerExists: () => true });
+    if (!parsed.model) throw new Error(`stored definition ${id} does not parse: ${parsed.problems.map((p) => p.message).join('; ')}`);
+    return new CompiledDefinition(row, parsed.model, parsed.moddleContext);
+  }
+}

@@ -1,0 +1,254 @@
+import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { DeploymentError, type DeployProblem } from '../errors.ts';
+import { checkFormSchema } from '../forms/validate.ts';
+import {
+  formKeys,
+  insertDefinition,
+  insertDeployment,
+  insertForm,
+  latestHashes,
+  type DefinitionRow,
+} from '../store/definitions.ts';
+import { deleteTimerStartJobs, insertJobs } from '../store/jobs.ts';
+import { replaceMessageStarts } from '../store/subscriptions.ts';
+import { cycleRepeats, nextFiring } from './cycles.ts';
+import type { DefinitionCache } from './definitions.ts';
+import { parseBpmn, type ProcessModel } from './model.ts';
+import { CompiledDefinition } from './runtime.ts';
+import type { DeployedItem, DeployFile, DeploymentResult } from './types.ts';
+
+/** Largest BPMN or form file accepted (Art. 12: uploads are checked for type and size). */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+const BPMN_EXT = /\.(bpmn|bpmn20\.xml|bpmn2)$/i;
+const FORM_EXT = /\.(form|json)$/i;
+
+interface PreparedProcess {
+  file: string;
+  content: string;
+  hash: string;
+  model: ProcessModel;
+  moddleContext: any;
+}
+
+interface PreparedForm {
+  file: string;
+  key: string;
+  schema: unknown;
+  hash: string;
+}
+
+export interface DeployOptions {
+  by: string;
+  source: string;
+  name?: string;
+  now: number;
+  handlerExists(name: string): boolean;
+  definitions: DefinitionCache;
+}
+
+/**
+ * Checks every file, then stores new versions of the changed ones in one transaction. A file whose
+ * content is unchanged keeps its current version. Any problem in any file refuses the whole
+ * deployment, listing every problem found.
+ * Usage: `await deploy(db, [{name: 'fault-report.bpmn', content}], opts)`.
+ */
+export async function deploy(db: Knex, files: DeployFile[], opts: DeployOptions): Promise<DeploymentResult> {
+  const problems: DeployProblem[] = [];
+  if (!files.length) throw new DeploymentError([{ file: '', message: '没有要部署的文件' }]);
+  const forms: PreparedForm[] = [];
+  const bpmn: DeployFile[] = [];
+  const seenNames = new Set<string>();
+  for (const f of files) {
+    const file = String(f.name ?? '');
+    if (!file || file.includes('..') || /[\\/]/.test(file.replace(/^.*[\\/]/, ''))) {
+      problems.push({ file, message: '文件名无效' });
+      continue;
+    }
+    if (seenNames.has(file)) problems.push({ file, message: '同一次部署中文件名重复' });
+    seenNames.add(file);
+    if (typeof f.content !== 'string') {
+      problems.push({ file, message: '文件内容应为文本' });
+      continue;
+    }
+    if (Buffer.byteLength(f.content) > MAX_FILE_BYTES) {
+      problems.push({ file, message: `文件过大（上限 ${MAX_FILE_BYTES / 1024 / 1024} MB）` });
+      continue;
+    }
+    if (BPMN_EXT.test(file)) bpmn.push({ name: file, content: f.content });
+    else if (FORM_EXT.test(file)) {
+      const form = prepareForm(file, f.content, problems);
+      if (form) forms.push(form);
+    } else problems.push({ file, message: '不支持的文件类型：只接受 .bpmn 流程文件和 .form 表单文件' });
+  }
+  const formKeysHere = new Set(forms.map((f) => f.key));
+  if (formKeysHere.size !== forms.length) problems.push({ file: '', message: '同一次部署中有重名的表单' });
+  const storedForms = await formKeys(db);
+  const ctx = {
+    formExists: (name: string) => formKeysHere.has(name) || storedForms.has(name),
+    handlerExists: opts.handlerExists,
+  };
+  const processes: PreparedProcess[] = [];
+  for (const f of bpmn) {
+    const parsed = await parseBpmn(f.content, ctx);
+    for (const p of parsed.problems) problems.push({ file: f.name, ...p });
+    if (parsed.model && !parsed.problems.length) {
+      processes.push({ file: f.name, content: f.content, hash: sha256(f.content), model: parsed.model, moddleContext: parsed.moddleContext });
+    }
+  }
+  const keys = processes.map((p) => p.model.processId);
+  if (new Set(keys).size !== keys.length) problems.push({ file: '', message: '同一次部署中有多个文件定义了同一个流程' });
+  if (problems.length) throw new DeploymentError(problems);
+
+  const notes = processes.flatMap((p) => p.model.notes.map((message) => ({ file: p.file, message })));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction((trx) => store(trx, processes, forms, opts, notes));
+    } catch (err) {
+      // Two nodes deploying the same key at once: one wins the version number, the other retries.
+      if (attempt < 2 && isUniqueViolation(err)) continue;
+      throw err;
+    }
+  }
+}
+
+function prepareForm(file: string, content: string, problems: DeployProblem[]): PreparedForm | null {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(content);
+  } catch (err) {
+    problems.push({ file, message: `表单不是有效的 JSON：${(err as Error).message}` });
+    return null;
+  }
+  for (const message of checkFormSchema(schema)) problems.push({ file, message });
+  return { file, key: path.basename(file).replace(FORM_EXT, ''), schema, hash: sha256(content) };
+}
+
+async function store(
+  trx: Knex.Transaction,
+  processes: PreparedProcess[],
+  forms: PreparedForm[],
+  opts: DeployOptions,
+  notes: DeploymentResult['notes'],
+): Promise<DeploymentResult> {
+  const items: DeployedItem[] = [];
+  const deploymentId = randomUUID();
+  const compiled: CompiledDefinition[] = [];
+  const formLatest = await latestHashes(trx, 'forms', forms.map((f) => f.key));
+  const procLatest = await latestHashes(trx, 'process_definitions', processes.map((p) => p.model.processId));
+  const pendingForms: Array<() => Promise<void>> = [];
+  const pendingDefs: Array<() => Promise<void>> = [];
+
+  for (const f of forms) {
+    const latest = formLatest.get(f.key);
+    if (latest?.hash === f.hash) {
+      items.push({ file: f.file, kind: 'form', key: f.key, version: latest.version, id: `${f.key}:${latest.version}`, unchanged: true });
+      continue;
+    }
+    const version = (latest?.version ?? 0) + 1;
+    const id = `${f.key}:${version}`;
+    items.push({ file: f.file, kind: 'form', key: f.key, version, id, unchanged: false });
+    pendingForms.push(() =>
+      insertForm(trx, { id, key: f.key, version, schema: f.schema, hash: f.hash, deploymentId, deployedAt: opts.now, deployedBy: opts.by }),
+    );
+  }
+  for (const p of processes) {
+    const key = p.model.processId;
+    const latest = procLatest.get(key);
+    if (latest?.hash === p.hash) {
+      items.push({ file: p.file, kind: 'process', key, version: latest.version, id: `${key}:${latest.version}`, unchanged: true });
+      continue;
+    }
+    const version = (latest?.version ?? 0) + 1;
+    const row: DefinitionRow = {
+      id: `${key}:${version}`,
+      key,
+      version,
+      name: p.model.name ?? null,
+      bpmnXml: p.content,
+      hash: p.hash,
+      deploymentId,
+      resourceName: p.file,
+      deployedAt: opts.now,
+      deployedBy: opts.by,
+      starterGroups: p.model.starterGroups ?? null,
+      starterUsers: p.model.starterUsers ?? null,
+      properties: p.model.properties,
+    };
+    items.push({ file: p.file, kind: 'process', key, version, id: row.id, unchanged: false });
+    const previous = latest ? Array.from({ length: latest.version }, (_, i) => `${key}:${i + 1}`) : [];
+    compiled.push(new CompiledDefinition(row, p.model, p.moddleContext));
+    pendingDefs.push(async () => {
+      await insertDefinition(trx, row);
+      await registerStartEvents(trx, row, p.model, previous, opts.now);
+    });
+  }
+  if (!pendingForms.length && !pendingDefs.length) return { id: null, items, notes };
+  await insertDeployment(trx, {
+    id: deploymentId,
+    name: opts.name ?? items.map((i) => i.file).join(', '),
+    source: opts.source,
+    deployedAt: opts.now,
+    deployedBy: opts.by,
+    files: items,
+  });
+  for (const run of [...pendingForms, ...pendingDefs]) await run();
+  for (const def of compiled) opts.definitions.put(def);
+  return { id: deploymentId, items, notes };
+}
+
+/** Message and timer start events belong to the newest version: older versions' ones are removed. */
+async function registerStartEvents(trx: Knex.Transaction, row: DefinitionRow, model: ProcessModel, previous: string[], now: number): Promise<void> {
+  const messageStarts = model.startEvents.filter((s) => s.kind === 'message');
+  await replaceMessageStarts(
+    trx,
+    previous,
+    messageStarts.map((s) => ({
+      id: randomUUID(),
+      type: 'message-start',
+      name: s.messageName!,
+      instanceId: null,
+      definitionId: row.id,
+      executionId: null,
+      elementId: s.id,
+      businessKey: null,
+      createdAt: now,
+    })),
+  );
+  await deleteTimerStartJobs(trx, previous);
+  const jobs = model.startEvents
+    .filter((s) => s.kind === 'timer')
+    .map((s) => {
+      const dueAt = nextFiring(s, now, null);
+      return {
+        id: randomUUID(),
+        type: 'timer-start' as const,
+        instanceId: null,
+        definitionId: row.id,
+        executionId: null,
+        elementId: s.id,
+        dueAt,
+        lockedBy: null,
+        lockedUntil: null,
+        attempts: 0,
+        retries: 3,
+        retryCycle: null,
+        lastError: null,
+        payload: { fired: 0, repeats: cycleRepeats(s.timeCycle), previous: null },
+        createdAt: now,
+      };
+    })
+    .filter((j) => j.dueAt !== null);
+  await insertJobs(trx, jobs);
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import { appendHistory } from '../store/history.ts';
+import { insertIncident } from '../store/incidents.ts';
+import { acquireDueJobs, deleteJob, deleteLeasedJob, releaseJob, rescheduleJob, type JobRow } from '../store/jobs.ts';
+import { nextFiring, retryPolicy } from './cycles.ts';
+import type { DefinitionCache } from './definitions.ts';
+import type { StepRunner } from './steps.ts';
+import type { Handler } from './types.ts';
+
+export interface JobExecutorOptions {
+  db: Knex;
+  clock: Clock;
+  node: string;
+  steps: StepRunner;
+  definitions: DefinitionCache;
+  handlers: Map<string, Handler>;
+  pollMs: number;
+  leaseMs?: number;
+  batch?: number;
+  logger?: Logger;
+}
+
+/**
+ * Runs due jobs: timers, service-task calls and timer start events. Each node polls; a job is
+ * leased to one node at a time (SKIP LOCKED on PostgreSQL), and a dead node's lease expires so
+ * another node takes the job over. Running a job is an engine step: the job row is removed in the
+ * step's own transaction, so a job runs to completion exactly once.
+ */
+export class JobExecutor {
+  private readonly o: Required<Omit<JobExecutorOptions, 'logger'>> & { logger?: Logger };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(o: JobExecutorOptions) {
+    this.o = { leaseMs: 5 * 60_000, batch: 20, ...o };
+  }
+
+  /** Starts polling. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the job in hand to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** A step created jobs: run them now rather than at the next poll if they are due soon. */
+  notify(earliestDue: number): void {
+    if (this.stopped || this.running) return;
+    const delay = Math.max(0, earliestDue - this.o.clock.now());
+    if (delay < this.o.pollMs) this.schedule(delay);
+  }
+
+  /**
+   * Runs every job due now (in batches) and returns how many ran. Tests call this to drive jobs
+   * deterministically instead of waiting for the poller.
+   */
+  async runDue(max = Infinity): Promise<number> {
+    let done = 0;
+    while (done < max) {
+      const now = this.o.clock.now();
+      const jobs = await acquireDueJobs(this.o.db, this.o.node, now, now + this.o.leaseMs, Math.min(this.o.batch, max - done));
+      if (!jobs.length) break;
+      for (const job of jobs) {
+        await this.execute(job);
+        done++;
+      }
+    }
+    return done;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.runDue()
+        .then(() => undefined)
+        .catch((err) => this.o.logger?.error({ err }, 'job poll failed'))
+        .finally(() => {
+          this.running = null;
+          this.schedule(this.o.pollMs);
+        });
+    }, delay);
+    this.timer.unref?.();
+  }
+
+  private async execute(job: JobRow): Promise<void> {
+    try {
+      if (job.type === 'timer') await this.fireTimer(job);
+      else if (job.type === 'service') await this.callService(job);
+      else await this.startByTimer(job);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') {
+        await deleteJob(this.o.db, job.id);
+        return;
+      }
+      await this.fail(job, err);
+    }
+  }
+
+  private async fireTimer(job: JobRow): Promise<void> {
+    await this.o.steps.run(job.instanceId!, 'system', (ctx) => {
+      ctx.live.fireTimer(job.executionId!);
+      ctx.alsoInTransaction = async (trx) => {
+        await deleteLeasedJob(trx, job.id, this.o.node);
+      };
+    });
+  }
+
+  private async callService(job: JobRow): Promise<void> {
+    await this.o.steps.run(
+      job.instanceId!,
+      'system',
+      async (ctx) => {
+        const node = this.o.node;
+        ctx.alsoInTransaction = async (trx) => {
+          await deleteLeasedJob(trx, job.id, node);
+        };
+        if (!ctx.live.hasService(job.executionId!)) return; // the task was interrupted meanwhile
+        const info = ctx.live.def.element(job.elementId);
+        const handler = info?.handler ? this.o.handlers.get(info.handler) : undefined;
+        if (!handler) throw new Error(`处理程序 "${info?.handler}" 未注册`);
+        const output = await handler({
+          trx: ctx.trx!,
+          instance: ctx.instance,
+          variables: { ...ctx.variables },
+          elementId: job.elementId,
+          elementName: info?.name,
+          properties: info?.properties ?? {},
+          attempt: job.attempts + 1,
+          now: this.o.clock.now(),
+        });
+        if (output && typeof output === 'object') Object.assign(ctx.variables, output);
+        ctx.history.push({
+          instanceId: ctx.instance.id,
+          type: 'service.completed',
+          elementId: job.elementId,
+          elementName: info?.name,
+          executionId: job.executionId,
+          actor: 'system',
+          at: this.o.clock.now(),
+          data: { handler: info?.handler, attempt: job.attempts + 1 },
+        });
+        ctx.live.completeService(job.executionId!, output && typeof output === 'object' ? output : {});
+      },
+      { inTransaction: true },
+    );
+  }
+
+  private async startByTimer(job: JobRow): Promise<void> {
+    const def = await this.o.definitions.byId(job.definitionId!);
+    const start = def.model.startEvents.find((s) => s.id === job.elementId);
+    if (!start) {
+      await deleteJob(this.o.db, job.id);
+      return;
+    }
+    const now = this.o.clock.now();
+    const payload = (job.payload ?? {}) as { fired?: number; repeats?: number; previous?: number | null };
+    const fired = (payload.fired ?? 0) + 1;
+    const repeats = payload.repeats ?? 1;
+    const next = repeats !== -1 && fired >= repeats ? null : nextFiring(start, now, job.dueAt);
+    await this.o.steps.start(def, start.id, {
+      businessKey: null,
+      variables: {},
+      by: 'system',
+      history: [{ instanceId: '', type: 'timer.start', elementId: start.id, actor: 'system', at: now, data: { jobId: job.id } }],
+      alsoInTransaction: async (trx) => {
+        if (next === null) await deleteLeasedJob(trx, job.id, this.o.node);
+        else {
+          await rescheduleJob(trx, job.id, next, { ...payload, fired, previous: job.dueAt });
+        }
+      },
+    });
+  }
+
+  private async fail(job: JobRow, err: unknown): Promise<void> {
+    const message = String((err as Error)?.message ?? err).slice(0, 4000);
+    const attempts = job.attempts + 1;
+    const retries = job.retries - 1;
+    const now = this.o.clock.now();
+    this.o.logger?.warn({ jobId: job.id, type: job.type, element: job.elementId, attempts, err: message }, 'job failed');
+    if (retries > 0) {
+      const { delayMs } = retryPolicy(job.retryCycle);
+      // Exponential backoff from the configured interval: 10 s, 20 s, 40 s … for R3/PT10S.
+      const backoff = delayMs * 2 ** (attempts - 1);
+      await releaseJob(this.o.db, job.id, this.o.node, { dueAt: now + backoff, attempts, retries, lastError: message });
+      return;
+    }
+    await this.o.db.transaction(async (trx) => {
+      const held = await releaseJob(trx, job.id, this.o.node, { dueAt: null, attempts, retries: 0, lastError: message });
+      if (!held) return;
+      const incidentId = randomUUID();
+      await insertIncident(trx, {
+        id: incidentId,
+        instanceId: job.instanceId,
+        jobId: job.id,
+        elementId: job.elementId,
+        type: 'failedJob',
+        message,
+        status: 'open',
+        createdAt: now,
+        resolvedAt: null,
+        resolvedBy: null,
+      });
+      if (job.instanceId) {
+        await appendHistory(trx, [
+          { instanceId: job.instanceId, type: 'incident.created', elementId: job.elementId, actor: 'system', at: now, data: { incidentId, message, attempts } },
+        ]);
+      }
+    });
+  }
+}

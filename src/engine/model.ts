@@ -1,0 +1,423 @@
+import { BpmnModdle } from 'bpmn-moddle';
+import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import { compile, problemOf } from './feel.ts';
+import { parseTimeLimit } from './due.ts';
+
+/**
+ * Reading a BPMN file into what the engine needs, and every reason to refuse it.
+ * Only this module and runtime.ts know the moddle object shapes.
+ */
+
+/** What the engine reads from one flow element of a deployed process. */
+export interface ElementInfo {
+  id: string;
+  type: string; // bpmn:UserTask …
+  name?: string;
+  formKey?: string; // normalised form name (see formNameOf)
+  assignee?: string;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  dueDate?: string;
+  followUpDate?: string;
+  priority?: string;
+  properties: Record<string, string>;
+  handler?: string; // service task handler name
+  retryCycle?: string; // ISO repeating interval for failed jobs
+  messageName?: string; // message catch/receive/start
+  timer?: { type: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string };
+  /** camunda:initiator on a start event: the variable that receives the starter's user id. */
+  initiator?: string;
+}
+
+export interface StartEventInfo {
+  id: string;
+  kind: 'none' | 'message' | 'timer';
+  messageName?: string;
+  timeCycle?: string;
+  timeDate?: string;
+  formKey?: string;
+}
+
+export interface ProcessModel {
+  processId: string;
+  name?: string;
+  starterGroups?: string[];
+  starterUsers?: string[];
+  properties: Record<string, string>;
+  elements: Map<string, ElementInfo>;
+  startEvents: StartEventInfo[];
+  /** Texts of conditions on sequence flows: these must evaluate to a boolean. */
+  conditions: Set<string>;
+  /** bpmn:Message id → name. */
+  messages: Map<string, string>;
+  /** Warnings that do not block a deployment. */
+  notes: string[];
+}
+
+export interface Problem {
+  element?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface ParsedBpmn {
+  moddleContext?: any;
+  model?: ProcessModel;
+  problems: Problem[];
+}
+
+export interface AnalyseContext {
+  formExists(name: string): boolean;
+  handlerExists(name: string): boolean;
+}
+
+const moddle = () => new BpmnModdle({ camunda });
+
+/**
+ * Parses and checks a BPMN file; `problems` lists everything wrong with it at once.
+ * Usage: `const { model, moddleContext, problems } = await parseBpmn(xml, ctx)`.
+ */
+export async function parseBpmn(xml: string, ctx: AnalyseContext): Promise<ParsedBpmn> {
+  let moddleContext: any;
+  try {
+    moddleContext = await moddle().fromXML(xml.trim());
+  } catch (err) {
+    return { problems: [xmlProblem((err as Error).message, 'XML 无法解析')] };
+  }
+  const problems: Problem[] = [];
+  for (const w of moddleContext.warnings ?? []) problems.push(xmlProblem(w.message, '文件内容不符合 BPMN 2.0 规范', w.element?.id));
+  const model = analyse(moddleContext.rootElement, ctx, problems);
+  return { moddleContext, model, problems };
+}
+
+function xmlProblem(raw: string, prefix: string, element?: string): Problem {
+  const line = /line: (\d+)/.exec(raw);
+  const column = /column: (\d+)/.exec(raw);
+  const nested = /nested error: (.*)/.exec(raw);
+  const head = raw.split('\n')[0];
+  const message = `${prefix}：${head}${nested ? `（${nested[1]}）` : ''}`;
+  return {
+    ...(element && { element }),
+    ...(line && { line: Number(line[1]) + 1 }),
+    ...(column && { column: Number(column[1]) + 1 }),
+    message,
+  };
+}
+
+const SUPPORTED = new Set([
+  'bpmn:StartEvent',
+  'bpmn:EndEvent',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:BoundaryEvent',
+  'bpmn:UserTask',
+  'bpmn:ManualTask',
+  'bpmn:Task',
+  'bpmn:ServiceTask',
+  'bpmn:ReceiveTask',
+  'bpmn:ExclusiveGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:InclusiveGateway',
+  'bpmn:EventBasedGateway',
+  'bpmn:SubProcess',
+  'bpmn:SequenceFlow',
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+]);
+
+const TYPE_NAMES: Record<string, string> = {
+  'bpmn:ScriptTask': '脚本任务',
+  'bpmn:BusinessRuleTask': '业务规则任务',
+  'bpmn:CallActivity': '调用活动',
+  'bpmn:SendTask': '发送任务',
+  'bpmn:Transaction': '事务子流程',
+  'bpmn:AdHocSubProcess': '自由子流程',
+  'bpmn:ComplexGateway': '复杂网关',
+};
+
+const ALLOWED_EVENT_DEFS: Record<string, string[]> = {
+  'bpmn:StartEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
+  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition'],
+  'bpmn:IntermediateCatchEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
+  'bpmn:IntermediateThrowEvent': [],
+  'bpmn:BoundaryEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
+};
+
+function label(el: any): string {
+  return el.name ? `${el.id}（${el.name}）` : el.id;
+}
+
+function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): ProcessModel | undefined {
+  const roots: any[] = definitions?.rootElements ?? [];
+  const processes = roots.filter((r) => r.$type === 'bpmn:Process');
+  const executable = processes.filter((p) => p.isExecutable);
+  if (executable.length !== 1) {
+    problems.push({
+      message:
+        executable.length === 0
+          ? '文件中没有可执行的流程（bpmn:process 需要 isExecutable="true"）'
+          : `一个文件只能包含一个可执行流程，发现 ${executable.length} 个`,
+    });
+    if (!executable.length) return undefined;
+  }
+  const proc = executable[0];
+  const messages = new Map<string, string>();
+  for (const r of roots) {
+    if (r.$type === 'bpmn:Message') {
+      if (!r.name) problems.push({ element: r.id, message: `消息 ${r.id} 没有名称（name），无法关联` });
+      messages.set(r.id, r.name ?? r.id);
+    } else if (!['bpmn:Process', 'bpmn:Collaboration', 'bpmn:Error', 'bpmn:DataStore', 'bpmn:Category'].includes(r.$type)) {
+      problems.push({ element: r.id, message: `不支持的元素类型 ${r.$type}：${label(r)}` });
+    }
+  }
+
+  const model: ProcessModel = {
+    processId: proc.id,
+    name: proc.name,
+    properties: camundaProperties(proc),
+    elements: new Map(),
+    startEvents: [],
+    conditions: new Set(),
+    messages,
+    notes: [],
+  };
+  const starterGroups = splitList(proc.candidateStarterGroups);
+  const starterUsers = splitList(proc.candidateStarterUsers);
+  if (starterGroups.length) model.starterGroups = starterGroups;
+  if (starterUsers.length) model.starterUsers = starterUsers;
+  checkNoCode(proc, problems);
+  walk(proc.flowElements ?? [], true, model, ctx, problems);
+  if (!model.startEvents.length) problems.push({ element: proc.id, message: `流程 ${label(proc)} 没有开始事件` });
+  return model;
+}
+
+function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: AnalyseContext, problems: Problem[]): void {
+  for (const el of elements) {
+    const type: string = el.$type;
+    if (!SUPPORTED.has(type)) {
+      const what = TYPE_NAMES[type] ?? type;
+      const why = type === 'bpmn:ScriptTask' ? '：上传的流程不允许运行代码，请改用服务任务（注册的处理程序）' : '';
+      problems.push({ element: el.id, message: `不支持的元素类型 ${what}：${label(el)}${why}` });
+      continue;
+    }
+    checkNoCode(el, problems);
+    if (el.loopCharacteristics) problems.push({ element: el.id, message: `暂不支持多实例/循环：${label(el)}` });
+    if (type === 'bpmn:SequenceFlow') {
+      checkCondition(el, model, problems);
+      continue;
+    }
+    if (type.startsWith('bpmn:Data')) continue;
+    const info: ElementInfo = {
+      id: el.id,
+      type,
+      name: el.name,
+      candidateGroups: splitList(el.candidateGroups),
+      candidateUsers: splitList(el.candidateUsers),
+      properties: camundaProperties(el),
+    };
+    if (!el.name && type !== 'bpmn:SequenceFlow') model.notes.push(`元素 ${el.id} 没有名称`);
+    checkEventDefinitions(el, info, topLevel, model, problems);
+    if (type === 'bpmn:UserTask' || (type === 'bpmn:StartEvent' && el.formKey)) {
+      if (el.formKey) {
+        info.formKey = formNameOf(el.formKey);
+        if (!ctx.formExists(info.formKey)) {
+          problems.push({ element: el.id, message: `${label(el)} 引用的表单 "${el.formKey}" 不存在（forms/ 目录和本次部署中都没有）` });
+        }
+      }
+      info.assignee = el.assignee;
+      for (const attr of ['assignee', 'candidateGroups', 'candidateUsers', 'dueDate', 'followUpDate', 'priority'] as const) {
+        if (el[attr]) checkExpression(el, attr, el[attr], problems);
+      }
+      for (const attr of ['dueDate', 'followUpDate'] as const) {
+        if (el[attr] && compileKind(el[attr]) === 'literal' && !parseTimeLimit(el[attr])) {
+          problems.push({ element: el.id, message: `${label(el)} 的 ${attr} "${el[attr]}" 不是有效的期限（如 P5D 表示 5 个工作日，或 2026-12-31）` });
+        }
+      }
+      if (el.dueDate) info.dueDate = el.dueDate;
+      if (el.followUpDate) info.followUpDate = el.followUpDate;
+      if (el.priority) info.priority = el.priority;
+      if (type === 'bpmn:UserTask' && !info.assignee && !info.candidateGroups.length && !info.candidateUsers.length) {
+        model.notes.push(`用户任务 ${label(el)} 没有办理人或候选组，只有管理员能处理`);
+      }
+    }
+    if (type === 'bpmn:ServiceTask') {
+      const handler = handlerNameOf(el);
+      if (!handler) {
+        problems.push({ element: el.id, message: `服务任务 ${label(el)} 没有指定处理程序（camunda:type="external" camunda:topic="名称"）` });
+      } else if (!ctx.handlerExists(handler)) {
+        problems.push({ element: el.id, message: `服务任务 ${label(el)} 的处理程序 "${handler}" 未注册` });
+      }
+      info.handler = handler;
+      info.retryCycle = retryCycleOf(el);
+      if (info.retryCycle && !/^R\d+\/P/.test(info.retryCycle)) {
+        problems.push({ element: el.id, message: `${label(el)} 的重试周期 "${info.retryCycle}" 应形如 R3/PT10S` });
+      }
+    }
+    if (type === 'bpmn:ReceiveTask') {
+      if (!el.messageRef) problems.push({ element: el.id, message: `接收任务 ${label(el)} 没有引用消息` });
+      else info.messageName = el.messageRef.name ?? el.messageRef.id;
+    }
+    if (type === 'bpmn:InclusiveGateway' && (el.incoming?.length ?? 0) > 1) {
+      problems.push({ element: el.id, message: `包容网关 ${label(el)} 不能用于汇合（引擎不支持包容汇合），请改用并行网关或排他网关` });
+    }
+    if (type === 'bpmn:SubProcess') {
+      if (el.triggeredByEvent) problems.push({ element: el.id, message: `暂不支持事件子流程：${label(el)}` });
+      walk(el.flowElements ?? [], false, model, ctx, problems);
+    }
+    if (type === 'bpmn:StartEvent' && el.initiator) info.initiator = el.initiator;
+    if (type === 'bpmn:StartEvent' && topLevel) {
+      model.startEvents.push(startEventInfo(el, info));
+    }
+    model.elements.set(el.id, info);
+  }
+}
+
+function startEventInfo(el: any, info: ElementInfo): StartEventInfo {
+  const start: StartEventInfo = { id: el.id, kind: 'none', formKey: info.formKey };
+  if (info.messageName) {
+    start.kind = 'message';
+    start.messageName = info.messageName;
+  } else if (info.timer) {
+    start.kind = 'timer';
+    if (info.timer.type === 'timeCycle') start.timeCycle = info.timer.value;
+    else start.timeDate = info.timer.value;
+  }
+  return start;
+}
+
+function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, model: ProcessModel, problems: Problem[]): void {
+  const defs: any[] = el.eventDefinitions ?? [];
+  if (!defs.length) return;
+  const allowed = ALLOWED_EVENT_DEFS[el.$type] ?? [];
+  if (defs.length > 1) problems.push({ element: el.id, message: `暂不支持多个事件定义：${label(el)}` });
+  for (const def of defs) {
+    if (!allowed.includes(def.$type) || (el.$type === 'bpmn:StartEvent' && !topLevel)) {
+      problems.push({ element: el.id, message: `不支持的事件类型 ${def.$type.replace('bpmn:', '')}：${label(el)}` });
+      continue;
+    }
+    if (def.$type === 'bpmn:MessageEventDefinition') {
+      if (!def.messageRef) problems.push({ element: el.id, message: `消息事件 ${label(el)} 没有引用消息` });
+      else info.messageName = model.messages.get(def.messageRef.id) ?? def.messageRef.name ?? def.messageRef.id;
+    }
+    if (def.$type === 'bpmn:TimerEventDefinition') {
+      const kinds = (['timeDuration', 'timeDate', 'timeCycle'] as const).filter((k) => def[k]?.body);
+      if (kinds.length !== 1) {
+        problems.push({ element: el.id, message: `定时事件 ${label(el)} 需要且只能有一个 timeDuration / timeDate / timeCycle` });
+        continue;
+      }
+      const type = kinds[0];
+      const value = String(def[type].body).trim();
+      info.timer = { type, value };
+      if (el.$type === 'bpmn:StartEvent' && type === 'timeDuration') {
+        problems.push({ element: el.id, message: `定时开始事件 ${label(el)} 应使用 timeCycle 或 timeDate` });
+      }
+      if (value.startsWith('=') || value.includes('${')) checkExpression(el, type, value, problems);
+      else if (!isoTimerValid(type, value)) {
+        problems.push({ element: el.id, message: `定时事件 ${label(el)} 的 ${type} "${value}" 不是有效的 ISO 8601 值` });
+      }
+    }
+  }
+}
+
+function isoTimerValid(type: string, value: string): boolean {
+  if (type === 'timeDate') return !Number.isNaN(Date.parse(value));
+  if (type === 'timeDuration') return /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/.test(value);
+  return /^R\d*\/[^/]+(\/[^/]+)?$/.test(value);
+}
+
+function checkCondition(flow: any, model: ProcessModel, problems: Problem[]): void {
+  const cond = flow.conditionExpression;
+  if (!cond) return;
+  const language = cond.language?.toLowerCase();
+  if (language && !['feel', 'juel'].includes(language)) {
+    problems.push({
+      element: flow.id,
+      message: `顺序流 ${label(flow)} 的条件使用了脚本语言 "${cond.language}"：上传的流程不允许运行代码，请使用 FEEL 表达式`,
+    });
+    return;
+  }
+  const body = String(cond.body ?? '').trim();
+  if (!body) {
+    problems.push({ element: flow.id, message: `顺序流 ${label(flow)} 的条件为空` });
+    return;
+  }
+  if (compileKind(body) === 'literal') {
+    problems.push({ element: flow.id, message: `顺序流 ${label(flow)} 的条件 "${body}" 不是表达式，请写成 =表达式 或 \${表达式}` });
+    return;
+  }
+  if (checkExpression(flow, 'conditionExpression', body, problems)) model.conditions.add(body);
+}
+
+function compileKind(text: string): string {
+  try {
+    return compile(text).kind;
+  } catch {
+    return 'invalid';
+  }
+}
+
+function checkExpression(el: any, attr: string, text: string, problems: Problem[]): boolean {
+  const problem = problemOf(String(text));
+  if (!problem) return true;
+  problems.push({ element: el.id, message: `${label(el)} 的 ${attr} 表达式有误：${problem.message}` });
+  return false;
+}
+
+/** Listeners, scripts and Java classes are code: uploaded files may not carry any. */
+function checkNoCode(el: any, problems: Problem[]): void {
+  for (const attr of ['class', 'expression', 'delegateExpression', 'resultVariable']) {
+    if (el[attr] && !(attr === 'delegateExpression' && /^\$\{\s*[\w.-]+\s*\}$/.test(el[attr]))) {
+      problems.push({ element: el.id, message: `${label(el)} 使用了 camunda:${attr}：上传的流程不允许运行代码，请改用注册的处理程序` });
+    }
+  }
+  for (const ext of el.extensionElements?.values ?? []) {
+    const t: string = ext.$type;
+    if (t === 'camunda:ExecutionListener' || t === 'camunda:TaskListener') {
+      problems.push({ element: el.id, message: `${label(el)} 含有监听器（${t.replace('camunda:', '')}）：上传的流程不允许运行代码` });
+    } else if (t === 'camunda:InputOutput' || t === 'camunda:Connector' || t === 'camunda:In' || t === 'camunda:Out') {
+      problems.push({ element: el.id, message: `${label(el)} 使用了暂不支持的扩展 ${t}` });
+    }
+  }
+}
+
+function camundaProperties(el: any): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const ext of el.extensionElements?.values ?? []) {
+    if (ext.$type !== 'camunda:Properties') continue;
+    for (const p of ext.values ?? []) if (p.name) out[p.name] = p.value ?? '';
+  }
+  return out;
+}
+
+function retryCycleOf(el: any): string | undefined {
+  for (const ext of el.extensionElements?.values ?? []) {
+    if (ext.$type === 'camunda:FailedJobRetryTimeCycle') return String(ext.body ?? '').trim();
+  }
+  return undefined;
+}
+
+function handlerNameOf(el: any): string | undefined {
+  if (el.topic) return el.topic;
+  const m = /^\$\{\s*([\w.-]+)\s*\}$/.exec(el.delegateExpression ?? '');
+  return m?.[1];
+}
+
+function splitList(v: unknown): string[] {
+  if (typeof v !== 'string') return [];
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The form name a `camunda:formKey` refers to: `camunda-forms:deployment:x.form`,
+ * `camunda-forms:app:forms/x.form`, `x.form` and `x` all mean the form `x`.
+ */
+export function formNameOf(formKey: string): string {
+  let k = formKey.trim().replace(/^camunda-forms:(deployment|app):/, '');
+  k = k.slice(k.lastIndexOf('/') + 1);
+  return k.replace(/\.(form|json)$/, '');
+}

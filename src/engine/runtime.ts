@@ -1,0 +1,462 @@
+import { EventEmitter } from 'node:events';
+import { Engine } from 'bpmn-engine';
+import * as Elements from 'bpmn-elements';
+import { map as mapModdleContext, deserialize, TypeResolver } from 'moddle-context-serializer';
+import type { Clock } from '../clock.ts';
+import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from './feel.ts';
+import type { ElementInfo, ProcessModel } from './model.ts';
+
+/**
+ * The one adapter between the platform and bpmn-engine: bpmn-engine's event names, state format and
+ * extension hooks appear only in this file. A LiveInstance wraps one Engine running one process
+ * instance; every action (start, signal a task, fire a timer, deliver a message, finish a service
+ * call) runs the engine until it waits again and records what changed as StepEffects, which the
+ * engine service writes in one transaction.
+ */
+
+const typeResolver = TypeResolver(Elements as any, undefined as any);
+
+/** A deployed definition version, parsed once and shared by all its instances on this node. */
+export class CompiledDefinition {
+  readonly id: string;
+  readonly key: string;
+  readonly version: number;
+  readonly model: ProcessModel;
+  private readonly mapped: any;
+  private readonly contexts = new Map<string, any>();
+
+  constructor(row: { id: string; key: string; version: number }, model: ProcessModel, moddleContext: any) {
+    this.id = row.id;
+    this.key = row.key;
+    this.version = row.version;
+    this.model = model;
+    this.mapped = JSON.parse(JSON.stringify(mapModdleContext(moddleContext, undefined as any)));
+  }
+
+  element(id: string): ElementInfo | undefined {
+    return this.model.elements.get(id);
+  }
+
+  /**
+   * The serialized context an instance started at `startEventId` runs on. bpmn-engine would run
+   * every start event of a process at once; BPMN (and Camunda) start exactly one. So each start
+   * event gets a variant of the process without the other start events, in which it is a plain
+   * start event (its message or timer trigger has already happened when the instance starts).
+   */
+  contextFor(startEventId: string): any {
+    let ctx = this.contexts.get(startEventId);
+    if (ctx) return ctx;
+    const starts = this.model.startEvents;
+    const chosen = starts.find((s) => s.id === startEventId);
+    if (!chosen) throw new Error(`unknown start event ${startEventId}`);
+    let elements = this.mapped;
+    if (starts.length > 1 || chosen.kind !== 'none') {
+      elements = JSON.parse(JSON.stringify(this.mapped));
+      const removed = unreachableFrom(elements, startEventId, new Set(starts.map((s) => s.id)));
+      elements.activities = elements.activities.filter((a: any) => !removed.has(a.id));
+      elements.sequenceFlows = elements.sequenceFlows.filter((f: any) => !removed.has(f.sourceId) && !removed.has(f.targetId));
+      const start = elements.activities.find((a: any) => a.id === startEventId);
+      if (start?.behaviour) delete start.behaviour.eventDefinitions;
+      elements.timers = (elements.timers ?? []).filter((t: any) => t.parent?.id !== startEventId && !removed.has(t.parent?.id));
+    } else {
+      elements = JSON.parse(JSON.stringify(this.mapped));
+    }
+    ctx = deserialize(elements, typeResolver);
+    this.contexts.set(startEventId, ctx);
+    return ctx;
+  }
+}
+
+export interface HistoryEvent {
+  type: string;
+  elementId?: string;
+  elementType?: string;
+  elementName?: string;
+  executionId?: string;
+  at: number;
+  data?: Record<string, unknown>;
+}
+
+export interface TimerJob {
+  executionId: string;
+  elementId: string;
+  dueAt: number;
+}
+
+/** What one engine step changed; written to the database in the step's transaction. */
+export class StepEffects {
+  readonly tasksCreated = new Map<string, string>(); // executionId → elementId
+  readonly tasksClosed = new Map<string, 'completed' | 'cancelled'>();
+  readonly timersCreated = new Map<string, TimerJob>();
+  readonly timersRemoved = new Set<string>();
+  readonly servicesRequested = new Map<string, string>(); // executionId → elementId
+  readonly servicesRemoved = new Set<string>();
+  readonly messageWaits = new Map<string, { elementId: string; messageName: string }>();
+  readonly messageWaitsRemoved = new Set<string>();
+  readonly history: HistoryEvent[] = [];
+  ended = false;
+
+  /** Tasks, jobs and subscriptions created and gone again within one step never reach the database. */
+  static netRemove<T>(created: Map<string, T>, removed: Set<string>, key: string): void {
+    if (created.has(key)) created.delete(key);
+    else removed.add(key);
+  }
+}
+
+interface Wait {
+  api: any;
+  kind: 'task' | 'message';
+  elementId: string;
+}
+
+const USER_TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
+
+export interface LiveOptions {
+  clock: Clock;
+  /** Called synchronously when the engine reaches a service task. */
+}
+
+export class EngineStepError extends Error {
+  readonly elementId?: string;
+  constructor(message: string, elementId?: string) {
+    super(message);
+    this.elementId = elementId;
+  }
+}
+
+/** One process instance held in memory by its bpmn-engine Engine. */
+export class LiveInstance {
+  readonly def: CompiledDefinition;
+  readonly startEventId: string;
+  variables: Record<string, unknown>;
+  effects = new StepEffects();
+  private readonly engine: any;
+  private readonly clock: Clock;
+  private readonly waits = new Map<string, Wait>();
+  private readonly timerRefs = new Map<string, { cb: (...a: unknown[]) => void; args: unknown[] }>();
+  private readonly services = new Map<string, { elementId: string; callback: (err: unknown, out?: unknown) => void }>();
+  private readonly signalled = new Set<string>();
+  private failure?: EngineStepError;
+  private ended = false;
+
+  private constructor(def: CompiledDefinition, startEventId: string, variables: Record<string, unknown>, clock: Clock, name: string) {
+    this.def = def;
+    this.startEventId = startEventId;
+    this.variables = variables;
+    this.clock = clock;
+    const listener = new EventEmitter();
+    this.listen(listener);
+    const options: any = {
+      name,
+      sourceContext: def.contextFor(startEventId),
+      listener,
+      timers: this.timersApi(),
+      expressions: this.expressionsApi(),
+      scripts: noScripts,
+      extensions: { platform: (activity: any) => this.extend(activity) },
+      Logger: silentLogger,
+    };
+    this.engine = new Engine(options);
+    this.engine.on('error', (err: any) => this.fail(err));
+    this.engine.on('end', () => {
+      this.ended = true;
+      this.effects.ended = true;
+    });
+  }
+
+  /** Starts a new instance at `startEventId`; it runs until it first waits. */
+  static async start(def: CompiledDefinition, startEventId: string, variables: Record<string, unknown>, clock: Clock, name: string): Promise<LiveInstance> {
+    const live = new LiveInstance(def, startEventId, variables, clock, name);
+    await live.engine.execute();
+    live.check();
+    return live;
+  }
+
+  /** Rebuilds an instance from saved state. A timer that came due meanwhile fires here. */
+  static async recover(
+    def: CompiledDefinition,
+    startEventId: string,
+    state: string,
+    variables: Record<string, unknown>,
+    clock: Clock,
+    name: string,
+  ): Promise<LiveInstance> {
+    const live = new LiveInstance(def, startEventId, variables, clock, name);
+    live.engine.recover(JSON.parse(state));
+    await live.engine.resume();
+    live.check();
+    return live;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Begins a new step: effects collected from here on belong to it. */
+  beginStep(): void {
+    this.effects = new StepEffects();
+    this.signalled.clear();
+  }
+
+  /** Engine state to persist, without the definition source (that is cached per version). */
+  async state(): Promise<string> {
+    const state = await this.engine.getState();
+    for (const d of state.definitions ?? []) delete d.source;
+    return JSON.stringify(state);
+  }
+
+  hasTask(executionId: string): boolean {
+    return this.waits.get(executionId)?.kind === 'task';
+  }
+
+  hasMessageWait(executionId: string): boolean {
+    return this.waits.get(executionId)?.kind === 'message';
+  }
+
+  hasService(executionId: string): boolean {
+    return this.services.has(executionId);
+  }
+
+  /** Completes the user task waiting at `executionId`. */
+  completeTask(executionId: string, output: Record<string, unknown>): void {
+    const wait = this.waits.get(executionId);
+    if (!wait || wait.kind !== 'task') throw new EngineStepError(`没有等待中的任务 ${executionId}`);
+    this.signalled.add(executionId);
+    wait.api.signal({ ...output });
+    this.check();
+  }
+
+  /** Delivers a correlated message to the catch event or receive task waiting at `executionId`. */
+  deliverMessage(executionId: string, payload: Record<string, unknown>): void {
+    const wait = this.waits.get(executionId);
+    if (!wait || wait.kind !== 'message') throw new EngineStepError(`没有等待该消息的节点 ${executionId}`);
+    wait.api.signal({ ...payload });
+    this.check();
+  }
+
+  /** Fires a due timer. Returns false if the timer is gone (it fired on resume, or was discarded). */
+  fireTimer(executionId: string): boolean {
+    const ref = this.timerRefs.get(executionId);
+    if (!ref) return false;
+    this.timerRefs.delete(executionId);
+    ref.cb(...ref.args);
+    this.check();
+    return true;
+  }
+
+  /** Hands a service handler's result back to the engine, which continues from the service task. */
+  completeService(executionId: string, output: Record<string, unknown> = {}): void {
+    const svc = this.services.get(executionId);
+    if (!svc) throw new EngineStepError(`没有等待中的服务任务 ${executionId}`);
+    this.services.delete(executionId);
+    svc.callback(null, output);
+    this.check();
+  }
+
+  /** Stops the engine (instance cancelled); nothing waits any more. */
+  async stop(): Promise<void> {
+    for (const [executionId, w] of this.waits) {
+      if (w.kind === 'task') this.effects.tasksClosed.set(executionId, 'cancelled');
+      else StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, executionId);
+    }
+    for (const executionId of this.timerRefs.keys()) StepEffects.netRemove(this.effects.timersCreated, this.effects.timersRemoved, executionId);
+    for (const executionId of this.services.keys()) StepEffects.netRemove(this.effects.servicesRequested, this.effects.servicesRemoved, executionId);
+    this.waits.clear();
+    this.timerRefs.clear();
+    this.services.clear();
+    if (this.engine.state === 'running') await this.engine.stop();
+  }
+
+  /** Execution ids of everything this instance waits for (for consistency checks). */
+  pending(): { tasks: string[]; messages: string[]; timers: string[]; services: string[] } {
+    const tasks: string[] = [];
+    const messages: string[] = [];
+    for (const [id, w] of this.waits) (w.kind === 'task' ? tasks : messages).push(id);
+    return { tasks, messages, timers: [...this.timerRefs.keys()], services: [...this.services.keys()] };
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private fail(err: any): void {
+    if (this.failure) return;
+    const inner = err?.source?.content?.error ?? err?.inner ?? err;
+    const elementId = err?.source?.content?.id ?? err?.content?.id;
+    const message = inner instanceof EvaluationError || inner?.name === 'EvaluationError' ? inner.message : String(inner?.message ?? err?.message ?? err);
+    this.failure = new EngineStepError(message, elementId);
+  }
+
+  private listen(listener: EventEmitter): void {
+    const now = () => this.clock.now();
+    const record = (type: string, api: any, data?: Record<string, unknown>) => {
+      this.effects.history.push({
+        type,
+        elementId: api.id,
+        elementType: api.type,
+        elementName: api.name ?? this.def.element(api.id)?.name,
+        executionId: api.executionId,
+        at: now(),
+        ...(data && { data }),
+      });
+    };
+    listener.on('activity.start', (api: any) => record('activity.start', api));
+    listener.on('activity.end', (api: any) => record('activity.end', api));
+    listener.on('activity.wait', (api: any) => {
+      const info = this.def.element(api.id);
+      if (!info) return;
+      const recovered = Boolean(api.content?.isRecovered);
+      if (USER_TASK_TYPES.has(info.type)) {
+        this.waits.set(api.executionId, { api, kind: 'task', elementId: api.id });
+        if (!recovered) this.effects.tasksCreated.set(api.executionId, api.id);
+      } else if (info.messageName) {
+        this.waits.set(api.executionId, { api, kind: 'message', elementId: api.id });
+        if (!recovered) this.effects.messageWaits.set(api.executionId, { elementId: api.id, messageName: info.messageName });
+      }
+    });
+    listener.on('activity.timer', (api: any) => {
+      const c = api.content ?? {};
+      if (c.isRecovered || c.isResumed) return;
+      const timeout = typeof c.timeout === 'number' ? c.timeout : 0;
+      this.effects.timersCreated.set(api.executionId, { executionId: api.executionId, elementId: api.id, dueAt: now() + Math.max(0, timeout) });
+    });
+    listener.on('activity.timeout', (api: any) => {
+      this.timerRefs.delete(api.executionId);
+      StepEffects.netRemove(this.effects.timersCreated, this.effects.timersRemoved, api.executionId);
+      record('timer.fired', api);
+    });
+    listener.on('activity.leave', (api: any) => this.onLeave(api.executionId));
+    listener.on('process.end', (api: any) => {
+      if (!api.content?.isRecovered) this.effects.ended = true;
+    });
+  }
+
+  private onLeave(executionId: string): void {
+    const prefix = executionId + '_';
+    for (const [id, w] of this.waits) {
+      if (id !== executionId && !id.startsWith(prefix)) continue;
+      this.waits.delete(id);
+      if (w.kind === 'task') {
+        const outcome = this.signalled.has(id) ? 'completed' : 'cancelled';
+        if (outcome === 'cancelled' && this.effects.tasksCreated.has(id)) this.effects.tasksCreated.delete(id);
+        else this.effects.tasksClosed.set(id, outcome);
+      } else {
+        StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, id);
+      }
+    }
+    for (const id of [...this.services.keys()]) {
+      if (id !== executionId && !id.startsWith(prefix)) continue;
+      this.services.delete(id);
+      StepEffects.netRemove(this.effects.servicesRequested, this.effects.servicesRemoved, id);
+    }
+  }
+
+  /** Timers never arm a native timer: each is a job row, and the job poller fires it. */
+  private timersApi() {
+    const refs = this.timerRefs;
+    const effects = () => this.effects;
+    const add = (owner: any, cb: (...a: unknown[]) => void, args: unknown[]) => {
+      const key = owner?.executionId ?? `anon_${refs.size}`;
+      const ref = { key, cb, args };
+      refs.set(key, ref);
+      return ref;
+    };
+    const clear = (ref: any) => {
+      if (!ref?.key || refs.get(ref.key) !== ref) return;
+      refs.delete(ref.key);
+      const e = effects();
+      StepEffects.netRemove(e.timersCreated, e.timersRemoved, ref.key);
+    };
+    return {
+      register: (owner: any) => ({
+        setTimeout: (cb: (...a: unknown[]) => void, _delay: number, ...args: unknown[]) => add(owner, cb, args),
+        clearTimeout: clear,
+      }),
+      setTimeout: (cb: (...a: unknown[]) => void, _delay: number, ...args: unknown[]) => add(null, cb, args),
+      clearTimeout: clear,
+      get executing() {
+        return [...refs.values()];
+      },
+    };
+  }
+
+  /** FEEL for every expression bpmn-engine resolves; conditions must give a boolean. */
+  private expressionsApi() {
+    const conditions = this.def.model.conditions;
+    return {
+      resolveExpression: (text: unknown) => {
+        if (typeof text !== 'string') return text;
+        const compiled = compiled_(text);
+        if (compiled.kind === 'literal') return compiled.value;
+        return conditions.has(text.trim()) ? evaluateCondition(compiled, this.variables) : evaluateCompiled(compiled, this.variables);
+      },
+      isExpression: (text: unknown) => typeof text === 'string' && (text.trim().startsWith('=') || /^\$\{.*\}$/s.test(text.trim())),
+      hasExpression: (text: unknown) => typeof text === 'string' && (text.trim().startsWith('=') || text.includes('${')),
+    };
+  }
+
+  /** Service tasks wait for a job: the handler runs later, inside the job's transaction. */
+  private extend(activity: any): void {
+    if (activity.type !== 'bpmn:ServiceTask') return;
+    const host = this;
+    activity.behaviour.Service = function PlatformService(this: any, act: any) {
+      this.activity = act;
+    };
+    activity.behaviour.Service.prototype.execute = function execute(executeMessage: any, callback: (err: unknown, out?: unknown) => void) {
+      const executionId = executeMessage.content.executionId;
+      const recovered = Boolean(executeMessage.fields?.redelivered || executeMessage.content?.isRecovered);
+      host.services.set(executionId, { elementId: activity.id, callback });
+      if (!recovered) host.effects.servicesRequested.set(executionId, activity.id);
+    };
+    activity.behaviour.Service.prototype.discard = function discard() {};
+    activity.behaviour.Service.prototype.stop = function stop() {};
+  }
+}
+
+const compileCache = new Map<string, Compiled>();
+function compiled_(text: string): Compiled {
+  let c = compileCache.get(text);
+  if (!c) {
+    if (compileCache.size > 5000) compileCache.clear();
+    c = compile(text);
+    compileCache.set(text, c);
+  }
+  return c;
+}
+
+const noScripts = {
+  register() {},
+  getScript() {
+    return undefined;
+  },
+};
+
+function silentLogger() {
+  const noop = () => {};
+  return { debug: noop, error: noop, warn: noop };
+}
+
+/**
+ * The other start events, and what only they lead to: without them those activities would have
+ * no inbound flow and bpmn-engine would start them too. Boundary events go with their host.
+ */
+function unreachableFrom(elements: any, startId: string, startIds: Set<string>): Set<string> {
+  const removed = new Set([...startIds].filter((id) => id !== startId));
+  const inbound = new Map<string, string[]>();
+  for (const f of elements.sequenceFlows) inbound.set(f.targetId, [...(inbound.get(f.targetId) ?? []), f.sourceId]);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const a of elements.activities) {
+      if (removed.has(a.id)) continue;
+      const attachedTo = a.behaviour?.attachedTo?.id;
+      const sources = inbound.get(a.id);
+      const dead = attachedTo ? removed.has(attachedTo) : Boolean(sources?.length) && sources!.every((s) => removed.has(s));
+      if (dead) {
+        removed.add(a.id);
+        changed = true;
+      }
+    }
+  }
+  return removed;
+}

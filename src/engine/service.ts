@@ -1,0 +1,390 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { validateSubmission, type FormSchema } from '../forms/validate.ts';
+import { loadCalendar, seedCalendar } from '../store/calendar.ts';
+import { latestForm } from '../store/definitions.ts';
+import { appendHistory, historyOf, type HistoryRow } from '../store/history.ts';
+import { getIncident, listIncidents, resolveIncident, resolveIncidentsOfInstance, type IncidentRow } from '../store/incidents.ts';
+import { getInstance, listInstances, type InstanceFilter, type InstanceRow } from '../store/instances.ts';
+import { getJob, jobsOfInstance, resumeJob, type JobRow } from '../store/jobs.ts';
+import { messageStarts, messageWaits } from '../store/subscriptions.ts';
+import { completersOf, getTask, listTasks, setAssignee, tasksOfInstance, type TaskFilter, type TaskRow } from '../store/tasks.ts';
+import { DefinitionCache } from './definitions.ts';
+import { deploy as deployFiles } from './deployer.ts';
+import { JobExecutor } from './jobs.ts';
+import type { CompiledDefinition } from './runtime.ts';
+import { StepRunner, type StepResult } from './steps.ts';
+import { canSee, checkSeparationOfDuties, isCandidate, warningLevel, type WarningLevel } from './tasks.ts';
+import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type Handler } from './types.ts';
+import type { WorkCalendar } from './workdays.ts';
+
+export interface EngineServiceOptions {
+  db: Knex;
+  clock?: Clock;
+  /** This node's name in job leases; defaults to host and process id. */
+  nodeId?: string;
+  /** Live engines kept in memory per node. */
+  cacheSize?: number;
+  /** Job poll interval (ms). */
+  pollMs?: number;
+  logger?: Logger;
+  handlers?: Record<string, Handler>;
+}
+
+export type TaskWithWarning = TaskRow & { warning: WarningLevel };
+
+/**
+ * The generic BPMN engine: deploy, start, work tasks, correlate messages, cancel, and query —
+ * every state change one database transaction. The HTTP layer calls this; it knows nothing of HTTP.
+ * Usage:
+ *   const engine = await EngineService.create({ db });
+ *   await engine.deploy([{ name: 'x.bpmn', content }], { by: 'owner' });
+ *   const { instance, tasks } = await engine.start('x', { by: actor });
+ */
+export class EngineService {
+  readonly db: Knex;
+  readonly clock: Clock;
+  readonly definitions: DefinitionCache;
+  readonly steps: StepRunner;
+  readonly jobs: JobExecutor;
+  readonly handlers = new Map<string, Handler>();
+  private cal!: WorkCalendar;
+
+  private constructor(o: EngineServiceOptions) {
+    this.db = o.db;
+    this.clock = o.clock ?? systemClock;
+    this.definitions = new DefinitionCache(o.db);
+    for (const [name, fn] of Object.entries(o.handlers ?? {})) this.handlers.set(name, fn);
+    this.steps = new StepRunner({
+      db: o.db,
+      clock: this.clock,
+      definitions: this.definitions,
+      calendar: () => this.cal,
+      cacheSize: o.cacheSize ?? 200,
+      onJobs: (due) => this.jobs.notify(due),
+    });
+    this.jobs = new JobExecutor({
+      db: o.db,
+      clock: this.clock,
+      node: o.nodeId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      steps: this.steps,
+      definitions: this.definitions,
+      handlers: this.handlers,
+      pollMs: o.pollMs ?? 1000,
+      logger: o.logger,
+    });
+  }
+
+  /** Creates the service on a migrated database (seeding the holiday calendar if needed). */
+  static async create(o: EngineServiceOptions): Promise<EngineService> {
+    const engine = new EngineService(o);
+    await seedCalendar(o.db, engine.clock.now());
+    await engine.reloadCalendar();
+    return engine;
+  }
+
+  get calendar(): WorkCalendar {
+    return this.cal;
+  }
+
+  /** Re-reads the working-day calendar (after an administrator changed it). */
+  async reloadCalendar(): Promise<void> {
+    this.cal = await loadCalendar(this.db);
+  }
+
+  /** Registers a service-task handler under the name BPMN files use as camunda:topic. */
+  registerHandler(name: string, fn: Handler): void {
+    this.handlers.set(name, fn);
+  }
+
+  /** Starts the job poller (timers, service tasks, timer start events). */
+  startJobs(): void {
+    this.jobs.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.jobs.stop();
+  }
+
+  // ---- deployment -------------------------------------------------------------------------
+
+  /** Deploys BPMN and form files; refuses all of them with every problem listed if any is bad. */
+  async deploy(files: DeployFile[], opts: { by: string; source?: string; name?: string }): Promise<DeploymentResult> {
+    return deployFiles(this.db, files, {
+      by: opts.by,
+      source: opts.source ?? 'api',
+      name: opts.name,
+      now: this.clock.now(),
+      handlerExists: (name) => this.handlers.has(name),
+      definitions: this.definitions,
+    });
+  }
+
+  /** Deploys every `.form` in `formsDir` and `.bpmn` in `processesDir` (start-up). */
+  async deployDirectories(processesDir: string, formsDir: string, by = 'system'): Promise<DeploymentResult> {
+    const files: DeployFile[] = [];
+    for (const dir of [formsDir, processesDir]) {
+      let names: string[] = [];
+      try {
+        names = (await fs.readdir(dir)).sort();
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (!/\.(bpmn|form)$/.test(name)) continue;
+        files.push({ name, content: await fs.readFile(path.join(dir, name), 'utf8') });
+      }
+    }
+    if (!files.length) return { id: null, items: [], notes: [] };
+    return this.deploy(files, { by, source: 'startup', name: 'startup' });
+  }
+
+  // ---- instances ----------------------------------------------------------------------------
+
+  /** Whether `actor` may start instances of this definition (camunda:candidateStarterGroups/Users). */
+  canStart(def: { starterGroups: string[] | null; starterUsers: string[] | null }, actor: Actor): boolean {
+    if (actor.system) return true;
+    if (!def.starterGroups && !def.starterUsers) return true;
+    return Boolean(def.starterUsers?.includes(actor.id) || def.starterGroups?.some((g) => actor.groups.includes(g)));
+  }
+
+  /**
+   * Starts the latest version of `processKey` at its none start event, with the start form's
+   * values validated.
+   */
+  async start(
+    processKey: string,
+    opts: { by: Actor; businessKey?: string | null; variables?: Record<string, unknown>; startEventId?: string },
+  ): Promise<StepResult> {
+    const { row, def } = await this.definitions.latest(processKey);
+    if (!this.canStart(row, opts.by)) throw new ForbiddenError('您没有发起该流程的权限', 'NOT_STARTER');
+    const start = opts.startEventId
+      ? def.model.startEvents.find((s) => s.id === opts.startEventId)
+      : (def.model.startEvents.find((s) => s.kind === 'none') ?? def.model.startEvents[0]);
+    if (!start) throw new NotFoundError(`开始事件 ${opts.startEventId} 不存在`, 'START_EVENT_NOT_FOUND');
+    const values = await this.validated(start.formKey ?? null, opts.variables ?? {}, {});
+    const initiator = this.initiatorVariable(def, start.id);
+    if (initiator) values[initiator] = opts.by.id;
+    const businessKey = opts.businessKey === undefined || opts.businessKey === '' ? null : String(opts.businessKey).slice(0, 200);
+    return this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id });
+  }
+
+  private initiatorVariable(def: CompiledDefinition, startId: string): string | undefined {
+    return def.element(startId)?.initiator;
+  }
+
+  /** Cancels a running instance: its open tasks are cancelled and its timers removed. */
+  async cancel(instanceId: string, opts: { by: Actor; reason: string }): Promise<InstanceRow> {
+    const res = await this.steps.run(instanceId, opts.by.id, async (ctx) => {
+      await ctx.live.stop();
+      ctx.cancel = { by: opts.by.id, reason: opts.reason };
+      ctx.alsoInTransaction = (trx) => resolveIncidentsOfInstance(trx, instanceId, opts.by.id, this.clock.now());
+    });
+    return res.instance;
+  }
+
+  /**
+   * Delivers message `name` to the one instance waiting for it (by business key or instance id),
+   * or, if none waits, starts the process whose message start event has that name.
+   */
+  async correlateMessage(
+    name: string,
+    opts: { businessKey?: string; instanceId?: string; variables?: Record<string, unknown>; by?: Actor } = {},
+  ): Promise<StepResult & { started: boolean }> {
+    const by = opts.by ?? SYSTEM;
+    const variables = sanitizeVariables(opts.variables ?? {});
+    const waits = opts.businessKey || opts.instanceId ? await messageWaits(this.db, name, opts) : [];
+    if (waits.length > 1) throw new ConflictError(`消息“${name}”匹配到 ${waits.length} 个等待中的实例，请指定实例`, 'AMBIGUOUS_CORRELATION');
+    if (waits.length === 1) {
+      const w = waits[0];
+      const res = await this.steps.run(w.instanceId!, by.id, (ctx) => {
+        if (!ctx.live.hasMessageWait(w.executionId!)) throw new ConflictError('该实例已不再等待此消息', 'MESSAGE_NOT_WAITED');
+        Object.assign(ctx.variables, variables);
+        ctx.history.push({ instanceId: w.instanceId!, type: 'message.received', elementId: w.elementId, executionId: w.executionId, actor: by.id, at: this.clock.now(), data: { name } });
+        ctx.live.deliverMessage(w.executionId!, variables);
+      });
+      return { ...res, started: false };
+    }
+    const starts = await messageStarts(this.db, name);
+    if (starts.length > 1) throw new ConflictError(`消息“${name}”对应多个流程的开始事件`, 'AMBIGUOUS_CORRELATION');
+    if (!starts.length) throw new NotFoundError(`没有等待消息“${name}”的流程实例或流程`, 'MESSAGE_NOT_CORRELATED');
+    const def = await this.definitions.byId(starts[0].definitionId!);
+    const res = await this.steps.start(def, starts[0].elementId, {
+      businessKey: opts.businessKey ?? null,
+      variables,
+      by: by.id,
+      history: [{ instanceId: '', type: 'message.received', elementId: starts[0].elementId, actor: by.id, at: this.clock.now(), data: { name } }],
+    });
+    return { ...res, started: true };
+  }
+
+  // ---- tasks --------------------------------------------------------------------------------
+
+  /** Takes an unassigned task the actor is a candidate for. */
+  async claim(taskId: string, opts: { by: Actor }): Promise<TaskWithWarning> {
+    const task = await this.taskFor(taskId, opts.by);
+    if (task.assignee === opts.by.id) return this.withWarning(task);
+    if (task.assignee) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
+    await this.checkDuties(task, opts.by);
+    const now = this.clock.now();
+    await this.db.transaction(async (trx) => {
+      if (!(await setAssignee(trx, taskId, null, opts.by.id, now))) throw new ConflictError('任务已被他人认领或已办结', 'TASK_CLAIMED');
+      await appendHistory(trx, [taskEvent(task, 'task.claimed', opts.by.id, now)]);
+    });
+    return this.withWarning({ ...task, assignee: opts.by.id, claimedAt: now });
+  }
+
+  /** Gives a claimed task back to its candidates. */
+  async unclaim(taskId: string, opts: { by: Actor }): Promise<TaskWithWarning> {
+    const task = await this.taskFor(taskId, opts.by);
+    if (!task.assignee) throw new ConflictError('任务尚未被认领', 'TASK_NOT_CLAIMED');
+    if (task.assignee !== opts.by.id) throw new ForbiddenError('只有认领人可以退回任务', 'NOT_ASSIGNEE');
+    const now = this.clock.now();
+    await this.db.transaction(async (trx) => {
+      if (!(await setAssignee(trx, taskId, opts.by.id, null, now))) throw new ConflictError('任务状态已变化', 'TASK_STATE_CHANGED');
+      await appendHistory(trx, [taskEvent(task, 'task.unclaimed', opts.by.id, now)]);
+    });
+    return this.withWarning({ ...task, assignee: null, claimedAt: null });
+  }
+
+  /**
+   * Completes a task with form values: the actor must be its assignee, or a candidate of an
+   * unassigned task; separation of duties and the task's form are checked first.
+   */
+  async complete(taskId: string, opts: { by: Actor; variables?: Record<string, unknown> }): Promise<StepResult> {
+    const task = await this.taskFor(taskId, opts.by);
+    if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
+    const instance = await this.checkDuties(task, opts.by);
+    const values = await this.validated(task.formKey, opts.variables ?? {}, instance.variables);
+    return this.steps.run(task.instanceId, opts.by.id, (ctx) => {
+      if (!ctx.live.hasTask(task.executionId)) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
+      Object.assign(ctx.variables, values);
+      ctx.completion = { executionId: task.executionId, by: opts.by.id, variables: values };
+      ctx.history.push({ ...taskEvent(task, 'task.completed', opts.by.id, this.clock.now()), data: { variables: values } });
+      ctx.live.completeTask(task.executionId, values);
+    });
+  }
+
+  /** The task if the actor may work on it: 404 unknown, 403 not a candidate, 409 not open. */
+  private async taskFor(taskId: string, actor: Actor): Promise<TaskRow> {
+    const task = await getTask(this.db, taskId);
+    if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`, 'TASK_NOT_FOUND');
+    if (!actor.system && task.assignee !== actor.id && !isCandidate(task, actor)) {
+      throw new ForbiddenError('您不是该任务的办理人或候选人', 'NOT_CANDIDATE');
+    }
+    if (task.status !== 'open') throw new ConflictError(task.status === 'completed' ? '任务已办结' : '任务已取消', 'TASK_NOT_OPEN');
+    return task;
+  }
+
+  private async checkDuties(task: TaskRow, actor: Actor): Promise<InstanceRow> {
+    const instance = await getInstance(this.db, task.instanceId);
+    if (!instance) throw new NotFoundError('流程实例不存在', 'INSTANCE_NOT_FOUND');
+    if (instance.status !== 'running') throw new ConflictError('流程实例已结束', 'INSTANCE_ENDED');
+    const rule = task.properties.separationOfDuties;
+    if (rule) {
+      const elements = rule.split(',').map((s) => s.trim()).filter((s) => s && s !== 'starter');
+      checkSeparationOfDuties(task, actor, instance.startedBy, await completersOf(this.db, task.instanceId, elements));
+    }
+    return instance;
+  }
+
+  private async validated(formKey: string | null, data: Record<string, unknown>, context: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (!formKey) return sanitizeVariables(data);
+    const form = await latestForm(this.db, formKey);
+    if (!form) throw new ConflictError(`表单 ${formKey} 不存在`, 'FORM_NOT_FOUND');
+    const { values, errors } = validateSubmission(form.schema as FormSchema, data, context);
+    if (errors.length) throw new ValidationError(errors);
+    return values;
+  }
+
+  // ---- incidents ------------------------------------------------------------------------------
+
+  /** Retries the failed job behind an open incident once more. */
+  async retryIncident(incidentId: string, opts: { by: Actor }): Promise<IncidentRow> {
+    const incident = await getIncident(this.db, incidentId);
+    if (!incident) throw new NotFoundError(`故障 ${incidentId} 不存在`, 'INCIDENT_NOT_FOUND');
+    if (incident.status !== 'open') throw new ConflictError('该故障已处理', 'INCIDENT_RESOLVED');
+    const now = this.clock.now();
+    await this.db.transaction(async (trx) => {
+      if (!(await resolveIncident(trx, incidentId, opts.by.id, now))) throw new ConflictError('该故障已处理', 'INCIDENT_RESOLVED');
+      if (incident.jobId) await resumeJob(trx, incident.jobId, now, 1);
+      if (incident.instanceId) {
+        await appendHistory(trx, [{ instanceId: incident.instanceId, type: 'incident.retried', elementId: incident.elementId, actor: opts.by.id, at: now, data: { incidentId } }]);
+      }
+    });
+    this.jobs.notify(now);
+    return { ...incident, status: 'resolved', resolvedAt: now, resolvedBy: opts.by.id };
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  withWarning(task: TaskRow): TaskWithWarning {
+    return { ...task, warning: warningLevel(task, this.clock.now()) };
+  }
+
+  async getTask(taskId: string): Promise<TaskWithWarning | undefined> {
+    const t = await getTask(this.db, taskId);
+    return t && this.withWarning(t);
+  }
+
+  /** Whether the actor may see this task (assignee or candidate). */
+  canSeeTask(task: TaskRow, actor: Actor): boolean {
+    return canSee(task, actor);
+  }
+
+  async listTasks(filter: TaskFilter): Promise<{ rows: TaskWithWarning[]; total: number }> {
+    const { rows, total } = await listTasks(this.db, filter);
+    return { rows: rows.map((t) => this.withWarning(t)), total };
+  }
+
+  async getInstance(id: string): Promise<InstanceRow | undefined> {
+    return getInstance(this.db, id);
+  }
+
+  async listInstances(filter: InstanceFilter): Promise<{ rows: InstanceRow[]; total: number }> {
+    return listInstances(this.db, filter);
+  }
+
+  async tasksOfInstance(id: string): Promise<TaskWithWarning[]> {
+    return (await tasksOfInstance(this.db, id)).map((t) => this.withWarning(t));
+  }
+
+  async history(instanceId: string, opts: { afterId?: number; limit?: number } = {}): Promise<HistoryRow[]> {
+    return historyOf(this.db, instanceId, opts);
+  }
+
+  async incidents(filter: { status?: string; instanceId?: string; limit?: number; offset?: number } = {}): Promise<IncidentRow[]> {
+    return listIncidents(this.db, filter);
+  }
+
+  async jobsOf(instanceId: string): Promise<JobRow[]> {
+    return jobsOfInstance(this.db, instanceId);
+  }
+
+  async job(id: string): Promise<JobRow | undefined> {
+    return getJob(this.db, id);
+  }
+}
+
+function taskEvent(task: TaskRow, type: string, actor: string, at: number): HistoryRow {
+  return { instanceId: task.instanceId, type, elementId: task.elementId, elementName: task.name, executionId: task.executionId, taskId: task.id, actor, at };
+}
+
+/** Variables without a form: plain JSON values only, bounded in size. */
+function sanitizeVariables(data: Record<string, unknown>): Record<string, unknown> {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ValidationError([{ field: '', message: '变量应为对象（键值对）' }]);
+  const json = JSON.stringify(data);
+  if (json.length > 256 * 1024) throw new ValidationError([{ field: '', message: '变量内容过大' }]);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(JSON.parse(json))) {
+    if (!/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(k)) throw new ValidationError([{ field: k, message: `变量名“${k}”无效` }]);
+    out[k] = v;
+  }
+  return out;
+}

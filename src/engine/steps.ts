@@ -1,0 +1,341 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock.ts';
+import { ConflictError, ExpressionError, NotFoundError } from '../errors.ts';
+import { appendHistory, type HistoryRow } from '../store/history.ts';
+import { getInstance, getInstanceState, insertInstance, updateInstance, type InstanceRow } from '../store/instances.ts';
+import { deleteInstanceJobs, insertJobs, type JobRow } from '../store/jobs.ts';
+import { deleteSubscriptions, insertSubscriptions } from '../store/subscriptions.ts';
+import { closeTasks, insertTasks, type TaskRow } from '../store/tasks.ts';
+import { KeyedMutex, Lru } from './cache.ts';
+import { retryPolicy } from './cycles.ts';
+import type { DefinitionCache } from './definitions.ts';
+import { EngineStepError, LiveInstance, type CompiledDefinition } from './runtime.ts';
+import { buildTaskRows } from './tasks.ts';
+import type { WorkCalendar } from './workdays.ts';
+
+/**
+ * Runs engine steps: get the instance's engine (cached, or rebuilt from its saved state), apply
+ * one action, and write everything the step changed in one transaction guarded by the instance's
+ * version. A lost race (another node or request wrote first) is retried from the fresh state.
+ */
+
+export interface StepContext {
+  live: LiveInstance;
+  instance: InstanceRow;
+  /** The instance's variables; the action merges new values in place (expressions read them). */
+  variables: Record<string, unknown>;
+  /** Set inside the transaction for actions that write domain data (service handlers). */
+  trx?: Knex.Transaction;
+  actor: string;
+  history: HistoryRow[];
+  /** The task the actor completes in this step, written with who and what. */
+  completion?: { executionId: string; by: string; variables: Record<string, unknown> };
+  /** Set by cancel. */
+  cancel?: { by: string; reason: string };
+  /** Extra writes in the step's transaction (e.g. removing the job that ran). */
+  alsoInTransaction?: (trx: Knex.Transaction) => Promise<void>;
+}
+
+export interface StepResult {
+  instance: InstanceRow;
+  tasks: TaskRow[];
+}
+
+class VersionConflict extends Error {}
+
+const MAX_ATTEMPTS = 8;
+
+export interface StepRunnerOptions {
+  db: Knex;
+  clock: Clock;
+  definitions: DefinitionCache;
+  calendar: () => WorkCalendar;
+  cacheSize: number;
+  /** Told after commit when new jobs exist, with the earliest due time. */
+  onJobs: (earliestDue: number) => void;
+}
+
+export class StepRunner {
+  private readonly o: StepRunnerOptions;
+  readonly live: Lru<string, { live: LiveInstance; version: number }>;
+  private readonly mutex = new KeyedMutex();
+
+  constructor(o: StepRunnerOptions) {
+    this.o = o;
+    this.live = new Lru(o.cacheSize);
+  }
+
+  /** Starts an instance of `def` at `startEventId` and persists it. */
+  async start(
+    def: CompiledDefinition,
+    startEventId: string,
+    init: {
+      businessKey: string | null;
+      variables: Record<string, unknown>;
+      by: string;
+      history?: HistoryRow[];
+      alsoInTransaction?: (trx: Knex.Transaction) => Promise<void>;
+    },
+  ): Promise<StepResult> {
+    const now = this.o.clock.now();
+    const id = randomUUID();
+    const variables = { ...init.variables };
+    let live: LiveInstance;
+    try {
+      live = await LiveInstance.start(def, startEventId, variables, this.o.clock, id);
+    } catch (err) {
+      throw asAppError(err);
+    }
+    const instance: InstanceRow = {
+      id,
+      definitionId: def.id,
+      processKey: def.key,
+      businessKey: init.businessKey,
+      startEventId,
+      status: live.isEnded ? 'completed' : 'running',
+      version: 1,
+      variables,
+      startedBy: init.by,
+      startedAt: now,
+      endedAt: live.isEnded ? now : null,
+      endedBy: null,
+      endReason: null,
+    };
+    const ctx: StepContext = { live, instance, variables, actor: init.by, history: [] };
+    ctx.history.push({ instanceId: id, type: 'process.start', actor: init.by, at: now, data: { definitionId: def.id, businessKey: init.businessKey } });
+    ctx.history.push(...(init.history ?? []).map((h) => ({ ...h, instanceId: id })));
+    const state = live.isEnded ? null : await live.state();
+    let tasks: TaskRow[] = [];
+    let earliestJob = Infinity;
+    await this.o.db.transaction(async (trx) => {
+      await insertInstance(trx, instance, state);
+      ({ tasks, earliestJob } = await this.writeEffects(trx, def, ctx, {}));
+      if (init.alsoInTransaction) await init.alsoInTransaction(trx);
+    });
+    if (!live.isEnded) this.live.put(id, { live, version: 1 });
+    if (earliestJob < Infinity) this.o.onJobs(earliestJob);
+    return { instance, tasks };
+  }
+
+  /**
+   * Runs `action` on a running instance as one step. With `inTransaction`, the action itself runs
+   * inside the step's transaction (for handlers that write domain rows with `ctx.trx`).
+   * Usage: `await steps.run(id, 'zhang', (ctx) => ctx.live.completeTask(exec, {}))`.
+   */
+  async run(
+    instanceId: string,
+    actor: string,
+    action: (ctx: StepContext) => Promise<void> | void,
+    opts: { inTransaction?: boolean } = {},
+  ): Promise<StepResult> {
+    return this.mutex.run(instanceId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.attempt(instanceId, actor, action, opts);
+        } catch (err) {
+          if (err instanceof VersionConflict && attempt < MAX_ATTEMPTS) {
+            await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * attempt)));
+            continue;
+          }
+          if (err instanceof VersionConflict) throw new ConflictError('流程实例正被他人同时处理，请稍后重试', 'CONCURRENT_UPDATE');
+          throw asAppError(err);
+        }
+      }
+    });
+  }
+
+  /** Drops a cached engine (e.g. after something outside a step changed the instance). */
+  evict(instanceId: string): void {
+    this.live.delete(instanceId);
+  }
+
+  private async attempt(
+    instanceId: string,
+    actor: string,
+    action: (ctx: StepContext) => Promise<void> | void,
+    opts: { inTransaction?: boolean },
+  ): Promise<StepResult> {
+    const db = this.o.db;
+    const instance = await getInstance(db, instanceId);
+    if (!instance) throw new NotFoundError(`流程实例 ${instanceId} 不存在`, 'INSTANCE_NOT_FOUND');
+    if (instance.status !== 'running') throw new ConflictError('流程实例已结束', 'INSTANCE_ENDED');
+    const def = await this.o.definitions.byId(instance.definitionId);
+    const cached = this.live.take(instanceId);
+    const variables = { ...instance.variables };
+    let live: LiveInstance;
+    if (cached && cached.version === instance.version) {
+      live = cached.live;
+      live.beginStep();
+      live.variables = variables;
+    } else {
+      const state = await getInstanceState(db, instanceId, instance.version);
+      if (state === undefined) throw new VersionConflict();
+      if (state === null) throw new ConflictError('流程实例已结束', 'INSTANCE_ENDED');
+      live = await LiveInstance.recover(def, instance.startEventId, state, variables, this.o.clock, instanceId);
+    }
+    const ctx: StepContext = { live, instance, variables, actor, history: [] };
+    let tasks: TaskRow[] = [];
+    let earliestJob = Infinity;
+    const finish = async (trx: Knex.Transaction) => {
+      const now = this.o.clock.now();
+      const ended = live.isEnded || Boolean(ctx.cancel);
+      const state = ended ? null : await live.state();
+      const ok = await updateInstance(trx, instanceId, instance.version, {
+        status: ctx.cancel ? 'cancelled' : live.isEnded ? 'completed' : 'running',
+        state,
+        variables: ctx.variables,
+        ...(ended && { endedAt: now, endedBy: ctx.cancel?.by ?? null, endReason: ctx.cancel?.reason ?? null }),
+      });
+      if (!ok) throw new VersionConflict();
+      ({ tasks, earliestJob } = await this.writeEffects(trx, def, ctx, instance.variables));
+      if (ctx.alsoInTransaction) await ctx.alsoInTransaction(trx);
+    };
+    if (opts.inTransaction) {
+      await db.transaction(async (trx) => {
+        ctx.trx = trx;
+        await action(ctx);
+        await finish(trx);
+      });
+    } else {
+      await action(ctx);
+      await db.transaction(finish);
+    }
+    const version = instance.version + 1;
+    const ended = live.isEnded || Boolean(ctx.cancel);
+    if (!ended) this.live.put(instanceId, { live, version });
+    if (earliestJob < Infinity) this.o.onJobs(earliestJob);
+    const now = this.o.clock.now();
+    return {
+      instance: {
+        ...instance,
+        version,
+        variables: ctx.variables,
+        status: ctx.cancel ? 'cancelled' : live.isEnded ? 'completed' : 'running',
+        ...(ended && { endedAt: now, endedBy: ctx.cancel?.by ?? null, endReason: ctx.cancel?.reason ?? null }),
+      },
+      tasks,
+    };
+  }
+
+  /** Writes tasks, jobs, subscriptions and history of one step; returns new tasks and the earliest job. */
+  private async writeEffects(
+    trx: Knex.Transaction,
+    def: CompiledDefinition,
+    ctx: StepContext,
+    before: Record<string, unknown>,
+  ): Promise<{ tasks: TaskRow[]; earliestJob: number }> {
+    const now = this.o.clock.now();
+    const { instance, live } = ctx;
+    const e = live.effects;
+    const history: HistoryRow[] = [...ctx.history];
+    for (const h of e.history) {
+      history.push({
+        instanceId: instance.id,
+        type: h.type,
+        elementId: h.elementId,
+        elementType: h.elementType,
+        elementName: h.elementName,
+        executionId: h.executionId,
+        actor: ctx.actor,
+        at: h.at,
+        data: h.data,
+      });
+    }
+    if (ctx.completion) {
+      const c = ctx.completion;
+      await closeTasks(trx, instance.id, [c.executionId], { status: 'completed', at: now, by: c.by, variables: c.variables });
+    }
+    const cancelled = [...e.tasksClosed].filter(([id, outcome]) => outcome === 'cancelled' || id !== ctx.completion?.executionId).map(([id]) => id);
+    if (cancelled.length) {
+      await closeTasks(trx, instance.id, cancelled, { status: 'cancelled', at: now, by: null });
+      for (const executionId of cancelled) history.push({ instanceId: instance.id, type: 'task.cancelled', executionId, actor: ctx.actor, at: now });
+    }
+    const tasks = buildTaskRows(def, instance, e.tasksCreated, ctx.variables, now, this.o.calendar());
+    await insertTasks(trx, tasks);
+    for (const t of tasks) {
+      history.push({
+        instanceId: instance.id,
+        type: 'task.created',
+        elementId: t.elementId,
+        elementName: t.name,
+        executionId: t.executionId,
+        taskId: t.id,
+        at: now,
+        data: { candidateGroups: t.candidateGroups, candidateUsers: t.candidateUsers, assignee: t.assignee, dueAt: t.dueAt },
+      });
+    }
+    await deleteInstanceJobs(trx, instance.id, 'timer', [...e.timersRemoved]);
+    await deleteInstanceJobs(trx, instance.id, 'service', [...e.servicesRemoved]);
+    const jobs: JobRow[] = [];
+    for (const t of e.timersCreated.values()) jobs.push(jobRow(instance, def.id, 'timer', t.executionId, t.elementId, t.dueAt, null, now));
+    for (const [executionId, elementId] of e.servicesRequested) {
+      const cycle = def.element(elementId)?.retryCycle ?? null;
+      jobs.push(jobRow(instance, def.id, 'service', executionId, elementId, now, cycle, now));
+    }
+    await insertJobs(trx, jobs);
+    await deleteSubscriptions(trx, instance.id, [...e.messageWaitsRemoved]);
+    await insertSubscriptions(
+      trx,
+      [...e.messageWaits].map(([executionId, w]) => ({
+        id: randomUUID(),
+        type: 'message' as const,
+        name: w.messageName,
+        instanceId: instance.id,
+        definitionId: def.id,
+        executionId,
+        elementId: w.elementId,
+        businessKey: instance.businessKey,
+        createdAt: now,
+      })),
+    );
+    for (const [name, value] of Object.entries(ctx.variables)) {
+      if (!(name in before) || !sameJson(before[name], value)) {
+        history.push({ instanceId: instance.id, type: 'variable', actor: ctx.actor, at: now, data: { name, value } });
+      }
+    }
+    if (ctx.cancel) history.push({ instanceId: instance.id, type: 'process.cancel', actor: ctx.cancel.by, at: now, data: { reason: ctx.cancel.reason } });
+    else if (e.ended) history.push({ instanceId: instance.id, type: 'process.end', actor: ctx.actor, at: now });
+    await appendHistory(trx, history);
+    return { tasks, earliestJob: jobs.reduce((m, j) => Math.min(m, j.dueAt ?? Infinity), Infinity) };
+  }
+}
+
+function jobRow(
+  instance: InstanceRow,
+  definitionId: string,
+  type: 'timer' | 'service',
+  executionId: string,
+  elementId: string,
+  dueAt: number,
+  retryCycle: string | null,
+  now: number,
+): JobRow {
+  return {
+    id: randomUUID(),
+    type,
+    instanceId: instance.id,
+    definitionId,
+    executionId,
+    elementId,
+    dueAt,
+    lockedBy: null,
+    lockedUntil: null,
+    attempts: 0,
+    retries: type === 'service' ? retryPolicy(retryCycle).retries : 3,
+    retryCycle,
+    lastError: null,
+    payload: null,
+    createdAt: now,
+  };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Engine failures in a step (a condition that cannot be evaluated …) become a clear 409. */
+function asAppError(err: unknown): unknown {
+  if (err instanceof EngineStepError) return new ExpressionError(`流程无法继续：${err.message}`, err.elementId ? { element: err.elementId } : undefined);
+  return err;
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { ForbiddenError } from '../errors.ts';
+import type { TaskRow } from '../store/tasks.ts';
+import { limitEnd, parseTimeLimit, yellowAt } from './due.ts';
+import { compile, evaluateCompiled } from './feel.ts';
+import type { CompiledDefinition } from './runtime.ts';
+import { EngineStepError } from './runtime.ts';
+import type { Actor } from './types.ts';
+import type { WorkCalendar } from './workdays.ts';
+
+/** camunda:properties entry that declares separation of duties on a user task. */
+export const SOD_PROPERTY = 'separationOfDuties';
+
+interface InstanceInfo {
+  id: string;
+  definitionId: string;
+  processKey: string;
+  businessKey: string | null;
+}
+
+/**
+ * Task rows for user tasks the engine just reached: candidates, assignee and time limit are
+ * evaluated against the instance's variables at this moment.
+ */
+export function buildTaskRows(
+  def: CompiledDefinition,
+  instance: InstanceInfo,
+  created: Map<string, string>,
+  variables: Record<string, unknown>,
+  now: number,
+  calendar: WorkCalendar,
+): TaskRow[] {
+  const rows: TaskRow[] = [];
+  for (const [executionId, elementId] of created) {
+    const info = def.element(elementId);
+    if (!info) continue;
+    const evalList = (items: string[]) =>
+      items.flatMap((g) => String(evalText(g, variables, elementId) ?? '').split(',')).map((s) => s.trim()).filter(Boolean);
+    const assignee = info.assignee ? String(evalText(info.assignee, variables, elementId) ?? '') || null : null;
+    const due = info.dueDate ? timeLimit(info.dueDate, now, variables, calendar, elementId) : null;
+    const followUp = info.followUpDate ? timeLimit(info.followUpDate, now, variables, calendar, elementId) : null;
+    const priority = info.priority ? Number(evalText(info.priority, variables, elementId)) : 50;
+    rows.push({
+      id: randomUUID(),
+      instanceId: instance.id,
+      executionId,
+      elementId,
+      name: info.name ?? elementId,
+      processKey: instance.processKey,
+      definitionId: instance.definitionId,
+      businessKey: instance.businessKey,
+      formKey: info.formKey ?? null,
+      candidateGroups: evalList(info.candidateGroups),
+      candidateUsers: evalList(info.candidateUsers),
+      assignee,
+      status: 'open',
+      priority: Number.isFinite(priority) ? priority : 50,
+      createdAt: now,
+      claimedAt: assignee ? now : null,
+      completedAt: null,
+      completedBy: null,
+      dueAt: due?.end ?? null,
+      yellowAt: due?.yellow ?? null,
+      followUpAt: followUp?.end ?? null,
+      variables: null,
+      properties: info.properties,
+    });
+  }
+  return rows;
+}
+
+function evalText(text: string, variables: Record<string, unknown>, elementId: string): unknown {
+  try {
+    return evaluateCompiled(compile(text), variables);
+  } catch (err) {
+    throw new EngineStepError(`节点 ${elementId} 的表达式无法求值：${(err as Error).message}`, elementId);
+  }
+}
+
+function timeLimit(text: string, now: number, variables: Record<string, unknown>, calendar: WorkCalendar, elementId: string) {
+  const value = evalText(text, variables, elementId);
+  const limit = value === null || value === undefined || value === '' ? null : parseTimeLimit(String(value));
+  if (!limit) throw new EngineStepError(`节点 ${elementId} 的期限 "${String(value)}" 无效`, elementId);
+  const end = limitEnd(limit, now, calendar);
+  return { end, yellow: yellowAt(now, end, limit, calendar) };
+}
+
+/** Whether the actor is among the task's candidates (users or groups). */
+export function isCandidate(task: TaskRow, actor: Actor): boolean {
+  return task.candidateUsers.includes(actor.id) || task.candidateGroups.some((g) => actor.groups.includes(g));
+}
+
+/** Whether the actor may see the task: its assignee or a candidate. */
+export function canSee(task: TaskRow, actor: Actor): boolean {
+  return actor.system === true || task.assignee === actor.id || isCandidate(task, actor);
+}
+
+/**
+ * The element ids whose completers may not do this task, and whether the instance's starter is
+ * excluded, from `separationOfDuties` = "starter,Task_Filing,…".
+ */
+export function sodRule(task: TaskRow): { starter: boolean; elements: string[] } {
+  const raw = task.properties[SOD_PROPERTY];
+  if (!raw) return { starter: false, elements: [] };
+  const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return { starter: parts.includes('starter'), elements: parts.filter((p) => p !== 'starter') };
+}
+
+/** Throws 403 when separation of duties forbids the actor this task. */
+export function checkSeparationOfDuties(
+  task: TaskRow,
+  actor: Actor,
+  startedBy: string,
+  completers: Array<{ elementId: string; by: string }>,
+): void {
+  const rule = sodRule(task);
+  if (rule.starter && startedBy === actor.id) {
+    throw new ForbiddenError('职责分离：申请人不能审批自己发起的事项', 'SEPARATION_OF_DUTIES');
+  }
+  const clash = completers.find((c) => c.by === actor.id && rule.elements.includes(c.elementId));
+  if (clash) {
+    throw new ForbiddenError(`职责分离：已办理本案“${clash.elementId}”环节的人员不能办理此环节`, 'SEPARATION_OF_DUTIES', {
+      element: clash.elementId,
+    });
+  }
+}
+
+export type WarningLevel = 'green' | 'yellow' | 'red' | 'none';
+
+/**
+ * Warning level of a task: red past due, yellow from 80 % of its limit. An open task is judged at
+ * `now`, a finished one at the moment it was finished.
+ */
+export function warningLevel(task: Pick<TaskRow, 'dueAt' | 'yellowAt' | 'status' | 'completedAt'>, now: number): WarningLevel {
+  if (task.dueAt === null) return 'none';
+  const end = task.status === 'open' ? now : (task.completedAt ?? now);
+  if (end > task.dueAt) return 'red';
+  if (task.yellowAt !== null && end >= task.yellowAt) return 'yellow';
+  return 'green';
+}

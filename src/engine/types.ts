@@ -1,0 +1,54 @@
+import type { Knex } from 'knex';
+import type { InstanceRow } from '../store/instances.ts';
+
+/** Who is acting: a signed-in user with their groups, or the platform itself. */
+export interface Actor {
+  id: string;
+  groups: string[];
+  /** The platform's own jobs and handlers; never a person. */
+  system?: boolean;
+}
+
+export const SYSTEM: Actor = { id: 'system', groups: [], system: true };
+
+export interface HandlerContext {
+  /** The job's transaction: domain writes commit together with the engine step, or not at all. */
+  trx: Knex.Transaction;
+  instance: InstanceRow;
+  /** The instance's variables as they are before the handler runs. */
+  variables: Record<string, unknown>;
+  elementId: string;
+  elementName?: string;
+  /** camunda:properties of the service task, e.g. parameters for a generic handler. */
+  properties: Record<string, string>;
+  attempt: number;
+  now: number;
+}
+
+/**
+ * A service-task handler, registered by name and named in BPMN by
+ * `camunda:type="external" camunda:topic="name"`. What it returns is merged into the instance's
+ * variables. Throwing makes the job retry with backoff; after the last retry an incident opens.
+ */
+export type Handler = (ctx: HandlerContext) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+
+export interface DeployFile {
+  name: string;
+  content: string;
+}
+
+export interface DeployedItem {
+  file: string;
+  kind: 'process' | 'form';
+  key: string;
+  version: number;
+  id: string;
+  /** True when the content was unchanged and the existing version was kept. */
+  unchanged: boolean;
+}
+
+export interface DeploymentResult {
+  id: string | null;
+  items: DeployedItem[];
+  notes: Array<{ file: string; message: string }>;
+}

@@ -1,0 +1,133 @@
+import type { Knex } from 'knex';
+import { fromJson, toJson } from './json.ts';
+
+export type InstanceStatus = 'running' | 'completed' | 'cancelled';
+
+export interface InstanceRow {
+  id: string;
+  definitionId: string;
+  processKey: string;
+  businessKey: string | null;
+  startEventId: string;
+  status: InstanceStatus;
+  version: number;
+  variables: Record<string, unknown>;
+  startedBy: string;
+  startedAt: number;
+  endedAt: number | null;
+  endedBy: string | null;
+  endReason: string | null;
+}
+
+const COLUMNS = [
+  'id', 'definition_id', 'process_key', 'business_key', 'start_event_id', 'status', 'version', 'variables',
+  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason',
+];
+
+function toRow(r: any): InstanceRow {
+  return {
+    id: r.id,
+    definitionId: r.definition_id,
+    processKey: r.process_key,
+    businessKey: r.business_key,
+    startEventId: r.start_event_id,
+    status: r.status,
+    version: r.version,
+    variables: fromJson(r.variables, {}),
+    startedBy: r.started_by,
+    startedAt: Number(r.started_at),
+    endedAt: r.ended_at === null ? null : Number(r.ended_at),
+    endedBy: r.ended_by,
+    endReason: r.end_reason,
+  };
+}
+
+export async function insertInstance(db: Knex, row: InstanceRow, state: string | null): Promise<void> {
+  await db('process_instances').insert({
+    id: row.id,
+    definition_id: row.definitionId,
+    process_key: row.processKey,
+    business_key: row.businessKey,
+    start_event_id: row.startEventId,
+    status: row.status,
+    state,
+    version: row.version,
+    variables: toJson(row.variables),
+    started_by: row.startedBy,
+    started_at: row.startedAt,
+    ended_at: row.endedAt,
+    ended_by: row.endedBy,
+    end_reason: row.endReason,
+  });
+}
+
+export async function getInstance(db: Knex, id: string): Promise<InstanceRow | undefined> {
+  const r = await db('process_instances').select(COLUMNS).where({ id }).first();
+  return r && toRow(r);
+}
+
+export async function getInstanceState(db: Knex, id: string, version: number): Promise<string | null | undefined> {
+  const r = await db('process_instances').select('state').where({ id, version }).first();
+  return r ? r.state : undefined;
+}
+
+export interface InstancePatch {
+  status: InstanceStatus;
+  state: string | null;
+  variables: Record<string, unknown>;
+  endedAt?: number | null;
+  endedBy?: string | null;
+  endReason?: string | null;
+}
+
+/**
+ * Writes a step's new instance state if nobody else wrote one since `expectedVersion`.
+ * Returns false on a lost race (the caller retries from fresh state).
+ */
+export async function updateInstance(db: Knex, id: string, expectedVersion: number, patch: InstancePatch): Promise<boolean> {
+  const n = await db('process_instances')
+    .where({ id, version: expectedVersion })
+    .update({
+      status: patch.status,
+      state: patch.state,
+      variables: toJson(patch.variables),
+      version: expectedVersion + 1,
+      ...(patch.endedAt !== undefined && { ended_at: patch.endedAt }),
+      ...(patch.endedBy !== undefined && { ended_by: patch.endedBy }),
+      ...(patch.endReason !== undefined && { end_reason: patch.endReason }),
+    });
+  return n === 1;
+}
+
+export interface InstanceFilter {
+  processKey?: string;
+  status?: InstanceStatus;
+  startedBy?: string;
+  businessKey?: string;
+  ids?: string[];
+  startedAfter?: number;
+  startedBefore?: number;
+  limit?: number;
+  offset?: number;
+}
+
+function applyFilter(q: Knex.QueryBuilder, f: InstanceFilter): Knex.QueryBuilder {
+  if (f.processKey) q.where('process_key', f.processKey);
+  if (f.status) q.where('status', f.status);
+  if (f.startedBy) q.where('started_by', f.startedBy);
+  if (f.businessKey) q.where('business_key', f.businessKey);
+  if (f.ids) q.whereIn('id', f.ids);
+  if (f.startedAfter !== undefined) q.where('started_at', '>=', f.startedAfter);
+  if (f.startedBefore !== undefined) q.where('started_at', '<', f.startedBefore);
+  return q;
+}
+
+export async function listInstances(db: Knex, f: InstanceFilter): Promise<{ rows: InstanceRow[]; total: number }> {
+  const [{ n }] = await applyFilter(db('process_instances'), f).count({ n: '*' });
+  const rows = await applyFilter(db('process_instances').select(COLUMNS), f)
+    .orderBy('started_at', 'desc')
+    .orderBy('id')
+    .limit(f.limit ?? 50)
+    .offset(f.offset ?? 0);
+  return { rows: rows.map(toRow), total: Number(n) };
+}

@@ -1,0 +1,207 @@
+import type { Knex } from 'knex';
+import { fromJson, toJson } from './json.ts';
+
+export type TaskStatus = 'open' | 'completed' | 'cancelled';
+
+export interface TaskRow {
+  id: string;
+  instanceId: string;
+  executionId: string;
+  elementId: string;
+  name: string | null;
+  processKey: string;
+  definitionId: string;
+  businessKey: string | null;
+  formKey: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  assignee: string | null;
+  status: TaskStatus;
+  priority: number;
+  createdAt: number;
+  claimedAt: number | null;
+  completedAt: number | null;
+  completedBy: string | null;
+  dueAt: number | null;
+  yellowAt: number | null;
+  followUpAt: number | null;
+  variables: Record<string, unknown> | null;
+  properties: Record<string, string>;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const list = (v: string | null) => (v ? v.split(',') : []);
+
+function toRow(r: any): TaskRow {
+  return {
+    id: r.id,
+    instanceId: r.instance_id,
+    executionId: r.execution_id,
+    elementId: r.element_id,
+    name: r.name,
+    processKey: r.process_key,
+    definitionId: r.definition_id,
+    businessKey: r.business_key,
+    formKey: r.form_key,
+    candidateGroups: list(r.candidate_groups),
+    candidateUsers: list(r.candidate_users),
+    assignee: r.assignee,
+    status: r.status,
+    priority: r.priority,
+    createdAt: Number(r.created_at),
+    claimedAt: num(r.claimed_at),
+    completedAt: num(r.completed_at),
+    completedBy: r.completed_by,
+    dueAt: num(r.due_at),
+    yellowAt: num(r.yellow_at),
+    followUpAt: num(r.follow_up_at),
+    variables: fromJson(r.variables, null),
+    properties: fromJson(r.properties, {}),
+  };
+}
+
+/** Inserts new tasks and their candidate rows (two statements whatever the count). */
+export async function insertTasks(db: Knex, rows: TaskRow[]): Promise<void> {
+  if (!rows.length) return;
+  await db('tasks').insert(
+    rows.map((t) => ({
+      id: t.id,
+      instance_id: t.instanceId,
+      execution_id: t.executionId,
+      element_id: t.elementId,
+      name: t.name,
+      process_key: t.processKey,
+      definition_id: t.definitionId,
+      business_key: t.businessKey,
+      form_key: t.formKey,
+      candidate_groups: t.candidateGroups.join(',') || null,
+      candidate_users: t.candidateUsers.join(',') || null,
+      assignee: t.assignee,
+      status: t.status,
+      priority: t.priority,
+      created_at: t.createdAt,
+      claimed_at: t.claimedAt,
+      due_at: t.dueAt,
+      yellow_at: t.yellowAt,
+      follow_up_at: t.followUpAt,
+      properties: toJson(t.properties),
+    })),
+  );
+  const candidates = rows.flatMap((t) => [
+    ...t.candidateGroups.map((name) => ({ task_id: t.id, kind: 'group', name })),
+    ...t.candidateUsers.map((name) => ({ task_id: t.id, kind: 'user', name })),
+  ]);
+  if (candidates.length) await db('task_candidates').insert(candidates);
+}
+
+/** Closes the open tasks at `executionIds` of an instance. Returns how many were open. */
+export async function closeTasks(
+  db: Knex,
+  instanceId: string,
+  executionIds: string[],
+  close: { status: 'completed' | 'cancelled'; at: number; by?: string | null; variables?: Record<string, unknown> },
+): Promise<number> {
+  if (!executionIds.length) return 0;
+  return db('tasks')
+    .where('instance_id', instanceId)
+    .whereIn('execution_id', executionIds)
+    .where('status', 'open')
+    .update({
+      status: close.status,
+      completed_at: close.at,
+      completed_by: close.by ?? null,
+      ...(close.variables && { variables: toJson(close.variables) }),
+    });
+}
+
+export async function getTask(db: Knex, id: string): Promise<TaskRow | undefined> {
+  const r = await db('tasks').where({ id }).first();
+  return r && toRow(r);
+}
+
+export async function openTasksOfInstance(db: Knex, instanceId: string): Promise<TaskRow[]> {
+  return (await db('tasks').where({ instance_id: instanceId, status: 'open' }).orderBy('created_at')).map(toRow);
+}
+
+export async function tasksOfInstance(db: Knex, instanceId: string): Promise<TaskRow[]> {
+  return (await db('tasks').where({ instance_id: instanceId }).orderBy('created_at').orderBy('id')).map(toRow);
+}
+
+/** Sets the assignee if it is still `expected` and the task is open; false if someone got there first. */
+export async function setAssignee(db: Knex, id: string, expected: string | null, assignee: string | null, at: number): Promise<boolean> {
+  const q = db('tasks').where({ id, status: 'open' });
+  if (expected === null) q.whereNull('assignee');
+  else q.where('assignee', expected);
+  const n = await q.update({ assignee, claimed_at: assignee ? at : null });
+  return n === 1;
+}
+
+/** Who completed the given elements' tasks in an instance (separation of duties). */
+export async function completersOf(db: Knex, instanceId: string, elementIds: string[]): Promise<Array<{ elementId: string; by: string }>> {
+  if (!elementIds.length) return [];
+  const rows = await db('tasks')
+    .select('element_id', 'completed_by')
+    .where({ instance_id: instanceId, status: 'completed' })
+    .whereIn('element_id', elementIds)
+    .whereNotNull('completed_by');
+  return rows.map((r: any) => ({ elementId: r.element_id, by: r.completed_by }));
+}
+
+export interface TaskFilter {
+  status?: TaskStatus;
+  /** Tasks assigned to this user. */
+  assignee?: string;
+  /** Unassigned tasks this user (with these groups) may claim. */
+  claimableBy?: { user: string; groups: string[] };
+  /** Tasks this user may see: assigned to them or claimable by them. */
+  visibleTo?: { user: string; groups: string[] };
+  processKey?: string;
+  instanceId?: string;
+  dueBefore?: number;
+  overdueAt?: number;
+  q?: string;
+  sort?: 'due' | 'created' | '-due' | '-created';
+  limit?: number;
+  offset?: number;
+}
+
+function candidateIds(db: Knex, who: { user: string; groups: string[] }): Knex.QueryBuilder {
+  return db('task_candidates')
+    .select('task_id')
+    .where((w) => {
+      w.where({ kind: 'user', name: who.user });
+      if (who.groups.length) w.orWhere((g) => g.where('kind', 'group').whereIn('name', who.groups));
+    });
+}
+
+function applyFilter(db: Knex, q: Knex.QueryBuilder, f: TaskFilter): Knex.QueryBuilder {
+  if (f.status) q.where('status', f.status);
+  if (f.assignee) q.where('assignee', f.assignee);
+  if (f.claimableBy) q.whereNull('assignee').whereIn('id', candidateIds(db, f.claimableBy));
+  if (f.visibleTo) {
+    const v = f.visibleTo;
+    q.where((w) => w.where('assignee', v.user).orWhere((c) => c.whereNull('assignee').whereIn('id', candidateIds(db, v))));
+  }
+  if (f.processKey) q.where('process_key', f.processKey);
+  if (f.instanceId) q.where('instance_id', f.instanceId);
+  if (f.dueBefore !== undefined) q.where('due_at', '<', f.dueBefore);
+  if (f.overdueAt !== undefined) q.where('due_at', '<', f.overdueAt);
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    q.where((w) => w.whereRaw("name LIKE ? ESCAPE '\\'", [like]).orWhereRaw("business_key LIKE ? ESCAPE '\\'", [like]));
+  }
+  return q;
+}
+
+export async function listTasks(db: Knex, f: TaskFilter): Promise<{ rows: TaskRow[]; total: number }> {
+  const [{ n }] = await applyFilter(db, db('tasks'), f).count({ n: '*' });
+  const q = applyFilter(db, db('tasks').select('*'), f);
+  const sort = f.sort ?? 'created';
+  const desc = sort.startsWith('-');
+  const col = sort.replace('-', '') === 'due' ? 'due_at' : 'created_at';
+  // Tasks without a due date sort last either way.
+  if (col === 'due_at') q.orderByRaw(`CASE WHEN due_at IS NULL THEN 1 ELSE 0 END`);
+  q.orderBy(col, desc ? 'desc' : 'asc').orderBy('id');
+  const rows = await q.limit(f.limit ?? 50).offset(f.offset ?? 0);
+  return { rows: rows.map(toRow), total: Number(n) };
+}

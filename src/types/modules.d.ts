@@ -1,0 +1,9 @@
+// Packages without (usable) type declarations. Their shapes are used only in src/engine/model.ts
+// and src/engine/runtime.ts.
+declare module 'bpmn-moddle' {
+  export class BpmnModdle {
+    constructor(packages?: Record<string, unknown>);
+    fromXML(xml: string, typeName?: string): Promise<any>;
+    toXML(element: unknown, options?: Record<string, unknown>): Promise<{ xml: string }>;
+  }
+}
