@@ -1,4 +1,4 @@
-import type { WorkCalendar } from './workdays.ts';
+import { beijingDayStart, type WorkCalendar } from './workdays.ts';
 
 /**
  * Time limits (camunda:dueDate / followUpDate). The rule, as documented in the README:
@@ -52,7 +52,12 @@ export function limitEnd(limit: TimeLimit, from: number, calendar: WorkCalendar)
 /** When a task of this limit turns yellow: 80 % of its (working) time used. */
 export const YELLOW_FRACTION = 0.8;
 
+/**
+ * The instant 80 % of the limit is used. A working-day limit is counted from the next day, so
+ * its time is counted from there too: 80 % of "3 working days" is 2.4 working days.
+ */
 export function yellowAt(from: number, due: number, limit: TimeLimit, calendar: WorkCalendar): number {
   if (limit.kind === 'duration') return from + Math.floor((due - from) * YELLOW_FRACTION);
-  return calendar.instantAtFraction(from, due, YELLOW_FRACTION);
+  const start = limit.kind === 'workdays' ? beijingDayStart(from) + 86_400_000 : from;
+  return calendar.instantAtFraction(Math.min(start, due), due, YELLOW_FRACTION);
 }

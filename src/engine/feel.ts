@@ -78,13 +78,26 @@ function checked(feel: string, original: string, base: number): string {
   } catch (err) {
     throw new ExpressionSyntaxError(`表达式无法解析：${original}（${(err as Error).message}）`, base);
   }
+  let why = '';
   tree.iterate({
     enter(node) {
-      if (errorAt < 0 && node.type.isError) errorAt = node.from;
+      if (errorAt >= 0) return false;
+      const parent = node.node.parent;
+      if (node.type.isError) errorAt = node.from;
+      else if (node.name === 'SimplePositiveUnaryTest' && parent?.name === 'Comparison') {
+        // `a > > 3` parses as a comparison with a unary test and evaluates to null.
+        errorAt = node.from;
+        why = '比较运算符重复';
+      } else if (node.name === 'VariableName' && node.node.getChildren('Identifier').length > 1 && parent?.name !== 'FunctionInvocation') {
+        // FEEL allows spaces in names; in a process variable that is a missing operator.
+        errorAt = node.from;
+        why = `“${src.slice(node.from, node.to)}”之间缺少运算符`;
+      }
+      return undefined;
     },
   });
   if (errorAt >= 0) {
-    throw new ExpressionSyntaxError(`表达式语法错误（位置 ${base + errorAt}）：${original}`, base + errorAt);
+    throw new ExpressionSyntaxError(`表达式语法错误（位置 ${base + errorAt}${why ? '，' + why : ''}）：${original}`, base + errorAt);
   }
   return src;
 }

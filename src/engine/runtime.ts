@@ -5,6 +5,7 @@ import { map as mapModdleContext, deserialize, TypeResolver } from 'moddle-conte
 import type { Clock } from '../clock.ts';
 import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from './feel.ts';
 import type { ElementInfo, ProcessModel } from './model.ts';
+import { ISOInterval } from '@0dep/piso';
 
 /**
  * The one adapter between the platform and bpmn-engine: bpmn-engine's event names, state format and
@@ -317,8 +318,7 @@ export class LiveInstance {
     listener.on('activity.timer', (api: any) => {
       const c = api.content ?? {};
       if (c.isRecovered || c.isResumed) return;
-      const timeout = typeof c.timeout === 'number' ? c.timeout : 0;
-      this.effects.timersCreated.set(api.executionId, { executionId: api.executionId, elementId: api.id, dueAt: now() + Math.max(0, timeout) });
+      this.effects.timersCreated.set(api.executionId, { executionId: api.executionId, elementId: api.id, dueAt: timerDueAt(c, now()) });
     });
     listener.on('activity.timeout', (api: any) => {
       this.timerRefs.delete(api.executionId);
@@ -459,4 +459,21 @@ function unreachableFrom(elements: any, startId: string, startIds: Set<string>):
     }
   }
   return removed;
+}
+
+/**
+ * A timer's due time on the platform clock. bpmn-engine measures against the wall clock at the
+ * moment it arms the timer; the job is due at the timer's own definition from the step's time.
+ */
+function timerDueAt(c: any, now: number): number {
+  try {
+    const value = c.timerType ? c[c.timerType] : undefined;
+    if (c.timerType === 'timeDate' && value) return Date.parse(value);
+    if ((c.timerType === 'timeDuration' || c.timerType === 'timeCycle') && value) {
+      return new ISOInterval(String(value)).getExpireAt(new Date(now), new Date(now)).getTime();
+    }
+  } catch {
+    // fall back to the engine's own delay
+  }
+  return now + Math.max(0, typeof c.timeout === 'number' ? c.timeout : 0);
 }

@@ -33,6 +33,7 @@ export interface FormComponent {
   increment?: string | number;
   decimalDigits?: number;
   isRepeating?: boolean;
+  text?: string;
 }
 
 export interface FormSchema {

@@ -3,6 +3,7 @@ import { EngineService } from '../../src/engine/service.ts';
 import type { Actor } from '../../src/engine/types.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { flow, process, userTask } from '../helpers/bpmn.ts';
+import { expectError } from '../helpers/expect.ts';
 
 const zhang: Actor = { id: 'zhang', groups: ['staff'] };
 const li: Actor = { id: 'li', groups: ['leaders'] };
@@ -299,13 +300,3 @@ describe('engine: sequence, gateways and messages', () => {
     });
   });
 });
-
-export async function expectError(p: Promise<unknown>, code: string): Promise<any> {
-  try {
-    await p;
-  } catch (err) {
-    expect((err as { code?: string }).code, String((err as Error).message)).to.equal(code);
-    return err;
-  }
-  expect.fail(`expected error ${code}`);
-}

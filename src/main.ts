@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './api/app.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/knex.ts';
+import { EngineService } from './engine/service.ts';
+import { createLogger } from './logger.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * `npm start`: migrate the database, deploy processes/ and forms/, start the job poller and
+ * listen. Several nodes may run this against one PostgreSQL database.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config.databaseUrl);
+  const engine = await EngineService.create({ db, logger, cacheSize: config.engineCacheSize, pollMs: config.jobPollMs });
+  const deployed = await engine.deployDirectories(path.join(root, 'processes'), path.join(root, 'forms'));
+  for (const item of deployed.items) {
+    logger.info({ file: item.file, key: item.key, version: item.version, unchanged: item.unchanged }, 'deployed');
+  }
+  engine.startJobs();
+  const server = createApp({ db, engine, logger }).listen(config.port, () => {
+    logger.info({ port: config.port, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on http://localhost:${config.port}/`);
+  });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    await engine.stop();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
