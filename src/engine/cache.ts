@@ -17,6 +17,11 @@ export class Lru<K, V> {
     return v;
   }
 
+  /** Looks without taking or refreshing. */
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
   put(key: K, value: V): void {
     if (this.max <= 0) return;
     this.map.delete(key);

@@ -8,10 +8,13 @@ import { CompiledDefinition } from './runtime.ts';
  * Parsed definitions by version id. A version never changes once deployed, so entries never go
  * stale; the map is bounded so that a long history of versions cannot fill memory.
  */
+const LATEST_TTL_MS = 1000;
+
 export class DefinitionCache {
   private readonly db: Knex;
   private readonly max: number;
   private readonly entries = new Map<string, Promise<CompiledDefinition>>();
+  private readonly latestByKey = new Map<string, { row: DefinitionRow; at: number }>();
 
   constructor(db: Knex, max = 500) {
     this.db = db;
@@ -33,15 +36,26 @@ export class DefinitionCache {
     return p;
   }
 
+  /**
+   * The newest version of `key`. Remembered for a second: a version deployed on another node is
+   * started here at most that much later (a deploy on this node is seen at once).
+   */
   async latest(key: string): Promise<{ row: DefinitionRow; def: CompiledDefinition }> {
-    const row = await latestDefinition(this.db, key);
-    if (!row) throw new NotFoundError(`流程定义 ${key} 不存在`, 'PROCESS_NOT_FOUND');
-    return { row, def: await this.byId(row.id) };
+    const now = Date.now();
+    let hit = this.latestByKey.get(key);
+    if (!hit || now - hit.at > LATEST_TTL_MS) {
+      const row = await latestDefinition(this.db, key);
+      if (!row) throw new NotFoundError(`流程定义 ${key} 不存在`, 'PROCESS_NOT_FOUND');
+      hit = { row, at: now };
+      this.latestByKey.set(key, hit);
+    }
+    return { row: hit.row, def: await this.byId(hit.row.id) };
   }
 
   /** Registers a definition parsed at deploy time, saving a second parse. */
   put(def: CompiledDefinition): void {
     this.entries.set(def.id, Promise.resolve(def));
+    this.latestByKey.delete(def.key);
   }
 
   private async load(id: string): Promise<CompiledDefinition> {

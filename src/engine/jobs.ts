@@ -5,7 +5,7 @@ import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { appendHistory } from '../store/history.ts';
 import { insertIncident } from '../store/incidents.ts';
-import { acquireDueJobs, deleteJob, deleteLeasedJob, releaseJob, rescheduleJob, type JobRow } from '../store/jobs.ts';
+import { acquireDueJobs, deleteJob, deleteLeasedJobStmt, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
 import { nextFiring, retryPolicy } from './cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import type { StepRunner } from './steps.ts';
@@ -112,10 +112,8 @@ export class JobExecutor {
 
   private async fireTimer(job: JobRow): Promise<void> {
     await this.o.steps.run(job.instanceId!, 'system', (ctx) => {
+      ctx.also.push(deleteLeasedJobStmt(job.id, this.o.node));
       ctx.live.fireTimer(job.executionId!);
-      ctx.alsoInTransaction = async (trx) => {
-        await deleteLeasedJob(trx, job.id, this.o.node);
-      };
     });
   }
 
@@ -124,10 +122,7 @@ export class JobExecutor {
       job.instanceId!,
       'system',
       async (ctx) => {
-        const node = this.o.node;
-        ctx.alsoInTransaction = async (trx) => {
-          await deleteLeasedJob(trx, job.id, node);
-        };
+        ctx.also.push(deleteLeasedJobStmt(job.id, this.o.node));
         if (!ctx.live.hasService(job.executionId!)) return; // the task was interrupted meanwhile
         const info = ctx.live.def.element(job.elementId);
         const handler = info?.handler ? this.o.handlers.get(info.handler) : undefined;
@@ -176,12 +171,11 @@ export class JobExecutor {
       variables: {},
       by: 'system',
       history: [{ instanceId: '', type: 'timer.start', elementId: start.id, actor: 'system', at: now, data: { jobId: job.id } }],
-      alsoInTransaction: async (trx) => {
-        if (next === null) await deleteLeasedJob(trx, job.id, this.o.node);
-        else {
-          await rescheduleJob(trx, job.id, next, { ...payload, fired, previous: job.dueAt });
-        }
-      },
+      also: [
+        next === null
+          ? deleteLeasedJobStmt(job.id, this.o.node)
+          : rescheduleJobStmt(job.id, this.o.node, next, { ...payload, fired, previous: job.dueAt }),
+      ],
     });
   }
 

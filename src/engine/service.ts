@@ -10,7 +10,7 @@ import { validateSubmission, type FormSchema } from '../forms/validate.ts';
 import { loadCalendar, seedCalendar } from '../store/calendar.ts';
 import { latestForm } from '../store/definitions.ts';
 import { appendHistory, historyOf, type HistoryRow } from '../store/history.ts';
-import { getIncident, listIncidents, resolveIncident, resolveIncidentsOfInstance, type IncidentRow } from '../store/incidents.ts';
+import { getIncident, listIncidents, resolveIncident, resolveIncidentsOfInstanceStmt, type IncidentRow } from '../store/incidents.ts';
 import { getInstance, listInstances, type InstanceFilter, type InstanceRow } from '../store/instances.ts';
 import { getJob, jobsOfInstance, resumeJob, type JobRow } from '../store/jobs.ts';
 import { messageStarts, messageWaits } from '../store/subscriptions.ts';
@@ -184,7 +184,7 @@ export class EngineService {
     const res = await this.steps.run(instanceId, opts.by.id, async (ctx) => {
       await ctx.live.stop();
       ctx.cancel = { by: opts.by.id, reason: opts.reason };
-      ctx.alsoInTransaction = (trx) => resolveIncidentsOfInstance(trx, instanceId, opts.by.id, this.clock.now());
+      ctx.also.push(resolveIncidentsOfInstanceStmt(instanceId, opts.by.id, this.clock.now()));
     });
     return res.instance;
   }
@@ -262,13 +262,18 @@ export class EngineService {
     if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
     const instance = await this.checkDuties(task, opts.by);
     const values = await this.validated(task.formKey, opts.variables ?? {}, instance.variables);
-    return this.steps.run(task.instanceId, opts.by.id, (ctx) => {
-      if (!ctx.live.hasTask(task.executionId)) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
-      Object.assign(ctx.variables, values);
-      ctx.completion = { executionId: task.executionId, by: opts.by.id, variables: values };
-      ctx.history.push({ ...taskEvent(task, 'task.completed', opts.by.id, this.clock.now()), data: { variables: values } });
-      ctx.live.completeTask(task.executionId, values);
-    });
+    return this.steps.run(
+      task.instanceId,
+      opts.by.id,
+      (ctx) => {
+        if (!ctx.live.hasTask(task.executionId)) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
+        Object.assign(ctx.variables, values);
+        ctx.completion = { executionId: task.executionId, by: opts.by.id, variables: values };
+        ctx.history.push({ ...taskEvent(task, 'task.completed', opts.by.id, this.clock.now()), data: { variables: values } });
+        ctx.live.completeTask(task.executionId, values);
+      },
+      { instance },
+    );
   }
 
   /** The task if the actor may work on it: 404 unknown, 403 not a candidate, 409 not open. */
@@ -283,7 +288,7 @@ export class EngineService {
   }
 
   private async checkDuties(task: TaskRow, actor: Actor): Promise<InstanceRow> {
-    const instance = await getInstance(this.db, task.instanceId);
+    const instance = this.steps.cachedRow(task.instanceId) ?? (await getInstance(this.db, task.instanceId));
     if (!instance) throw new NotFoundError('流程实例不存在', 'INSTANCE_NOT_FOUND');
     if (instance.status !== 'running') throw new ConflictError('流程实例已结束', 'INSTANCE_ENDED');
     const rule = task.properties.separationOfDuties;

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
+import { runStatements, runStatementsIn, StaleWriteError, type Statement } from '../db/batch.ts';
 import { ConflictError, ExpressionError, NotFoundError } from '../errors.ts';
-import { appendHistory, type HistoryRow } from '../store/history.ts';
-import { getInstance, getInstanceState, insertInstance, updateInstance, type InstanceRow } from '../store/instances.ts';
-import { deleteInstanceJobs, insertJobs, type JobRow } from '../store/jobs.ts';
-import { deleteSubscriptions, insertSubscriptions } from '../store/subscriptions.ts';
-import { closeTasks, insertTasks, type TaskRow } from '../store/tasks.ts';
+import { appendHistoryStmts, type HistoryRow } from '../store/history.ts';
+import { getInstance, getInstanceState, insertInstanceStmt, updateInstanceStmt, type InstanceRow } from '../store/instances.ts';
+import { deleteInstanceJobsStmt, insertJobsStmt, type JobRow } from '../store/jobs.ts';
+import { deleteSubscriptionsStmt, insertSubscriptionsStmt } from '../store/subscriptions.ts';
+import { closeTasksStmt, insertTasksStmts, type TaskRow } from '../store/tasks.ts';
 import { KeyedMutex, Lru } from './cache.ts';
 import { retryPolicy } from './cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
@@ -33,16 +34,14 @@ export interface StepContext {
   completion?: { executionId: string; by: string; variables: Record<string, unknown> };
   /** Set by cancel. */
   cancel?: { by: string; reason: string };
-  /** Extra writes in the step's transaction (e.g. removing the job that ran). */
-  alsoInTransaction?: (trx: Knex.Transaction) => Promise<void>;
+  /** Extra writes in the step's transaction (e.g. removing the job that ran); run first. */
+  also: Statement[];
 }
 
 export interface StepResult {
   instance: InstanceRow;
   tasks: TaskRow[];
 }
-
-class VersionConflict extends Error {}
 
 const MAX_ATTEMPTS = 8;
 
@@ -56,9 +55,15 @@ export interface StepRunnerOptions {
   onJobs: (earliestDue: number) => void;
 }
 
+interface Cached {
+  live: LiveInstance;
+  version: number;
+  row: InstanceRow;
+}
+
 export class StepRunner {
   private readonly o: StepRunnerOptions;
-  readonly live: Lru<string, { live: LiveInstance; version: number }>;
+  readonly live: Lru<string, Cached>;
   private readonly mutex = new KeyedMutex();
 
   constructor(o: StepRunnerOptions) {
@@ -75,7 +80,7 @@ export class StepRunner {
       variables: Record<string, unknown>;
       by: string;
       history?: HistoryRow[];
-      alsoInTransaction?: (trx: Knex.Transaction) => Promise<void>;
+      also?: Statement[];
     },
   ): Promise<StepResult> {
     const now = this.o.clock.now();
@@ -102,47 +107,55 @@ export class StepRunner {
       endedBy: null,
       endReason: null,
     };
-    const ctx: StepContext = { live, instance, variables, actor: init.by, history: [] };
+    const ctx: StepContext = { live, instance, variables, actor: init.by, history: [], also: init.also ?? [] };
     ctx.history.push({ instanceId: id, type: 'process.start', actor: init.by, at: now, data: { definitionId: def.id, businessKey: init.businessKey } });
     ctx.history.push(...(init.history ?? []).map((h) => ({ ...h, instanceId: id })));
     const state = live.isEnded ? null : await live.state();
-    let tasks: TaskRow[] = [];
-    let earliestJob = Infinity;
-    await this.o.db.transaction(async (trx) => {
-      await insertInstance(trx, instance, state);
-      ({ tasks, earliestJob } = await this.writeEffects(trx, def, ctx, {}));
-      if (init.alsoInTransaction) await init.alsoInTransaction(trx);
-    });
-    if (!live.isEnded) this.live.put(id, { live, version: 1 });
-    if (earliestJob < Infinity) this.o.onJobs(earliestJob);
-    return { instance, tasks };
+    const effects = this.effectStatements(def, ctx, {});
+    await runStatements(this.o.db, [...ctx.also, insertInstanceStmt(instance, state), ...effects.statements]);
+    if (!live.isEnded) this.live.put(id, { live, version: 1, row: instance });
+    if (effects.earliestJob < Infinity) this.o.onJobs(effects.earliestJob);
+    return { instance, tasks: effects.tasks };
   }
 
   /**
    * Runs `action` on a running instance as one step. With `inTransaction`, the action itself runs
-   * inside the step's transaction (for handlers that write domain rows with `ctx.trx`).
+   * inside the step's transaction (for handlers that write domain rows with `ctx.trx`). `instance`
+   * is a row the caller has just read, which saves reading it again.
    * Usage: `await steps.run(id, 'zhang', (ctx) => ctx.live.completeTask(exec, {}))`.
    */
   async run(
     instanceId: string,
     actor: string,
     action: (ctx: StepContext) => Promise<void> | void,
-    opts: { inTransaction?: boolean } = {},
+    opts: { inTransaction?: boolean; instance?: InstanceRow } = {},
   ): Promise<StepResult> {
     return this.mutex.run(instanceId, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.attempt(instanceId, actor, action, opts);
+          // A row read just now, or the one this node last wrote, saves a query; if it is stale,
+          // the version check says so and the next attempt reads afresh.
+          const known = attempt === 1 ? (opts.instance ?? this.cachedRow(instanceId)) : undefined;
+          return await this.attempt(instanceId, actor, action, opts, known);
         } catch (err) {
-          if (err instanceof VersionConflict && attempt < MAX_ATTEMPTS) {
+          if (err instanceof StaleWriteError && attempt < MAX_ATTEMPTS) {
             await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * attempt)));
             continue;
           }
-          if (err instanceof VersionConflict) throw new ConflictError('流程实例正被他人同时处理，请稍后重试', 'CONCURRENT_UPDATE');
+          if (err instanceof StaleWriteError) throw new ConflictError('流程实例正被他人同时处理，请稍后重试', 'CONCURRENT_UPDATE');
           throw asAppError(err);
         }
       }
     });
+  }
+
+  /**
+   * The instance row as this node last wrote it, if its engine is cached. It may be stale (another
+   * node may have moved on); a step that relies on it fails its version check and re-reads.
+   */
+  cachedRow(instanceId: string): InstanceRow | undefined {
+    const entry = this.live.peek(instanceId);
+    return entry && { ...entry.row, variables: { ...entry.row.variables } };
   }
 
   /** Drops a cached engine (e.g. after something outside a step changed the instance). */
@@ -155,9 +168,10 @@ export class StepRunner {
     actor: string,
     action: (ctx: StepContext) => Promise<void> | void,
     opts: { inTransaction?: boolean },
+    known: InstanceRow | undefined,
   ): Promise<StepResult> {
     const db = this.o.db;
-    const instance = await getInstance(db, instanceId);
+    const instance = known ?? (await getInstance(db, instanceId));
     if (!instance) throw new NotFoundError(`流程实例 ${instanceId} 不存在`, 'INSTANCE_NOT_FOUND');
     if (instance.status !== 'running') throw new ConflictError('流程实例已结束', 'INSTANCE_ENDED');
     const def = await this.o.definitions.byId(instance.definitionId);
@@ -170,64 +184,62 @@ export class StepRunner {
       live.variables = variables;
     } else {
       const state = await getInstanceState(db, instanceId, instance.version);
-      if (state === undefined) throw new VersionConflict();
+      if (state === undefined) throw new StaleWriteError();
       if (state === null) throw new ConflictError('流程实例已结束', 'INSTANCE_ENDED');
       live = await LiveInstance.recover(def, instance.startEventId, state, variables, this.o.clock, instanceId);
     }
-    const ctx: StepContext = { live, instance, variables, actor, history: [] };
+    const ctx: StepContext = { live, instance, variables, actor, history: [], also: [] };
     let tasks: TaskRow[] = [];
     let earliestJob = Infinity;
-    const finish = async (trx: Knex.Transaction) => {
+    const statements = async (): Promise<Statement[]> => {
       const now = this.o.clock.now();
       const ended = live.isEnded || Boolean(ctx.cancel);
       const state = ended ? null : await live.state();
-      const ok = await updateInstance(trx, instanceId, instance.version, {
+      const update = updateInstanceStmt(instanceId, instance.version, {
         status: ctx.cancel ? 'cancelled' : live.isEnded ? 'completed' : 'running',
         state,
         variables: ctx.variables,
         ...(ended && { endedAt: now, endedBy: ctx.cancel?.by ?? null, endReason: ctx.cancel?.reason ?? null }),
       });
-      if (!ok) throw new VersionConflict();
-      ({ tasks, earliestJob } = await this.writeEffects(trx, def, ctx, instance.variables));
-      if (ctx.alsoInTransaction) await ctx.alsoInTransaction(trx);
+      const effects = this.effectStatements(def, ctx, instance.variables);
+      ({ tasks, earliestJob } = effects);
+      return [...ctx.also, update, ...effects.statements];
     };
     if (opts.inTransaction) {
       await db.transaction(async (trx) => {
         ctx.trx = trx;
         await action(ctx);
-        await finish(trx);
+        await runStatementsIn(trx, await statements());
       });
     } else {
       await action(ctx);
-      await db.transaction(finish);
+      await runStatements(db, await statements());
     }
     const version = instance.version + 1;
     const ended = live.isEnded || Boolean(ctx.cancel);
-    if (!ended) this.live.put(instanceId, { live, version });
-    if (earliestJob < Infinity) this.o.onJobs(earliestJob);
     const now = this.o.clock.now();
-    return {
-      instance: {
-        ...instance,
-        version,
-        variables: ctx.variables,
-        status: ctx.cancel ? 'cancelled' : live.isEnded ? 'completed' : 'running',
-        ...(ended && { endedAt: now, endedBy: ctx.cancel?.by ?? null, endReason: ctx.cancel?.reason ?? null }),
-      },
-      tasks,
+    const row: InstanceRow = {
+      ...instance,
+      version,
+      variables: ctx.variables,
+      status: ctx.cancel ? 'cancelled' : live.isEnded ? 'completed' : 'running',
+      ...(ended && { endedAt: now, endedBy: ctx.cancel?.by ?? null, endReason: ctx.cancel?.reason ?? null }),
     };
+    if (!ended) this.live.put(instanceId, { live, version, row });
+    if (earliestJob < Infinity) this.o.onJobs(earliestJob);
+    return { instance: row, tasks };
   }
 
-  /** Writes tasks, jobs, subscriptions and history of one step; returns new tasks and the earliest job. */
-  private async writeEffects(
-    trx: Knex.Transaction,
+  /** The writes for tasks, jobs, subscriptions and history of one step, and the new tasks. */
+  private effectStatements(
     def: CompiledDefinition,
     ctx: StepContext,
     before: Record<string, unknown>,
-  ): Promise<{ tasks: TaskRow[]; earliestJob: number }> {
+  ): { statements: Statement[]; tasks: TaskRow[]; earliestJob: number } {
     const now = this.o.clock.now();
     const { instance, live } = ctx;
     const e = live.effects;
+    const out: Statement[] = [];
     const history: HistoryRow[] = [...ctx.history];
     for (const h of e.history) {
       history.push({
@@ -244,15 +256,15 @@ export class StepRunner {
     }
     if (ctx.completion) {
       const c = ctx.completion;
-      await closeTasks(trx, instance.id, [c.executionId], { status: 'completed', at: now, by: c.by, variables: c.variables });
+      out.push(closeTasksStmt(instance.id, [c.executionId], { status: 'completed', at: now, by: c.by, variables: c.variables }));
     }
     const cancelled = [...e.tasksClosed].filter(([id, outcome]) => outcome === 'cancelled' || id !== ctx.completion?.executionId).map(([id]) => id);
     if (cancelled.length) {
-      await closeTasks(trx, instance.id, cancelled, { status: 'cancelled', at: now, by: null });
+      out.push(closeTasksStmt(instance.id, cancelled, { status: 'cancelled', at: now, by: null }));
       for (const executionId of cancelled) history.push({ instanceId: instance.id, type: 'task.cancelled', executionId, actor: ctx.actor, at: now });
     }
     const tasks = buildTaskRows(def, instance, e.tasksCreated, ctx.variables, now, this.o.calendar());
-    await insertTasks(trx, tasks);
+    out.push(...insertTasksStmts(tasks));
     for (const t of tasks) {
       history.push({
         instanceId: instance.id,
@@ -265,29 +277,30 @@ export class StepRunner {
         data: { candidateGroups: t.candidateGroups, candidateUsers: t.candidateUsers, assignee: t.assignee, dueAt: t.dueAt },
       });
     }
-    await deleteInstanceJobs(trx, instance.id, 'timer', [...e.timersRemoved]);
-    await deleteInstanceJobs(trx, instance.id, 'service', [...e.servicesRemoved]);
+    out.push(...deleteInstanceJobsStmt(instance.id, 'timer', [...e.timersRemoved]));
+    out.push(...deleteInstanceJobsStmt(instance.id, 'service', [...e.servicesRemoved]));
     const jobs: JobRow[] = [];
     for (const t of e.timersCreated.values()) jobs.push(jobRow(instance, def.id, 'timer', t.executionId, t.elementId, t.dueAt, null, now));
     for (const [executionId, elementId] of e.servicesRequested) {
       const cycle = def.element(elementId)?.retryCycle ?? null;
       jobs.push(jobRow(instance, def.id, 'service', executionId, elementId, now, cycle, now));
     }
-    await insertJobs(trx, jobs);
-    await deleteSubscriptions(trx, instance.id, [...e.messageWaitsRemoved]);
-    await insertSubscriptions(
-      trx,
-      [...e.messageWaits].map(([executionId, w]) => ({
-        id: randomUUID(),
-        type: 'message' as const,
-        name: w.messageName,
-        instanceId: instance.id,
-        definitionId: def.id,
-        executionId,
-        elementId: w.elementId,
-        businessKey: instance.businessKey,
-        createdAt: now,
-      })),
+    out.push(...insertJobsStmt(jobs));
+    out.push(...deleteSubscriptionsStmt(instance.id, [...e.messageWaitsRemoved]));
+    out.push(
+      ...insertSubscriptionsStmt(
+        [...e.messageWaits].map(([executionId, w]) => ({
+          id: randomUUID(),
+          type: 'message' as const,
+          name: w.messageName,
+          instanceId: instance.id,
+          definitionId: def.id,
+          executionId,
+          elementId: w.elementId,
+          businessKey: instance.businessKey,
+          createdAt: now,
+        })),
+      ),
     );
     for (const [name, value] of Object.entries(ctx.variables)) {
       if (!(name in before) || !sameJson(before[name], value)) {
@@ -296,8 +309,8 @@ export class StepRunner {
     }
     if (ctx.cancel) history.push({ instanceId: instance.id, type: 'process.cancel', actor: ctx.cancel.by, at: now, data: { reason: ctx.cancel.reason } });
     else if (e.ended) history.push({ instanceId: instance.id, type: 'process.end', actor: ctx.actor, at: now });
-    await appendHistory(trx, history);
-    return { tasks, earliestJob: jobs.reduce((m, j) => Math.min(m, j.dueAt ?? Infinity), Infinity) };
+    out.push(...appendHistoryStmts(history));
+    return { statements: out, tasks, earliestJob: jobs.reduce((m, j) => Math.min(m, j.dueAt ?? Infinity), Infinity) };
   }
 }
 

@@ -107,9 +107,14 @@ export async function definitionById(db: Knex, id: string): Promise<DefinitionRo
   return r && toDefinition(r);
 }
 
+/** The newest version of `key`, without its XML (`bpmnXml` is empty): what starting needs. */
 export async function latestDefinition(db: Knex, key: string): Promise<DefinitionRow | undefined> {
-  const r = await db('process_definitions').select(DEF_COLUMNS).where({ key }).orderBy('version', 'desc').first();
-  return r && toDefinition(r);
+  const r = await db('process_definitions')
+    .select(DEF_COLUMNS.filter((c) => c !== 'bpmn_xml'))
+    .where({ key })
+    .orderBy('version', 'desc')
+    .first();
+  return r && toDefinition({ ...r, bpmn_xml: '' });
 }
 
 /** The latest version of every process key, in key order. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { runStatementsIn, valuesPlaceholders, type Statement } from '../db/batch.ts';
 import { fromJson, toJson } from './json.ts';
 
 export interface HistoryRow {
@@ -16,25 +17,26 @@ export interface HistoryRow {
 }
 
 const CHUNK = 500;
+const HISTORY_COLUMNS = ['instance_id', 'type', 'element_id', 'element_type', 'element_name', 'execution_id', 'task_id', 'actor', 'at', 'data'];
 
 /** Appends history rows (the table is append-only: nothing updates or deletes them). */
-export async function appendHistory(db: Knex, rows: HistoryRow[]): Promise<void> {
+export function appendHistoryStmts(rows: HistoryRow[]): Statement[] {
+  const out: Statement[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await db('history').insert(
-      rows.slice(i, i + CHUNK).map((h) => ({
-        instance_id: h.instanceId,
-        type: h.type,
-        element_id: h.elementId ?? null,
-        element_type: h.elementType ?? null,
-        element_name: h.elementName ?? null,
-        execution_id: h.executionId ?? null,
-        task_id: h.taskId ?? null,
-        actor: h.actor ?? null,
-        at: h.at,
-        data: toJson(h.data),
-      })),
-    );
+    const chunk = rows.slice(i, i + CHUNK);
+    out.push({
+      sql: `INSERT INTO history (${HISTORY_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(chunk.length, HISTORY_COLUMNS.length)}`,
+      bindings: chunk.flatMap((h) => [
+        h.instanceId, h.type, h.elementId ?? null, h.elementType ?? null, h.elementName ?? null, h.executionId ?? null,
+        h.taskId ?? null, h.actor ?? null, h.at, toJson(h.data),
+      ]),
+    });
   }
+  return out;
+}
+
+export async function appendHistory(db: Knex, rows: HistoryRow[]): Promise<void> {
+  await runStatementsIn(db, appendHistoryStmts(rows));
 }
 
 export async function historyOf(db: Knex, instanceId: string, opts: { afterId?: number; limit?: number } = {}): Promise<HistoryRow[]> {

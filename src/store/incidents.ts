@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Statement } from '../db/batch.ts';
 
 export interface IncidentRow {
   id: string;
@@ -60,6 +61,9 @@ export async function resolveIncident(db: Knex, id: string, by: string, at: numb
   return (await db('incidents').where({ id, status: 'open' }).update({ status: 'resolved', resolved_by: by, resolved_at: at })) === 1;
 }
 
-export async function resolveIncidentsOfInstance(db: Knex, instanceId: string, by: string, at: number): Promise<void> {
-  await db('incidents').where({ instance_id: instanceId, status: 'open' }).update({ status: 'resolved', resolved_by: by, resolved_at: at });
+export function resolveIncidentsOfInstanceStmt(instanceId: string, by: string, at: number): Statement {
+  return {
+    sql: "UPDATE incidents SET status = 'resolved', resolved_by = ?, resolved_at = ? WHERE instance_id = ? AND status = 'open'",
+    bindings: [by, at, instanceId],
+  };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { runStatementsIn, valuesPlaceholders, type Statement } from '../db/batch.ts';
 import { fromJson, toJson } from './json.ts';
 
 export type InstanceStatus = 'running' | 'completed' | 'cancelled';
@@ -42,23 +43,23 @@ function toRow(r: any): InstanceRow {
   };
 }
 
+const INSERT_COLUMNS = [
+  'id', 'definition_id', 'process_key', 'business_key', 'start_event_id', 'status', 'state', 'version', 'variables',
+  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason',
+];
+
+export function insertInstanceStmt(row: InstanceRow, state: string | null): Statement {
+  return {
+    sql: `INSERT INTO process_instances (${INSERT_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(1, INSERT_COLUMNS.length)}`,
+    bindings: [
+      row.id, row.definitionId, row.processKey, row.businessKey, row.startEventId, row.status, state, row.version,
+      toJson(row.variables), row.startedBy, row.startedAt, row.endedAt, row.endedBy, row.endReason,
+    ],
+  };
+}
+
 export async function insertInstance(db: Knex, row: InstanceRow, state: string | null): Promise<void> {
-  await db('process_instances').insert({
-    id: row.id,
-    definition_id: row.definitionId,
-    process_key: row.processKey,
-    business_key: row.businessKey,
-    start_event_id: row.startEventId,
-    status: row.status,
-    state,
-    version: row.version,
-    variables: toJson(row.variables),
-    started_by: row.startedBy,
-    started_at: row.startedAt,
-    ended_at: row.endedAt,
-    ended_by: row.endedBy,
-    end_reason: row.endReason,
-  });
+  await runStatementsIn(db, [insertInstanceStmt(row, state)]);
 }
 
 export async function getInstance(db: Knex, id: string): Promise<InstanceRow | undefined> {
@@ -81,22 +82,21 @@ export interface InstancePatch {
 }
 
 /**
- * Writes a step's new instance state if nobody else wrote one since `expectedVersion`.
- * Returns false on a lost race (the caller retries from fresh state).
+ * A step's new instance state, written only if nobody else wrote one since `expectedVersion`
+ * (the step fails with StaleWriteError otherwise and is retried from fresh state).
  */
-export async function updateInstance(db: Knex, id: string, expectedVersion: number, patch: InstancePatch): Promise<boolean> {
-  const n = await db('process_instances')
-    .where({ id, version: expectedVersion })
-    .update({
-      status: patch.status,
-      state: patch.state,
-      variables: toJson(patch.variables),
-      version: expectedVersion + 1,
-      ...(patch.endedAt !== undefined && { ended_at: patch.endedAt }),
-      ...(patch.endedBy !== undefined && { ended_by: patch.endedBy }),
-      ...(patch.endReason !== undefined && { end_reason: patch.endReason }),
-    });
-  return n === 1;
+export function updateInstanceStmt(id: string, expectedVersion: number, patch: InstancePatch): Statement {
+  const sets = ['status = ?', 'state = ?', 'variables = ?', 'version = ?'];
+  const bindings: unknown[] = [patch.status, patch.state, toJson(patch.variables), expectedVersion + 1];
+  if (patch.endedAt !== undefined) {
+    sets.push('ended_at = ?', 'ended_by = ?', 'end_reason = ?');
+    bindings.push(patch.endedAt, patch.endedBy ?? null, patch.endReason ?? null);
+  }
+  return {
+    sql: `UPDATE process_instances SET ${sets.join(', ')} WHERE id = ? AND version = ?`,
+    bindings: [...bindings, id, expectedVersion],
+    expectOne: true,
+  };
 }
 
 export interface InstanceFilter {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { skipLocked } from '../db/knex.ts';
+import { runStatementsIn, valuesPlaceholders, type Statement } from '../db/batch.ts';
 import { fromJson, toJson } from './json.ts';
 
 export type JobType = 'timer' | 'service' | 'timer-start';
@@ -44,36 +45,36 @@ function toRow(r: any): JobRow {
   };
 }
 
+const JOB_COLUMNS = [
+  'id', 'type', 'instance_id', 'definition_id', 'execution_id', 'element_id', 'due_at', 'locked_by', 'locked_until',
+  'attempts', 'retries', 'retry_cycle', 'last_error', 'payload', 'created_at',
+];
+
+export function insertJobsStmt(rows: JobRow[]): Statement[] {
+  if (!rows.length) return [];
+  return [
+    {
+      sql: `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(rows.length, JOB_COLUMNS.length)}`,
+      bindings: rows.flatMap((j) => [
+        j.id, j.type, j.instanceId, j.definitionId, j.executionId, j.elementId, j.dueAt, j.lockedBy, j.lockedUntil,
+        j.attempts, j.retries, j.retryCycle, j.lastError, toJson(j.payload), j.createdAt,
+      ]),
+    },
+  ];
+}
+
 export async function insertJobs(db: Knex, rows: JobRow[]): Promise<void> {
-  if (!rows.length) return;
-  await db('jobs').insert(
-    rows.map((j) => ({
-      id: j.id,
-      type: j.type,
-      instance_id: j.instanceId,
-      definition_id: j.definitionId,
-      execution_id: j.executionId,
-      element_id: j.elementId,
-      due_at: j.dueAt,
-      locked_by: j.lockedBy,
-      locked_until: j.lockedUntil,
-      attempts: j.attempts,
-      retries: j.retries,
-      retry_cycle: j.retryCycle,
-      last_error: j.lastError,
-      payload: toJson(j.payload),
-      created_at: j.createdAt,
-    })),
-  );
+  await runStatementsIn(db, insertJobsStmt(rows));
 }
 
-export async function deleteInstanceJobs(db: Knex, instanceId: string, type: JobType, executionIds: string[]): Promise<void> {
-  if (!executionIds.length) return;
-  await db('jobs').where({ instance_id: instanceId, type }).whereIn('execution_id', executionIds).delete();
-}
-
-export async function deleteAllInstanceJobs(db: Knex, instanceId: string): Promise<void> {
-  await db('jobs').where({ instance_id: instanceId }).delete();
+export function deleteInstanceJobsStmt(instanceId: string, type: JobType, executionIds: string[]): Statement[] {
+  if (!executionIds.length) return [];
+  return [
+    {
+      sql: `DELETE FROM jobs WHERE instance_id = ? AND type = ? AND execution_id IN (${executionIds.map(() => '?').join(', ')})`,
+      bindings: [instanceId, type, ...executionIds],
+    },
+  ];
 }
 
 export async function jobsOfInstance(db: Knex, instanceId: string): Promise<JobRow[]> {
@@ -103,9 +104,9 @@ export async function acquireDueJobs(db: Knex, node: string, now: number, until:
   return list.map(toRow).sort((a: JobRow, b: JobRow) => (a.dueAt ?? 0) - (b.dueAt ?? 0));
 }
 
-/** Removes a job this node holds (it ran). False if the lease was lost meanwhile. */
-export async function deleteLeasedJob(db: Knex, id: string, node: string): Promise<boolean> {
-  return (await db('jobs').where({ id, locked_by: node }).delete()) === 1;
+/** Removes a job this node holds (it ran); the step fails if the lease was lost meanwhile. */
+export function deleteLeasedJobStmt(id: string, node: string): Statement {
+  return { sql: 'DELETE FROM jobs WHERE id = ? AND locked_by = ?', bindings: [id, node], expectOne: true };
 }
 
 export async function deleteJob(db: Knex, id: string): Promise<void> {
@@ -144,9 +145,13 @@ export async function nextDueAt(db: Knex): Promise<number | null> {
   return r?.due === null || r?.due === undefined ? null : Number(r.due);
 }
 
-/** Sets a recurring job's next due time (timer start cycles) and releases it. */
-export async function rescheduleJob(db: Knex, id: string, dueAt: number, payload: Record<string, unknown>): Promise<void> {
-  await db('jobs').where({ id }).update({ due_at: dueAt, locked_by: null, locked_until: null, attempts: 0, payload: toJson(payload) });
+/** Sets a recurring job's next due time (timer start cycles) and releases it, if this node holds it. */
+export function rescheduleJobStmt(id: string, node: string, dueAt: number, payload: Record<string, unknown>): Statement {
+  return {
+    sql: 'UPDATE jobs SET due_at = ?, locked_by = NULL, locked_until = NULL, attempts = 0, payload = ? WHERE id = ? AND locked_by = ?',
+    bindings: [dueAt, toJson(payload), id, node],
+    expectOne: true,
+  };
 }
 
 /** Makes a suspended job (open incident) due again with `retries` attempts. */

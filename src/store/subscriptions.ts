@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { runStatementsIn, valuesPlaceholders, type Statement } from '../db/batch.ts';
 
 export interface SubscriptionRow {
   id: string;
@@ -26,26 +27,30 @@ function toRow(r: any): SubscriptionRow {
   };
 }
 
-export async function insertSubscriptions(db: Knex, rows: SubscriptionRow[]): Promise<void> {
-  if (!rows.length) return;
-  await db('event_subscriptions').insert(
-    rows.map((s) => ({
-      id: s.id,
-      type: s.type,
-      name: s.name,
-      instance_id: s.instanceId,
-      definition_id: s.definitionId,
-      execution_id: s.executionId,
-      element_id: s.elementId,
-      business_key: s.businessKey,
-      created_at: s.createdAt,
-    })),
-  );
+const SUB_COLUMNS = ['id', 'type', 'name', 'instance_id', 'definition_id', 'execution_id', 'element_id', 'business_key', 'created_at'];
+
+export function insertSubscriptionsStmt(rows: SubscriptionRow[]): Statement[] {
+  if (!rows.length) return [];
+  return [
+    {
+      sql: `INSERT INTO event_subscriptions (${SUB_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(rows.length, SUB_COLUMNS.length)}`,
+      bindings: rows.flatMap((s) => [s.id, s.type, s.name, s.instanceId, s.definitionId, s.executionId, s.elementId, s.businessKey, s.createdAt]),
+    },
+  ];
 }
 
-export async function deleteSubscriptions(db: Knex, instanceId: string, executionIds: string[]): Promise<void> {
-  if (!executionIds.length) return;
-  await db('event_subscriptions').where({ instance_id: instanceId }).whereIn('execution_id', executionIds).delete();
+export async function insertSubscriptions(db: Knex, rows: SubscriptionRow[]): Promise<void> {
+  await runStatementsIn(db, insertSubscriptionsStmt(rows));
+}
+
+export function deleteSubscriptionsStmt(instanceId: string, executionIds: string[]): Statement[] {
+  if (!executionIds.length) return [];
+  return [
+    {
+      sql: `DELETE FROM event_subscriptions WHERE instance_id = ? AND execution_id IN (${executionIds.map(() => '?').join(', ')})`,
+      bindings: [instanceId, ...executionIds],
+    },
+  ];
 }
 
 export async function deleteInstanceSubscriptions(db: Knex, instanceId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { runStatementsIn, valuesPlaceholders, type Statement } from '../db/batch.ts';
 import { fromJson, toJson } from './json.ts';
 
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
@@ -60,58 +61,50 @@ function toRow(r: any): TaskRow {
   };
 }
 
-/** Inserts new tasks and their candidate rows (two statements whatever the count). */
-export async function insertTasks(db: Knex, rows: TaskRow[]): Promise<void> {
-  if (!rows.length) return;
-  await db('tasks').insert(
-    rows.map((t) => ({
-      id: t.id,
-      instance_id: t.instanceId,
-      execution_id: t.executionId,
-      element_id: t.elementId,
-      name: t.name,
-      process_key: t.processKey,
-      definition_id: t.definitionId,
-      business_key: t.businessKey,
-      form_key: t.formKey,
-      candidate_groups: t.candidateGroups.join(',') || null,
-      candidate_users: t.candidateUsers.join(',') || null,
-      assignee: t.assignee,
-      status: t.status,
-      priority: t.priority,
-      created_at: t.createdAt,
-      claimed_at: t.claimedAt,
-      due_at: t.dueAt,
-      yellow_at: t.yellowAt,
-      follow_up_at: t.followUpAt,
-      properties: toJson(t.properties),
-    })),
-  );
+const TASK_COLUMNS = [
+  'id', 'instance_id', 'execution_id', 'element_id', 'name', 'process_key', 'definition_id', 'business_key', 'form_key',
+  'candidate_groups', 'candidate_users', 'assignee', 'status', 'priority', 'created_at', 'claimed_at', 'due_at', 'yellow_at',
+  'follow_up_at', 'properties',
+];
+
+/** New tasks and their candidate rows: two statements whatever the count. */
+export function insertTasksStmts(rows: TaskRow[]): Statement[] {
+  if (!rows.length) return [];
+  const out: Statement[] = [
+    {
+      sql: `INSERT INTO tasks (${TASK_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(rows.length, TASK_COLUMNS.length)}`,
+      bindings: rows.flatMap((t) => [
+        t.id, t.instanceId, t.executionId, t.elementId, t.name, t.processKey, t.definitionId, t.businessKey, t.formKey,
+        t.candidateGroups.join(',') || null, t.candidateUsers.join(',') || null, t.assignee, t.status, t.priority,
+        t.createdAt, t.claimedAt, t.dueAt, t.yellowAt, t.followUpAt, toJson(t.properties),
+      ]),
+    },
+  ];
   const candidates = rows.flatMap((t) => [
-    ...t.candidateGroups.map((name) => ({ task_id: t.id, kind: 'group', name })),
-    ...t.candidateUsers.map((name) => ({ task_id: t.id, kind: 'user', name })),
+    ...t.candidateGroups.map((name) => [t.id, 'group', name]),
+    ...t.candidateUsers.map((name) => [t.id, 'user', name]),
   ]);
-  if (candidates.length) await db('task_candidates').insert(candidates);
+  if (candidates.length) {
+    out.push({ sql: `INSERT INTO task_candidates (task_id, kind, name) VALUES ${valuesPlaceholders(candidates.length, 3)}`, bindings: candidates.flat() });
+  }
+  return out;
 }
 
-/** Closes the open tasks at `executionIds` of an instance. Returns how many were open. */
-export async function closeTasks(
-  db: Knex,
+export async function insertTasks(db: Knex, rows: TaskRow[]): Promise<void> {
+  await runStatementsIn(db, insertTasksStmts(rows));
+}
+
+/** Closes the open tasks at `executionIds` of an instance. */
+export function closeTasksStmt(
   instanceId: string,
   executionIds: string[],
   close: { status: 'completed' | 'cancelled'; at: number; by?: string | null; variables?: Record<string, unknown> },
-): Promise<number> {
-  if (!executionIds.length) return 0;
-  return db('tasks')
-    .where('instance_id', instanceId)
-    .whereIn('execution_id', executionIds)
-    .where('status', 'open')
-    .update({
-      status: close.status,
-      completed_at: close.at,
-      completed_by: close.by ?? null,
-      ...(close.variables && { variables: toJson(close.variables) }),
-    });
+): Statement {
+  return {
+    sql: `UPDATE tasks SET status = ?, completed_at = ?, completed_by = ?${close.variables ? ', variables = ?' : ''}
+           WHERE instance_id = ? AND execution_id IN (${executionIds.map(() => '?').join(', ')}) AND status = 'open'`,
+    bindings: [close.status, close.at, close.by ?? null, ...(close.variables ? [toJson(close.variables)] : []), instanceId, ...executionIds],
+  };
 }
 
 export async function getTask(db: Knex, id: string): Promise<TaskRow | undefined> {
