@@ -23,7 +23,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || path.join('data', 'platform.sqlite'),
     demo: env.DEMO !== '0',
     jobPollMs: intOr(env.JOB_POLL_MS, 1000),
-    engineCacheSize: intOr(env.ENGINE_CACHE_SIZE, 200),
+    engineCacheSize: intOr(env.ENGINE_CACHE_SIZE, 64),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -155,7 +155,8 @@ function literal(v: unknown): string {
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (typeof v === 'bigint') return v.toString();
   // SQLite string literals have no backslash escapes: doubling the quote is the whole rule.
-  return `'${String(v).replace(/'/g, "''")}'`;
+  const text = String(v);
+  return text.includes("'") ? `'${text.replace(/'/g, "''")}'` : `'${text}'`;
 }
 
 function inline(sql: string, bindings: unknown[]): string {

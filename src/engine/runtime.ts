@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import * as Elements from 'bpmn-elements';
 import { map as mapModdleContext, deserialize, TypeResolver } from 'moddle-context-serializer';
@@ -16,6 +19,9 @@ import { ISOInterval } from '@0dep/piso';
  */
 
 const typeResolver = TypeResolver(Elements as any, undefined as any);
+const ENGINE_VERSION: string = JSON.parse(
+  readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('bpmn-engine')), '..', 'package.json'), 'utf8'),
+).version;
 
 /** A deployed definition version, parsed once and shared by all its instances on this node. */
 export class CompiledDefinition {
@@ -201,9 +207,22 @@ export class LiveInstance {
 
   /** Engine state to persist, without the definition source (that is cached per version). */
   async state(): Promise<string> {
-    const state = await this.engine.getState();
-    for (const d of state.definitions ?? []) delete d.source;
-    return JSON.stringify(state);
+    const execution = this.engine.execution;
+    if (!execution) {
+      const state = await this.engine.getState();
+      for (const d of state.definitions ?? []) delete d.source;
+      return JSON.stringify(state);
+    }
+    // What Execution#getState returns, minus each definition's source: bpmn-engine would
+    // serialise the whole definition on every step only for us to throw it away.
+    return JSON.stringify({
+      name: this.engine.name,
+      state: execution.state,
+      stopped: execution.stopped,
+      engineVersion: ENGINE_VERSION,
+      environment: execution.environment.getState(),
+      definitions: execution.definitions.map((d: any) => d.getState()),
+    });
   }
 
   hasTask(executionId: string): boolean {

@@ -66,7 +66,7 @@ export class EngineService {
       clock: this.clock,
       definitions: this.definitions,
       calendar: () => this.cal,
-      cacheSize: o.cacheSize ?? 200,
+      cacheSize: o.cacheSize ?? 64,
       onJobs: (due) => this.jobs.notify(due),
     });
     this.jobs = new JobExecutor({
