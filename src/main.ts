@@ -4,6 +4,8 @@ import { createApp } from './api/app.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/knex.ts';
 import { EngineService } from './engine/service.ts';
+import { seedOrganisation } from './domain/org.ts';
+import { registerHandlers } from './services/index.ts';
 import { createLogger } from './logger.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,6 +19,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.databaseUrl);
   const engine = await EngineService.create({ db, logger, cacheSize: config.engineCacheSize, pollMs: config.jobPollMs });
+  await seedOrganisation(db, engine.clock.now(), config.demo);
+  registerHandlers({ db, engine, clock: engine.clock });
   const deployed = await engine.deployDirectories(path.join(root, 'processes'), path.join(root, 'forms'));
   for (const item of deployed.items) {
     logger.info({ file: item.file, key: item.key, version: item.version, unchanged: item.unchanged }, 'deployed');

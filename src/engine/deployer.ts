@@ -47,6 +47,8 @@ export interface DeployOptions {
   now: number;
   handlerExists(name: string): boolean;
   definitions: DefinitionCache;
+  /** Extra writes (the API's audit row) in the deployment's transaction. */
+  hook?: (trx: Knex.Transaction, result: DeploymentResult) => Promise<void>;
 }
 
 /**
@@ -195,8 +197,10 @@ async function store(
     files: items,
   });
   for (const run of [...pendingForms, ...pendingDefs]) await run();
+  const result = { id: deploymentId, items, notes };
+  await opts.hook?.(trx, result);
   for (const def of compiled) opts.definitions.put(def);
-  return { id: deploymentId, items, notes };
+  return result;
 }
 
 /** Message and timer start events belong to the newest version: older versions' ones are removed. */

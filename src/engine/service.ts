@@ -19,7 +19,7 @@ import { DefinitionCache } from './definitions.ts';
 import { deploy as deployFiles } from './deployer.ts';
 import { JobExecutor } from './jobs.ts';
 import type { CompiledDefinition } from './runtime.ts';
-import { StepRunner, type StepResult } from './steps.ts';
+import { StepRunner, type StepHook, type StepResult } from './steps.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, warningLevel, type WarningLevel } from './tasks.ts';
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type Handler } from './types.ts';
 import type { WorkCalendar } from './workdays.ts';
@@ -38,6 +38,9 @@ export interface EngineServiceOptions {
 }
 
 export type TaskWithWarning = TaskRow & { warning: WarningLevel };
+
+/** Extra writes (the API's audit row) in a claim/unclaim transaction, given the task after it. */
+export type TaskHook = (trx: Knex.Transaction, task: TaskRow) => Promise<void>;
 
 /**
  * The generic BPMN engine: deploy, start, work tasks, correlate messages, cancel, and query —
@@ -115,11 +118,15 @@ export class EngineService {
   // ---- deployment -------------------------------------------------------------------------
 
   /** Deploys BPMN and form files; refuses all of them with every problem listed if any is bad. */
-  async deploy(files: DeployFile[], opts: { by: string; source?: string; name?: string }): Promise<DeploymentResult> {
+  async deploy(
+    files: DeployFile[],
+    opts: { by: string; source?: string; name?: string; hook?: (trx: Knex.Transaction, result: DeploymentResult) => Promise<void> },
+  ): Promise<DeploymentResult> {
     return deployFiles(this.db, files, {
       by: opts.by,
       source: opts.source ?? 'api',
       name: opts.name,
+      hook: opts.hook,
       now: this.clock.now(),
       handlerExists: (name) => this.handlers.has(name),
       definitions: this.definitions,
@@ -160,7 +167,7 @@ export class EngineService {
    */
   async start(
     processKey: string,
-    opts: { by: Actor; businessKey?: string | null; variables?: Record<string, unknown>; startEventId?: string },
+    opts: { by: Actor; businessKey?: string | null; variables?: Record<string, unknown>; startEventId?: string; hook?: StepHook },
   ): Promise<StepResult> {
     const { row, def } = await this.definitions.latest(processKey);
     if (!this.canStart(row, opts.by)) throw new ForbiddenError('您没有发起该流程的权限', 'NOT_STARTER');
@@ -172,7 +179,7 @@ export class EngineService {
     const initiator = this.initiatorVariable(def, start.id);
     if (initiator) values[initiator] = opts.by.id;
     const businessKey = opts.businessKey === undefined || opts.businessKey === '' ? null : String(opts.businessKey).slice(0, 200);
-    return this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id });
+    return this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, hook: opts.hook });
   }
 
   private initiatorVariable(def: CompiledDefinition, startId: string): string | undefined {
@@ -180,12 +187,17 @@ export class EngineService {
   }
 
   /** Cancels a running instance: its open tasks are cancelled and its timers removed. */
-  async cancel(instanceId: string, opts: { by: Actor; reason: string }): Promise<InstanceRow> {
-    const res = await this.steps.run(instanceId, opts.by.id, async (ctx) => {
-      await ctx.live.stop();
-      ctx.cancel = { by: opts.by.id, reason: opts.reason };
-      ctx.also.push(resolveIncidentsOfInstanceStmt(instanceId, opts.by.id, this.clock.now()));
-    });
+  async cancel(instanceId: string, opts: { by: Actor; reason: string; hook?: StepHook }): Promise<InstanceRow> {
+    const res = await this.steps.run(
+      instanceId,
+      opts.by.id,
+      async (ctx) => {
+        await ctx.live.stop();
+        ctx.cancel = { by: opts.by.id, reason: opts.reason };
+        ctx.also.push(resolveIncidentsOfInstanceStmt(instanceId, opts.by.id, this.clock.now()));
+      },
+      { hook: opts.hook },
+    );
     return res.instance;
   }
 
@@ -195,7 +207,7 @@ export class EngineService {
    */
   async correlateMessage(
     name: string,
-    opts: { businessKey?: string; instanceId?: string; variables?: Record<string, unknown>; by?: Actor } = {},
+    opts: { businessKey?: string; instanceId?: string; variables?: Record<string, unknown>; by?: Actor; hook?: StepHook } = {},
   ): Promise<StepResult & { started: boolean }> {
     const by = opts.by ?? SYSTEM;
     const variables = sanitizeVariables(opts.variables ?? {});
@@ -208,7 +220,7 @@ export class EngineService {
         Object.assign(ctx.variables, variables);
         ctx.history.push({ instanceId: w.instanceId!, type: 'message.received', elementId: w.elementId, executionId: w.executionId, actor: by.id, at: this.clock.now(), data: { name } });
         ctx.live.deliverMessage(w.executionId!, variables);
-      });
+      }, { hook: opts.hook });
       return { ...res, started: false };
     }
     const starts = await messageStarts(this.db, name);
@@ -220,6 +232,7 @@ export class EngineService {
       variables,
       by: by.id,
       history: [{ instanceId: '', type: 'message.received', elementId: starts[0].elementId, actor: by.id, at: this.clock.now(), data: { name } }],
+      hook: opts.hook,
     });
     return { ...res, started: true };
   }
@@ -227,7 +240,7 @@ export class EngineService {
   // ---- tasks --------------------------------------------------------------------------------
 
   /** Takes an unassigned task the actor is a candidate for. */
-  async claim(taskId: string, opts: { by: Actor }): Promise<TaskWithWarning> {
+  async claim(taskId: string, opts: { by: Actor; hook?: TaskHook }): Promise<TaskWithWarning> {
     const task = await this.taskFor(taskId, opts.by);
     if (task.assignee === opts.by.id) return this.withWarning(task);
     if (task.assignee) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
@@ -236,12 +249,13 @@ export class EngineService {
     await this.db.transaction(async (trx) => {
       if (!(await setAssignee(trx, taskId, null, opts.by.id, now))) throw new ConflictError('任务已被他人认领或已办结', 'TASK_CLAIMED');
       await appendHistory(trx, [taskEvent(task, 'task.claimed', opts.by.id, now)]);
+      await opts.hook?.(trx, { ...task, assignee: opts.by.id, claimedAt: now });
     });
     return this.withWarning({ ...task, assignee: opts.by.id, claimedAt: now });
   }
 
   /** Gives a claimed task back to its candidates. */
-  async unclaim(taskId: string, opts: { by: Actor }): Promise<TaskWithWarning> {
+  async unclaim(taskId: string, opts: { by: Actor; hook?: TaskHook }): Promise<TaskWithWarning> {
     const task = await this.taskFor(taskId, opts.by);
     if (!task.assignee) throw new ConflictError('任务尚未被认领', 'TASK_NOT_CLAIMED');
     if (task.assignee !== opts.by.id) throw new ForbiddenError('只有认领人可以退回任务', 'NOT_ASSIGNEE');
@@ -249,6 +263,7 @@ export class EngineService {
     await this.db.transaction(async (trx) => {
       if (!(await setAssignee(trx, taskId, opts.by.id, null, now))) throw new ConflictError('任务状态已变化', 'TASK_STATE_CHANGED');
       await appendHistory(trx, [taskEvent(task, 'task.unclaimed', opts.by.id, now)]);
+      await opts.hook?.(trx, { ...task, assignee: null, claimedAt: null });
     });
     return this.withWarning({ ...task, assignee: null, claimedAt: null });
   }
@@ -257,7 +272,7 @@ export class EngineService {
    * Completes a task with form values: the actor must be its assignee, or a candidate of an
    * unassigned task; separation of duties and the task's form are checked first.
    */
-  async complete(taskId: string, opts: { by: Actor; variables?: Record<string, unknown> }): Promise<StepResult> {
+  async complete(taskId: string, opts: { by: Actor; variables?: Record<string, unknown>; hook?: StepHook }): Promise<StepResult> {
     const task = await this.taskFor(taskId, opts.by);
     if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
     const instance = await this.checkDuties(task, opts.by);
@@ -272,7 +287,7 @@ export class EngineService {
         ctx.history.push({ ...taskEvent(task, 'task.completed', opts.by.id, this.clock.now()), data: { variables: values } });
         ctx.live.completeTask(task.executionId, values);
       },
-      { instance },
+      { instance, hook: opts.hook },
     );
   }
 
@@ -311,7 +326,7 @@ export class EngineService {
   // ---- incidents ------------------------------------------------------------------------------
 
   /** Retries the failed job behind an open incident once more. */
-  async retryIncident(incidentId: string, opts: { by: Actor }): Promise<IncidentRow> {
+  async retryIncident(incidentId: string, opts: { by: Actor; hook?: (trx: Knex.Transaction, incident: IncidentRow) => Promise<void> }): Promise<IncidentRow> {
     const incident = await getIncident(this.db, incidentId);
     if (!incident) throw new NotFoundError(`故障 ${incidentId} 不存在`, 'INCIDENT_NOT_FOUND');
     if (incident.status !== 'open') throw new ConflictError('该故障已处理', 'INCIDENT_RESOLVED');
@@ -322,6 +337,7 @@ export class EngineService {
       if (incident.instanceId) {
         await appendHistory(trx, [{ instanceId: incident.instanceId, type: 'incident.retried', elementId: incident.elementId, actor: opts.by.id, at: now, data: { incidentId } }]);
       }
+      await opts.hook?.(trx, { ...incident, status: 'resolved', resolvedAt: now, resolvedBy: opts.by.id });
     });
     this.jobs.notify(now);
     return { ...incident, status: 'resolved', resolvedAt: now, resolvedBy: opts.by.id };

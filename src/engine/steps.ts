@@ -43,6 +43,12 @@ export interface StepResult {
   tasks: TaskRow[];
 }
 
+/**
+ * Extra writes a caller adds to a step's transaction (the API's audit row): they commit with the
+ * step or not at all.
+ */
+export type StepHook = (trx: Knex.Transaction, result: StepResult) => Promise<void>;
+
 const MAX_ATTEMPTS = 8;
 
 export interface StepRunnerOptions {
@@ -81,6 +87,8 @@ export class StepRunner {
       by: string;
       history?: HistoryRow[];
       also?: Statement[];
+      /** Extra writes (e.g. the audit row) in the same transaction, given the step's result. */
+      hook?: StepHook;
     },
   ): Promise<StepResult> {
     const now = this.o.clock.now();
@@ -112,7 +120,16 @@ export class StepRunner {
     ctx.history.push(...(init.history ?? []).map((h) => ({ ...h, instanceId: id })));
     const state = live.isEnded ? null : await live.state();
     const effects = this.effectStatements(def, ctx, {});
-    await runStatements(this.o.db, [...ctx.also, insertInstanceStmt(instance, state), ...effects.statements]);
+    const writes = [...ctx.also, insertInstanceStmt(instance, state), ...effects.statements];
+    if (init.hook) {
+      const hook = init.hook;
+      await this.o.db.transaction(async (trx) => {
+        await runStatementsIn(trx, writes);
+        await hook(trx, { instance, tasks: effects.tasks });
+      });
+    } else {
+      await runStatements(this.o.db, writes);
+    }
     if (!live.isEnded) this.live.put(id, { live, version: 1, row: instance });
     if (effects.earliestJob < Infinity) this.o.onJobs(effects.earliestJob);
     return { instance, tasks: effects.tasks };
@@ -128,7 +145,7 @@ export class StepRunner {
     instanceId: string,
     actor: string,
     action: (ctx: StepContext) => Promise<void> | void,
-    opts: { inTransaction?: boolean; instance?: InstanceRow } = {},
+    opts: { inTransaction?: boolean; instance?: InstanceRow; hook?: StepHook } = {},
   ): Promise<StepResult> {
     return this.mutex.run(instanceId, async () => {
       for (let attempt = 1; ; attempt++) {
@@ -167,7 +184,7 @@ export class StepRunner {
     instanceId: string,
     actor: string,
     action: (ctx: StepContext) => Promise<void> | void,
-    opts: { inTransaction?: boolean },
+    opts: { inTransaction?: boolean; hook?: StepHook },
     known: InstanceRow | undefined,
   ): Promise<StepResult> {
     const db = this.o.db;
@@ -205,26 +222,31 @@ export class StepRunner {
       ({ tasks, earliestJob } = effects);
       return [...ctx.also, update, ...effects.statements];
     };
-    if (opts.inTransaction) {
+    const version = instance.version + 1;
+    const rowAfter = (): InstanceRow => {
+      const ended = live.isEnded || Boolean(ctx.cancel);
+      const now = this.o.clock.now();
+      return {
+        ...instance,
+        version,
+        variables: ctx.variables,
+        status: ctx.cancel ? 'cancelled' : live.isEnded ? 'completed' : 'running',
+        ...(ended && { endedAt: now, endedBy: ctx.cancel?.by ?? null, endReason: ctx.cancel?.reason ?? null }),
+      };
+    };
+    if (opts.inTransaction || opts.hook) {
       await db.transaction(async (trx) => {
         ctx.trx = trx;
         await action(ctx);
         await runStatementsIn(trx, await statements());
+        if (opts.hook) await opts.hook(trx, { instance: rowAfter(), tasks });
       });
     } else {
       await action(ctx);
       await runStatements(db, await statements());
     }
-    const version = instance.version + 1;
     const ended = live.isEnded || Boolean(ctx.cancel);
-    const now = this.o.clock.now();
-    const row: InstanceRow = {
-      ...instance,
-      version,
-      variables: ctx.variables,
-      status: ctx.cancel ? 'cancelled' : live.isEnded ? 'completed' : 'running',
-      ...(ended && { endedAt: now, endedBy: ctx.cancel?.by ?? null, endReason: ctx.cancel?.reason ?? null }),
-    };
+    const row = rowAfter();
     if (!ended) this.live.put(instanceId, { live, version, row });
     if (earliestJob < Infinity) this.o.onJobs(earliestJob);
     return { instance: row, tasks };

@@ -1,0 +1,183 @@
+import type { Knex } from 'knex';
+import { toJson } from './json.ts';
+
+export interface UnitRow {
+  id: string;
+  name: string;
+  kind: 'leadership' | 'office' | 'unit' | 'vendor' | 'district';
+  parentId: string | null;
+  headUserId: string | null;
+  contactUserId: string | null;
+  sort: number;
+  active: boolean;
+}
+
+export interface UserRow {
+  id: string;
+  displayName: string;
+  unitId: string | null;
+  title: string | null;
+  phone: string | null;
+  status: 'active' | 'disabled';
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface GroupRow {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+const toUnit = (r: any): UnitRow => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  parentId: r.parent_id,
+  headUserId: r.head_user_id,
+  contactUserId: r.contact_user_id,
+  sort: r.sort,
+  active: Boolean(r.active),
+});
+
+const toUser = (r: any): UserRow => ({
+  id: r.id,
+  displayName: r.display_name,
+  unitId: r.unit_id,
+  title: r.title,
+  phone: r.phone,
+  status: r.status,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+export async function insertUnits(db: Knex, rows: UnitRow[], now: number): Promise<void> {
+  if (!rows.length) return;
+  await db('units').insert(
+    rows.map((u) => ({
+      id: u.id,
+      name: u.name,
+      kind: u.kind,
+      parent_id: u.parentId,
+      head_user_id: u.headUserId,
+      contact_user_id: u.contactUserId,
+      sort: u.sort,
+      active: u.active,
+      created_at: now,
+    })),
+  );
+}
+
+export async function updateUnitPeople(db: Knex, unitId: string, people: { headUserId?: string | null; contactUserId?: string | null }): Promise<void> {
+  await db('units')
+    .where({ id: unitId })
+    .update({
+      ...(people.headUserId !== undefined && { head_user_id: people.headUserId }),
+      ...(people.contactUserId !== undefined && { contact_user_id: people.contactUserId }),
+    });
+}
+
+export async function listUnits(db: Knex): Promise<UnitRow[]> {
+  return (await db('units').orderBy('sort').orderBy('id')).map(toUnit);
+}
+
+export async function getUnit(db: Knex, id: string): Promise<UnitRow | undefined> {
+  const r = await db('units').where({ id }).first();
+  return r && toUnit(r);
+}
+
+export async function insertUser(db: Knex, u: UserRow): Promise<void> {
+  await db('users').insert({
+    id: u.id,
+    display_name: u.displayName,
+    unit_id: u.unitId,
+    title: u.title,
+    phone: u.phone,
+    status: u.status,
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+  });
+}
+
+export async function updateUser(db: Knex, id: string, patch: Partial<Pick<UserRow, 'displayName' | 'unitId' | 'title' | 'phone' | 'status'>>, now: number): Promise<boolean> {
+  const n = await db('users')
+    .where({ id })
+    .update({
+      ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+      ...(patch.unitId !== undefined && { unit_id: patch.unitId }),
+      ...(patch.title !== undefined && { title: patch.title }),
+      ...(patch.phone !== undefined && { phone: patch.phone }),
+      ...(patch.status !== undefined && { status: patch.status }),
+      updated_at: now,
+    });
+  return n === 1;
+}
+
+export async function getUser(db: Knex, id: string): Promise<UserRow | undefined> {
+  const r = await db('users').where({ id }).first();
+  return r && toUser(r);
+}
+
+export async function listUsers(db: Knex, f: { unitId?: string; groupId?: string; status?: string } = {}): Promise<UserRow[]> {
+  const q = db('users').select('users.*').orderBy('users.unit_id').orderBy('users.id');
+  if (f.unitId) q.where('users.unit_id', f.unitId);
+  if (f.status) q.where('users.status', f.status);
+  if (f.groupId) q.join('memberships', 'memberships.user_id', 'users.id').where('memberships.group_id', f.groupId);
+  return (await q).map(toUser);
+}
+
+export async function countUsers(db: Knex): Promise<number> {
+  const r = await db('users').count({ n: '*' }).first();
+  return Number(r?.n ?? 0);
+}
+
+export async function insertGroups(db: Knex, rows: GroupRow[], now: number): Promise<void> {
+  if (!rows.length) return;
+  await db('groups').insert(rows.map((g) => ({ id: g.id, name: g.name, description: g.description, created_at: now })));
+}
+
+export async function listGroups(db: Knex): Promise<GroupRow[]> {
+  return (await db('groups').orderBy('id')).map((r: any) => ({ id: r.id, name: r.name, description: r.description }));
+}
+
+export async function getGroup(db: Knex, id: string): Promise<GroupRow | undefined> {
+  const r = await db('groups').where({ id }).first();
+  return r && { id: r.id, name: r.name, description: r.description };
+}
+
+export async function groupsOf(db: Knex, userId: string): Promise<string[]> {
+  return (await db('memberships').where({ user_id: userId }).orderBy('group_id')).map((r: any) => r.group_id);
+}
+
+/** Adds a membership; false if the user already had it. */
+export async function grant(db: Knex, userId: string, groupId: string, by: string, now: number): Promise<boolean> {
+  const exists = await db('memberships').where({ user_id: userId, group_id: groupId }).first();
+  if (exists) return false;
+  await db('memberships').insert({ user_id: userId, group_id: groupId, granted_at: now, granted_by: by });
+  return true;
+}
+
+/** Removes a membership; false if the user did not have it. */
+export async function revoke(db: Knex, userId: string, groupId: string): Promise<boolean> {
+  return (await db('memberships').where({ user_id: userId, group_id: groupId }).delete()) === 1;
+}
+
+export async function recordOrgChange(
+  db: Knex,
+  c: { userId: string | null; action: string; detail: unknown; instanceId?: string | null; reason?: string | null; by: string; at: number },
+): Promise<void> {
+  await db('org_changes').insert({
+    user_id: c.userId,
+    action: c.action,
+    detail: toJson(c.detail),
+    instance_id: c.instanceId ?? null,
+    reason: c.reason ?? null,
+    by: c.by,
+    at: c.at,
+  });
+}
+
+export async function orgChangesOf(db: Knex, userId: string): Promise<Array<{ action: string; detail: unknown; instanceId: string | null; reason: string | null; by: string; at: number }>> {
+  const rows = await db('org_changes').where({ user_id: userId }).orderBy('id');
+  return rows.map((r: any) => ({ action: r.action, detail: JSON.parse(r.detail), instanceId: r.instance_id, reason: r.reason, by: r.by, at: Number(r.at) }));
+}
