@@ -5,11 +5,13 @@ import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { appendHistory } from '../store/history.ts';
 import { insertIncident } from '../store/incidents.ts';
-import { acquireDueJobs, deleteJob, deleteLeasedJobStmt, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
+import { acquireDueJobs, deleteJob, deleteLeasedJobStmt, insertJobs, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
+import { runStatementsIn } from '../db/batch.ts';
+import type { StepHook } from './steps.ts';
 import { nextFiring, retryPolicy } from './cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import type { StepRunner } from './steps.ts';
-import type { Handler } from './types.ts';
+import type { Handler, MessageToSend } from './types.ts';
 
 export interface JobExecutorOptions {
   db: Knex;
@@ -18,6 +20,8 @@ export interface JobExecutorOptions {
   steps: StepRunner;
   definitions: DefinitionCache;
   handlers: Map<string, Handler>;
+  /** Correlates a queued message (EngineService#correlateMessage). */
+  correlate: (name: string, opts: MessageToSend & { hook: StepHook }) => Promise<unknown>;
   pollMs: number;
   leaseMs?: number;
   batch?: number;
@@ -100,6 +104,7 @@ export class JobExecutor {
     try {
       if (job.type === 'timer') await this.fireTimer(job);
       else if (job.type === 'service') await this.callService(job);
+      else if (job.type === 'message') await this.sendMessage(job);
       else await this.startByTimer(job);
     } catch (err) {
       if (err instanceof AppError && err.code === 'INSTANCE_ENDED') {
@@ -136,6 +141,7 @@ export class JobExecutor {
           properties: info?.properties ?? {},
           attempt: job.attempts + 1,
           now: this.o.clock.now(),
+          sendMessage: (name, message) => queueMessage(ctx.trx!, name, message, this.o.clock.now()),
         });
         if (output && typeof output === 'object') Object.assign(ctx.variables, output);
         ctx.history.push({
@@ -152,6 +158,17 @@ export class JobExecutor {
       },
       { inTransaction: true },
     );
+  }
+
+  private async sendMessage(job: JobRow): Promise<void> {
+    const p = (job.payload ?? {}) as unknown as { name: string } & MessageToSend;
+    // The job goes in the same transaction as the correlation: delivered exactly once.
+    await this.o.correlate(p.name, {
+      businessKey: p.businessKey,
+      instanceId: p.instanceId,
+      variables: p.variables,
+      hook: (trx) => runStatementsIn(trx, [deleteLeasedJobStmt(job.id, this.o.node)]),
+    });
   }
 
   private async startByTimer(job: JobRow): Promise<void> {
@@ -215,4 +232,31 @@ export class JobExecutor {
       }
     });
   }
+}
+
+/**
+ * Queues message `name` in a transaction: it is correlated after commit by whichever node runs the
+ * job, retried if nothing waits for it yet, and raises an incident if it never finds a receiver.
+ * Usage (in a handler): `await ctx.sendMessage('accountability-open', { variables })`.
+ */
+export async function queueMessage(trx: Knex | Knex.Transaction, name: string, message: MessageToSend, now: number): Promise<void> {
+  await insertJobs(trx, [
+    {
+      id: randomUUID(),
+      type: 'message',
+      instanceId: null,
+      definitionId: null,
+      executionId: null,
+      elementId: name,
+      dueAt: now,
+      lockedBy: null,
+      lockedUntil: null,
+      attempts: 0,
+      retries: 5,
+      retryCycle: 'R5/PT30S',
+      lastError: null,
+      payload: { name, ...message },
+      createdAt: now,
+    },
+  ]);
 }

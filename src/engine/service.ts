@@ -79,6 +79,7 @@ export class EngineService {
       steps: this.steps,
       definitions: this.definitions,
       handlers: this.handlers,
+      correlate: (name, opts) => this.correlateMessage(name, opts),
       pollMs: o.pollMs ?? 1000,
       logger: o.logger,
     });

@@ -23,6 +23,17 @@ export interface HandlerContext {
   properties: Record<string, string>;
   attempt: number;
   now: number;
+  /**
+   * Sends a message after this step commits (e.g. to start an accountability review): it is queued
+   * in the step's transaction and correlated by the job executor, with retries.
+   */
+  sendMessage(name: string, opts: MessageToSend): Promise<void>;
+}
+
+export interface MessageToSend {
+  businessKey?: string;
+  instanceId?: string;
+  variables?: Record<string, unknown>;
 }
 
 /**
