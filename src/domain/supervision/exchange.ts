@@ -1,0 +1,171 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
+import type { Knex } from 'knex';
+import { BadRequestError, NotFoundError, PayloadTooLargeError } from '../../errors.ts';
+import {
+  getDistrictKey,
+  importByFileHash,
+  insertDistrictKey,
+  insertImport,
+  operationHashes,
+  upsertDistrictOperation,
+  type ImportRow,
+} from '../../store/exchange.ts';
+import { getUnit } from '../../store/org.ts';
+import { buildOperationsPackage, canonicalJson, OPERATIONS_SCHEMA, sha256Hex, type OperationsPackage } from './operations.ts';
+import type { Period } from './periods.ts';
+
+/**
+ * District exchange (Art. 6) — the modern stand-in for the disc. A district bureau exports its
+ * operations of a period to one JSON file carrying a SHA-256 checksum of the canonical package and
+ * an Ed25519 signature with the district's private key; the city imports it after checking both
+ * against the district's registered public key. An import is idempotent (the same file, or an
+ * unchanged operation, changes nothing) and all-or-nothing (a damaged or forged file imports
+ * nothing).
+ */
+export const EXCHANGE_FORMAT = 'pcp-exchange/1';
+export const MAX_EXCHANGE_BYTES = 20 * 1024 * 1024;
+
+export interface ExchangeFile {
+  format: typeof EXCHANGE_FORMAT;
+  district: string;
+  keyId: string;
+  checksum: { alg: 'SHA-256'; value: string };
+  signature: { alg: 'Ed25519'; value: string };
+  package: OperationsPackage;
+}
+
+/** Makes a district key pair; the city keeps the public key, the district the private one (PEM). */
+export async function createDistrictKey(db: Knex, districtId: string, by: string, now: number): Promise<{ keyId: string; privateKeyPem: string }> {
+  const unit = await getUnit(db, districtId);
+  if (!unit || unit.kind !== 'district') throw new NotFoundError(`辖市（区）单位 ${districtId} 不存在`, 'DISTRICT_NOT_FOUND');
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const keyId = `${districtId}:${new Date(now).toISOString().slice(0, 10)}:${randomUUID().slice(0, 8)}`;
+  await insertDistrictKey(db, {
+    keyId,
+    districtId,
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    createdAt: now,
+    createdBy: by,
+    revokedAt: null,
+  });
+  return { keyId, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
+
+/** Registers a district's public key sent to the city (PEM). */
+export async function registerDistrictKey(db: Knex, districtId: string, keyId: string, publicKeyPem: string, by: string, now: number): Promise<void> {
+  try {
+    createPublicKey(publicKeyPem);
+  } catch {
+    throw new BadRequestError('公钥格式无效（应为 PEM）', undefined, 'BAD_KEY');
+  }
+  await insertDistrictKey(db, { keyId, districtId, publicKey: publicKeyPem, createdAt: now, createdBy: by, revokedAt: null });
+}
+
+/** Builds and signs the district's exchange file for a period. */
+export async function exportDistrictFile(db: Knex, districtId: string, period: Period, key: { keyId: string; privateKeyPem: string }, now: number): Promise<string> {
+  const unit = await getUnit(db, districtId);
+  if (!unit) throw new NotFoundError(`单位 ${districtId} 不存在`, 'DISTRICT_NOT_FOUND');
+  const pkg = await buildOperationsPackage(db, period, { unitId: unit.id, unitName: unit.name }, now);
+  const canonical = canonicalJson(pkg);
+  const file: ExchangeFile = {
+    format: EXCHANGE_FORMAT,
+    district: districtId,
+    keyId: key.keyId,
+    checksum: { alg: 'SHA-256', value: sha256Hex(canonical) },
+    signature: { alg: 'Ed25519', value: sign(null, Buffer.from(canonical), createPrivateKey(key.privateKeyPem)).toString('base64') },
+    package: pkg,
+  };
+  return JSON.stringify(file, null, 1);
+}
+
+export interface ImportResult {
+  import: ImportRow;
+  alreadyImported: boolean;
+}
+
+/**
+ * Checks and imports a district exchange file. Refuses (400, nothing imported) a file that is not
+ * JSON, has the wrong format, a checksum that does not match, an unknown or revoked key, a key of
+ * another district, or a signature that does not verify.
+ */
+export async function importDistrictFile(db: Knex, text: string, by: string, now: number): Promise<ImportResult> {
+  if (Buffer.byteLength(text) > MAX_EXCHANGE_BYTES) throw new PayloadTooLargeError('交换文件过大');
+  let file: ExchangeFile;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    throw new BadRequestError('交换文件已损坏：不是有效的 JSON', undefined, 'EXCHANGE_DAMAGED');
+  }
+  if (!file || file.format !== EXCHANGE_FORMAT || !file.package || file.package.schema !== OPERATIONS_SCHEMA) {
+    throw new BadRequestError(`交换文件格式不符：应为 ${EXCHANGE_FORMAT}`, undefined, 'EXCHANGE_FORMAT');
+  }
+  const canonical = canonicalJson(file.package);
+  if (file.checksum?.alg !== 'SHA-256' || sha256Hex(canonical) !== file.checksum.value) {
+    throw new BadRequestError('交换文件已损坏：校验和不一致，未导入任何数据', undefined, 'EXCHANGE_CHECKSUM');
+  }
+  const key = typeof file.keyId === 'string' ? await getDistrictKey(db, file.keyId) : undefined;
+  if (!key || key.revokedAt !== null) throw new BadRequestError(`签名密钥 ${file.keyId} 未登记或已吊销，未导入任何数据`, undefined, 'EXCHANGE_KEY');
+  if (key.districtId !== file.district || file.package.source?.unitId !== file.district) {
+    throw new BadRequestError('交换文件的报送单位与签名密钥不符，未导入任何数据', undefined, 'EXCHANGE_KEY');
+  }
+  let valid = false;
+  try {
+    valid = file.signature?.alg === 'Ed25519' && verify(null, Buffer.from(canonical), createPublicKey(key.publicKey), Buffer.from(String(file.signature.value), 'base64'));
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new BadRequestError('交换文件签名无效（可能被篡改或伪造），未导入任何数据', undefined, 'EXCHANGE_SIGNATURE');
+  const operations = Array.isArray(file.package.operations) ? file.package.operations : [];
+  if (operations.some((o) => !o || typeof o.id !== 'string')) throw new BadRequestError('交换文件内容不完整', undefined, 'EXCHANGE_FORMAT');
+
+  const fileSha = sha256Hex(text);
+  return db.transaction(async (trx) => {
+    const previous = await importByFileHash(trx, fileSha);
+    if (previous) return { import: previous, alreadyImported: true };
+    const existing = await operationHashes(trx, file.district, operations.map((o) => o.id));
+    const id = randomUUID();
+    let inserted = 0;
+    let updated = 0;
+    for (const op of operations) {
+      const contentSha = sha256Hex(canonicalJson(op));
+      const old = existing.get(op.id);
+      if (old === contentSha) continue;
+      if (old) updated++;
+      else inserted++;
+      await upsertDistrictOperation(trx, {
+        districtId: file.district,
+        operationId: op.id,
+        itemCode: op.itemCode ?? null,
+        status: op.status ?? null,
+        startedAt: toMs(op.startedAt),
+        endedAt: toMs(op.endedAt),
+        contentSha256: contentSha,
+        data: op,
+        importId: id,
+        updatedAt: now,
+      });
+    }
+    const row: ImportRow = {
+      id,
+      districtId: file.district,
+      fileSha256: fileSha,
+      keyId: file.keyId,
+      periodFrom: file.package.period.from,
+      periodTo: file.package.period.to,
+      operations: operations.length,
+      inserted,
+      updated,
+      importedBy: by,
+      importedAt: now,
+    };
+    await insertImport(trx, row);
+    return { import: row, alreadyImported: false };
+  });
+}
+
+function toMs(iso: unknown): number | null {
+  if (typeof iso !== 'string') return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+

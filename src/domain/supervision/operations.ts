@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { beijingDate } from '../../engine/workdays.ts';
+import { instancesInPeriod, stepsOf } from '../../store/exchange.ts';
+import { warningLevel } from '../../engine/tasks.ts';
+import type { Period } from './periods.ts';
+
+/**
+ * The power-operations package: every power-item case of a period with its steps, times and
+ * outcome. The same versioned JSON schema serves the monthly provincial upload (Art. 5) and the
+ * district exchange file (Art. 6); `docs/operations-schema.md` documents it.
+ */
+export const OPERATIONS_SCHEMA = 'pcp-operations/1';
+
+export interface OperationStep {
+  elementId: string;
+  name: string | null;
+  status: string;
+  assignee: string | null;
+  completedBy: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  dueAt: string | null;
+  warning: string;
+}
+
+export interface Operation {
+  id: string;
+  itemCode: string;
+  itemName: string | null;
+  processKey: string;
+  processVersion: string;
+  businessKey: string | null;
+  status: string;
+  outcome: string | null;
+  startedBy: string;
+  startedAt: string;
+  endedAt: string | null;
+  steps: OperationStep[];
+}
+
+export interface OperationsPackage {
+  schema: typeof OPERATIONS_SCHEMA;
+  source: { unitId: string; unitName: string };
+  period: { from: string; to: string };
+  generatedAt: string;
+  operations: Operation[];
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * A power-item case is an instance started for a catalog item: its variables carry `itemCode`.
+ * Usage: `await buildOperationsPackage(db, monthPeriod('2026-11'), source, now)`.
+ */
+export async function buildOperationsPackage(
+  db: Knex,
+  period: Period,
+  source: { unitId: string; unitName: string },
+  now: number,
+): Promise<OperationsPackage> {
+  const cases = (await instancesInPeriod(db, period.from, period.to)).filter((i) => typeof i.variables.itemCode === 'string');
+  const steps = await stepsOf(
+    db,
+    cases.map((c) => c.instanceId),
+  );
+  const operations: Operation[] = cases.map((c) => ({
+    id: c.instanceId,
+    itemCode: String(c.variables.itemCode),
+    itemName: typeof c.variables.itemName === 'string' ? c.variables.itemName : null,
+    processKey: c.processKey,
+    processVersion: c.definitionId,
+    businessKey: c.businessKey,
+    status: c.status,
+    outcome: outcomeOf(c.variables),
+    startedBy: c.startedBy,
+    startedAt: iso(c.startedAt)!,
+    endedAt: iso(c.endedAt),
+    steps: steps
+      .filter((s) => s.instanceId === c.instanceId)
+      .map((s) => ({
+        elementId: s.elementId,
+        name: s.name,
+        status: s.status,
+        assignee: s.assignee,
+        completedBy: s.completedBy,
+        createdAt: iso(s.createdAt)!,
+        completedAt: iso(s.completedAt),
+        dueAt: iso(s.dueAt),
+        warning: warningLevel({ dueAt: s.dueAt, yellowAt: s.yellowAt, status: s.status as 'open', completedAt: s.completedAt }, now),
+      })),
+  }));
+  return {
+    schema: OPERATIONS_SCHEMA,
+    source,
+    period: { from: beijingDate(period.from), to: beijingDate(period.to - 1) },
+    generatedAt: new Date(now).toISOString(),
+    operations,
+  };
+}
+
+/** What a finished case decided, in the variables the procedures use. */
+function outcomeOf(v: Record<string, unknown>): string | null {
+  for (const k of ['outcome', 'decision', 'result']) if (typeof v[k] === 'string') return v[k] as string;
+  return null;
+}
+
+/** JSON with keys sorted at every level: the bytes a checksum or signature is computed over. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return v;
+}
+
+export function sha256Hex(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
