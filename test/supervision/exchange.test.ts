@@ -117,13 +117,16 @@ describe('supervision: provincial upload packages and district exchange files', 
     forged.package.operations[0].outcome = '伪造';
     const { canonicalJson, sha256Hex } = await import('../../src/domain/supervision/operations.ts');
     forged.checksum.value = sha256Hex(canonicalJson(forged.package));
-    await expectError(importDistrictFile(t.db, JSON.stringify(forged), 'supervisor', clock.now()), 'EXCHANGE_SIGNATURE');
+    await expectError(importDistrictFile(t.db, JSON.stringify(forged, null, 1), 'supervisor', clock.now()), 'EXCHANGE_SIGNATURE');
     // Signed with a key the city never registered, or claiming another district.
     const other = await createDistrictKey(t.db, 'district-jintan', 'supervisor', clock.now());
     const asJintan = JSON.parse(await exportDistrictFile(t.db, 'district-wujin', datePeriod('2026-11-01', '2026-11-30'), other, clock.now()));
-    await expectError(importDistrictFile(t.db, JSON.stringify(asJintan), 'supervisor', clock.now()), 'EXCHANGE_KEY');
+    await expectError(importDistrictFile(t.db, JSON.stringify(asJintan, null, 1), 'supervisor', clock.now()), 'EXCHANGE_KEY');
     await expectError(importDistrictFile(t.db, '{"format": "pcp-exchange/1", "package": ', 'supervisor', clock.now()), 'EXCHANGE_DAMAGED');
-    expect(await listImports(t.db)).to.have.length(1);
+    // A changed byte outside the values (here: spacing) is refused too; copied line endings are not.
+    await expectError(importDistrictFile(t.db, text.replace('\n "district"', '\n  "district"'), 'supervisor', clock.now()), 'EXCHANGE_DAMAGED');
+    expect((await importDistrictFile(t.db, text.replace(/\n/g, '\r\n') + '\r\n', 'supervisor', clock.now())).import.inserted).to.equal(0);
+    expect((await listImports(t.db)).map((i) => i.inserted + i.updated)).to.deep.equal([0, 2]);
     expect(await districtOperations(t.db)).to.have.length(2);
   });
 });

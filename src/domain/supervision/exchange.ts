@@ -99,6 +99,11 @@ export async function importDistrictFile(db: Knex, text: string, by: string, now
   if (!file || file.format !== EXCHANGE_FORMAT || !file.package || file.package.schema !== OPERATIONS_SCHEMA) {
     throw new BadRequestError(`交换文件格式不符：应为 ${EXCHANGE_FORMAT}`, undefined, 'EXCHANGE_FORMAT');
   }
+  // Any byte changed outside the signed values (spacing, key order) also means the file is not the
+  // one exported; only line endings and trailing white space, which copying may change, are allowed.
+  if (text.replace(/\r\n/g, '\n').trimEnd() !== JSON.stringify(file, null, 1)) {
+    throw new BadRequestError('交换文件已被改动，与导出时不一致，未导入任何数据', undefined, 'EXCHANGE_DAMAGED');
+  }
   const canonical = canonicalJson(file.package);
   if (file.checksum?.alg !== 'SHA-256' || sha256Hex(canonical) !== file.checksum.value) {
     throw new BadRequestError('交换文件已损坏：校验和不一致，未导入任何数据', undefined, 'EXCHANGE_CHECKSUM');
