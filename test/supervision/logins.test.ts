@@ -44,7 +44,7 @@ describe('supervision: weekly login compliance and suspected account sharing', (
     expect(short.map((l) => `${l.role}:${l.userId}`).sort()).to.deep.equal(['contact:itc', 'contact:wujin', 'supervision:supervisor']);
     await runWeeklyLoginCheck(t.db, '2026-W48', at('2026-11-30T09:00:00+08:00'));
     const inbox = (await listNotifications(t.db, 'supervisor2')).rows.filter((n) => n.kind === 'logins.short');
-    expect(inbox.map((n) => n.title).sort()).to.deep.equal(['登录不足：刘清（2026-W48）', '登录不足：孙网（2026-W48）', '登录不足：武进报送员（2026-W48）']);
+    expect(inbox.map((n) => n.title).sort()).to.deep.equal(['登录不足：刘清（监察室，2026-W48）', '登录不足：孙网（指挥信息保障中心联络员，2026-W48）', '登录不足：武进报送员（武进区民防局联络员，2026-W48）']);
     const recorded = await t.db('login_compliance').where({ week: '2026-W48', ok: false }).count({ n: '*' }).first();
     expect(Number(recorded!.n)).to.equal(3);
     await expectError(loginCompliance(t.db, '2026-W54', 0), 'BAD_PERIOD');

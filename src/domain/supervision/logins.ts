@@ -69,7 +69,7 @@ export async function runWeeklyLoginCheck(db: Knex, week: string, now: number): 
           userId: to,
           kind: 'logins.short',
           level: 'yellow' as const,
-          title: `登录不足：${l.displayName}（${week}）`,
+          title: `登录不足：${l.displayName}（${l.role === 'supervision' ? '监察室' : `${l.unitName ?? ''}联络员`}，${week}）`,
           body: `${l.role === 'supervision' ? '监察室人员每周应登录不少于 3 次' : `${l.unitName ?? ''}联络员应每周登录`}，本周登录 ${l.logins} 次。`,
           taskId: null,
           instanceId: null,
