@@ -5,6 +5,8 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/knex.ts';
 import { EngineService } from './engine/service.ts';
 import { seedOrganisation } from './domain/org.ts';
+import { AuthService } from './domain/auth.ts';
+import { ensureInitialSignIns, formatSignIns } from './domain/sign-ins.ts';
 import { registerHandlers } from './services/index.ts';
 import { createLogger } from './logger.ts';
 
@@ -20,13 +22,17 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.databaseUrl);
   const engine = await EngineService.create({ db, logger, cacheSize: config.engineCacheSize, pollMs: config.jobPollMs });
   await seedOrganisation(db, engine.clock.now(), config.demo);
+  const auth = new AuthService(db, engine.clock);
+  const signIns = await ensureInitialSignIns(db, auth, { demo: config.demo });
+  // Printed once, on the console only (not the JSON log): the first sign-ins of a new database.
+  if (signIns.length) console.log(formatSignIns(signIns));
   registerHandlers({ db, engine, clock: engine.clock });
   const deployed = await engine.deployDirectories(path.join(root, 'processes'), path.join(root, 'forms'));
   for (const item of deployed.items) {
     logger.info({ file: item.file, key: item.key, version: item.version, unchanged: item.unchanged }, 'deployed');
   }
   engine.startJobs();
-  const server = createApp({ db, engine, logger }).listen(config.port, () => {
+  const server = createApp({ db, engine, logger, auth }).listen(config.port, () => {
     logger.info({ port: config.port, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on http://localhost:${config.port}/`);
   });
   const shutdown = async (signal: string) => {

@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
-import Router from '@koa/router';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { isPostgres } from '../db/knex.ts';
+import { AuthService } from '../domain/auth.ts';
 import type { EngineService } from '../engine/service.ts';
+import { DEFAULT_LIMITS, type ApiLimits } from './context.ts';
+import { AppError } from '../errors.ts';
 import { errorMiddleware } from './errors.ts';
+import { apiRouter } from './router.ts';
 
 export interface AppDeps {
   db: Knex;
   engine: EngineService;
   logger: Logger;
+  /** Sign-in and sessions; by default one on `db` with the engine's clock. */
+  auth?: AuthService;
+  /** Request size limits; tests lower them. */
+  limits?: Partial<ApiLimits>;
 }
 
 /**
@@ -23,18 +29,28 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware(deps.logger));
   app.use(async (ctx, next) => {
     const started = performance.now();
-    ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
+    const given = ctx.get('x-request-id');
+    ctx.state.requestId = /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
     ctx.set('x-request-id', ctx.state.requestId);
-    await next();
-    deps.logger.info(
-      { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
-      'request',
-    );
+    let status = 500;
+    try {
+      await next();
+      status = ctx.status;
+    } catch (err) {
+      const e = err as { status?: number; expose?: boolean };
+      status = err instanceof AppError ? err.status : e?.expose && e.status ? e.status : 500;
+      throw err;
+    } finally {
+      deps.logger.info(
+        { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(performance.now() - started), user: ctx.state.auth?.person?.id },
+        'request',
+      );
+    }
   });
-  const router = new Router({ prefix: '/api' });
-  router.get('/health', async (ctx) => {
-    await deps.db.raw('select 1');
-    ctx.body = { status: 'ok', database: isPostgres(deps.db) ? 'postgresql' : 'sqlite', time: new Date(deps.engine.clock.now()).toISOString() };
+  const router = apiRouter({
+    ...deps,
+    auth: deps.auth ?? new AuthService(deps.db, deps.engine.clock),
+    limits: { ...DEFAULT_LIMITS, ...deps.limits },
   });
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -13,6 +13,9 @@ export function errorMiddleware(logger: Logger) {
       if (ctx.status === 404 && ctx.body === undefined) {
         ctx.status = 404;
         ctx.body = { error: { code: 'ROUTE_NOT_FOUND', message: `接口不存在：${ctx.method} ${ctx.path}` } };
+      } else if (ctx.status === 405 && !ctx.body) {
+        ctx.status = 405;
+        ctx.body = { error: { code: 'METHOD_NOT_ALLOWED', message: `接口不支持 ${ctx.method} 方法`, details: { allow: ctx.response.get('allow') } } };
       }
     } catch (err) {
       const e = err as { status?: number; expose?: boolean };

@@ -1,0 +1,46 @@
+import Router from '@koa/router';
+import { listAudit, verifyAudit } from '../domain/audit.ts';
+import { listLoginEvents } from '../store/auth.ts';
+import { requireSupervision, type ApiDeps } from './context.ts';
+import { listBody, page, QueryReader } from './input.ts';
+import { iso } from './present.ts';
+
+/** The audit trail and sign-in records, for the supervision office. */
+export function auditRoutes(deps: ApiDeps): Router {
+  const r = new Router();
+  const { db } = deps;
+
+  r.get('/audit', async (ctx) => {
+    requireSupervision(ctx);
+    const q = new QueryReader(ctx.query);
+    const filter = {
+      actor: q.string('actor', 100),
+      instanceId: q.string('instance', 36),
+      action: q.string('action', 60),
+      objectType: q.string('objectType', 40),
+      objectId: q.string('objectId', 200),
+      from: q.time('from'),
+      to: q.time('to'),
+      ...page(q),
+    };
+    q.done();
+    const { rows, total } = await listAudit(db, filter);
+    ctx.body = listBody(ctx, rows.map((r) => ({ ...r, at: iso(r.at) })), total, filter);
+  });
+
+  r.get('/audit/verify', async (ctx) => {
+    requireSupervision(ctx);
+    ctx.body = await verifyAudit(db);
+  });
+
+  r.get('/login-events', async (ctx) => {
+    requireSupervision(ctx);
+    const q = new QueryReader(ctx.query);
+    const filter = { username: q.string('username', 100), success: q.bool('success'), from: q.time('from'), to: q.time('to'), ...page(q) };
+    q.done();
+    const { rows, total } = await listLoginEvents(db, filter);
+    ctx.body = listBody(ctx, rows.map((e) => ({ ...e, at: iso(e.at) })), total, filter);
+  });
+
+  return r;
+}

@@ -1,0 +1,483 @@
+/**
+ * The OpenAPI 3 description of every route under /api (served at GET /api/openapi.json). A test
+ * enumerates the router's routes and checks each is described here, and the reverse.
+ */
+
+type Schema = Record<string, unknown>;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const str = (description?: string, extra: Schema = {}): Schema => ({ type: 'string', ...(description && { description }), ...extra });
+const time = (description?: string): Schema => str(description, { format: 'date-time', nullable: true });
+const arr = (items: Schema): Schema => ({ type: 'array', items });
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, ...(required.length && { required }) });
+const anyObject: Schema = { type: 'object', additionalProperties: true };
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
+const ok = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const jsonBody = (schema: Schema, required = true) => ({ required, content: { 'application/json': { schema } } });
+
+const E = {
+  400: errorResponse('请求格式或参数错误（details 按字段列出）'),
+  401: errorResponse('未登录或会话已过期（UNAUTHORIZED / SESSION_EXPIRED）'),
+  403: errorResponse('无权执行（FORBIDDEN、NOT_CANDIDATE、NOT_STARTER、SEPARATION_OF_DUTIES、PASSWORD_CHANGE_REQUIRED …）'),
+  404: errorResponse('对象不存在'),
+  409: errorResponse('状态冲突（任务已被认领或已办结、实例已结束 …）'),
+  413: errorResponse('请求内容过大'),
+  415: errorResponse('Content-Type 不是 JSON'),
+  422: errorResponse('表单校验失败：details 为 [{field, message}]'),
+};
+
+const param = (name: string, description: string, schema: Schema = str()) => ({ name, in: 'query', required: false, description, schema });
+const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: str() });
+const paging = [
+  param('limit', '每页条数，1–200，默认 50', { type: 'integer', minimum: 1, maximum: 200 }),
+  param('offset', '跳过条数，默认 0', { type: 'integer', minimum: 0 }),
+];
+const list = (item: Schema) => obj({ items: arr(item), total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } });
+const pagedHeaders = { 'X-Total-Count': { description: '符合条件的总数', schema: { type: 'integer' } } };
+
+interface Op {
+  summary: string;
+  tags: string[];
+  description?: string;
+  security?: unknown[];
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses: Record<string, unknown>;
+}
+
+const signedIn = (o: Op, errors: Array<keyof typeof E> = []): Op => ({
+  ...o,
+  responses: { ...o.responses, 401: E[401], 403: E[403], ...Object.fromEntries(errors.map((c) => [c, E[c]])) },
+});
+
+const paths: Record<string, Record<string, Op>> = {
+  '/api/health': {
+    get: { summary: '健康检查', tags: ['system'], security: [], responses: { 200: ok(obj({ status: str(), database: str(), time: time() })) } },
+  },
+  '/api/openapi.json': {
+    get: { summary: '本 OpenAPI 文档', tags: ['system'], security: [], responses: { 200: ok(anyObject) } },
+  },
+  '/api/auth/login': {
+    post: {
+      summary: '登录：返回令牌（Bearer）并设置 HttpOnly 会话 Cookie',
+      tags: ['auth'],
+      security: [],
+      description: '连续 5 次密码错误锁定 15 分钟（403 ACCOUNT_LOCKED）；会话 30 分钟无操作失效。',
+      requestBody: jsonBody(obj({ username: str(), password: str() }, ['username', 'password'])),
+      responses: { 200: ok(ref('LoginResult')), 400: E[400], 401: E[401], 403: E[403], 413: E[413], 415: E[415] },
+    },
+  },
+  '/api/auth/logout': {
+    post: signedIn({ summary: '退出登录（结束本会话）', tags: ['auth'], responses: { 204: { description: '已退出' } } }),
+  },
+  '/api/auth/password': {
+    post: signedIn(
+      {
+        summary: '修改密码',
+        tags: ['auth'],
+        description: '至少 10 位，含大写、小写、数字、特殊字符中的三类；不得与最近 5 次相同。密码 90 天过期。',
+        requestBody: jsonBody(obj({ oldPassword: str(), newPassword: str() }, ['oldPassword', 'newPassword'])),
+        responses: { 200: ok(obj({ ok: { type: 'boolean' }, mustChangePassword: { type: 'boolean' }, passwordExpiresAt: time() })) },
+      },
+      [400, 422],
+    ),
+  },
+  '/api/me': {
+    get: signedIn({ summary: '当前用户、所在组与单位', tags: ['auth'], responses: { 200: ok(ref('Me')) } }),
+  },
+  '/api/tasks': {
+    get: signedIn(
+      {
+        summary: '任务列表（待办箱）',
+        tags: ['tasks'],
+        description:
+          '默认：本人可见的任务（本人办理的，和本人可认领的）。assignee=me 本人已认领；candidate=me 本人可认领。监察室可用 all=true 或他人用户名（只读）。',
+        parameters: [
+          param('assignee', 'me 或用户名（他人仅限监察室）'),
+          param('candidate', 'me 或用户名（他人仅限监察室）：未认领且可认领的任务'),
+          param('all', '监察室：全部任务', { type: 'boolean' }),
+          param('status', 'open（默认）| completed | cancelled', str(undefined, { enum: ['open', 'completed', 'cancelled'] })),
+          param('processKey', '流程标识'),
+          param('instance', '流程实例 id'),
+          param('overdue', 'true：只列已超期的', { type: 'boolean' }),
+          param('dueBefore', '期限早于此时（ISO 8601 或毫秒）'),
+          param('q', '在任务名称和业务键中查找'),
+          param('sort', '排序：due、-due、created（默认）、-created', str(undefined, { enum: ['due', '-due', 'created', '-created'] })),
+          ...paging,
+        ],
+        responses: { 200: { ...ok(list(ref('Task'))), headers: pagedHeaders } },
+      },
+      [400, 404],
+    ),
+  },
+  '/api/tasks/{id}': {
+    get: signedIn(
+      {
+        summary: '任务详情：任务、表单 JSON、表单显示的实例变量',
+        tags: ['tasks'],
+        description: '对无权查看的任务一律答 403 NOT_CANDIDATE（与认领、办理一致）；不存在答 404。',
+        parameters: [pathParam('id', '任务 id')],
+        responses: { 200: ok(ref('TaskDetail')) },
+      },
+      [404],
+    ),
+  },
+  '/api/tasks/{id}/claim': {
+    post: signedIn({ summary: '认领任务', tags: ['tasks'], parameters: [pathParam('id', '任务 id')], responses: { 200: ok(ref('Task')) } }, [404, 409]),
+  },
+  '/api/tasks/{id}/unclaim': {
+    post: signedIn({ summary: '退回认领', tags: ['tasks'], parameters: [pathParam('id', '任务 id')], responses: { 200: ok(ref('Task')) } }, [404, 409]),
+  },
+  '/api/tasks/{id}/complete': {
+    post: signedIn(
+      {
+        summary: '办理（完成）任务，提交表单数据',
+        tags: ['tasks'],
+        parameters: [pathParam('id', '任务 id')],
+        requestBody: jsonBody(obj({ variables: anyObject }), false),
+        responses: { 200: ok(obj({ task: ref('Task'), instance: ref('Instance'), nextTasks: arr(ref('Task')) })) },
+      },
+      [400, 404, 409, 413, 422],
+    ),
+  },
+  '/api/process-definitions': {
+    get: signedIn({ summary: '各流程的最新版本（含本人能否发起）', tags: ['process-definitions'], responses: { 200: ok(obj({ items: arr(ref('Definition')), total: { type: 'integer' } })) } }),
+  },
+  '/api/process-definitions/{key}': {
+    get: signedIn(
+      {
+        summary: '流程的所有版本',
+        tags: ['process-definitions'],
+        parameters: [pathParam('key', '流程标识')],
+        responses: { 200: ok(obj({ key: str(), name: str(), latest: ref('Definition'), versions: arr(ref('Definition')) })) },
+      },
+      [404],
+    ),
+  },
+  '/api/process-definitions/{key}/xml': {
+    get: signedIn(
+      {
+        summary: 'BPMN XML（最新版或 ?version=n）',
+        tags: ['process-definitions'],
+        parameters: [pathParam('key', '流程标识'), param('version', '版本号', { type: 'integer' })],
+        responses: { 200: { description: 'BPMN 2.0 XML', content: { 'application/xml': { schema: str() } } } },
+      },
+      [400, 404],
+    ),
+  },
+  '/api/process-definitions/{key}/start-form': {
+    get: signedIn(
+      {
+        summary: '发起表单',
+        tags: ['process-definitions'],
+        parameters: [pathParam('key', '流程标识')],
+        responses: { 200: ok(obj({ processKey: str(), definitionId: str(), formKey: str(undefined, { nullable: true }), form: ref('Form'), canStart: { type: 'boolean' } })) },
+      },
+      [404],
+    ),
+  },
+  '/api/process-definitions/{key}/start': {
+    post: signedIn(
+      {
+        summary: '发起流程实例',
+        tags: ['process-definitions'],
+        description: '流程声明了 candidateStarterGroups/Users 时，只有其成员可以发起（403 NOT_STARTER）。',
+        parameters: [pathParam('key', '流程标识')],
+        requestBody: jsonBody(obj({ businessKey: str(), variables: anyObject }), false),
+        responses: { 201: ok({ allOf: [ref('Instance'), obj({ variables: anyObject, tasks: arr(ref('Task')) })] }, '已发起') },
+      },
+      [400, 404, 409, 413, 422],
+    ),
+  },
+  '/api/process-instances': {
+    get: signedIn(
+      {
+        summary: '流程实例列表（本人发起或参与的；监察室可见全部）',
+        tags: ['process-instances'],
+        parameters: [
+          param('key', '流程标识'),
+          param('status', 'running | completed | cancelled', str(undefined, { enum: ['running', 'completed', 'cancelled'] })),
+          param('startedBy', '发起人'),
+          param('businessKey', '业务键'),
+          param('overdue', 'true：有超期未办任务的', { type: 'boolean' }),
+          ...paging,
+        ],
+        responses: { 200: { ...ok(list(ref('Instance'))), headers: pagedHeaders } },
+      },
+      [400],
+    ),
+  },
+  '/api/process-instances/{id}': {
+    get: signedIn(
+      {
+        summary: '流程实例详情：状态、活动、任务、变量、故障、历史',
+        tags: ['process-instances'],
+        parameters: [pathParam('id', '实例 id')],
+        responses: { 200: ok(ref('InstanceDetail')) },
+      },
+      [404],
+    ),
+  },
+  '/api/process-instances/{id}/cancel': {
+    post: signedIn(
+      {
+        summary: '撤销流程实例（监察室）',
+        tags: ['process-instances'],
+        parameters: [pathParam('id', '实例 id')],
+        requestBody: jsonBody(obj({ reason: str() }, ['reason'])),
+        responses: { 200: ok(ref('Instance')) },
+      },
+      [400, 404, 409],
+    ),
+  },
+  '/api/process-instances/messages/{name}': {
+    post: signedIn(
+      {
+        summary: '发送消息：唤醒等待该消息的实例，或发起以该消息开始的流程',
+        tags: ['process-instances'],
+        parameters: [pathParam('name', '消息名称')],
+        requestBody: jsonBody(obj({ businessKey: str(), instanceId: str(), variables: anyObject }), false),
+        responses: {
+          200: ok(obj({ started: { type: 'boolean' }, instance: ref('Instance'), tasks: arr(ref('Task')) }), '已送达等待的实例'),
+          201: ok(obj({ started: { type: 'boolean' }, instance: ref('Instance'), tasks: arr(ref('Task')) }), '已发起新实例'),
+        },
+      },
+      [400, 404, 409, 422],
+    ),
+  },
+  '/api/deployments': {
+    post: signedIn(
+      {
+        summary: '部署 BPMN 与表单文件（流程管理员）',
+        tags: ['deployments'],
+        description: 'multipart/form-data（任意字段名的文件）或 JSON {name?, files:[{name, content}]}。单个文件 ≤ 2 MB，最多 50 个；只接受文本文件。任何文件有问题则全部不部署（400 DEPLOYMENT_INVALID，details 按文件列出）。',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: obj({ name: str(), files: arr(obj({ name: str(), content: str() }, ['name', 'content'])) }, ['files']) },
+            'multipart/form-data': { schema: obj({ name: str(), files: arr(str(undefined, { format: 'binary' })) }) },
+          },
+        },
+        responses: { 201: ok(ref('Deployment'), '已部署新版本'), 200: ok(ref('Deployment'), '内容未变化，未产生新版本') },
+      },
+      [400, 413, 415],
+    ),
+  },
+  '/api/forms/{key}': {
+    get: signedIn(
+      {
+        summary: '表单（form-js JSON），最新版或 ?version=n',
+        tags: ['forms'],
+        parameters: [pathParam('key', '表单标识'), param('version', '版本号', { type: 'integer' })],
+        responses: { 200: ok(ref('Form')) },
+      },
+      [400, 404],
+    ),
+  },
+  '/api/monitor/summary': {
+    get: signedIn({ summary: '运行监控汇总（监察室）', tags: ['monitor'], responses: { 200: ok(ref('MonitorSummary')) } }),
+  },
+  '/api/incidents': {
+    get: signedIn(
+      {
+        summary: '故障列表（监察室）',
+        tags: ['monitor'],
+        parameters: [param('status', 'open | resolved'), param('instance', '实例 id'), ...paging],
+        responses: { 200: { ...ok(list(ref('Incident'))), headers: pagedHeaders } },
+      },
+      [400],
+    ),
+  },
+  '/api/incidents/{id}/retry': {
+    post: signedIn({ summary: '重试故障（监察室、流程管理员）', tags: ['monitor'], parameters: [pathParam('id', '故障 id')], responses: { 200: ok(ref('Incident')) } }, [404, 409]),
+  },
+  '/api/audit': {
+    get: signedIn(
+      {
+        summary: '审计日志（监察室）',
+        tags: ['audit'],
+        parameters: [
+          param('actor', '操作人'),
+          param('instance', '流程实例 id'),
+          param('action', '操作，如 task.complete'),
+          param('objectType', '对象类型'),
+          param('objectId', '对象 id'),
+          param('from', '起始时间（含），ISO 8601 或毫秒'),
+          param('to', '截止时间（不含）'),
+          ...paging,
+        ],
+        responses: { 200: { ...ok(list(ref('AuditEntry'))), headers: pagedHeaders } },
+      },
+      [400],
+    ),
+  },
+  '/api/audit/verify': {
+    get: signedIn({
+      summary: '校验审计哈希链（监察室）',
+      tags: ['audit'],
+      responses: { 200: ok(obj({ ok: { type: 'boolean' }, checked: { type: 'integer' }, firstBrokenAt: { type: 'integer' }, reason: str(), headHash: str() })) },
+    }),
+  },
+  '/api/login-events': {
+    get: signedIn(
+      {
+        summary: '登录记录（成功与失败，含 IP；监察室）',
+        tags: ['audit'],
+        parameters: [param('username', '用户名'), param('success', 'true | false', { type: 'boolean' }), param('from', '起始时间'), param('to', '截止时间'), ...paging],
+        responses: { 200: { ...ok(list(ref('LoginEvent'))), headers: pagedHeaders } },
+      },
+      [400],
+    ),
+  },
+};
+
+const schemas: Record<string, Schema> = {
+  Error: obj(
+    {
+      error: obj(
+        {
+          code: str('稳定的错误代码'),
+          message: str('给用户看的中文说明'),
+          details: { description: '422：[{field, message}]；部署：[{file, element?, line?, column?, message}]' },
+        },
+        ['code', 'message'],
+      ),
+    },
+    ['error'],
+  ),
+  User: obj({ id: str(), displayName: str(), title: str(), unitId: str() }),
+  Me: obj({
+    user: ref('User'),
+    groups: arr(obj({ id: str(), name: str() })),
+    unit: obj({ id: str(), name: str(), kind: str() }),
+    mustChangePassword: { type: 'boolean' },
+    passwordExpiresAt: time(),
+  }),
+  LoginResult: {
+    allOf: [obj({ token: str('Bearer 令牌'), tokenType: str(), idleTimeoutSeconds: { type: 'integer' } }, ['token']), ref('Me')],
+  },
+  Task: obj({
+    id: str(),
+    name: str(),
+    elementId: str(),
+    processKey: str(),
+    definitionId: str(),
+    instanceId: str(),
+    businessKey: str(undefined, { nullable: true }),
+    formKey: str(undefined, { nullable: true }),
+    assignee: str(undefined, { nullable: true }),
+    candidateGroups: arr(str()),
+    candidateUsers: arr(str()),
+    status: str(undefined, { enum: ['open', 'completed', 'cancelled'] }),
+    priority: { type: 'integer' },
+    createdAt: time(),
+    claimedAt: time(),
+    dueAt: time('办理期限'),
+    followUpAt: time(),
+    completedAt: time(),
+    completedBy: str(undefined, { nullable: true }),
+    warning: str('预警：green 正常，yellow 已用 80% 时限，red 超期，none 无期限', { enum: ['green', 'yellow', 'red', 'none'] }),
+  }),
+  TaskDetail: obj({
+    task: ref('Task'),
+    form: ref('Form'),
+    variables: anyObject,
+    instance: ref('Instance'),
+    actions: obj({ claim: { type: 'boolean' }, unclaim: { type: 'boolean' }, complete: { type: 'boolean' } }),
+  }),
+  Instance: obj({
+    id: str(),
+    processKey: str(),
+    definitionId: str(),
+    businessKey: str(undefined, { nullable: true }),
+    status: str(undefined, { enum: ['running', 'completed', 'cancelled'] }),
+    startedBy: str(),
+    startedAt: time(),
+    endedAt: time(),
+    endedBy: str(undefined, { nullable: true }),
+    endReason: str(undefined, { nullable: true }),
+  }),
+  Activity: obj({ elementId: str(), elementType: str(), name: str(), startedAt: time(), endedAt: time() }),
+  InstanceDetail: {
+    allOf: [
+      ref('Instance'),
+      obj({
+        version: { type: 'integer' },
+        variables: anyObject,
+        activities: obj({ active: arr(ref('Activity')), completed: arr(ref('Activity')) }),
+        tasks: arr(ref('Task')),
+        incidents: arr(ref('Incident')),
+        history: arr(obj({ id: { type: 'integer' }, type: str(), elementId: str(), elementName: str(), actor: str(), at: time(), data: anyObject })),
+      }),
+    ],
+  },
+  Definition: obj({
+    id: str(),
+    key: str(),
+    name: str(),
+    version: { type: 'integer' },
+    resourceName: str(),
+    deploymentId: str(),
+    deployedAt: time(),
+    deployedBy: str(),
+    starterGroups: arr(str()),
+    starterUsers: arr(str()),
+    startFormKey: str(undefined, { nullable: true }),
+    canStart: { type: 'boolean' },
+  }),
+  Form: obj({ key: str(), version: { type: 'integer' }, schema: anyObject }),
+  Deployment: obj({
+    id: str(undefined, { nullable: true }),
+    items: arr(obj({ file: str(), kind: str(), key: str(), version: { type: 'integer' }, id: str(), unchanged: { type: 'boolean' } })),
+    notes: arr(obj({ file: str(), message: str() })),
+  }),
+  Incident: obj({ id: str(), instanceId: str(), elementId: str(), type: str(), message: str(), status: str(), createdAt: time(), resolvedAt: time(), resolvedBy: str() }),
+  MonitorSummary: obj({
+    at: time(),
+    running: { type: 'integer' },
+    processes: arr(obj({ processKey: str(), running: { type: 'integer' } })),
+    activities: arr(obj({ processKey: str(), elementId: str(), name: str(), kind: str(), count: { type: 'integer' } })),
+    tasks: obj({ open: { type: 'integer' }, green: { type: 'integer' }, yellow: { type: 'integer' }, red: { type: 'integer' }, none: { type: 'integer' } }),
+    incidents: obj({ open: { type: 'integer' }, perProcess: arr(obj({ processKey: str(), open: { type: 'integer' } })) }),
+    units: arr(obj({ unitId: str(), unitName: str(), running: { type: 'integer' }, openTasks: { type: 'integer' }, tasks: anyObject, incidents: { type: 'integer' } })),
+  }),
+  AuditEntry: obj({
+    seq: { type: 'integer' },
+    at: time(),
+    actor: str(),
+    action: str(),
+    objectType: str(),
+    objectId: str(),
+    instanceId: str(),
+    ip: str(),
+    requestId: str(),
+    before: {},
+    after: {},
+    prevHash: str(),
+    hash: str(),
+  }),
+  LoginEvent: obj({ id: { type: 'integer' }, username: str(), success: { type: 'boolean' }, reason: str(), ip: str(), userAgent: str(), at: time() }),
+};
+
+export function openApiDocument() {
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: '权力内控机制网上运行平台 API',
+      version: '1.0.0',
+      description:
+        '所有接口位于 /api。除登录、健康检查和本文档外都需要登录：Authorization: Bearer <token> 或登录时设置的 HttpOnly 会话 Cookie。错误一律为 {error: {code, message, details?}}。时间为 ISO 8601（UTC）。',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }, { cookie: [] }],
+    tags: ['system', 'auth', 'tasks', 'process-definitions', 'process-instances', 'deployments', 'forms', 'monitor', 'audit'].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        cookie: { type: 'apiKey', in: 'cookie', name: 'pcp_session' },
+      },
+      schemas,
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Person } from '../domain/org.ts';
+import { canSee } from '../engine/tasks.ts';
+import { NotFoundError } from '../errors.ts';
+import { definitionById, definitionVersions, latestDefinitions, latestForm, type DefinitionRow } from '../store/definitions.ts';
+import { auditHook, me, type ApiDeps } from './context.ts';
+import { bodyFields, jsonBody, QueryReader } from './input.ts';
+import { instanceJson, iso, taskJson } from './present.ts';
+
+/**
+ * Process definitions: the latest version of each (with whether the caller may start it), the
+ * versions of one, its XML and start form, and starting an instance.
+ */
+export function processDefinitionRoutes(deps: ApiDeps): Router {
+  const r = new Router();
+  const json = jsonBody(deps.limits.jsonBytes);
+  const { engine, db } = deps;
+
+  const startFormKey = async (row: Pick<DefinitionRow, 'id'>): Promise<string | null> => {
+    const def = await engine.definitions.byId(row.id);
+    const start = def.model.startEvents.find((s) => s.kind === 'none');
+    return start?.formKey ?? null;
+  };
+
+  const summary = async (row: Omit<DefinitionRow, 'bpmnXml'>, person: Person) => ({
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    version: row.version,
+    resourceName: row.resourceName,
+    deploymentId: row.deploymentId,
+    deployedAt: iso(row.deployedAt),
+    deployedBy: row.deployedBy,
+    starterGroups: row.starterGroups,
+    starterUsers: row.starterUsers,
+    startFormKey: await startFormKey(row),
+    canStart: engine.canStart(row, person),
+  });
+
+  const latestOf = async (key: string) => {
+    const versions = await definitionVersions(db, key);
+    if (!versions.length) throw new NotFoundError(`流程定义 ${key} 不存在`, 'PROCESS_NOT_FOUND');
+    return versions;
+  };
+
+  r.get('/process-definitions', async (ctx) => {
+    const person = me(ctx);
+    const rows = await latestDefinitions(db);
+    const items = [];
+    for (const row of rows) items.push(await summary(row, person));
+    ctx.body = { items, total: items.length };
+  });
+
+  r.get('/process-definitions/:key', async (ctx) => {
+    const person = me(ctx);
+    const versions = await latestOf(ctx.params.key);
+    const items = [];
+    for (const v of versions) items.push(await summary(v, person));
+    ctx.body = { key: ctx.params.key, name: versions[0].name, latest: items[0], versions: items };
+  });
+
+  r.get('/process-definitions/:key/xml', async (ctx: Context) => {
+    const q = new QueryReader(ctx.query);
+    const version = q.int('version', { min: 1, max: 1_000_000, fallback: 0 });
+    q.done();
+    const versions = await latestOf(ctx.params.key);
+    const chosen = version ? versions.find((v) => v.version === version) : versions[0];
+    if (!chosen) throw new NotFoundError(`流程定义 ${ctx.params.key} 没有第 ${version} 版`, 'PROCESS_VERSION_NOT_FOUND');
+    const row = await definitionById(db, chosen.id);
+    ctx.type = 'application/xml; charset=utf-8';
+    ctx.set('Content-Disposition', `inline; filename="${encodeURIComponent(chosen.resourceName)}"`);
+    ctx.body = row!.bpmnXml;
+  });
+
+  r.get('/process-definitions/:key/start-form', async (ctx) => {
+    const person = me(ctx);
+    const [latest] = await latestOf(ctx.params.key);
+    const formKey = await startFormKey(latest);
+    const form = formKey ? await latestForm(db, formKey) : undefined;
+    ctx.body = {
+      processKey: latest.key,
+      definitionId: latest.id,
+      formKey,
+      form: form ? { key: form.key, version: form.version, schema: form.schema } : null,
+      canStart: engine.canStart(latest, person),
+    };
+  });
+
+  r.post('/process-definitions/:key/start', json, async (ctx) => {
+    const person = me(ctx);
+    const { businessKey, variables } = bodyFields(ctx, {
+      businessKey: { type: 'string', max: 200 },
+      variables: { type: 'object' },
+    });
+    const key = ctx.params.key;
+    const res = await engine.start(key, {
+      by: person,
+      businessKey: businessKey ?? null,
+      variables: variables ?? {},
+      hook: auditHook(ctx, deps, (s) => ({
+        action: 'process.start',
+        objectType: 'process-instance',
+        objectId: s.instance.id,
+        instanceId: s.instance.id,
+        after: { processKey: key, definitionId: s.instance.definitionId, businessKey: s.instance.businessKey, variables: variables ?? {} },
+      })),
+    });
+    ctx.status = 201;
+    ctx.body = {
+      ...instanceJson(res.instance),
+      variables: res.instance.variables,
+      tasks: res.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
+    };
+  });
+
+  return r;
+}

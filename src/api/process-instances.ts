@@ -1,0 +1,113 @@
+import Router from '@koa/router';
+import { isSupervision, mayViewInstance } from '../domain/access.ts';
+import { authoriseMessage } from '../domain/messages.ts';
+import { canSee } from '../engine/tasks.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { listVisibleInstances } from '../store/visibility.ts';
+import { auditHook, me, requireSupervision, type ApiDeps } from './context.ts';
+import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
+import { activitiesOf, historyJson, incidentJson, instanceJson, taskJson } from './present.ts';
+
+const STATUSES = ['running', 'completed', 'cancelled'] as const;
+
+/**
+ * Process instances: lists (everyone sees what they started or took part in; supervision sees
+ * all), one instance in full, cancelling (supervision) and correlating a message.
+ */
+export function processInstanceRoutes(deps: ApiDeps): Router {
+  const r = new Router();
+  const json = jsonBody(deps.limits.jsonBytes);
+  const { engine, db } = deps;
+
+  r.get('/process-instances', async (ctx) => {
+    const person = me(ctx);
+    const q = new QueryReader(ctx.query);
+    const overdue = q.bool('overdue');
+    const filter = {
+      processKey: q.string('key', 120),
+      status: q.oneOf('status', STATUSES),
+      startedBy: q.string('startedBy', 100),
+      businessKey: q.string('businessKey', 200),
+      overdueAt: overdue ? engine.clock.now() : undefined,
+      ...page(q),
+    };
+    q.done();
+    const viewer = isSupervision(person) ? undefined : { user: person.id, groups: person.groups };
+    const { rows, total } = await listVisibleInstances(db, { ...filter, viewer });
+    ctx.body = listBody(ctx, rows.map(instanceJson), total, filter);
+  });
+
+  r.get('/process-instances/:id', async (ctx) => {
+    const person = me(ctx);
+    const instance = await engine.getInstance(ctx.params.id);
+    if (!instance) throw new NotFoundError(`流程实例 ${ctx.params.id} 不存在`, 'INSTANCE_NOT_FOUND');
+    if (!(await mayViewInstance(db, instance, person))) throw new ForbiddenError('您无权查看该流程实例', 'INSTANCE_FORBIDDEN');
+    const [tasks, history, incidents] = await Promise.all([
+      engine.tasksOfInstance(instance.id),
+      engine.history(instance.id, { limit: 5000 }),
+      engine.incidents({ instanceId: instance.id }),
+    ]);
+    const activities = activitiesOf(history);
+    if (instance.status !== 'running') activities.active = [];
+    ctx.body = {
+      ...instanceJson(instance),
+      version: instance.version,
+      variables: instance.variables,
+      activities,
+      tasks: tasks.map(taskJson),
+      incidents: incidents.map(incidentJson),
+      history: history.map(historyJson),
+    };
+  });
+
+  r.post('/process-instances/:id/cancel', json, async (ctx) => {
+    const person = requireSupervision(ctx);
+    const { reason } = bodyFields(ctx, { reason: { type: 'string', required: true, nonEmpty: true, max: 1000 } });
+    const before = await engine.getInstance(ctx.params.id);
+    const instance = await engine.cancel(ctx.params.id, {
+      by: person,
+      reason: reason.trim(),
+      hook: auditHook(ctx, deps, (res) => ({
+        action: 'process.cancel',
+        objectType: 'process-instance',
+        objectId: res.instance.id,
+        instanceId: res.instance.id,
+        before: { status: before?.status ?? 'running' },
+        after: { status: res.instance.status, reason: reason.trim() },
+      })),
+    });
+    ctx.body = instanceJson(instance);
+  });
+
+  r.post('/process-instances/messages/:name', json, async (ctx) => {
+    const person = me(ctx);
+    const { businessKey, instanceId, variables } = bodyFields(ctx, {
+      businessKey: { type: 'string', max: 200 },
+      instanceId: { type: 'string', max: 36 },
+      variables: { type: 'object' },
+    });
+    const name = ctx.params.name;
+    await authoriseMessage(db, engine, name, { businessKey, instanceId }, person);
+    const res = await engine.correlateMessage(name, {
+      businessKey: businessKey || undefined,
+      instanceId: instanceId || undefined,
+      variables: variables ?? {},
+      by: person,
+      hook: auditHook(ctx, deps, (s) => ({
+        action: 'message.correlate',
+        objectType: 'process-instance',
+        objectId: s.instance.id,
+        instanceId: s.instance.id,
+        after: { message: name, businessKey: businessKey ?? null, variables: variables ?? {} },
+      })),
+    });
+    ctx.status = res.started ? 201 : 200;
+    ctx.body = {
+      started: res.started,
+      instance: instanceJson(res.instance),
+      tasks: res.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
+    };
+  });
+
+  return r;
+}

@@ -1,0 +1,44 @@
+import Router from '@koa/router';
+import { isPostgres } from '../db/knex.ts';
+import { auditRoutes } from './audit.ts';
+import { authenticate, authRoutes } from './auth.ts';
+import type { ApiDeps } from './context.ts';
+import { deploymentRoutes } from './deployments.ts';
+import { formRoutes } from './forms.ts';
+import { monitorRoutes } from './monitor.ts';
+import { openApiDocument } from './openapi.ts';
+import { processDefinitionRoutes } from './process-definitions.ts';
+import { processInstanceRoutes } from './process-instances.ts';
+import { taskRoutes } from './tasks.ts';
+
+/**
+ * Every route under /api: the session check first (it lets the public routes through), then one
+ * small router per resource. GET /api/openapi.json describes all of them (a test keeps it true).
+ * Usage: `const router = apiRouter(deps); app.use(router.routes()).use(router.allowedMethods())`.
+ */
+export function apiRouter(deps: ApiDeps): Router {
+  const api = new Router({ prefix: '/api' });
+  api.use(authenticate(deps));
+
+  const system = new Router();
+  system.get('/health', async (ctx) => {
+    await deps.db.raw('select 1');
+    ctx.body = { status: 'ok', database: isPostgres(deps.db) ? 'postgresql' : 'sqlite', time: new Date(deps.engine.clock.now()).toISOString() };
+  });
+  system.get('/openapi.json', (ctx) => {
+    ctx.body = openApiDocument();
+  });
+
+  api.use(
+    system.routes(),
+    authRoutes(deps).routes(),
+    taskRoutes(deps).routes(),
+    processDefinitionRoutes(deps).routes(),
+    processInstanceRoutes(deps).routes(),
+    deploymentRoutes(deps).routes(),
+    formRoutes(deps).routes(),
+    monitorRoutes(deps).routes(),
+    auditRoutes(deps).routes(),
+  );
+  return api;
+}

@@ -1,0 +1,124 @@
+import Router from '@koa/router';
+import { isSupervision } from '../domain/access.ts';
+import { taskDetail } from '../domain/inbox.ts';
+import { actorOf } from '../domain/org.ts';
+import { canSee } from '../engine/tasks.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import type { TaskFilter } from '../store/tasks.ts';
+import { auditHook, me, type ApiDeps } from './context.ts';
+import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
+import { instanceJson, taskJson } from './present.ts';
+
+const SORTS = ['due', '-due', 'created', '-created'] as const;
+const STATUSES = ['open', 'completed', 'cancelled'] as const;
+
+/**
+ * The inbox: GET /tasks (filters, sorting, paging), GET /tasks/:id with its form and the
+ * variables the form shows, and POST /tasks/:id/claim, /unclaim, /complete.
+ * A task is listed and shown only to its assignee, candidates and completer — and, read-only, to
+ * supervision; anyone else gets 403 NOT_CANDIDATE (the same answer the engine gives on claim).
+ */
+export function taskRoutes(deps: ApiDeps): Router {
+  const r = new Router();
+  const json = jsonBody(deps.limits.jsonBytes);
+  const { engine } = deps;
+
+  r.get('/tasks', async (ctx) => {
+    const person = me(ctx);
+    const q = new QueryReader(ctx.query);
+    const assignee = q.string('assignee', 100);
+    const candidate = q.string('candidate', 100);
+    const all = q.bool('all');
+    const overdue = q.bool('overdue');
+    const filter: TaskFilter = {
+      status: q.oneOf('status', STATUSES) ?? 'open',
+      processKey: q.string('processKey', 120),
+      instanceId: q.string('instance', 36),
+      dueBefore: q.time('dueBefore'),
+      q: q.string('q', 100),
+      sort: q.oneOf('sort', SORTS) ?? 'created',
+      ...page(q),
+    };
+    if (overdue) filter.overdueAt = engine.clock.now();
+    q.done();
+    const supervision = isSupervision(person);
+    const others = [assignee, candidate].some((v) => v !== undefined && v !== 'me' && v !== person.id);
+    if ((all || others) && !supervision) throw new ForbiddenError('只能查询本人的待办任务', 'FORBIDDEN');
+    if (assignee !== undefined) filter.assignee = assignee === 'me' ? person.id : assignee;
+    if (candidate !== undefined) {
+      const who = candidate === 'me' || candidate === person.id ? person : await actorOf(deps.db, candidate);
+      if (!who) throw new NotFoundError(`用户 ${candidate} 不存在`, 'USER_NOT_FOUND');
+      filter.claimableBy = { user: who.id, groups: who.groups };
+    }
+    if (!all && assignee === undefined && candidate === undefined) filter.visibleTo = { user: person.id, groups: person.groups };
+    const { rows, total } = await engine.listTasks(filter);
+    ctx.body = listBody(ctx, rows.map(taskJson), total, filter as { limit: number; offset: number });
+  });
+
+  r.get('/tasks/:id', async (ctx) => {
+    const d = await taskDetail(deps.db, engine, ctx.params.id, me(ctx));
+    ctx.body = {
+      task: taskJson(d.task),
+      form: d.form && { key: d.form.key, version: d.form.version, schema: d.form.schema },
+      variables: d.variables,
+      instance: instanceJson(d.instance),
+      actions: d.actions,
+    };
+  });
+
+  r.post('/tasks/:id/claim', json, async (ctx) => {
+    const task = await engine.claim(ctx.params.id, {
+      by: me(ctx),
+      hook: auditHook(ctx, deps, (t) => ({
+        action: 'task.claim',
+        objectType: 'task',
+        objectId: t.id,
+        instanceId: t.instanceId,
+        before: { assignee: null },
+        after: { assignee: t.assignee, task: t.name },
+      })),
+    });
+    ctx.body = taskJson(task);
+  });
+
+  r.post('/tasks/:id/unclaim', json, async (ctx) => {
+    const task = await engine.unclaim(ctx.params.id, {
+      by: me(ctx),
+      hook: auditHook(ctx, deps, (t) => ({
+        action: 'task.unclaim',
+        objectType: 'task',
+        objectId: t.id,
+        instanceId: t.instanceId,
+        before: { assignee: me(ctx).id },
+        after: { assignee: null, task: t.name },
+      })),
+    });
+    ctx.body = taskJson(task);
+  });
+
+  r.post('/tasks/:id/complete', json, async (ctx) => {
+    const { variables } = bodyFields(ctx, { variables: { type: 'object' } });
+    const person = me(ctx);
+    const before = await engine.getTask(ctx.params.id);
+    const result = await engine.complete(ctx.params.id, {
+      by: person,
+      variables: variables ?? {},
+      hook: auditHook(ctx, deps, (res) => ({
+        action: 'task.complete',
+        objectType: 'task',
+        objectId: ctx.params.id,
+        instanceId: res.instance.id,
+        before: before && { status: before.status, assignee: before.assignee, task: before.name },
+        after: { status: 'completed', variables: variables ?? {}, instanceStatus: res.instance.status },
+      })),
+    });
+    const done = await engine.getTask(ctx.params.id);
+    ctx.body = {
+      task: done && taskJson(done),
+      instance: instanceJson(result.instance),
+      nextTasks: result.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
+    };
+  });
+
+  return r;
+}

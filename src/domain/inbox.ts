@@ -1,0 +1,66 @@
+import type { Knex } from 'knex';
+import type { EngineService, TaskWithWarning } from '../engine/service.ts';
+import { isCandidate } from '../engine/tasks.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { latestForm, type FormRow } from '../store/definitions.ts';
+import type { InstanceRow } from '../store/instances.ts';
+import { mayViewTask } from './access.ts';
+import type { Person } from './org.ts';
+
+export interface TaskDetail {
+  task: TaskWithWarning;
+  form: FormRow | null;
+  /** The instance's current variables that the form names (fields, lists, conditions, texts). */
+  variables: Record<string, unknown>;
+  instance: InstanceRow;
+  /** What the caller may do now (separation of duties is checked when they try). */
+  actions: { claim: boolean; unclaim: boolean; complete: boolean };
+}
+
+/**
+ * One task as its inbox shows it: the task, its form, the values the form displays.
+ * 404 TASK_NOT_FOUND for an unknown id; 403 NOT_CANDIDATE for a task the caller may not see.
+ * Usage: `const detail = await taskDetail(db, engine, id, person)`.
+ */
+export async function taskDetail(db: Knex, engine: EngineService, taskId: string, person: Person): Promise<TaskDetail> {
+  const task = await engine.getTask(taskId);
+  if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`, 'TASK_NOT_FOUND');
+  if (!mayViewTask(task, person)) throw new ForbiddenError('您不是该任务的办理人或候选人', 'NOT_CANDIDATE');
+  const instance = await engine.getInstance(task.instanceId);
+  if (!instance) throw new NotFoundError('流程实例不存在', 'INSTANCE_NOT_FOUND');
+  const form = task.formKey ? ((await latestForm(db, task.formKey)) ?? null) : null;
+  const open = task.status === 'open' && instance.status === 'running';
+  const candidate = isCandidate(task, person);
+  return {
+    task,
+    form,
+    variables: form ? variablesNamedBy(form.schema, instance.variables) : {},
+    instance,
+    actions: {
+      claim: open && !task.assignee && candidate,
+      unclaim: open && task.assignee === person.id,
+      complete: open && (task.assignee === person.id || (!task.assignee && candidate)),
+    },
+  };
+}
+
+/**
+ * The variables whose names occur in the form: field keys and list paths, and identifiers in its
+ * expressions and texts (conditions and templates read them). Nothing else leaves the server.
+ */
+export function variablesNamedBy(schema: unknown, variables: Record<string, unknown>): Record<string, unknown> {
+  const names = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(/[\p{L}_$][\p{L}\p{N}_$]*/gu)) names.add(m[0]);
+    } else if (Array.isArray(v)) {
+      v.forEach(visit);
+    } else if (v && typeof v === 'object') {
+      Object.values(v).forEach(visit);
+    }
+  };
+  visit(schema);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(variables)) if (names.has(k)) out[k] = v;
+  return out;
+}

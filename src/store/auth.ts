@@ -1,0 +1,215 @@
+import type { Knex } from 'knex';
+
+/** Sign-in data of one user (columns added to `users` by the credentials migration). */
+export interface CredentialRow {
+  userId: string;
+  status: 'active' | 'disabled';
+  passwordHash: string | null;
+  passwordChangedAt: number | null;
+  mustChangePassword: boolean;
+  failedLogins: number;
+  lockedUntil: number | null;
+}
+
+export interface SessionRow {
+  id: string;
+  userId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  endedAt: number | null;
+  ip: string | null;
+}
+
+export interface LoginEventRow {
+  id?: number;
+  username: string;
+  success: boolean;
+  reason: string;
+  ip: string | null;
+  userAgent: string | null;
+  at: number;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function toCredential(r: any): CredentialRow {
+  return {
+    userId: r.id,
+    status: r.status,
+    passwordHash: r.password_hash,
+    passwordChangedAt: num(r.password_changed_at),
+    mustChangePassword: Boolean(r.must_change_password),
+    failedLogins: Number(r.failed_logins ?? 0),
+    lockedUntil: num(r.locked_until),
+  };
+}
+
+export async function getCredential(db: Knex, userId: string): Promise<CredentialRow | undefined> {
+  const r = await db('users')
+    .select('id', 'status', 'password_hash', 'password_changed_at', 'must_change_password', 'failed_logins', 'locked_until')
+    .where({ id: userId })
+    .first();
+  return r && toCredential(r);
+}
+
+/** Whether any user has a password yet (a database whose sign-ins have been set up). */
+export async function anyPasswordSet(db: Knex): Promise<boolean> {
+  return Boolean(await db('users').whereNotNull('password_hash').first('id'));
+}
+
+export async function setPassword(db: Knex, userId: string, hash: string, at: number, mustChange: boolean): Promise<void> {
+  await db('users').where({ id: userId }).update({
+    password_hash: hash,
+    password_changed_at: at,
+    must_change_password: mustChange,
+    failed_logins: 0,
+    locked_until: null,
+    updated_at: at,
+  });
+}
+
+/** Records a failed attempt; with `lockUntil` the account is locked and the counter restarts. */
+export async function recordFailure(db: Knex, userId: string, lockUntil: number | null): Promise<void> {
+  if (lockUntil !== null) {
+    await db('users').where({ id: userId }).update({ failed_logins: 0, locked_until: lockUntil });
+  } else {
+    await db('users').where({ id: userId }).increment('failed_logins', 1);
+  }
+}
+
+export async function clearFailures(db: Knex, userId: string): Promise<void> {
+  await db('users').where({ id: userId }).update({ failed_logins: 0, locked_until: null });
+}
+
+export async function recentPasswordHashes(db: Knex, userId: string, count: number): Promise<string[]> {
+  const rows = await db('password_history').select('password_hash').where({ user_id: userId }).orderBy('id', 'desc').limit(count);
+  return rows.map((r: any) => r.password_hash);
+}
+
+/** Adds a password to the user's history and keeps only the newest `keep` entries. */
+export async function pushPasswordHistory(db: Knex, userId: string, hash: string, at: number, keep: number): Promise<void> {
+  await db('password_history').insert({ user_id: userId, password_hash: hash, set_at: at });
+  const keepIds = db('password_history').select('id').where({ user_id: userId }).orderBy('id', 'desc').limit(keep);
+  // A derived table, because MySQL-style "LIMIT in IN subquery" is refused by some engines.
+  await db('password_history')
+    .where({ user_id: userId })
+    .whereNotIn('id', db.select('id').from(keepIds.as('k')))
+    .delete();
+}
+
+export async function insertSession(db: Knex, s: SessionRow & { userAgent: string | null }): Promise<void> {
+  await db('sessions').insert({
+    id: s.id,
+    user_id: s.userId,
+    created_at: s.createdAt,
+    last_seen_at: s.lastSeenAt,
+    ended_at: s.endedAt,
+    ip: s.ip,
+    user_agent: s.userAgent,
+  });
+}
+
+export async function getSession(db: Knex, id: string): Promise<SessionRow | undefined> {
+  const r = await db('sessions').select('id', 'user_id', 'created_at', 'last_seen_at', 'ended_at', 'ip').where({ id }).first();
+  return (
+    r && {
+      id: r.id,
+      userId: r.user_id,
+      createdAt: Number(r.created_at),
+      lastSeenAt: Number(r.last_seen_at),
+      endedAt: num(r.ended_at),
+      ip: r.ip,
+    }
+  );
+}
+
+/** Moves a live session's last-seen time forward (never backward). */
+export async function touchSession(db: Knex, id: string, at: number): Promise<void> {
+  await db('sessions').where({ id }).whereNull('ended_at').where('last_seen_at', '<', at).update({ last_seen_at: at });
+}
+
+export async function endSession(db: Knex, id: string, at: number): Promise<boolean> {
+  return (await db('sessions').where({ id }).whereNull('ended_at').update({ ended_at: at })) === 1;
+}
+
+/** Ends every live session of a user except `keep`; returns how many ended. */
+export async function endSessionsOf(db: Knex, userId: string, at: number, keep?: string): Promise<number> {
+  const q = db('sessions').where({ user_id: userId }).whereNull('ended_at');
+  if (keep) q.whereNot('id', keep);
+  return q.update({ ended_at: at });
+}
+
+export async function insertLoginEvent(db: Knex, e: LoginEventRow): Promise<void> {
+  await db('login_events').insert({
+    username: e.username,
+    success: e.success,
+    reason: e.reason,
+    ip: e.ip,
+    user_agent: e.userAgent,
+    at: e.at,
+  });
+}
+
+export async function listLoginEvents(
+  db: Knex,
+  f: { username?: string; success?: boolean; from?: number; to?: number; limit?: number; offset?: number },
+): Promise<{ rows: LoginEventRow[]; total: number }> {
+  const apply = (q: Knex.QueryBuilder) => {
+    if (f.username) q.where('username', f.username);
+    if (f.success !== undefined) q.where('success', f.success);
+    if (f.from !== undefined) q.where('at', '>=', f.from);
+    if (f.to !== undefined) q.where('at', '<', f.to);
+    return q;
+  };
+  const [{ n }] = await apply(db('login_events')).count({ n: '*' });
+  const rows = await apply(db('login_events').select('*'))
+    .orderBy('id', 'desc')
+    .limit(f.limit ?? 50)
+    .offset(f.offset ?? 0);
+  return {
+    rows: rows.map((r: any) => ({
+      id: Number(r.id),
+      username: r.username,
+      success: Boolean(r.success),
+      reason: r.reason,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      at: Number(r.at),
+    })),
+    total: Number(n),
+  };
+}
+
+/** A session with its user's sign-in data and profile, in one query (every request needs it). */
+export interface SessionUser {
+  session: SessionRow;
+  credential: CredentialRow;
+  displayName: string;
+  unitId: string | null;
+}
+
+export async function getSessionUser(db: Knex, sessionId: string): Promise<SessionUser | undefined> {
+  const r = await db('sessions as s')
+    .join('users as u', 'u.id', 's.user_id')
+    .select(
+      's.id as session_id', 's.created_at', 's.last_seen_at', 's.ended_at', 's.ip',
+      'u.id', 'u.status', 'u.display_name', 'u.unit_id', 'u.password_hash', 'u.password_changed_at', 'u.must_change_password',
+      'u.failed_logins', 'u.locked_until',
+    )
+    .where('s.id', sessionId)
+    .first();
+  if (!r) return undefined;
+  return {
+    session: {
+      id: r.session_id,
+      userId: r.id,
+      createdAt: Number(r.created_at),
+      lastSeenAt: Number(r.last_seen_at),
+      endedAt: num(r.ended_at),
+      ip: r.ip,
+    },
+    credential: toCredential(r),
+    displayName: r.display_name,
+    unitId: r.unit_id,
+  };
+}

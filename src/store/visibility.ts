@@ -1,0 +1,99 @@
+import type { Knex } from 'knex';
+import type { InstanceStatus } from './instances.ts';
+
+/**
+ * Which process instances a person may look at: those they started and those with a task they
+ * are or were assignee, completer or candidate of. (Supervision sees all: no `viewer`.)
+ */
+export interface Viewer {
+  user: string;
+  groups: string[];
+}
+
+export interface InstanceListFilter {
+  viewer?: Viewer;
+  processKey?: string;
+  status?: InstanceStatus;
+  startedBy?: string;
+  businessKey?: string;
+  /** Instances with an open task past its due time at this moment. */
+  overdueAt?: number;
+  limit: number;
+  offset: number;
+}
+
+export interface InstanceListRow {
+  id: string;
+  definitionId: string;
+  processKey: string;
+  businessKey: string | null;
+  status: InstanceStatus;
+  startedBy: string;
+  startedAt: number;
+  endedAt: number | null;
+  endedBy: string | null;
+  endReason: string | null;
+}
+
+function taskIdsOfViewer(db: Knex, v: Viewer): Knex.QueryBuilder {
+  return db('task_candidates')
+    .select('task_id')
+    .where((w) => {
+      w.where({ kind: 'user', name: v.user });
+      if (v.groups.length) w.orWhere((g) => g.where('kind', 'group').whereIn('name', v.groups));
+    });
+}
+
+function participatedIn(db: Knex, v: Viewer): Knex.QueryBuilder {
+  return db('tasks')
+    .select('instance_id')
+    .where((w) => w.where('assignee', v.user).orWhere('completed_by', v.user).orWhereIn('id', taskIdsOfViewer(db, v)));
+}
+
+function applyFilter(db: Knex, q: Knex.QueryBuilder, f: InstanceListFilter): Knex.QueryBuilder {
+  if (f.viewer) {
+    const v = f.viewer;
+    q.where((w) => w.where('started_by', v.user).orWhereIn('id', participatedIn(db, v)));
+  }
+  if (f.processKey) q.where('process_key', f.processKey);
+  if (f.status) q.where('status', f.status);
+  if (f.startedBy) q.where('started_by', f.startedBy);
+  if (f.businessKey) q.where('business_key', f.businessKey);
+  if (f.overdueAt !== undefined) {
+    q.whereIn('id', db('tasks').select('instance_id').where('status', 'open').where('due_at', '<', f.overdueAt));
+  }
+  return q;
+}
+
+const COLUMNS = ['id', 'definition_id', 'process_key', 'business_key', 'status', 'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason'];
+
+/** A page of instances (newest first) with the total, without their variables. */
+export async function listVisibleInstances(db: Knex, f: InstanceListFilter): Promise<{ rows: InstanceListRow[]; total: number }> {
+  const [{ n }] = await applyFilter(db, db('process_instances'), f).count({ n: '*' });
+  const rows = await applyFilter(db, db('process_instances').select(COLUMNS), f)
+    .orderBy('started_at', 'desc')
+    .orderBy('id')
+    .limit(f.limit)
+    .offset(f.offset);
+  return {
+    rows: rows.map((r: any) => ({
+      id: r.id,
+      definitionId: r.definition_id,
+      processKey: r.process_key,
+      businessKey: r.business_key,
+      status: r.status,
+      startedBy: r.started_by,
+      startedAt: Number(r.started_at),
+      endedAt: r.ended_at === null ? null : Number(r.ended_at),
+      endedBy: r.ended_by,
+      endReason: r.end_reason,
+    })),
+    total: Number(n),
+  };
+}
+
+/** Whether the viewer took part in the instance (a task they are or were assignee, completer or candidate of). */
+export async function tookPart(db: Knex, instanceId: string, v: Viewer): Promise<boolean> {
+  const row = await participatedIn(db, v).where('instance_id', instanceId).first();
+  return Boolean(row);
+}

@@ -1,0 +1,122 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Knex } from 'knex';
+import pino from 'pino';
+import { createApp } from '../../src/api/app.ts';
+import type { ApiLimits } from '../../src/api/context.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { AuthService } from '../../src/domain/auth.ts';
+import { seedOrganisation } from '../../src/domain/org.ts';
+import { DEMO_PASSWORD, ensureInitialSignIns } from '../../src/domain/sign-ins.ts';
+import { EngineService } from '../../src/engine/service.ts';
+import type { Handler } from '../../src/engine/types.ts';
+import { freshDatabase, type TestDatabase } from './db.ts';
+
+/**
+ * A real HTTP server on a random port over a fresh database with the demo organisation, and
+ * clients that sign in as demo users. Usage:
+ *   const s = await startServer();
+ *   const staff = await s.login('staff');
+ *   const res = await staff.get('/api/tasks');
+ *   await s.close();
+ */
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export class Client {
+  token: string | null = null;
+  constructor(
+    readonly base: string,
+    readonly username?: string,
+  ) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown, opts: { headers?: Record<string, string>; raw?: BodyInit } = {}): Promise<Res<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (this.token && !('authorization' in headers)) headers.authorization = `Bearer ${this.token}`;
+    let payload: BodyInit | undefined = opts.raw;
+    if (body !== undefined && payload === undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers, body: payload });
+    const text = await res.text();
+    let parsed: any = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  }
+
+  get<T = any>(path: string, opts?: { headers?: Record<string, string> }) {
+    return this.request<T>('GET', path, undefined, opts);
+  }
+
+  post<T = any>(path: string, body?: unknown, opts?: { headers?: Record<string, string>; raw?: BodyInit }) {
+    return this.request<T>('POST', path, body, opts);
+  }
+}
+
+export interface TestServer {
+  url: string;
+  db: Knex;
+  engine: EngineService;
+  auth: AuthService;
+  clock: ManualClock;
+  database: TestDatabase;
+  /** A client without a session. */
+  anonymous(): Client;
+  /** Signs in (demo password unless given) and returns a client carrying the token. */
+  login(username: string, password?: string): Promise<Client>;
+  close(): Promise<void>;
+}
+
+/** Tuesday 1 December 2026, 09:00 Beijing time: a working day. */
+export const T0 = Date.parse('2026-12-01T09:00:00+08:00');
+
+export async function startServer(opts: { clock?: ManualClock; limits?: Partial<ApiLimits>; handlers?: Record<string, Handler> } = {}): Promise<TestServer> {
+  const database = await freshDatabase();
+  const { db } = database;
+  const clock = opts.clock ?? new ManualClock(T0);
+  const engine = await EngineService.create({ db, clock, handlers: opts.handlers });
+  await seedOrganisation(db, clock.now(), true);
+  const auth = new AuthService(db, clock);
+  await ensureInitialSignIns(db, auth, { demo: true });
+  const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    db,
+    engine,
+    auth,
+    clock,
+    database,
+    anonymous: () => new Client(url),
+    async login(username: string, password = DEMO_PASSWORD) {
+      const c = new Client(url, username);
+      const res = await c.post('/api/auth/login', { username, password });
+      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${res.text}`);
+      c.token = res.body.token;
+      return c;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await engine.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** Deploys files through the API as the process owner; throws unless 201/200. */
+export async function deployViaApi(s: TestServer, files: Array<{ name: string; content: string }>): Promise<any> {
+  const owner = await s.login('owner');
+  const res = await owner.post('/api/deployments', { files });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`deploy failed: ${res.status} ${res.text}`);
+  return res.body;
+}
