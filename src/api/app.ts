@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type ApiLimits } from './context.ts';
 import { AppError } from '../errors.ts';
 import { errorMiddleware } from './errors.ts';
 import { apiRouter } from './router.ts';
+import { webUi } from './static.ts';
 
 export interface AppDeps {
   db: Knex;
@@ -54,5 +55,6 @@ export function createApp(deps: AppDeps): Koa {
   });
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(webUi());
   return app;
 }

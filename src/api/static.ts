@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Context, Next } from 'koa';
+import serve from 'koa-static';
+
+/** Where `npm run build:web` puts the browser UI. */
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'web');
+
+/**
+ * Content-Security-Policy of the UI: scripts only from this origin (no inline script, no eval);
+ * bpmn-js and form-js set inline styles, so those are allowed.
+ */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function securityHeaders(ctx: Context): void {
+  ctx.set('Content-Security-Policy', CSP);
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('X-Frame-Options', 'DENY');
+  ctx.set('Referrer-Policy', 'same-origin');
+}
+
+/**
+ * Serves the browser UI from dist/web: its files, and index.html for every other GET outside
+ * /api (client-side routes such as /tasks/123), so a reload or a bookmarked link works.
+ * /api/* passes through untouched. Mount it before the API's session check: the UI's files are
+ * public, the data behind /api is not.
+ * Usage: `app.use(webUi())`.
+ */
+export function webUi(dir: string = WEB_DIST) {
+  const files = serve(dir, {
+    index: false,
+    defer: false,
+    gzip: true,
+    brotli: false,
+    // Chunks and assets carry a content hash in their names; app.js/styles.css a ?v= query.
+    setHeaders: (res, file) => {
+      const rel = path.relative(dir, file);
+      const hashed = rel.startsWith('chunks') || rel.startsWith('assets');
+      res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  return async function serveWebUi(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path === '/api' || ctx.path.startsWith('/api/')) return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    securityHeaders(ctx);
+    if (ctx.path !== '/' && ctx.path !== '/index.html') {
+      await files(ctx, async () => {});
+      if (ctx.body !== undefined && ctx.body !== null) return;
+      // A missing file with an extension is a real 404, not a client-side route.
+      if (path.extname(ctx.path)) {
+        ctx.status = 404;
+        ctx.type = 'text/plain; charset=utf-8';
+        ctx.body = '文件不存在';
+        return;
+      }
+    }
+    const index = path.join(dir, 'index.html');
+    ctx.set('Cache-Control', 'no-cache');
+    if (!fs.existsSync(index)) {
+      ctx.status = 503;
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = '<!doctype html><meta charset="utf-8"><title>界面未构建</title><p>浏览器界面尚未构建：请运行 <code>npm run build:web</code>（<code>npm start</code> 会自动构建）。</p>';
+      return;
+    }
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = fs.createReadStream(index);
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * The typed client of the platform's HTTP API (`/api`, issue 4). The session is the HttpOnly
+ * cookie set by `POST /api/auth/login`; the browser never stores the token itself.
+ */
+import type { Warning } from './format.ts';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An error answer `{error: {code, message, details}}` (or a network failure, status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  get fieldErrors(): FieldError[] {
+    return Array.isArray(this.details) ? (this.details as FieldError[]).filter((d) => d && typeof d.message === 'string') : [];
+  }
+}
+
+export interface User {
+  id: string;
+  username?: string;
+  displayName: string;
+  unitId?: string | null;
+  unitName?: string | null;
+  title?: string | null;
+}
+
+export interface Me {
+  user: User;
+  groups: string[];
+  unit?: { id: string; name: string } | null;
+  mustChangePassword?: boolean;
+}
+
+export interface Task {
+  id: string;
+  instanceId: string;
+  elementId: string;
+  name: string | null;
+  processKey: string;
+  processName?: string | null;
+  definitionId: string;
+  businessKey: string | null;
+  formKey: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  assignee: string | null;
+  assigneeName?: string | null;
+  status: 'open' | 'completed' | 'cancelled';
+  priority?: number;
+  createdAt: number | string;
+  claimedAt?: number | string | null;
+  dueAt: number | string | null;
+  warning: Warning;
+  workdaysLeft?: number | null;
+}
+
+export interface FormSchema {
+  type?: string;
+  id?: string;
+  components: Array<Record<string, any>>;
+  [k: string]: unknown;
+}
+
+export interface HistoryEntry {
+  id?: number | string;
+  instanceId?: string;
+  type: string;
+  elementId?: string | null;
+  elementName?: string | null;
+  elementType?: string | null;
+  taskId?: string | null;
+  actor?: string | null;
+  actorName?: string | null;
+  at: number | string;
+  data?: Record<string, any> | null;
+}
+
+export interface Incident {
+  id: string;
+  instanceId: string | null;
+  elementId: string | null;
+  type: string;
+  message: string;
+  status: 'open' | 'resolved';
+  createdAt: number | string;
+  processKey?: string;
+  businessKey?: string | null;
+}
+
+export interface Definition {
+  id: string;
+  key: string;
+  version: number;
+  name: string | null;
+  deployedAt?: number | string;
+  deployedBy?: string | null;
+  canStart?: boolean;
+  startFormKey?: string | null;
+  category?: string | null;
+  description?: string | null;
+  versions?: Definition[];
+}
+
+export interface Instance {
+  id: string;
+  definitionId: string;
+  processKey: string;
+  processName?: string | null;
+  businessKey: string | null;
+  status: string;
+  startedBy: string;
+  startedByName?: string | null;
+  startedAt: number | string;
+  endedAt?: number | string | null;
+  endReason?: string | null;
+  variables?: Record<string, unknown>;
+  tasks?: Task[];
+  activeTasks?: Task[];
+  /** Activities from the history: started and not ended (active), and ended (completed). */
+  activities?: { active: ActivityInfo[]; completed: ActivityInfo[] };
+  incidents?: Incident[];
+  history?: HistoryEntry[];
+  unitId?: string | null;
+  unitName?: string | null;
+  version?: number;
+  canWithdraw?: boolean;
+  withdraw?: { message: string } | null;
+}
+
+export interface ActivityInfo {
+  elementId: string;
+  name?: string | null;
+  startedAt?: number | string | null;
+  endedAt?: number | string | null;
+  status?: string;
+  count?: number;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: number | string;
+  actor: string | null;
+  actorName?: string | null;
+  action: string;
+  objectType?: string | null;
+  objectId?: string | null;
+  instanceId?: string | null;
+  ip?: string | null;
+  before?: unknown;
+  after?: unknown;
+  requestId?: string | null;
+  hash?: string;
+}
+
+export interface AuditVerify {
+  ok: boolean;
+  checked: number;
+  firstBrokenAt?: number;
+  reason?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+let onUnauthorized: (err: ApiError) => void = () => {};
+let onPasswordChange: () => void = () => {};
+
+/** Registers what happens when the session is gone (401) or a password change is due. */
+export function setSessionHandlers(h: { unauthorized: (err: ApiError) => void; passwordChange: () => void }): void {
+  onUnauthorized = h.unauthorized;
+  onPasswordChange = h.passwordChange;
+}
+
+export function qs(query: Query = {}): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '' && v !== false) p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+async function send(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', ...(body !== undefined && { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络后重试');
+  }
+  if (res.ok) return res;
+  let payload: any = null;
+  try {
+    payload = await res.json();
+  } catch {
+    /* not JSON */
+  }
+  const e = payload?.error ?? {};
+  const err = new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? `请求失败（${res.status}）`, e.details);
+  if (res.status === 401 && !opts.quiet401) onUnauthorized(err);
+  if (res.status === 403 && err.code === 'PASSWORD_CHANGE_REQUIRED') onPasswordChange();
+  throw err;
+}
+
+/** A JSON request. Usage: `await api.get<Me>('/api/me')`. */
+export const api = {
+  async get<T>(path: string, query?: Query, opts?: { quiet401?: boolean }): Promise<T> {
+    const res = await send('GET', path + qs(query), undefined, opts);
+    return (await res.json()) as T;
+  },
+  async post<T>(path: string, body: unknown = {}, opts?: { quiet401?: boolean }): Promise<T> {
+    const res = await send('POST', path, body, opts);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : {}) as T;
+  },
+  async text(path: string, query?: Query): Promise<string> {
+    const res = await send('GET', path + qs(query));
+    return res.text();
+  },
+  /** A list with its total: accepts a bare array (+ X-Total-Count) or `{items|rows|data, total}`. */
+  async page<T>(path: string, query?: Query): Promise<Page<T>> {
+    const res = await send('GET', path + qs(query));
+    const body: any = await res.json();
+    const items: T[] = Array.isArray(body) ? body : (body.items ?? body.rows ?? body.data ?? body.tasks ?? body.instances ?? []);
+    const header = Number(res.headers.get('x-total-count'));
+    const total = typeof body?.total === 'number' ? body.total : Number.isFinite(header) && res.headers.has('x-total-count') ? header : items.length;
+    return { items, total };
+  },
+};

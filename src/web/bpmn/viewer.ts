@@ -1,0 +1,68 @@
+/**
+ * The read-only process diagram (bpmn-js NavigatedViewer) with the instance's state drawn on
+ * it: completed steps, active steps with how many tokens wait there, overdue steps in red, and
+ * incidents.
+ */
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import { h } from '../dom.ts';
+
+export interface DiagramState {
+  /** Element id → number of open tasks/tokens there. */
+  active?: Record<string, number>;
+  completed?: Iterable<string>;
+  overdue?: Iterable<string>;
+  warning?: Iterable<string>;
+  incidents?: Iterable<string>;
+}
+
+export interface DiagramHandle {
+  destroy(): void;
+  viewer: NavigatedViewer;
+}
+
+/** Usage: `const d = await showDiagram(el, xml, { active: { Task_Review: 1 } })`. */
+export async function showDiagram(container: HTMLElement, xml: string, state: DiagramState = {}): Promise<DiagramHandle> {
+  const canvasEl = h('div', { class: 'diagram-canvas', role: 'img', 'aria-label': '流程图' });
+  container.replaceChildren(canvasEl);
+  const viewer = new NavigatedViewer({ container: canvasEl });
+  await viewer.importXML(xml);
+  const canvas = viewer.get<any>('canvas');
+  const registry = viewer.get<any>('elementRegistry');
+  const overlays = viewer.get<any>('overlays');
+  const mark = (ids: Iterable<string> | undefined, cls: string) => {
+    for (const id of ids ?? []) if (registry.get(id)) canvas.addMarker(id, cls);
+  };
+  mark(state.completed, 'hl-completed');
+  mark(Object.keys(state.active ?? {}), 'hl-active');
+  mark(state.warning, 'hl-warning');
+  mark(state.overdue, 'hl-overdue');
+  mark(state.incidents, 'hl-incident');
+  for (const [id, count] of Object.entries(state.active ?? {})) {
+    if (!registry.get(id) || count < 1) continue;
+    overlays.add(id, 'count', { position: { top: -12, right: 12 }, html: `<span class="count-badge" title="当前停留 ${count} 个">${count}</span>` });
+  }
+  const fit = () => {
+    try {
+      canvas.resized();
+      canvas.zoom('fit-viewport', 'auto');
+    } catch {
+      /* detached */
+    }
+  };
+  fit();
+  const ro = new ResizeObserver(() => fit());
+  ro.observe(canvasEl);
+  return {
+    viewer,
+    destroy() {
+      ro.disconnect();
+      viewer.destroy();
+    },
+  };
+}
+
+/** The legend under a diagram. */
+export function legend(): HTMLElement {
+  const item = (cls: string, text: string) => h('span', { class: 'legend-item' }, h('span', { class: `legend-swatch ${cls}`, 'aria-hidden': 'true' }), text);
+  return h('div', { class: 'legend' }, item('sw-active', '当前环节'), item('sw-completed', '已完成'), item('sw-warning', '临近期限'), item('sw-overdue', '已超期'), item('sw-incident', '故障'));
+}

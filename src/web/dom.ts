@@ -1,0 +1,131 @@
+/**
+ * A few DOM helpers instead of a framework: `h()` builds elements, text is always set as text
+ * (never as HTML), so values from the server cannot inject markup.
+ */
+
+export type Child = Node | string | number | null | undefined | false | Child[];
+type Handler = (ev: any) => void;
+export type Attrs = Record<string, string | number | boolean | null | undefined | Handler | Partial<CSSStyleDeclaration>>;
+
+function isAttrs(v: unknown): v is Attrs {
+  return typeof v === 'object' && v !== null && !(v instanceof Node) && !Array.isArray(v);
+}
+
+/**
+ * Creates an element. Usage: `h('button', { class: 'btn', onclick: () => go() }, '提交')`.
+ * `on*` keys add listeners, `style` may be an object, `false`/`null` attributes are left out.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | Child, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (isAttrs(attrs)) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
+      else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
+      else if (k === 'class') el.className = String(v);
+      else if (k === 'value' && 'value' in el) (el as HTMLInputElement).value = String(v);
+      else if (k === 'checked' && 'checked' in el) (el as HTMLInputElement).checked = Boolean(v);
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+  } else if (attrs !== undefined) {
+    children.unshift(attrs as Child);
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(parent: Node, children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(parent, c);
+    else parent.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Replaces all children of `el`. */
+export function mount(el: Element, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+/** A `<label>` + control pair with a generated id, so every input has its label. */
+let idSeq = 0;
+export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
+  const id = control.id || `f${++idSeq}`;
+  control.id = id;
+  return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', { class: 'hint' }, hint) : null);
+}
+
+/** A short-lived message at the top of the page (role=status, read by screen readers). */
+export function toast(message: string, kind: 'ok' | 'error' | 'info' = 'ok'): void {
+  let host = document.getElementById('toasts');
+  if (!host) {
+    host = h('div', { id: 'toasts', class: 'toasts', role: 'status', 'aria-live': 'polite' });
+    document.body.appendChild(host);
+  }
+  const t = h('div', { class: `toast toast-${kind}` }, message);
+  host.appendChild(t);
+  setTimeout(() => t.classList.add('leaving'), 3800);
+  setTimeout(() => t.remove(), 4300);
+}
+
+/** A confirm dialog with the native `<dialog>`; resolves with the text typed (or true) or null. */
+export function ask(opts: { title: string; message?: string; input?: string; required?: boolean; ok?: string; danger?: boolean }): Promise<string | null> {
+  return new Promise((resolve) => {
+    const input = opts.input !== undefined ? h('textarea', { rows: 3, required: opts.required ?? false }) : null;
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'dlg-title' });
+    const close = (value: string | null) => {
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    const form = h(
+      'form',
+      {
+        method: 'dialog',
+        onsubmit: (ev: Event) => {
+          ev.preventDefault();
+          if (input && opts.required && !input.value.trim()) {
+            input.focus();
+            input.setAttribute('aria-invalid', 'true');
+            return;
+          }
+          close(input ? input.value.trim() : 'ok');
+        },
+      },
+      h('h2', { id: 'dlg-title' }, opts.title),
+      opts.message ? h('p', opts.message) : null,
+      input ? field(opts.input!, input) : null,
+      h(
+        'div',
+        { class: 'dialog-actions' },
+        h('button', { type: 'button', class: 'btn', onclick: () => close(null) }, '取消'),
+        h('button', { type: 'submit', class: opts.danger ? 'btn btn-danger' : 'btn btn-primary' }, opts.ok ?? '确定'),
+      ),
+    );
+    dialog.appendChild(form);
+    dialog.addEventListener('cancel', () => close(null));
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    (input ?? form.querySelector<HTMLButtonElement>('button[type=submit]'))?.focus();
+  });
+}
+
+/** Debounces calls to `fn` by `ms`. */
+export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): (...args: A) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (...args: A) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** A loading placeholder. */
+export function loading(text = '正在加载…'): HTMLElement {
+  return h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), text);
+}
+
+/** An empty-state box. */
+export function empty(text: string): HTMLElement {
+  return h('div', { class: 'empty' }, text);
+}

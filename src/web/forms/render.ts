@@ -1,0 +1,144 @@
+/**
+ * Renders a form-js schema (the same JSON the server validates) with @bpmn-io/form-js, shows
+ * the client-side checks in Chinese, and puts the server's 422 field errors on their fields.
+ */
+import { Form } from '@bpmn-io/form-js';
+import type { FieldError, FormSchema } from '../api.ts';
+
+export interface FormHandle {
+  /** The values the form would submit (disabled fields left out). */
+  data(): Record<string, unknown>;
+  /** Shows the server's errors on their fields; returns the ones that match no field. */
+  showErrors(errors: FieldError[]): FieldError[];
+  clearErrors(): void;
+  /** Replaces the values (offering a draft back). */
+  setData(data: Record<string, unknown>): Promise<void>;
+  onChange(fn: (data: Record<string, unknown>) => void): void;
+  destroy(): void;
+  form: Form;
+}
+
+/** form-js 1.23 has no translation service; its validation messages are mapped here. */
+const MESSAGES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
+  [/^Field is required\.$/, () => '此项为必填项'],
+  [/^Field must have minimum length of (.+)\.$/, (m) => `长度不能少于 ${m[1]} 个字`],
+  [/^Field must have maximum length of (.+)\.$/, (m) => `长度不能超过 ${m[1]} 个字`],
+  [/^Field must have minimum value of (.+)\.$/, (m) => `不能小于 ${m[1]}`],
+  [/^Field must have maximum value of (.+)\.$/, (m) => `不能大于 ${m[1]}`],
+  [/^Field must match pattern (.+)\.$/, () => '格式不正确'],
+  [/^Value is not a number\.$/, () => '请输入数字'],
+  [/^Value is expected to be an integer\.$/, () => '请输入整数'],
+  [/^Value is expected to have at most (\d+) decimal digits?\.$/, (m) => `最多 ${m[1]} 位小数`],
+  [/^Field must be a valid email\.$/, () => '请输入有效的电子邮箱'],
+  [/^Field must be a valid\s+international phone number.*$/, () => '请输入有效的电话号码（含国际区号）'],
+  [/^Please select a valid value, the two nearest valid values are (.+) and (.+)\.$/, (m) => `请输入有效值，最接近的有效值为 ${m[1]} 和 ${m[2]}`],
+];
+
+export function translateFormMessage(message: string): string {
+  for (const [re, fn] of MESSAGES) {
+    const m = message.match(re);
+    if (m) return fn(m);
+  }
+  return message;
+}
+
+interface Target {
+  id: string;
+  index?: number;
+}
+
+/** Maps the server's field paths (`key`, `group.key`, `list[0].key`) to form-js field ids. */
+function fieldTargets(components: Array<Record<string, any>>, prefix = '', out = new Map<string, Target>(), list?: string): Map<string, Target> {
+  for (const c of components) {
+    if (c.type === 'dynamiclist' && c.path) {
+      out.set(prefix + c.path, { id: c.id });
+      fieldTargets(c.components ?? [], '', out, prefix + c.path);
+      continue;
+    }
+    if (c.type === 'group') {
+      fieldTargets(c.components ?? [], c.path ? `${prefix}${c.path}.` : prefix, out, list);
+      continue;
+    }
+    if (!c.key || !c.id) continue;
+    if (list) out.set(`${list}[]${prefix}${c.key}`, { id: c.id });
+    else out.set(prefix + c.key, { id: c.id });
+  }
+  return out;
+}
+
+function locate(targets: Map<string, Target>, field: string): Target | undefined {
+  const direct = targets.get(field);
+  if (direct) return direct;
+  const m = field.match(/^(.*)\[(\d+)\]\.(.+)$/);
+  if (m) {
+    const t = targets.get(`${m[1]}[]${m[3]}`);
+    if (t) return { id: t.id, index: Number(m[2]) };
+  }
+  return undefined;
+}
+
+/** Gives every component an id (form-js needs them to key errors); returns the schema. */
+function withIds(schema: FormSchema): FormSchema {
+  let n = 0;
+  const walk = (list: Array<Record<string, any>>) =>
+    list.map((c): Record<string, any> => ({ ...c, id: c.id ?? `Field_${c.key ?? c.path ?? 'x'}_${++n}`, ...(c.components && { components: walk(c.components) }) }));
+  return { ...schema, type: schema.type ?? 'default', components: walk(schema.components ?? []) };
+}
+
+/**
+ * Renders `schema` into `container` with `data` filled in.
+ * Usage: `const f = await renderForm(el, schema, variables); api.post(..., {variables: f.data()})`.
+ */
+export async function renderForm(
+  container: HTMLElement,
+  rawSchema: FormSchema,
+  data: Record<string, unknown>,
+  opts: { readOnly?: boolean } = {},
+): Promise<FormHandle> {
+  const schema = withIds(rawSchema);
+  const form = new Form({ container });
+  await form.importSchema(schema as any, data);
+  if (opts.readOnly) form.setProperty('readOnly', true);
+  const validator = form.get<any>('validator');
+  const original = validator.validateFieldInstance.bind(validator);
+  validator.validateFieldInstance = (instance: unknown, value: unknown) => (original(instance, value) as string[]).map(translateFormMessage);
+  const targets = fieldTargets(schema.components);
+  const listeners: Array<(d: Record<string, unknown>) => void> = [];
+  form.on('changed', () => {
+    const d = (form as any)._getSubmitData() as Record<string, unknown>;
+    for (const fn of listeners) fn(d);
+  });
+  return {
+    form,
+    data: () => (form as any)._getSubmitData(),
+    showErrors(errors) {
+      const state: Record<string, any> = {};
+      const unmatched: FieldError[] = [];
+      for (const e of errors) {
+        const t = locate(targets, e.field);
+        if (!t) {
+          unmatched.push(e);
+          continue;
+        }
+        if (t.index === undefined) (state[t.id] ??= []).push(e.message);
+        else ((state[t.id] ??= [])[t.index] ??= []).push(e.message);
+      }
+      (form as any)._setState({ errors: state });
+      const first = container.querySelector<HTMLElement>('.fjs-has-errors input, .fjs-has-errors textarea, .fjs-has-errors select, .fjs-has-errors [tabindex]');
+      first?.focus();
+      return unmatched;
+    },
+    clearErrors() {
+      (form as any)._setState({ errors: {} });
+    },
+    async setData(next) {
+      await form.importSchema(schema as any, next);
+    },
+    onChange(fn) {
+      listeners.push(fn);
+    },
+    destroy() {
+      form.destroy();
+    },
+  };
+}

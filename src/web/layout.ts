@@ -1,0 +1,116 @@
+/**
+ * The frame around every signed-in page: header with the bureau's name, navigation (by role),
+ * the pending-task count (refreshed every 30 s, on focus and after actions), the user and unit.
+ */
+import { api } from './api.ts';
+import { h, mount } from './dom.ts';
+import { inGroup, user } from './session.ts';
+
+export interface NavItem {
+  id: string;
+  href: string;
+  label: string;
+  group?: string;
+}
+
+export const NAV: NavItem[] = [
+  { id: 'inbox', href: '/inbox', label: '待办' },
+  { id: 'start', href: '/start', label: '发起' },
+  { id: 'requests', href: '/requests', label: '我的申请' },
+  { id: 'monitor', href: '/monitor', label: '监察', group: 'supervision' },
+  { id: 'modeler', href: '/modeler', label: '流程设计', group: 'process-owners' },
+];
+
+let frame: { root: HTMLElement; main: HTMLElement; badge: HTMLElement; nav: HTMLElement; userId: string } | null = null;
+let timer: ReturnType<typeof setInterval> | undefined;
+
+/** Renders (or reuses) the frame; returns the element pages render into. */
+export function frameFor(app: HTMLElement, active: string | undefined, onLogout: () => void): HTMLElement {
+  const me = user();
+  if (!frame || frame.userId !== me.user.id || !app.contains(frame.root)) {
+    const badge = h('span', { class: 'badge', 'aria-label': '待办数量', hidden: true });
+    const nav = h(
+      'nav',
+      { class: 'nav', 'aria-label': '主导航' },
+      NAV.filter((n) => !n.group || inGroup(n.group)).map((n) =>
+        h('a', { href: n.href, 'data-nav': n.id }, n.label, n.id === 'inbox' ? badge : null),
+      ),
+    );
+    const unitName = me.unit?.name ?? me.user.unitName ?? '';
+    const header = h(
+      'header',
+      { class: 'topbar' },
+      h(
+        'a',
+        { class: 'brand', href: '/inbox', 'aria-label': '首页' },
+        h('img', { src: '/favicon.svg', alt: '', width: 28, height: 28 }),
+        h('span', { class: 'brand-text' }, h('strong', '权力内控机制网上运行平台'), h('small', '常州市民防局')),
+      ),
+      nav,
+      h(
+        'div',
+        { class: 'who' },
+        h('span', { class: 'who-name', title: me.user.title ?? '' }, me.user.displayName),
+        unitName ? h('span', { class: 'who-unit' }, unitName) : null,
+        h('a', { href: '/password', class: 'link-quiet' }, '修改密码'),
+        h('button', { type: 'button', class: 'btn btn-small', onclick: onLogout }, '退出'),
+      ),
+    );
+    const main = h('main', { id: 'main', class: 'main', tabindex: -1 });
+    const root = h('div', { class: 'frame' }, h('a', { class: 'skip', href: '#main', onclick: (e: Event) => { e.preventDefault(); main.focus(); } }, '跳到正文'), header, main);
+    mount(app, root);
+    frame = { root, main, badge, nav, userId: me.user.id };
+    startPendingCount();
+  }
+  for (const a of frame.nav.querySelectorAll('a')) {
+    if (a.dataset.nav === active) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  frame.main.replaceChildren();
+  return frame.main;
+}
+
+/** Drops the frame (sign-out, session expired). */
+export function dropFrame(): void {
+  frame = null;
+  clearInterval(timer);
+  timer = undefined;
+}
+
+/** Re-reads the pending count now (after claim, complete, start). */
+export async function refreshPendingCount(): Promise<void> {
+  if (!frame) return;
+  const badge = frame.badge;
+  try {
+    const { total } = await api.page('/api/tasks', { limit: 1 });
+    badge.textContent = total > 99 ? '99+' : String(total);
+    badge.hidden = total === 0;
+    badge.setAttribute('aria-label', `待办 ${total} 件`);
+    badge.title = `待办 ${total} 件`;
+    document.title = total ? `(${total}) 权力内控机制网上运行平台` : '权力内控机制网上运行平台';
+  } catch {
+    /* the next refresh will try again; a 401 already went to sign-in */
+  }
+}
+
+/**
+ * Background refreshes stop once the user has been idle for 10 minutes: otherwise they would keep
+ * the session alive for ever and defeat the server's 30-minute idle timeout (Art. 11).
+ */
+let lastActivity = Date.now();
+const IDLE_MS = 10 * 60_000;
+for (const type of ['keydown', 'pointerdown', 'wheel', 'touchstart']) {
+  window.addEventListener(type, () => (lastActivity = Date.now()), { passive: true, capture: true });
+}
+
+function startPendingCount(): void {
+  clearInterval(timer);
+  void refreshPendingCount();
+  timer = setInterval(() => {
+    if (document.visibilityState === 'visible' && Date.now() - lastActivity < IDLE_MS) void refreshPendingCount();
+  }, 30_000);
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && Date.now() - lastActivity < IDLE_MS) void refreshPendingCount();
+});

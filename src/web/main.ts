@@ -1,0 +1,153 @@
+/**
+ * The browser UI of the power internal-control platform: boots the session, routes paths to
+ * pages, and sends the user to sign-in when the session expires (their form drafts stay in
+ * localStorage and are offered back afterwards).
+ */
+import { setSessionHandlers, ApiError } from './api.ts';
+import { h, mount, toast } from './dom.ts';
+import { dropFrame, frameFor } from './layout.ts';
+import { navigate, resolve, startRouter, type PageModule, type Route } from './router.ts';
+import { forget, inGroup, loadMe, logout, me } from './session.ts';
+
+const routes: Route[] = [
+  { pattern: '/login', load: () => import('./pages/login.ts'), auth: false },
+  { pattern: '/password', load: () => import('./pages/password.ts') },
+  { pattern: '/inbox', load: () => import('./pages/inbox.ts'), nav: 'inbox' },
+  { pattern: '/tasks/:id', load: () => import('./pages/task.ts'), nav: 'inbox' },
+  { pattern: '/start', load: () => import('./pages/start.ts'), nav: 'start' },
+  { pattern: '/start/:key', load: () => import('./pages/start-form.ts'), nav: 'start' },
+  { pattern: '/requests', load: () => import('./pages/requests.ts'), nav: 'requests' },
+  { pattern: '/requests/:id', load: () => import('./pages/instance.ts'), nav: 'requests' },
+  { pattern: '/monitor', load: () => import('./pages/monitor.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/instances/:id', load: () => import('./pages/instance.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/modeler', load: () => import('./pages/modeler-list.ts'), nav: 'modeler', group: 'process-owners' },
+  { pattern: '/modeler/processes/:key', load: () => import('./pages/modeler.ts'), nav: 'modeler', group: 'process-owners' },
+  { pattern: '/modeler/forms/:key', load: () => import('./pages/form-editor.ts'), nav: 'modeler', group: 'process-owners' },
+];
+
+const app = document.getElementById('app')!;
+let leaveFns: Array<() => void> = [];
+let renderSeq = 0;
+
+function leave(): void {
+  for (const fn of leaveFns.splice(0)) {
+    try {
+      fn();
+    } catch (err) {
+      console.error(err);
+    }
+  }
+}
+
+function currentPath(): string {
+  return location.pathname + location.search;
+}
+
+async function doLogout(): Promise<void> {
+  leave();
+  await logout();
+  dropFrame();
+  navigate('/login?bye=1');
+}
+
+async function render(): Promise<void> {
+  const seq = ++renderSeq;
+  const path = location.pathname === '/' || location.pathname === '' ? '/inbox' : location.pathname;
+  if (path !== location.pathname) history.replaceState(null, '', path + location.search);
+  const found = resolve(routes, path);
+  leave();
+  if (!found) {
+    if (!me()) await loadMe().catch(() => null);
+    const root = me() ? frameFor(app, undefined, doLogout) : app;
+    mount(root, h('section', { class: 'page narrow' }, h('h1', '页面不存在'), h('p', '您访问的地址不存在。'), h('a', { href: '/inbox', class: 'btn btn-primary' }, '返回待办')));
+    return;
+  }
+  const { route, params } = found;
+  if (route.auth !== false) {
+    if (!me()) {
+      try {
+        await loadMe();
+      } catch (err) {
+        mount(app, h('section', { class: 'page narrow' }, h('h1', '无法连接服务器'), h('p', (err as Error).message)));
+        return;
+      }
+    }
+    if (seq !== renderSeq) return;
+    const session = me();
+    if (!session) {
+      navigate(`/login?next=${encodeURIComponent(currentPath())}`, { replace: true });
+      return;
+    }
+    if (session.mustChangePassword && path !== '/password') {
+      navigate(`/password?forced=1&next=${encodeURIComponent(currentPath())}`, { replace: true });
+      return;
+    }
+  }
+  let mod: PageModule;
+  try {
+    mod = await route.load();
+  } catch (err) {
+    console.error(err);
+    mount(app, h('section', { class: 'page narrow' }, h('h1', '页面加载失败'), h('p', '请刷新页面重试。')));
+    return;
+  }
+  if (seq !== renderSeq) return;
+  const root = route.auth === false || path === '/password' && me()?.mustChangePassword ? (dropFrame(), app) : frameFor(app, route.nav, doLogout);
+  document.title = `${mod.title} · 权力内控机制网上运行平台`;
+  if (route.group && !inGroup(route.group)) {
+    mount(root, h('section', { class: 'page narrow' }, h('h1', '无权访问'), h('p', '该页面仅对相应岗位开放。如需权限，请联系监察室或流程管理员。')));
+    return;
+  }
+  const mine = seq;
+  try {
+    await mod.render({
+      params,
+      query: new URLSearchParams(location.search),
+      root,
+      onLeave: (fn) => leaveFns.push(fn),
+      alive: () => mine === renderSeq,
+    });
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.code === 'PASSWORD_CHANGE_REQUIRED')) return;
+    console.error(err);
+    if (mine === renderSeq) {
+      mount(root, h('section', { class: 'page narrow' }, h('h1', '出错了'), h('p', { class: 'error-text' }, (err as Error).message || '未知错误'), h('a', { href: '/inbox', class: 'btn' }, '返回待办')));
+    }
+  }
+  if (mine === renderSeq && !app.querySelector('[autofocus]')) {
+    // Move focus to the new page's heading for keyboard and screen-reader users.
+    const heading = root.querySelector<HTMLElement>('h1');
+    if (heading && document.activeElement === document.body) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }
+}
+
+setSessionHandlers({
+  unauthorized: () => {
+    if (location.pathname === '/login') return;
+    const wasSignedIn = Boolean(me());
+    forget();
+    leave();
+    dropFrame();
+    const next = encodeURIComponent(currentPath());
+    navigate(`/login?next=${next}${wasSignedIn ? '&timeout=1' : ''}`, { replace: true });
+  },
+  passwordChange: () => {
+    const session = me();
+    if (session) session.mustChangePassword = true;
+    if (location.pathname !== '/password') navigate(`/password?forced=1&next=${encodeURIComponent(currentPath())}`);
+  },
+});
+
+window.addEventListener('unhandledrejection', (ev) => {
+  const err = ev.reason;
+  if (err instanceof ApiError) {
+    ev.preventDefault();
+    if (err.status !== 401 && err.code !== 'PASSWORD_CHANGE_REQUIRED') toast(err.message, 'error');
+  }
+});
+
+startRouter(() => void render());
+void render();

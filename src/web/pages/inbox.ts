@@ -1,0 +1,264 @@
+/**
+ * The inbox (待办): my tasks and my groups' tasks, claim/unclaim, filters, sorting by due time,
+ * paging, and each task's warning level with the time left in working days. Filters live in the
+ * URL, so back/forward and reload keep them. Keyboard: ↑/↓ move between tasks, Enter opens one,
+ * "/" jumps to the search box.
+ */
+import { api, ApiError, type Definition, type Task } from '../api.ts';
+import { debounce, empty, field, h, loading, mount, toast } from '../dom.ts';
+import { fmtDateTime, timeLeft, WARNING_LABEL } from '../format.ts';
+import { refreshPendingCount } from '../layout.ts';
+import { navigate, type PageContext } from '../router.ts';
+import { user } from '../session.ts';
+import { processNames, userLabel } from '../names.ts';
+
+export const title = '待办';
+
+const PAGE_SIZE = 20;
+
+type Tab = 'all' | 'mine' | 'claimable';
+const TABS: Array<[Tab, string]> = [
+  ['all', '全部待办'],
+  ['mine', '我已认领'],
+  ['claimable', '待认领'],
+];
+
+interface State {
+  tab: Tab;
+  process: string;
+  q: string;
+  overdue: boolean;
+  sort: 'due' | '-due' | 'created' | '-created';
+  page: number;
+}
+
+function readState(q: URLSearchParams): State {
+  const tab = (q.get('tab') as Tab) ?? 'all';
+  const sort = q.get('sort') as State['sort'];
+  return {
+    tab: TABS.some(([t]) => t === tab) ? tab : 'all',
+    process: q.get('process') ?? '',
+    q: q.get('q') ?? '',
+    overdue: q.get('overdue') === '1',
+    sort: ['due', '-due', 'created', '-created'].includes(sort) ? sort : 'due',
+    page: Math.max(1, Number(q.get('page')) || 1),
+  };
+}
+
+function writeState(s: State): void {
+  const p = new URLSearchParams();
+  if (s.tab !== 'all') p.set('tab', s.tab);
+  if (s.process) p.set('process', s.process);
+  if (s.q) p.set('q', s.q);
+  if (s.overdue) p.set('overdue', '1');
+  if (s.sort !== 'due') p.set('sort', s.sort);
+  if (s.page > 1) p.set('page', String(s.page));
+  const qs = p.toString();
+  history.replaceState(null, '', `/inbox${qs ? `?${qs}` : ''}`);
+}
+
+/** The API query for a state. */
+export function taskQuery(s: State): Record<string, string | number | boolean | undefined> {
+  return {
+    assignee: s.tab === 'mine' ? 'me' : undefined,
+    candidate: s.tab === 'claimable' ? 'me' : undefined,
+    processKey: s.process || undefined,
+    overdue: s.overdue || undefined,
+    q: s.q || undefined,
+    sort: s.sort,
+    limit: PAGE_SIZE,
+    offset: (s.page - 1) * PAGE_SIZE,
+  };
+}
+
+/** A green/yellow/red marker with the time left, as text too (not colour alone). */
+export function warningMarker(task: Pick<Task, 'warning' | 'dueAt' | 'workdaysLeft'>): HTMLElement {
+  const level = task.warning ?? 'green';
+  return h(
+    'span',
+    { class: `warn warn-${level}`, title: WARNING_LABEL[level] },
+    h('span', { class: 'warn-dot', 'aria-hidden': 'true' }),
+    h('span', { class: 'sr-only' }, `${WARNING_LABEL[level]}：`),
+    h('span', { class: 'warn-text' }, timeLeft(task)),
+  );
+}
+
+export async function render(ctx: PageContext): Promise<void> {
+  const me = user();
+  const state = readState(ctx.query);
+  let definitions: Definition[] = [];
+  const names = await processNames().catch(() => new Map<string, string>());
+  try {
+    definitions = await api.get<Definition[]>('/api/process-definitions').then((d: any) => (Array.isArray(d) ? d : d.items ?? []));
+  } catch {
+    /* the filter then lists no processes */
+  }
+
+  const summary = h('p', { class: 'page-sub', 'aria-live': 'polite' });
+  const processSel = h(
+    'select',
+    { name: 'process' },
+    h('option', { value: '' }, '全部流程'),
+    definitions.map((d) => h('option', { value: d.key, selected: d.key === state.process }, d.name ?? d.key)),
+  );
+  const search = h('input', { type: 'search', name: 'q', value: state.q, placeholder: '任务名称或业务编号', 'aria-keyshortcuts': '/' });
+  const overdue = h('input', { type: 'checkbox', name: 'overdue', checked: state.overdue });
+  const sortSel = h(
+    'select',
+    { name: 'sort' },
+    h('option', { value: 'due', selected: state.sort === 'due' }, '期限最近在前'),
+    h('option', { value: '-due', selected: state.sort === '-due' }, '期限最远在前'),
+    h('option', { value: '-created', selected: state.sort === '-created' }, '最新到达在前'),
+    h('option', { value: 'created', selected: state.sort === 'created' }, '最早到达在前'),
+  );
+  const tabs = h(
+    'div',
+    { class: 'tabs', role: 'tablist', 'aria-label': '待办范围' },
+    TABS.map(([id, label]) =>
+      h('button', { type: 'button', role: 'tab', 'aria-selected': String(id === state.tab), 'data-tab': id, class: 'tab', onclick: () => update({ tab: id, page: 1 }) }, label),
+    ),
+  );
+  const list = h('div', { class: 'inbox-list' });
+  const pager = h('nav', { class: 'pager', 'aria-label': '分页' });
+
+  const filters = h(
+    'form',
+    { class: 'filters', role: 'search', onsubmit: (e: Event) => { e.preventDefault(); update({ q: search.value.trim(), page: 1 }); } },
+    field('流程', processSel),
+    field('关键字', search),
+    h('label', { class: 'check' }, overdue, '只看超期'),
+    field('排序', sortSel),
+  );
+  processSel.addEventListener('change', () => update({ process: processSel.value, page: 1 }));
+  overdue.addEventListener('change', () => update({ overdue: overdue.checked, page: 1 }));
+  sortSel.addEventListener('change', () => update({ sort: sortSel.value as State['sort'], page: 1 }));
+  search.addEventListener('input', debounce(() => update({ q: search.value.trim(), page: 1 }), 350));
+
+  mount(
+    ctx.root,
+    h('section', { class: 'page' }, h('div', { class: 'page-head' }, h('div', h('h1', '待办'), summary)), tabs, filters, list, pager),
+  );
+
+  const onKey = (ev: KeyboardEvent) => {
+    const target = ev.target as HTMLElement;
+    if (ev.key === '/' && !/INPUT|TEXTAREA|SELECT/.test(target.tagName)) {
+      ev.preventDefault();
+      search.focus();
+    }
+  };
+  document.addEventListener('keydown', onKey);
+  ctx.onLeave(() => document.removeEventListener('keydown', onKey));
+
+  let seq = 0;
+  async function load(): Promise<void> {
+    const mine = ++seq;
+    writeState(state);
+    for (const b of tabs.querySelectorAll<HTMLButtonElement>('[role=tab]')) b.setAttribute('aria-selected', String(b.dataset.tab === state.tab));
+    list.setAttribute('aria-busy', 'true');
+    if (!list.firstChild) mount(list, loading());
+    let page;
+    try {
+      page = await api.page<Task>('/api/tasks', taskQuery(state));
+    } catch (err) {
+      if (mine !== seq || !ctx.alive()) return;
+      mount(list, h('p', { class: 'form-error', role: 'alert' }, (err as Error).message));
+      return;
+    }
+    if (mine !== seq || !ctx.alive()) return;
+    list.removeAttribute('aria-busy');
+    const { items, total } = page;
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    summary.textContent = total ? `共 ${total} 件${state.overdue ? '超期' : ''}任务` : '';
+    if (!items.length) {
+      mount(list, empty(state.q || state.process || state.overdue ? '没有符合条件的任务。' : '暂无待办任务。'));
+    } else {
+      mount(list, table(items));
+    }
+    mount(
+      pager,
+      total > PAGE_SIZE
+        ? [
+            h('button', { type: 'button', class: 'btn btn-small', disabled: state.page <= 1, onclick: () => update({ page: state.page - 1 }) }, '上一页'),
+            h('span', { class: 'pager-info' }, `第 ${state.page} / ${pages} 页，共 ${total} 件`),
+            h('button', { type: 'button', class: 'btn btn-small', disabled: state.page >= pages, onclick: () => update({ page: state.page + 1 }) }, '下一页'),
+          ]
+        : [],
+    );
+  }
+
+  function update(patch: Partial<State>): void {
+    Object.assign(state, patch);
+    void load();
+  }
+
+  async function act(task: Task, action: 'claim' | 'unclaim', button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/${action}`);
+      toast(action === 'claim' ? `已认领：${task.name ?? ''}` : `已退回：${task.name ?? ''}`);
+      void refreshPendingCount();
+      await load();
+      list.querySelector<HTMLElement>(`[data-task="${CSS.escape(task.id)}"]`)?.focus();
+    } catch (err) {
+      button.disabled = false;
+      if (err instanceof ApiError && err.status !== 401) toast(err.message, 'error');
+    }
+  }
+
+  function table(items: Task[]): HTMLElement {
+    const rows = items.map((t) => {
+      const mineTask = t.assignee === me.user.id;
+      const open = () => navigate(`/tasks/${encodeURIComponent(t.id)}`);
+      const row = h(
+        'tr',
+        {
+          tabindex: 0,
+          class: `task-row level-${t.warning}`,
+          'data-task': t.id,
+          'aria-label': `${t.name ?? ''}，${WARNING_LABEL[t.warning] ?? ''}，${timeLeft(t)}`,
+          onkeydown: (ev: KeyboardEvent) => {
+            if (ev.target !== row) return;
+            if (ev.key === 'Enter') open();
+            else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+              ev.preventDefault();
+              const sib = (ev.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
+              sib?.focus();
+            } else if (ev.key === 'Home' || ev.key === 'End') {
+              ev.preventDefault();
+              const all = row.parentElement!.children;
+              (all[ev.key === 'Home' ? 0 : all.length - 1] as HTMLElement).focus();
+            }
+          },
+        },
+        h('td', { 'data-label': '期限' }, warningMarker(t)),
+        h(
+          'td',
+          { class: 'cell-main', 'data-label': '任务' },
+          h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'task-link', tabindex: -1 }, t.name ?? t.elementId),
+          h('div', { class: 'cell-sub' }, t.processName ?? names.get(t.processKey) ?? t.processKey, t.businessKey ? ` · ${t.businessKey}` : ''),
+        ),
+        h('td', { 'data-label': '到达时间' }, fmtDateTime(t.createdAt)),
+        h('td', { 'data-label': '办理期限' }, t.dueAt ? fmtDateTime(t.dueAt) : '—'),
+        h('td', { 'data-label': '办理人' }, t.assignee ? (mineTask ? h('span', { class: 'tag tag-me' }, '我') : userLabel(t.assignee, t.assigneeName)) : h('span', { class: 'tag' }, '待认领')),
+        h(
+          'td',
+          { class: 'cell-actions', 'data-label': '操作' },
+          !t.assignee ? h('button', { type: 'button', class: 'btn btn-small', onclick: (e: Event) => act(t, 'claim', e.currentTarget as HTMLButtonElement) }, '认领') : null,
+          mineTask ? h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: (e: Event) => act(t, 'unclaim', e.currentTarget as HTMLButtonElement) }, '退回') : null,
+          h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'btn btn-small btn-primary' }, '办理'),
+        ),
+      );
+      row.addEventListener('dblclick', open);
+      return row;
+    });
+    return h(
+      'table',
+      { class: 'table inbox-table' },
+      h('caption', { class: 'sr-only' }, '待办任务列表（↑↓ 选择，回车打开）'),
+      h('thead', h('tr', h('th', { scope: 'col' }, '期限'), h('th', { scope: 'col' }, '任务'), h('th', { scope: 'col' }, '到达时间'), h('th', { scope: 'col' }, '办理期限'), h('th', { scope: 'col' }, '办理人'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, '操作')))),
+      h('tbody', rows),
+    );
+  }
+
+  await load();
+}

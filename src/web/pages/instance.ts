@@ -1,0 +1,227 @@
+/**
+ * One process instance: the diagram with completed steps, active steps (with counts), overdue
+ * steps in red and incidents; open tasks; history; and for supervision the audit rows, the
+ * variables, incident retry and cancelling. Serves /monitor/instances/:id and /requests/:id.
+ */
+import { api, ApiError, type AuditRow, type Incident, type Instance, type Task } from '../api.ts';
+import { legend, showDiagram } from '../bpmn/viewer.ts';
+import { ask, empty, h, loading, mount, toast } from '../dom.ts';
+import { auditLabel, fmtDateTime, shortValue } from '../format.ts';
+import { groupsLabel, processNames, userLabel } from '../names.ts';
+import { navigate, type PageContext } from '../router.ts';
+import { inGroup } from '../session.ts';
+import { warningMarker } from './inbox.ts';
+import { definitionXml, historyList, instanceState, openTasks, statusTag } from './shared.ts';
+
+export const title = '流程实例';
+
+export async function retryIncident(incident: Incident): Promise<void> {
+  await api.post(`/api/incidents/${encodeURIComponent(incident.id)}/retry`);
+}
+
+export async function render(ctx: PageContext): Promise<void> {
+  const id = ctx.params.id;
+  const monitor = location.pathname.startsWith('/monitor');
+  const supervision = inGroup('supervision');
+  mount(ctx.root, loading());
+  let inst: Instance;
+  try {
+    inst = await api.get<Instance>(`/api/process-instances/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 403)) {
+      mount(ctx.root, h('section', { class: 'page narrow' }, h('h1', '无法查看'), h('p', err.message)));
+      return;
+    }
+    throw err;
+  }
+  const names = await processNames().catch(() => new Map<string, string>());
+  if (!ctx.alive()) return;
+  const tasks = openTasks(inst);
+  const incidents = (inst.incidents ?? []).filter((i) => i.status === 'open');
+  const diagramHost = h('div', { class: 'diagram diagram-large' }, loading('正在加载流程图…'));
+  const auditHost = h('div', monitor && supervision ? loading('正在加载审计记录…') : null);
+  const procName = names.get(inst.processKey) ?? inst.processKey;
+  const back = monitor ? h('a', { href: '/monitor' }, '监察') : h('a', { href: '/requests' }, '我的申请');
+
+  const cancelBtn =
+    supervision && inst.status === 'running'
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-danger',
+            onclick: async () => {
+              const reason = await ask({ title: '撤销流程实例', message: `撤销后“${procName}”${inst.businessKey ? `（${inst.businessKey}）` : ''}的所有待办将取消，操作记入审计日志。`, input: '撤销原因', required: true, ok: '确认撤销', danger: true });
+              if (reason === null) return;
+              try {
+                await api.post(`/api/process-instances/${encodeURIComponent(inst.id)}/cancel`, { reason });
+                toast('流程实例已撤销');
+                navigate(location.pathname, { replace: true });
+              } catch (err) {
+                if (err instanceof ApiError && err.status !== 401) toast(err.message, 'error');
+              }
+            },
+          },
+          '撤销实例',
+        )
+      : null;
+
+  mount(
+    ctx.root,
+    h(
+      'section',
+      { class: 'page instance-page' },
+      h('nav', { class: 'crumbs', 'aria-label': '位置' }, back, h('span', { 'aria-hidden': 'true' }, ' / '), h('span', inst.businessKey ?? procName)),
+      h('div', { class: 'page-head' }, h('div', h('h1', procName), h('p', { class: 'page-sub' }, inst.businessKey ? `业务编号 ${inst.businessKey} · ` : '', `实例 ${inst.id}`)), h('div', { class: 'head-actions' }, statusTag(inst.status), cancelBtn)),
+      h(
+        'dl',
+        { class: 'meta' },
+        h('div', h('dt', '发起人'), h('dd', userLabel(inst.startedBy, inst.startedByName))),
+        h('div', h('dt', '发起时间'), h('dd', fmtDateTime(inst.startedAt))),
+        h('div', h('dt', '流程版本'), h('dd', `第 ${inst.definitionId.split(':').pop()} 版`)),
+        inst.endedAt ? h('div', h('dt', '结束时间'), h('dd', fmtDateTime(inst.endedAt))) : null,
+        inst.endReason ? h('div', h('dt', '结束原因'), h('dd', inst.endReason)) : null,
+      ),
+      h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()),
+      h(
+        'div',
+        { class: 'grid-2' },
+        h(
+          'div',
+          { class: 'card' },
+          h('h2', `当前待办（${tasks.length}）`),
+          tasks.length
+            ? h(
+                'table',
+                { class: 'table compact' },
+                h('thead', h('tr', ['环节', '办理人', '到达', '期限'].map((t) => h('th', { scope: 'col' }, t)))),
+                h('tbody', tasks.map((t: Task) => h('tr', { class: `level-${t.warning}`, 'data-element': t.elementId }, h('td', t.name ?? t.elementId), h('td', t.assignee ? userLabel(t.assignee) : `待认领（${groupsLabel(t.candidateGroups) || '—'}）`), h('td', fmtDateTime(t.createdAt)), h('td', warningMarker(t))))),
+              )
+            : empty(inst.status === 'running' ? '当前没有人工待办（自动处理或等待中）。' : '流程已结束。'),
+        ),
+        h(
+          'div',
+          { class: 'card' },
+          h('h2', `故障（${incidents.length}）`),
+          incidents.length
+            ? h(
+                'ul',
+                { class: 'incident-list' },
+                incidents.map((i) =>
+                  h(
+                    'li',
+                    h('div', h('strong', i.elementId ?? ''), ' ', h('span', { class: 'cell-sub' }, fmtDateTime(i.createdAt))),
+                    h('p', { class: 'error-text' }, i.message),
+                    supervision
+                      ? h('button', { type: 'button', class: 'btn btn-small', onclick: async (ev: Event) => {
+                          const b = ev.target as HTMLButtonElement;
+                          b.disabled = true;
+                          try {
+                            await retryIncident(i);
+                            toast('已重试');
+                            navigate(location.pathname, { replace: true });
+                          } catch (err) {
+                            b.disabled = false;
+                            if (err instanceof ApiError && err.status !== 401) toast(err.message, 'error');
+                          }
+                        } }, '重试')
+                      : null,
+                  ),
+                ),
+              )
+            : empty('没有未处理的故障。'),
+        ),
+      ),
+      h('div', { class: 'card' }, h('h2', monitor ? '完整历史' : '办理记录'), monitor ? historyTable(inst) : historyList(inst.history ?? [])),
+      monitor && supervision && inst.variables
+        ? h('details', { class: 'card' }, h('summary', h('h2', { class: 'inline' }, '流程变量')), variablesTable(inst.variables))
+        : null,
+      monitor && supervision ? h('div', { class: 'card' }, h('h2', '审计记录'), auditHost) : null,
+    ),
+  );
+
+  try {
+    const xml = await definitionXml(inst.processKey, inst.definitionId);
+    if (!ctx.alive()) return;
+    const diagram = await showDiagram(diagramHost, xml, instanceState(inst));
+    ctx.onLeave(() => diagram.destroy());
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 401)) mount(diagramHost, empty('流程图无法显示。'));
+  }
+  if (monitor && supervision) {
+    try {
+      const { items } = await api.page<AuditRow>('/api/audit', { instance: inst.id, limit: 200 });
+      if (!ctx.alive()) return;
+      mount(auditHost, auditTable(items));
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) mount(auditHost, empty(`审计记录无法加载：${(err as Error).message}`));
+    }
+  }
+}
+
+function historyTable(inst: Instance): HTMLElement {
+  const rows = inst.history ?? [];
+  if (!rows.length) return empty('暂无历史。');
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h(
+      'table',
+      { class: 'table compact history-table' },
+      h('thead', h('tr', ['时间', '事件', '环节', '操作人', '内容'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'tbody',
+        rows.map((e) =>
+          h(
+            'tr',
+            h('td', { class: 'nowrap' }, fmtDateTime(e.at)),
+            h('td', historyList([e], { all: true }).querySelector('strong')?.textContent ?? e.type),
+            h('td', e.elementName ?? e.elementId ?? ''),
+            h('td', e.actor ? userLabel(e.actor, e.actorName) : ''),
+            h('td', { class: 'cell-data' }, e.data ? dataText(e.data) : ''),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function dataText(data: Record<string, any>): string {
+  if (data.variables && typeof data.variables === 'object') return Object.entries(data.variables).map(([k, v]) => `${k}: ${shortValue(v)}`).join('；');
+  if ('name' in data && 'value' in data) return `${data.name} = ${shortValue(data.value)}`;
+  return Object.entries(data).map(([k, v]) => `${k}: ${shortValue(v)}`).join('；');
+}
+
+function variablesTable(vars: Record<string, unknown>): HTMLElement {
+  const entries = Object.entries(vars);
+  if (!entries.length) return empty('没有变量。');
+  return h('table', { class: 'table compact' }, h('tbody', entries.map(([k, v]) => h('tr', h('th', { scope: 'row' }, h('code', k)), h('td', { class: 'cell-data' }, shortValue(v))))));
+}
+
+export function auditTable(rows: AuditRow[]): HTMLElement {
+  if (!rows.length) return empty('没有审计记录。');
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h(
+      'table',
+      { class: 'table compact audit-table' },
+      h('thead', h('tr', ['序号', '时间', '操作人', '操作', '对象', 'IP', '变更'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'tbody',
+        rows.map((r) =>
+          h(
+            'tr',
+            h('td', String(r.seq)),
+            h('td', { class: 'nowrap' }, fmtDateTime(r.at)),
+            h('td', userLabel(r.actor, r.actorName)),
+            h('td', auditLabel(r.action)),
+            h('td', r.objectType ? `${r.objectType} ${String(r.objectId ?? '').slice(0, 12)}` : ''),
+            h('td', r.ip ?? ''),
+            h('td', { class: 'cell-data' }, [r.before !== undefined && r.before !== null ? `前：${shortValue(r.before)}` : '', r.after !== undefined && r.after !== null ? ` 后：${shortValue(r.after)}` : ''].join('')),
+          ),
+        ),
+      ),
+    ),
+  );
+}

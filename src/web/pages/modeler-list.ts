@@ -1,0 +1,99 @@
+/** Process design (流程设计): every process with its versions, download, and opening one in the modeler. */
+import { api, type Definition } from '../api.ts';
+import { ask, empty, h, loading, mount } from '../dom.ts';
+import { fmtDateTime } from '../format.ts';
+import { userLabel } from '../names.ts';
+import { navigate, type PageContext } from '../router.ts';
+
+export const title = '流程设计';
+
+interface Versions {
+  key: string;
+  name: string | null;
+  versions: Array<Definition & { resourceName?: string }>;
+}
+
+export function xmlUrl(key: string, version: number): string {
+  return `/api/process-definitions/${encodeURIComponent(key)}/xml?version=${version}`;
+}
+
+/** A download link for one version's BPMN file. */
+export function downloadLink(key: string, version: number, text = '下载 BPMN'): HTMLAnchorElement {
+  return h('a', { href: xmlUrl(key, version), download: `${key}-v${version}.bpmn`, class: 'btn btn-small btn-ghost' }, text);
+}
+
+export async function render(ctx: PageContext): Promise<void> {
+  mount(ctx.root, loading());
+  const body = await api.get<any>('/api/process-definitions');
+  if (!ctx.alive()) return;
+  const defs: Definition[] = body.items ?? body;
+  const newProcess = async () => {
+    const key = await ask({ title: '新建流程', message: '流程编号用英文小写字母、数字和连字符，如 fault-report；部署后不能修改。', input: '流程编号', required: true, ok: '下一步' });
+    if (!key) return;
+    if (!/^[a-z][a-z0-9-]{1,60}$/.test(key)) {
+      await ask({ title: '流程编号无效', message: '只能使用英文小写字母、数字和连字符，并以字母开头。', ok: '知道了' });
+      return;
+    }
+    navigate(`/modeler/processes/${encodeURIComponent(key)}?new=1`);
+  };
+  const rows = defs.map((d) => {
+    const versionsCell = h('td', { class: 'versions-cell' }, h('button', { type: 'button', class: 'link-button', 'aria-expanded': 'false' }, `第 ${d.version} 版 · 查看全部版本`));
+    const toggle = versionsCell.querySelector('button')!;
+    toggle.addEventListener('click', async () => {
+      if (toggle.getAttribute('aria-expanded') === 'true') {
+        versionsCell.querySelector('.versions')?.remove();
+        toggle.setAttribute('aria-expanded', 'false');
+        return;
+      }
+      toggle.setAttribute('aria-expanded', 'true');
+      const v = await api.get<Versions>(`/api/process-definitions/${encodeURIComponent(d.key)}`);
+      versionsCell.appendChild(
+        h(
+          'ul',
+          { class: 'versions' },
+          v.versions.map((x) =>
+            h(
+              'li',
+              h('strong', `第 ${x.version} 版`),
+              h('span', { class: 'cell-sub' }, ` ${fmtDateTime(x.deployedAt)} · ${userLabel(x.deployedBy ?? null)}`),
+              ' ',
+              h('a', { href: `/modeler/processes/${encodeURIComponent(d.key)}?version=${x.version}`, class: 'btn btn-small btn-ghost' }, '打开'),
+              downloadLink(d.key, x.version),
+            ),
+          ),
+        ),
+      );
+    });
+    return h(
+      'tr',
+      { 'data-process': d.key },
+      h('td', { class: 'cell-main' }, h('a', { href: `/modeler/processes/${encodeURIComponent(d.key)}` }, d.name ?? d.key), h('div', { class: 'cell-sub' }, h('code', d.key))),
+      versionsCell,
+      h('td', fmtDateTime(d.deployedAt)),
+      h('td', userLabel(d.deployedBy ?? null)),
+      h('td', { class: 'cell-actions' }, h('a', { href: `/modeler/processes/${encodeURIComponent(d.key)}`, class: 'btn btn-small btn-primary' }, '编辑'), downloadLink(d.key, d.version)),
+    );
+  });
+  mount(
+    ctx.root,
+    h(
+      'section',
+      { class: 'page' },
+      h(
+        'div',
+        { class: 'page-head' },
+        h('div', h('h1', '流程设计'), h('p', { class: 'page-sub' }, '编辑流程图和表单，检查后部署为新版本；运行中的实例继续按原版本办理。')),
+        h('button', { type: 'button', class: 'btn btn-primary', onclick: newProcess }, '新建流程'),
+      ),
+      defs.length
+        ? h(
+            'table',
+            { class: 'table processes-table' },
+            h('caption', { class: 'sr-only' }, '流程定义'),
+            h('thead', h('tr', ['流程', '版本', '最近部署', '部署人', ''].map((t) => h('th', { scope: 'col' }, t)))),
+            h('tbody', rows),
+          )
+        : empty('尚未部署任何流程。'),
+    ),
+  );
+}

@@ -1,0 +1,202 @@
+/**
+ * A task (办理): its form rendered from JSON with the instance's values, submit with the
+ * server's 422 errors on the fields, a local draft offered back after a session timeout, the
+ * instance's history and the diagram with the current step highlighted.
+ */
+import { api, ApiError, type FormSchema, type HistoryEntry, type Instance, type Task } from '../api.ts';
+import { showDiagram, legend } from '../bpmn/viewer.ts';
+import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
+import { debounce, empty, h, loading, mount, toast } from '../dom.ts';
+import { fmtDateTime, TASK_STATUS } from '../format.ts';
+import { renderForm, type FormHandle } from '../forms/render.ts';
+import { refreshPendingCount } from '../layout.ts';
+import { groupsLabel, processNames, userLabel } from '../names.ts';
+import { navigate, type PageContext } from '../router.ts';
+import { user } from '../session.ts';
+import { definitionXml, historyList, instanceState } from './shared.ts';
+import { warningMarker } from './inbox.ts';
+
+export const title = '办理任务';
+
+interface TaskDetail {
+  task: Task;
+  form: FormSchema | null;
+  variables: Record<string, unknown>;
+  history?: HistoryEntry[];
+}
+
+/** Accepts `{task, form, variables}` or a task object carrying `form` and `variables`. */
+function normalise(body: any): TaskDetail {
+  const task = body.task ?? body;
+  return { task, form: body.form ?? body.formSchema ?? null, variables: body.variables ?? task.variables ?? {}, history: body.history };
+}
+
+export async function render(ctx: PageContext): Promise<void> {
+  const me = user();
+  const id = ctx.params.id;
+  mount(ctx.root, loading());
+  let detail: TaskDetail;
+  try {
+    detail = normalise(await api.get(`/api/tasks/${encodeURIComponent(id)}`));
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 403)) {
+      mount(ctx.root, h('section', { class: 'page narrow' }, h('h1', '无法打开任务'), h('p', err.message), h('a', { href: '/inbox', class: 'btn btn-primary' }, '返回待办')));
+      return;
+    }
+    throw err;
+  }
+  if (!ctx.alive()) return;
+  const { task } = detail;
+  const names = await processNames().catch(() => new Map<string, string>());
+  const scope = `task:${task.id}`;
+  const open = task.status === 'open';
+  const mine = task.assignee === me.user.id;
+  const claimedByOther = Boolean(task.assignee && !mine);
+
+  const formHost = h('div', { class: 'form-host' });
+  const formError = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const draftBanner = h('div', { class: 'draft-banner', role: 'status', hidden: true });
+  const submit = h('button', { type: 'button', class: 'btn btn-primary', disabled: !open || claimedByOther }, '提交');
+  const claimBtn = open && !task.assignee ? h('button', { type: 'button', class: 'btn' }, '认领') : null;
+  const unclaimBtn = open && mine ? h('button', { type: 'button', class: 'btn btn-ghost' }, '退回') : null;
+  const diagramHost = h('div', { class: 'diagram' }, loading('正在加载流程图…'));
+  const historyHost = h('div', { class: 'history' }, loading('正在加载办理记录…'));
+
+  const statusNote = !open
+    ? h('p', { class: 'notice' }, `该任务${TASK_STATUS[task.status] ?? task.status}，不能再提交。`)
+    : claimedByOther
+      ? h('p', { class: 'notice notice-warn' }, `该任务已由 ${userLabel(task.assignee, task.assigneeName)} 认领，您只能查看。`)
+      : !task.assignee
+        ? h('p', { class: 'notice' }, '该任务尚未认领：您可以先认领，也可以直接填写并提交（提交即由您办理）。')
+        : null;
+
+  mount(
+    ctx.root,
+    h(
+      'section',
+      { class: 'page task-page' },
+      h('nav', { class: 'crumbs', 'aria-label': '位置' }, h('a', { href: '/inbox' }, '待办'), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', task.name ?? task.elementId)),
+      h('div', { class: 'page-head' }, h('div', h('h1', task.name ?? task.elementId), h('p', { class: 'page-sub' }, task.processName ?? names.get(task.processKey) ?? task.processKey, task.businessKey ? ` · 业务编号 ${task.businessKey}` : '')), warningMarker(task)),
+      h(
+        'dl',
+        { class: 'meta' },
+        h('div', h('dt', '到达时间'), h('dd', fmtDateTime(task.createdAt))),
+        h('div', h('dt', '办理期限'), h('dd', task.dueAt ? fmtDateTime(task.dueAt) : '无时限')),
+        h('div', h('dt', '办理人'), h('dd', task.assignee ? userLabel(task.assignee, task.assigneeName) : '待认领')),
+        task.candidateGroups?.length ? h('div', h('dt', '候选岗位'), h('dd', groupsLabel(task.candidateGroups))) : null,
+      ),
+      h(
+        'div',
+        { class: 'task-grid' },
+        h(
+          'div',
+          { class: 'col-main' },
+          statusNote,
+          draftBanner,
+          h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, submit, claimBtn, unclaimBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
+        ),
+        h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
+      ),
+    ),
+  );
+
+  // ---- form ---------------------------------------------------------------------------------
+  let handle: FormHandle | null = null;
+  if (detail.form && detail.form.components?.length) {
+    handle = await renderForm(formHost, detail.form, detail.variables, { readOnly: !open || claimedByOther });
+    ctx.onLeave(() => handle?.destroy());
+  } else {
+    mount(formHost, empty('此环节没有需要填写的内容，确认后直接提交即可。'));
+  }
+  const initial = handle ? handle.data() : {};
+  const save = debounce((data: Record<string, unknown>) => {
+    if (differs(data, initial)) saveDraft(me.user.id, scope, data);
+  }, 400);
+  if (handle && open && !claimedByOther) {
+    handle.onChange((data) => save(data));
+    const draft = loadDraft(me.user.id, scope);
+    if (draft && differs(draft.data, initial)) {
+      mount(
+        draftBanner,
+        h('span', `您有一份未提交的草稿（保存于 ${fmtDateTime(draft.savedAt)}），可能是登录超时前填写的。`),
+        h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: async () => { await handle!.setData({ ...detail.variables, ...draft.data }); draftBanner.hidden = true; toast('已恢复草稿'); } }, '恢复草稿'),
+        h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: () => { clearDraft(me.user.id, scope); draftBanner.hidden = true; } }, '丢弃'),
+      );
+      draftBanner.hidden = false;
+    }
+  }
+
+  const showProblem = (text: string, list: Array<{ field: string; message: string }> = []) => {
+    mount(formError, h('p', text), list.length ? h('ul', list.map((e) => h('li', e.field ? `${e.field}：${e.message}` : e.message))) : null);
+    formError.hidden = false;
+  };
+
+  submit.addEventListener('click', async () => {
+    formError.hidden = true;
+    const data = handle ? handle.data() : {};
+    if (handle) {
+      handle.clearErrors();
+      saveDraft(me.user.id, scope, data);
+    }
+    submit.disabled = true;
+    submit.textContent = '正在提交…';
+    try {
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { variables: data });
+      clearDraft(me.user.id, scope);
+      toast(`已提交：${task.name ?? ''}`);
+      void refreshPendingCount();
+      navigate('/inbox');
+    } catch (err) {
+      submit.disabled = false;
+      submit.textContent = '提交';
+      if (!(err instanceof ApiError) || err.status === 401) return;
+      if (err.status === 422 && handle) {
+        const rest = handle.showErrors(err.fieldErrors);
+        showProblem(`${err.message}，请按提示修改后再提交。`, rest);
+      } else {
+        showProblem(err.message, err.fieldErrors);
+        if (err.status === 409) submit.disabled = true;
+      }
+    }
+  });
+
+  const claimAction = (btn: HTMLButtonElement, action: 'claim' | 'unclaim') =>
+    btn.addEventListener('click', async () => {
+      btn.disabled = true;
+      try {
+        await api.post(`/api/tasks/${encodeURIComponent(task.id)}/${action}`);
+        toast(action === 'claim' ? '已认领' : '已退回');
+        void refreshPendingCount();
+        if (action === 'unclaim') navigate('/inbox');
+        else navigate(location.pathname, { replace: true });
+      } catch (err) {
+        btn.disabled = false;
+        if (err instanceof ApiError && err.status !== 401) showProblem(err.message);
+      }
+    });
+  if (claimBtn) claimAction(claimBtn, 'claim');
+  if (unclaimBtn) claimAction(unclaimBtn, 'unclaim');
+
+  // ---- diagram and history --------------------------------------------------------------------
+  let instance: Instance | null = null;
+  try {
+    instance = await api.get<Instance>(`/api/process-instances/${encodeURIComponent(task.instanceId)}`);
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status === 401) return;
+  }
+  if (!ctx.alive()) return;
+  const history = detail.history ?? instance?.history ?? null;
+  mount(historyHost, history ? historyList(history) : empty('无权查看该流程的办理记录。'));
+  try {
+    const xml = await definitionXml(task.processKey, task.definitionId);
+    if (!ctx.alive()) return;
+    const state = instance ? instanceState(instance) : { active: { [task.elementId]: 1 } };
+    if (!state.active || !Object.keys(state.active).length) state.active = { [task.elementId]: 1 };
+    const diagram = await showDiagram(diagramHost, xml, state);
+    diagram.viewer.get<any>('canvas').addMarker(task.elementId, 'hl-current');
+    ctx.onLeave(() => diagram.destroy());
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return;
+    mount(diagramHost, empty('流程图无法显示。'));
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Client-side routing with the History API: the server answers index.html for every non-API
+ * path, and this module maps the path to a page module (loaded on demand, so the modeler's
+ * libraries are only fetched by those who open it).
+ */
+
+export interface PageContext {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The element the page renders into. */
+  root: HTMLElement;
+  /** Runs when the user leaves the page (stop timers, destroy diagrams). */
+  onLeave(fn: () => void): void;
+  /** Whether the user is still on this page (async work finishing late checks this). */
+  alive(): boolean;
+}
+
+export interface PageModule {
+  render(ctx: PageContext): Promise<void> | void;
+  title: string;
+}
+
+export interface Route {
+  pattern: string;
+  load: () => Promise<PageModule>;
+  /** Signed-in only (default true). */
+  auth?: boolean;
+  /** Group required to see it (also enforced by the server). */
+  group?: string;
+  /** Navigation item this route belongs to. */
+  nav?: string;
+}
+
+function match(pattern: string, path: string): Record<string, string> | null {
+  const p = pattern.split('/').filter(Boolean);
+  const s = path.split('/').filter(Boolean);
+  if (p.length !== s.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < p.length; i++) {
+    if (p[i].startsWith(':')) params[p[i].slice(1)] = decodeURIComponent(s[i]);
+    else if (p[i] !== s[i]) return null;
+  }
+  return params;
+}
+
+export function resolve(routes: Route[], path: string): { route: Route; params: Record<string, string> } | null {
+  for (const route of routes) {
+    const params = match(route.pattern, path);
+    if (params) return { route, params };
+  }
+  return null;
+}
+
+let listener: (() => void) | null = null;
+
+/** Goes to `path` (pushing history) and renders it. */
+export function navigate(path: string, opts: { replace?: boolean } = {}): void {
+  if (opts.replace) history.replaceState(null, '', path);
+  else if (path !== location.pathname + location.search) history.pushState(null, '', path);
+  listener?.();
+}
+
+/** Starts listening to back/forward and to clicks on same-origin links. */
+export function startRouter(onChange: () => void): void {
+  listener = onChange;
+  window.addEventListener('popstate', onChange);
+  document.addEventListener('click', (ev) => {
+    if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    const a = (ev.target as Element).closest?.('a');
+    if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
+    if (a.pathname.startsWith('/api/')) return;
+    ev.preventDefault();
+    navigate(a.pathname + a.search);
+  });
+}

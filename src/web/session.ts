@@ -1,0 +1,75 @@
+/** Who is signed in: loaded from `GET /api/me`, cleared on sign-out or when the session expires. */
+import { api, ApiError, type Me } from './api.ts';
+
+let current: Me | null = null;
+
+export function me(): Me | null {
+  return current;
+}
+
+/** The signed-in user (pages behind sign-in only run when there is one). */
+export function user(): Me {
+  if (!current) throw new Error('not signed in');
+  return current;
+}
+
+export function inGroup(group: string): boolean {
+  return Boolean(current?.groups.includes(group));
+}
+
+/** Normalises `/api/me` answers: `{user, groups, unit}` or a flat user object. */
+export function normaliseMe(body: any): Me {
+  const u = body?.user ?? body;
+  const unit = body?.unit ?? (u?.unitId ? { id: u.unitId, name: u.unitName ?? u.unitId } : null);
+  const groups: string[] = (body?.groups ?? u?.groups ?? []).map((g: any) => (typeof g === 'string' ? g : g.id));
+  return {
+    user: { ...u, id: u?.id ?? u?.username, displayName: u?.displayName ?? u?.name ?? u?.id },
+    groups,
+    unit,
+    mustChangePassword: Boolean(body?.mustChangePassword ?? u?.mustChangePassword),
+  };
+}
+
+/** Loads the session; null when not signed in. */
+export async function loadMe(): Promise<Me | null> {
+  try {
+    current = normaliseMe(await api.get('/api/me', undefined, { quiet401: true }));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) current = null;
+    else if (err instanceof ApiError && err.code === 'PASSWORD_CHANGE_REQUIRED') {
+      current = current ? { ...current, mustChangePassword: true } : null;
+    } else throw err;
+  }
+  return current;
+}
+
+export interface LoginResult {
+  mustChangePassword: boolean;
+}
+
+/** Signs in; the server sets the session cookie. */
+export async function login(username: string, password: string): Promise<LoginResult> {
+  const res: any = await api.post('/api/auth/login', { username, password }, { quiet401: true });
+  current = normaliseMe({ ...res, user: res.user });
+  if (!current.groups.length && !res.mustChangePassword) await loadMe();
+  current = current && { ...current, mustChangePassword: Boolean(res.mustChangePassword) };
+  return { mustChangePassword: Boolean(res.mustChangePassword) };
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await api.post('/api/auth/logout', {}, { quiet401: true });
+  } catch {
+    /* the session may already be gone */
+  }
+  current = null;
+}
+
+/** Marks the session as gone (401 from any call). */
+export function forget(): void {
+  current = null;
+}
+
+export function passwordChanged(): void {
+  if (current) current = { ...current, mustChangePassword: false };
+}

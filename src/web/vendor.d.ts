@@ -1,0 +1,34 @@
+/** Modules without type declarations (the bpmn.io extensions) and the bundler's virtual modules. */
+declare module 'bpmn-js-properties-panel' {
+  export const BpmnPropertiesPanelModule: any;
+  export const BpmnPropertiesProviderModule: any;
+  export const CamundaPlatformPropertiesProviderModule: any;
+  export function useService<T = any>(name: string, strict?: boolean): T;
+}
+declare module '@bpmn-io/properties-panel' {
+  export function TextFieldEntry(props: Record<string, unknown>): any;
+  export function isTextFieldEntryEdited(node: unknown): boolean;
+}
+declare module '@bpmn-io/properties-panel/preact' {
+  export function h(type: any, props: Record<string, unknown> | null, ...children: any[]): any;
+}
+declare module 'camunda-bpmn-js-behaviors/lib/camunda-platform' {
+  const module: any;
+  export default module;
+}
+declare module 'camunda-bpmn-moddle/resources/camunda.json' {
+  const descriptor: any;
+  export default descriptor;
+}
+declare module 'bpmn-js-bpmnlint' {
+  const module: any;
+  export default module;
+}
+declare module 'virtual:bpmnlint-config' {
+  const bundle: { config: { rules: Record<string, unknown> }; resolver: { resolveRule(pkg: string, name: string): unknown; resolveConfig(pkg: string, name: string): unknown } };
+  export default bundle;
+}
+declare module '*.bpmn' {
+  const xml: string;
+  export default xml;
+}
