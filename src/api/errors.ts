@@ -24,8 +24,9 @@ export function errorMiddleware(logger: Logger) {
         ctx.body = { error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } };
         return;
       }
-      // Errors from koa's own body handling (too large, bad JSON) carry a client status.
-      if (e?.expose && e.status && e.status < 500) {
+      // Errors from body parsing (too large, bad JSON) carry a client status; co-body's JSON
+      // syntax error has status 400 but no `expose`.
+      if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
         ctx.status = e.status;
         const code = e.status === 413 ? 'PAYLOAD_TOO_LARGE' : e.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
         const message = e.status === 413 ? '请求内容过大' : e.status === 415 ? '不支持的内容类型' : '请求格式错误';

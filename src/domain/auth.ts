@@ -181,11 +181,12 @@ export class AuthService {
     }
     const problems = passwordProblems(newPassword, userId);
     if (problems.length) throw new ValidationError(problems, '新密码不符合要求');
-    const recent = [cred.passwordHash, ...(await recentPasswordHashes(this.db, userId, PASSWORD_HISTORY))];
-    for (const h of recent.slice(0, PASSWORD_HISTORY)) {
-      if (await verifyPassword(newPassword, h)) {
-        throw new ValidationError([{ field: 'newPassword', message: `新密码不能与最近 ${PASSWORD_HISTORY} 次使用过的密码相同` }], '新密码不符合要求');
-      }
+    // The history holds every password set (the current one included); the last five count.
+    const recent = await recentPasswordHashes(this.db, userId, PASSWORD_HISTORY);
+    if (cred.passwordHash && !recent.includes(cred.passwordHash)) recent.unshift(cred.passwordHash);
+    const reused = await Promise.all(recent.slice(0, PASSWORD_HISTORY).map((h) => verifyPassword(newPassword, h)));
+    if (reused.includes(true)) {
+      throw new ValidationError([{ field: 'newPassword', message: `新密码不能与最近 ${PASSWORD_HISTORY} 次使用过的密码相同` }], '新密码不符合要求');
     }
     const hash = await hashPassword(newPassword);
     await this.db.transaction(async (trx) => {
