@@ -4,6 +4,7 @@ declare module 'bpmn-moddle' {
   export class BpmnModdle {
     constructor(packages?: Record<string, unknown>);
     fromXML(xml: string, typeName?: string): Promise<any>;
+    create(type: string, attrs?: object): any;
     toXML(element: unknown, options?: Record<string, unknown>): Promise<{ xml: string }>;
   }
 }
