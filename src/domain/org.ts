@@ -7,6 +7,8 @@ import {
   insertGroups,
   insertUnits,
   insertUser,
+  listGroups,
+  listUnits,
   updateUnitPeople,
   grant,
   type UserRow,
@@ -34,13 +36,13 @@ export async function actorOf(db: Knex, userId: string): Promise<Person | undefi
  * the demo sign-ins. Returns the ids of users created. Passwords are set by the auth module.
  */
 export async function seedOrganisation(db: Knex, now: number, withPeople: boolean): Promise<string[]> {
-  const haveUnits = new Set((await db('units').select('id')).map((r: { id: string }) => r.id));
+  const haveUnits = new Set((await listUnits(db)).map((u) => u.id));
   await insertUnits(
     db,
     DEMO_UNITS.filter((u) => !haveUnits.has(u.id)).map((u) => ({ ...u, headUserId: null, contactUserId: null, active: true })),
     now,
   );
-  const haveGroups = new Set((await db('groups').select('id')).map((r: { id: string }) => r.id));
+  const haveGroups = new Set((await listGroups(db)).map((g) => g.id));
   await insertGroups(
     db,
     DEMO_GROUPS.filter((g) => !haveGroups.has(g.id)),
