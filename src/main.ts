@@ -5,6 +5,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/knex.ts';
 import { EngineService } from './engine/service.ts';
 import { seedOrganisation } from './domain/org.ts';
+import { seedDemoData } from './domain/demo-records.ts';
 import { AuthService } from './domain/auth.ts';
 import { ensureInitialSignIns, formatSignIns } from './domain/sign-ins.ts';
 import { registerHandlers } from './services/index.ts';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.databaseUrl);
   const engine = await EngineService.create({ db, logger, cacheSize: config.engineCacheSize, pollMs: config.jobPollMs });
   await seedOrganisation(db, engine.clock.now(), config.demo);
+  if (config.demo) await seedDemoData(db, engine.clock.now());
   const auth = new AuthService(db, engine.clock);
   const signIns = await ensureInitialSignIns(db, auth, { demo: config.demo });
   // Printed once, on the console only (not the JSON log): the first sign-ins of a new database.

@@ -1,0 +1,40 @@
+import type { DiscretionStandard, DiscretionTier } from '../store/catalog.ts';
+
+/**
+ * Administrative penalties against the item's discretion standard (自由裁量基准): the fine must lie
+ * within the chosen tier, the tier must fit the party, and fines from the item's major amount up
+ * are major penalties that the leaders decide collectively.
+ */
+
+export const PARTY_TYPES: Record<string, string> = { person: '公民', organisation: '法人或其他组织' };
+
+const yuan = (n: number) => n.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+
+/** The tiers a party of this type may be given, as select options for the decision forms. */
+export function tierOptions(d: DiscretionStandard | null, partyType: string): Array<{ label: string; value: string }> {
+  return (d?.tiers ?? [])
+    .filter((t) => t.partyType === partyType)
+    .map((t) => ({ label: `${t.name}：${t.condition}（${yuan(t.min)}–${yuan(t.max)} 元）`, value: t.code }));
+}
+
+export type FineCheck = { ok: true; major: boolean; tier: DiscretionTier } | { ok: false; message: string };
+
+/**
+ * Checks a fine against the discretion standard.
+ * Usage: `checkFine(item.discretion, { partyType: 'organisation', tier: 'org-light', amount: 15000 })`.
+ */
+export function checkFine(d: DiscretionStandard | null, fine: { partyType: string; tier: unknown; amount: unknown }): FineCheck {
+  if (!d || !d.tiers.length) return { ok: false, message: '该处罚事项没有自由裁量基准，不能作出罚款决定' };
+  const tier = d.tiers.find((t) => t.code === fine.tier);
+  if (!tier) return { ok: false, message: `裁量档次“${String(fine.tier ?? '')}”不在该事项的自由裁量基准中` };
+  if (tier.partyType !== fine.partyType) {
+    return { ok: false, message: `裁量档次“${tier.name}”适用于${PARTY_TYPES[tier.partyType]}，不适用于本案当事人（${PARTY_TYPES[fine.partyType] ?? fine.partyType}）` };
+  }
+  const amount = typeof fine.amount === 'number' ? fine.amount : NaN;
+  if (!Number.isFinite(amount) || amount < 0) return { ok: false, message: '罚款金额无效' };
+  if (Math.round(amount * 100) !== amount * 100) return { ok: false, message: '罚款金额最多保留两位小数（精确到分）' };
+  if (amount < tier.min || amount > tier.max) {
+    return { ok: false, message: `罚款金额 ${yuan(amount)} 元超出裁量档次“${tier.name}”的幅度（${yuan(tier.min)}–${yuan(tier.max)} 元），请重新确定` };
+  }
+  return { ok: true, major: amount >= d.majorAmount, tier };
+}
