@@ -127,5 +127,5 @@ export function loading(text = '正在加载…'): HTMLElement {
 
 /** An empty-state box. */
 export function empty(text: string): HTMLElement {
-  return h('div', { class: 'empty' }, text);
+  return h('div', { class: 'empty-state' }, text);
 }

@@ -25,6 +25,18 @@ export function fmtDateTime(v: number | string | null | undefined): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}`;
 }
 
+/**
+ * A time limit: limits end at 24:00 Beijing time, shown as "2026-12-04 24:00" rather than the
+ * equivalent "2026-12-05 00:00" that reads as one day too late.
+ */
+export function fmtDue(v: number | string | null | undefined): string {
+  const ms = toMs(v);
+  if (ms === null) return '—';
+  const text = fmtDateTime(ms);
+  if (!text.endsWith(' 00:00')) return text;
+  return `${fmtDateTime(ms - 60_000).slice(0, 10)} 24:00`;
+}
+
 export function fmtDate(v: number | string | null | undefined): string {
   const ms = toMs(v);
   if (ms === null) return '—';

@@ -21,7 +21,7 @@ export interface DiagramHandle {
 }
 
 /** Usage: `const d = await showDiagram(el, xml, { active: { Task_Review: 1 } })`. */
-export async function showDiagram(container: HTMLElement, xml: string, state: DiagramState = {}): Promise<DiagramHandle> {
+export async function showDiagram(container: HTMLElement, xml: string, state: DiagramState = {}, opts: { focus?: string } = {}): Promise<DiagramHandle> {
   const canvasEl = h('div', { class: 'diagram-canvas', role: 'img', 'aria-label': '流程图' });
   container.replaceChildren(canvasEl);
   const viewer = new NavigatedViewer({ container: canvasEl });
@@ -41,10 +41,20 @@ export async function showDiagram(container: HTMLElement, xml: string, state: Di
     if (!registry.get(id) || count < 1) continue;
     overlays.add(id, 'count', { position: { top: -12, right: 12 }, html: `<span class="count-badge" title="当前停留 ${count} 个">${count}</span>` });
   }
+  // Wide processes fitted into a small box become unreadable: below this scale, zoom in on the
+  // current step instead (the user can pan and zoom).
+  const MIN_SCALE = 0.6;
+  const focusId = opts.focus ?? Object.keys(state.active ?? {})[0];
   const fit = () => {
     try {
       canvas.resized();
-      canvas.zoom('fit-viewport', 'auto');
+      const scale = canvas.zoom('fit-viewport', 'auto');
+      const target = focusId ? registry.get(focusId) : null;
+      if (scale < MIN_SCALE && target) {
+        canvas.zoom(MIN_SCALE);
+        const vb = canvas.viewbox();
+        canvas.viewbox({ x: target.x + target.width / 2 - vb.width / 2, y: target.y + target.height / 2 - vb.height / 2, width: vb.width, height: vb.height });
+      }
     } catch {
       /* detached */
     }

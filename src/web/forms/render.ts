@@ -42,6 +42,56 @@ export function translateFormMessage(message: string): string {
   return message;
 }
 
+/** form-js's own interface words (it has no translation service). */
+const UI_WORDS: Record<string, string> = {
+  Select: '请选择',
+  Search: '搜索',
+  'No results': '无匹配项',
+  'All values selected': '已全部选择',
+  'Add new': '新增一行',
+  'Remove tag': '删除',
+  'hh:mm': '时:分',
+  'hh:mm --': '时:分',
+  'Previous page': '上一页',
+  'Next page': '下一页',
+  Increment: '增加',
+  Decrement: '减少',
+};
+
+/** Replaces form-js's English interface words inside `root`, now and whenever it re-renders. */
+export function localiseFormUi(root: HTMLElement): MutationObserver {
+  const fix = (node: Node) => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const t = node.nodeValue?.trim();
+      if (t && UI_WORDS[t]) node.nodeValue = node.nodeValue!.replace(t, UI_WORDS[t]);
+      return;
+    }
+    if (!(node instanceof Element)) return;
+    for (const attr of ['placeholder', 'aria-label', 'title']) {
+      const v = node.getAttribute(attr);
+      if (v && UI_WORDS[v]) node.setAttribute(attr, UI_WORDS[v]);
+    }
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.nodeType === Node.TEXT_NODE) fix(n);
+      else for (const attr of ['placeholder', 'aria-label', 'title']) {
+        const v = (n as Element).getAttribute(attr);
+        if (v && UI_WORDS[v]) (n as Element).setAttribute(attr, UI_WORDS[v]);
+      }
+    }
+  };
+  fix(root);
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'characterData') fix(r.target);
+      else if (r.type === 'attributes') fix(r.target);
+      else r.addedNodes.forEach(fix);
+    }
+  });
+  observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['placeholder', 'aria-label', 'title'] });
+  return observer;
+}
+
 interface Target {
   id: string;
   index?: number;
@@ -97,6 +147,7 @@ export async function renderForm(
 ): Promise<FormHandle> {
   const schema = withIds(rawSchema);
   const form = new Form({ container });
+  const observer = localiseFormUi(container);
   await form.importSchema(schema as any, data);
   if (opts.readOnly) form.setProperty('readOnly', true);
   const validator = form.get<any>('validator');
@@ -124,8 +175,12 @@ export async function renderForm(
         else ((state[t.id] ??= [])[t.index] ??= []).push(e.message);
       }
       (form as any)._setState({ errors: state });
-      const first = container.querySelector<HTMLElement>('.fjs-has-errors input, .fjs-has-errors textarea, .fjs-has-errors select, .fjs-has-errors [tabindex]');
-      first?.focus();
+      // After form-js has re-rendered: take the user to the first field in error.
+      setTimeout(() => {
+        const first = container.querySelector<HTMLElement>('.fjs-has-errors input:not([type=hidden]), .fjs-has-errors textarea, .fjs-has-errors [tabindex="0"]');
+        first?.focus();
+        first?.closest('.fjs-form-field')?.scrollIntoView({ block: 'center' });
+      }, 50);
       return unmatched;
     },
     clearErrors() {
@@ -138,6 +193,7 @@ export async function renderForm(
       listeners.push(fn);
     },
     destroy() {
+      observer.disconnect();
       form.destroy();
     },
   };

@@ -6,7 +6,7 @@
  */
 import { api, ApiError, type Definition, type Task } from '../api.ts';
 import { debounce, empty, field, h, loading, mount, toast } from '../dom.ts';
-import { fmtDateTime, timeLeft, WARNING_LABEL } from '../format.ts';
+import { fmtDateTime, fmtDue, timeLeft, WARNING_LABEL } from '../format.ts';
 import { refreshPendingCount } from '../layout.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { user } from '../session.ts';
@@ -238,7 +238,7 @@ export async function render(ctx: PageContext): Promise<void> {
           h('div', { class: 'cell-sub' }, t.processName ?? names.get(t.processKey) ?? t.processKey, t.businessKey ? ` · ${t.businessKey}` : ''),
         ),
         h('td', { 'data-label': '到达时间' }, fmtDateTime(t.createdAt)),
-        h('td', { 'data-label': '办理期限' }, t.dueAt ? fmtDateTime(t.dueAt) : '—'),
+        h('td', { 'data-label': '办理期限' }, t.dueAt ? fmtDue(t.dueAt) : '—'),
         h('td', { 'data-label': '办理人' }, t.assignee ? (mineTask ? h('span', { class: 'tag tag-me' }, '我') : userLabel(t.assignee, t.assigneeName)) : h('span', { class: 'tag' }, '待认领')),
         h(
           'td',

@@ -7,7 +7,7 @@ import { api, ApiError, type FormSchema, type HistoryEntry, type Instance, type 
 import { showDiagram, legend } from '../bpmn/viewer.ts';
 import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
 import { debounce, empty, h, loading, mount, toast } from '../dom.ts';
-import { fmtDateTime, TASK_STATUS } from '../format.ts';
+import { fmtDateTime, fmtDue, TASK_STATUS } from '../format.ts';
 import { renderForm, type FormHandle } from '../forms/render.ts';
 import { refreshPendingCount } from '../layout.ts';
 import { groupsLabel, processNames, userLabel } from '../names.ts';
@@ -28,7 +28,8 @@ interface TaskDetail {
 /** Accepts `{task, form, variables}` or a task object carrying `form` and `variables`. */
 function normalise(body: any): TaskDetail {
   const task = body.task ?? body;
-  return { task, form: body.form ?? body.formSchema ?? null, variables: body.variables ?? task.variables ?? {}, history: body.history };
+  const form = body.form?.schema ?? body.form ?? null;
+  return { task, form, variables: body.variables ?? task.variables ?? {}, history: body.history };
 }
 
 export async function render(ctx: PageContext): Promise<void> {
@@ -81,7 +82,7 @@ export async function render(ctx: PageContext): Promise<void> {
         'dl',
         { class: 'meta' },
         h('div', h('dt', '到达时间'), h('dd', fmtDateTime(task.createdAt))),
-        h('div', h('dt', '办理期限'), h('dd', task.dueAt ? fmtDateTime(task.dueAt) : '无时限')),
+        h('div', h('dt', '办理期限'), h('dd', task.dueAt ? fmtDue(task.dueAt) : '无时限')),
         h('div', h('dt', '办理人'), h('dd', task.assignee ? userLabel(task.assignee, task.assigneeName) : '待认领')),
         task.candidateGroups?.length ? h('div', h('dt', '候选岗位'), h('dd', groupsLabel(task.candidateGroups))) : null,
       ),
@@ -95,8 +96,9 @@ export async function render(ctx: PageContext): Promise<void> {
           draftBanner,
           h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, submit, claimBtn, unclaimBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
-        h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
+        h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
       ),
+      h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()),
     ),
   );
 
@@ -192,7 +194,7 @@ export async function render(ctx: PageContext): Promise<void> {
     if (!ctx.alive()) return;
     const state = instance ? instanceState(instance) : { active: { [task.elementId]: 1 } };
     if (!state.active || !Object.keys(state.active).length) state.active = { [task.elementId]: 1 };
-    const diagram = await showDiagram(diagramHost, xml, state);
+    const diagram = await showDiagram(diagramHost, xml, state, { focus: task.elementId });
     diagram.viewer.get<any>('canvas').addMarker(task.elementId, 'hl-current');
     ctx.onLeave(() => diagram.destroy());
   } catch (err) {
