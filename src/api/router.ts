@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { isPostgres } from '../db/knex.ts';
 import { auditRoutes } from './audit.ts';
+import { catalogRoutes } from './catalog.ts';
 import { authenticate, authRoutes } from './auth.ts';
 import type { ApiDeps } from './context.ts';
 import { deploymentRoutes } from './deployments.ts';
@@ -39,6 +40,7 @@ export function apiRouter(deps: ApiDeps): Router {
     formRoutes(deps).routes(),
     monitorRoutes(deps).routes(),
     auditRoutes(deps).routes(),
+    catalogRoutes(deps).routes(),
   );
   return api;
 }

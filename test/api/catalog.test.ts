@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { seedCatalog, SEED_ITEMS } from '../../src/domain/catalog-seed.ts';
+import { startServer, T0, type Client, type TestServer } from '../helpers/api.ts';
+
+describe('API: the power-item catalog (read-only)', () => {
+  let s: TestServer;
+  let staff: Client;
+
+  before(async () => {
+    s = await startServer();
+    await seedCatalog(s.db, T0);
+    staff = await s.login('staff');
+  });
+  after(async () => {
+    await s.close();
+  });
+
+  it('lists the items in force to any signed-in user, with unit names and versions', async () => {
+    const res = await staff.get('/api/catalog/items');
+    expect(res.status).to.equal(200);
+    const retired = (await staff.get('/api/catalog/items?status=retired')).body.items;
+    expect(retired.length).to.be.greaterThan(0);
+    expect(retired.every((i: any) => i.status === 'retired')).to.equal(true);
+    expect(res.body.total).to.equal(SEED_ITEMS.length - retired.length);
+    expect(res.headers.get('x-total-count')).to.equal(String(res.body.total));
+    expect(res.body.items.every((i: any) => i.status === 'active')).to.equal(true);
+    const item = res.body.items.find((i: any) => i.code === 'XK-0001');
+    expect(item).to.include({ name: SEED_ITEMS.find((i) => i.code === 'XK-0001')!.name, status: 'active', version: 1, unitName: '工程处' });
+  });
+
+  it('shows one item with every version, and 404 for an unknown code', async () => {
+    const res = await staff.get('/api/catalog/items/XK-0001');
+    expect(res.status).to.equal(200);
+    expect(res.body.item.code).to.equal('XK-0001');
+    expect(res.body.versions.map((v: any) => v.version)).to.deep.equal([1]);
+    expect(res.body.versions[0]).to.include({ changeType: 'create', changedBy: 'system' });
+    const missing = await staff.get('/api/catalog/items/XX-9999');
+    expect(missing.status).to.equal(404);
+    expect(missing.body.error.code).to.equal('ITEM_NOT_FOUND');
+  });
+
+  it('refuses a bad filter with 400 and anyone not signed in with 401', async () => {
+    expect((await staff.get('/api/catalog/items?status=deleted')).status).to.equal(400);
+    expect((await s.anonymous().get('/api/catalog/items')).status).to.equal(401);
+  });
+});
