@@ -1,0 +1,262 @@
+import { expect } from 'chai';
+import { startItemCase } from '../../src/domain/catalog.ts';
+import { getItem, saveItemVersion } from '../../src/store/catalog.ts';
+import { grant } from '../../src/store/org.ts';
+import { penaltyOfInstance } from '../../src/store/penalties.ts';
+import { listPowerRecords } from '../../src/store/records.ts';
+import { expectError } from '../helpers/expect.ts';
+import { world, type World } from '../helpers/procedures.ts';
+
+/**
+ * An administrative penalty run online (Art. 3): filing, investigation, legal review and decision by
+ * four different people; fines inside the item's discretion standard; major fines decided by the
+ * leaders collectively.
+ */
+describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
+  let w: World;
+  before(async () => {
+    w = await world();
+  });
+  after(async () => {
+    await w.stop();
+  });
+
+  const company = {
+    caseSource: 'inspection',
+    foundOn: '2026-11-20',
+    partyType: 'organisation',
+    partyName: '常州某置业有限公司',
+    partyCreditCode: '91320400MA1P2XYW3K',
+    partyAddress: '常州市新北区太湖东路101号',
+    facts: '该公司在小区地下车库改造中擅自拆除人防工程防护密闭门及部分口部结构，拆除面积约300平方米',
+  };
+  const person = {
+    caseSource: 'complaint',
+    foundOn: '2026-11-25',
+    partyType: 'person',
+    partyName: '王某',
+    partyIdCard: '32040219800101123X',
+    partyAddress: '常州市天宁区某小区',
+    facts: '王某擅自拆除其租用的人防工程内的防护设备设施',
+  };
+  const file = { decision: 'file', filingNo: '常民防立〔2026〕15号', comment: '符合立案条件，同意立案' };
+  const investigated = (tier: string, amount: number) => ({
+    coInvestigator: 'staff2',
+    evidence: '现场检查笔录、照片12张、询问笔录2份、设计图纸复印件，证实拆除面积约300平方米',
+    investigationResult: 'propose',
+    proposedTier: tier,
+    proposedAmount: amount,
+  });
+  const legalOk = { legalDecision: 'approve', legalOpinion: '事实清楚，证据确凿，适用依据正确，程序合法，裁量适当' };
+  const decide = (tier: string, amount: number, no = 8) => ({
+    decision: 'penalize',
+    tier,
+    amount,
+    decisionNo: `常民防罚决字〔2026〕${no}号`,
+    decisionComment: '同意法制审核意见，作出行政处罚决定',
+  });
+  const serve = { serviceMethod: 'direct', servedOn: '2026-12-03', serviceReceipt: 'SD-2026-015' };
+  const executed = (amount: number) => ({ executionResult: 'paid', paidAmount: amount, paymentReceipt: '3204001234567', executionNote: '当事人已按期缴纳' });
+  const archived = { archiveNo: '2026-CF-0015', pages: 46, closingSummary: '当事人已缴纳罚款并完成补建，案件办结归档' };
+
+  async function throughLegalReview(id: string, tier: string, amount: number) {
+    await w.complete(id, 'Task_Filing', 'head', file);
+    await w.complete(id, 'Task_Investigate', 'staff', investigated(tier, amount));
+    await w.complete(id, 'Task_LegalReview', 'legal', legalOk);
+  }
+
+  it('runs a case from registration to archive: four different people, the fine inside its tier, a power-operation record at the end', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: company });
+    await w.settle();
+    const v = await w.variables(instance.id);
+    expect(v).to.include({ itemCode: 'CF-0001', itemName: '对擅自拆除人民防空工程的行政处罚', itemVersion: 1, statutoryDays: 60, promisedDays: 45, majorAmount: 30000 });
+    // Only the tiers for organisations are offered
+    expect((v.tierOptions as Array<{ value: string }>).map((o) => o.value)).to.deep.equal(['org-light', 'org-general', 'org-serious']);
+    expect(instance.businessKey).to.match(/^CF-0001-20261130-[0-9A-F]{4}$/);
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ status: 'registered', itemVersion: 1, partyType: 'organisation' });
+
+    await throughLegalReview(instance.id, 'org-general', 25000);
+    await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-general', 25000));
+    // Below the major amount: no collective decision
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Serve']);
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ status: 'decided', tier: 'org-general', amount: 25000, major: false, decisionNo: '常民防罚决字〔2026〕8号' });
+    await w.complete(instance.id, 'Task_Serve', 'staff2', serve);
+    await w.complete(instance.id, 'Task_Execute', 'staff', executed(25000));
+    await w.complete(instance.id, 'Task_Archive', 'staff3', archived);
+    expect(await w.status(instance.id)).to.equal('completed');
+    const c = (await penaltyOfInstance(w.db, instance.id))!;
+    expect(c).to.include({ status: 'closed', filingNo: '常民防立〔2026〕15号' });
+    expect(c.people).to.deep.equal({ registrar: 'staff', filedBy: 'head', investigatedBy: 'staff', coInvestigator: 'staff2', reviewedBy: 'legal', decidedBy: 'leader' });
+    const [record] = (await listPowerRecords(w.db, { itemCode: 'CF-0001' })).filter((r) => r.instanceId === instance.id);
+    expect(record).to.include({ unitId: 'inspection-brigade', caseNo: '常民防罚决字〔2026〕8号', partyName: '常州某置业有限公司', enteredBy: 'staff' });
+    expect(record.result).to.contain('罚款 25000 元');
+  });
+
+  it('sends a major fine to the leaders’ collective decision, which can send it back for a new decision', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: company });
+    await w.settle();
+    await throughLegalReview(instance.id, 'org-serious', 45000);
+    await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-serious', 45000, 9));
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Collective']);
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ major: true, amount: 45000 });
+    const collective = { meetingDate: '2026-12-02', minutesNo: '局长办公会纪要〔2026〕21号', attendees: '陈立新、杨帆' };
+    await w.complete(instance.id, 'Task_Collective', 'leader2', { ...collective, collectiveDecision: 'revise', collectiveComment: '当事人已主动补建，按下限处罚' });
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Decide']);
+    await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-serious', 35000, 9));
+    await w.complete(instance.id, 'Task_Collective', 'leader2', { ...collective, collectiveDecision: 'agree', collectiveComment: '同意' });
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Serve']);
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ amount: 35000, major: true, status: 'decided' });
+  });
+
+  it('refuses a fine outside its tier clearly: the step comes back with the reason and nothing is decided', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: company });
+    await w.settle();
+    await w.complete(instance.id, 'Task_Filing', 'head', file);
+    // The investigator proposes 60,000 in a tier that ends at 50,000
+    await w.complete(instance.id, 'Task_Investigate', 'staff', investigated('org-serious', 60000));
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Investigate']);
+    expect((await w.variables(instance.id)).discretionError).to.equal('罚款金额 60,000 元超出裁量档次“单位·严重”的幅度（35,000–50,000 元），请重新确定');
+    await w.complete(instance.id, 'Task_Investigate', 'staff', investigated('org-serious', 50000));
+    await w.complete(instance.id, 'Task_LegalReview', 'legal', legalOk);
+    // The leader decides 15,000 in the "serious" tier: below its range
+    await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-serious', 15000));
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Decide']);
+    expect((await w.variables(instance.id)).discretionError).to.contain('超出裁量档次“单位·严重”的幅度');
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ status: 'registered', amount: null });
+    // A tier for the wrong kind of party is not even an option
+    const task = await w.task(instance.id, 'Task_Decide');
+    const err = await expectError(w.engine.complete(task.id, { by: await w.as('leader'), variables: decide('person-light', 500) }), 'VALIDATION_FAILED');
+    expect(err.details).to.deep.equal([{ field: 'tier', message: '“裁量档次”不是有效的选项' }]);
+    await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-light', 15000));
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ status: 'decided', tier: 'org-light', amount: 15000 });
+  });
+
+  it('checks the fine against the standard in force when the case was registered, not a later version', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0003', { by: await w.as('staff'), variables: { ...person, facts: '王某向公用人防工程内倾倒建筑垃圾约5立方米' } });
+    await w.settle();
+    // Meanwhile the standard changes: individuals' fines capped at 1,000
+    const item = (await getItem(w.db, 'CF-0003'))!;
+    await w.db.transaction((trx) =>
+      saveItemVersion(trx, { ...item, version: 2, discretion: { majorAmount: 30000, tiers: [{ code: 'person-light', name: '个人', partyType: 'person', condition: '一律', min: 0, max: 1000 }] } }, 1, {
+        changeType: 'change-discretion',
+        legalGround: 'law-amended',
+        reason: '测试',
+        sunshineRef: null,
+        changedBy: 'test',
+        approvals: [],
+        instanceId: null,
+        changedAt: w.clock.now(),
+      }),
+    );
+    await w.complete(instance.id, 'Task_Filing', 'head', file);
+    await w.complete(instance.id, 'Task_Investigate', 'staff', investigated('person-serious', 3000));
+    await w.complete(instance.id, 'Task_LegalReview', 'legal', legalOk);
+    await w.complete(instance.id, 'Task_Decide', 'leader', decide('person-serious', 3000));
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ itemVersion: 1, tier: 'person-serious', amount: 3000, status: 'decided' });
+  });
+
+  it('returns to investigation from legal review and from the decision; ends without a penalty when so decided', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: person });
+    await w.settle();
+    await w.complete(instance.id, 'Task_Filing', 'head', file);
+    await w.complete(instance.id, 'Task_Investigate', 'staff', investigated('person-general', 2000));
+    await w.complete(instance.id, 'Task_LegalReview', 'legal', { legalDecision: 'return', legalOpinion: '缺少当事人陈述申辩记录' });
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Investigate']);
+    await w.complete(instance.id, 'Task_Investigate', 'staff', investigated('person-light', 800));
+    await w.complete(instance.id, 'Task_LegalReview', 'legal', legalOk);
+    await w.complete(instance.id, 'Task_Decide', 'leader', { decision: 'return', decisionComment: '请核实设备是否已恢复' });
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Investigate']);
+    const { proposedTier: _t, proposedAmount: _a, ...noFine } = investigated('person-light', 0);
+    await w.complete(instance.id, 'Task_Investigate', 'staff', { ...noFine, investigationResult: 'no-penalty' });
+    await w.complete(instance.id, 'Task_LegalReview', 'legal', legalOk);
+    await w.complete(instance.id, 'Task_Decide', 'leader', { decision: 'no-penalty', decisionComment: '违法行为轻微并及时改正，没有造成危害后果，不予行政处罚' });
+    expect(await w.status(instance.id)).to.equal('completed');
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ status: 'no-penalty', amount: null });
+    const [record] = (await listPowerRecords(w.db)).filter((r) => r.instanceId === instance.id);
+    expect(record.result).to.equal('不予行政处罚');
+  });
+
+  it('returns a refused filing to the registrar, who revises or withdraws', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: company });
+    await w.settle();
+    await w.complete(instance.id, 'Task_Filing', 'head', { decision: 'reject', comment: '当事人名称与营业执照不一致，请核实' });
+    expect((await w.task(instance.id, 'Task_Revise')).assignee).to.equal('staff');
+    await w.complete(instance.id, 'Task_Revise', 'staff', { action: 'revise', ...company, partyName: '常州某置业发展有限公司' });
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ partyName: '常州某置业发展有限公司', status: 'registered' });
+    await w.complete(instance.id, 'Task_Filing', 'head', { decision: 'reject', comment: '已超过追诉时效，不予立案' });
+    await w.complete(instance.id, 'Task_Revise', 'staff', { action: 'withdraw', withdrawReason: '同意不予立案' });
+    expect(await w.status(instance.id)).to.equal('completed');
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ status: 'withdrawn' });
+    expect((await listPowerRecords(w.db)).some((r) => r.instanceId === instance.id)).to.equal(false);
+  });
+
+  it('has filing, investigation, legal review and decision each done by a different person', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('legal'), variables: company });
+    await w.settle();
+    await w.complete(instance.id, 'Task_Filing', 'head', file);
+    // The head who filed may not investigate
+    const inv = await w.task(instance.id, 'Task_Investigate');
+    await expectError(w.engine.claim(inv.id, { by: await w.as('head') }), 'SEPARATION_OF_DUTIES');
+    await expectError(w.engine.claim(inv.id, { by: await w.as('vendor') }), 'NOT_CANDIDATE');
+    // A leader investigates …
+    await w.complete(instance.id, 'Task_Investigate', 'leader', investigated('org-light', 12000));
+    // … the registrar (legal office) may not review, so another legal officer does
+    const review = await w.task(instance.id, 'Task_LegalReview');
+    await expectError(w.engine.complete(review.id, { by: await w.as('legal'), variables: legalOk }), 'SEPARATION_OF_DUTIES');
+    await grant(w.db, 'staff3', 'legal', 'test', w.clock.now());
+    await w.complete(instance.id, 'Task_LegalReview', 'staff3', legalOk);
+    // … and the leader who investigated may not decide
+    const decideTask = await w.task(instance.id, 'Task_Decide');
+    await expectError(w.engine.claim(decideTask.id, { by: await w.as('leader') }), 'SEPARATION_OF_DUTIES');
+    await w.complete(instance.id, 'Task_Decide', 'leader2', decide('org-light', 12000));
+    const c = (await penaltyOfInstance(w.db, instance.id))!;
+    expect(new Set([c.people.filedBy, c.people.investigatedBy, c.people.reviewedBy, c.people.decidedBy]).size).to.equal(4);
+    expect(c.people).to.include({ registrar: 'legal', filedBy: 'head', investigatedBy: 'leader', reviewedBy: 'staff3', decidedBy: 'leader2' });
+  });
+
+  it('refuses the registrar filing their own case', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0002', {
+      by: await w.as('head'),
+      variables: { ...company, facts: '某小区新建住宅项目未按规定修建防空地下室，应建面积约3000平方米' },
+    });
+    await w.settle();
+    const filing = await w.task(instance.id, 'Task_Filing');
+    await expectError(w.engine.complete(filing.id, { by: await w.as('head'), variables: file }), 'SEPARATION_OF_DUTIES');
+    await expectError(w.engine.claim(filing.id, { by: await w.as('staff') }), 'NOT_CANDIDATE');
+    await w.complete(instance.id, 'Task_Filing', 'maint', file);
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Investigate']);
+  });
+
+  it('starts only active penalty items; bad case data is refused per field', async () => {
+    const item = (await getItem(w.db, 'CF-0003'))!;
+    await w.db.transaction((trx) =>
+      saveItemVersion(trx, { ...item, version: item.version + 1, status: 'retired' }, item.version, {
+        changeType: 'retire',
+        legalGround: 'law-repealed',
+        reason: '测试取消',
+        sunshineRef: null,
+        changedBy: 'test',
+        approvals: [],
+        instanceId: null,
+        changedAt: w.clock.now(),
+      }),
+    );
+    await expectError(startItemCase(w.engine, w.db, 'CF-0003', { by: await w.as('staff'), variables: person }), 'ITEM_RETIRED');
+    await expectError(startItemCase(w.engine, w.db, 'CF-0999', { by: await w.as('staff'), variables: person }), 'ITEM_NOT_FOUND');
+    // Started directly, the first step refuses it
+    const direct = await w.start('penalty-case', 'staff', { ...person, itemCode: 'CF-0003' });
+    expect(await w.status(direct.instance.id)).to.equal('completed');
+    expect((await w.variables(direct.instance.id)).itemProblem).to.contain('已取消');
+    expect(await penaltyOfInstance(w.db, direct.instance.id)).to.equal(undefined);
+    // A licence item is not a penalty item
+    await expectError(startItemCase(w.engine, w.db, 'XK-0001', { by: await w.as('staff'), variables: person }), 'VALIDATION_FAILED');
+    const err = await expectError(
+      startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: { ...company, partyCreditCode: '123', facts: undefined } }),
+      'VALIDATION_FAILED',
+    );
+    expect(err.details).to.deep.equal([
+      { field: 'partyCreditCode', message: '“统一社会信用代码”格式不正确' },
+      { field: 'facts', message: '“违法事实（初步）”为必填项' },
+    ]);
+  });
+});
