@@ -43,7 +43,7 @@ export async function showDiagram(container: HTMLElement, xml: string, state: Di
   }
   // Wide processes fitted into a small box become unreadable: below this scale, zoom in on the
   // current step instead (the user can pan and zoom).
-  const MIN_SCALE = 0.6;
+  const MIN_SCALE = 0.45;
   const focusId = opts.focus ?? Object.keys(state.active ?? {})[0];
   const fit = () => {
     try {
@@ -51,7 +51,7 @@ export async function showDiagram(container: HTMLElement, xml: string, state: Di
       const scale = canvas.zoom('fit-viewport', 'auto');
       const target = focusId ? registry.get(focusId) : null;
       if (scale < MIN_SCALE && target) {
-        canvas.zoom(MIN_SCALE);
+        canvas.zoom(0.6);
         const vb = canvas.viewbox();
         canvas.viewbox({ x: target.x + target.width / 2 - vb.width / 2, y: target.y + target.height / 2 - vb.height / 2, width: vb.width, height: vb.height });
       }

@@ -16,20 +16,13 @@ export interface CatalogItem {
   updatedAt?: number | string;
 }
 
-const PATHS = ['/api/catalog/items', '/api/power-items', '/api/catalog'];
-let found: string | null = null;
-
-/** The catalog items in force; null when the server has no catalog endpoint. */
+/** The catalog items in force (`GET /api/catalog/items`); null when the server has no catalog. */
 export async function catalogItems(): Promise<CatalogItem[] | null> {
-  for (const path of found ? [found] : PATHS) {
-    try {
-      const body = await api.get<any>(path, { limit: 200 });
-      found = path;
-      return Array.isArray(body) ? body : (body.items ?? []);
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 405)) continue;
-      throw err;
-    }
+  try {
+    const body = await api.get<{ items: CatalogItem[] }>('/api/catalog/items');
+    return body.items;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
   }
-  return null;
 }

@@ -17,6 +17,8 @@ export const title = '监察';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, DoughnutController, ArcElement, Tooltip, Legend);
 Chart.defaults.font.family = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'sans-serif';
+// A monitor is read, not watched: no animations (they also made refreshes flicker).
+Chart.defaults.animation = false;
 
 interface Summary {
   at: string;
@@ -132,7 +134,7 @@ export async function render(ctx: PageContext): Promise<void> {
       charts.push(
         new Chart(bar, {
           type: 'bar',
-          data: { labels: s.processes.map((p) => pname(p.processKey)), datasets: [{ label: '运行中', data: s.processes.map((p) => p.running), backgroundColor: '#2f6fb5' }] },
+          data: { labels: s.processes.map((p) => pname(p.processKey)), datasets: [{ label: '运行中', data: s.processes.map((p) => p.running), backgroundColor: '#2f6fb5', maxBarThickness: 26 }] },
           options: { indexAxis: 'y', maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
         }),
       );

@@ -63,7 +63,7 @@ export async function signOut(page: Page): Promise<void> {
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.evaluate(() => document.fonts.ready);
+  await page.evaluate('document.fonts.ready');
   await page.screenshot({ path: file, fullPage: opts.fullPage ?? false, animations: 'disabled' });
   return file;
 }
