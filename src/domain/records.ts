@@ -12,7 +12,9 @@ import {
   insertPowerRecord,
   insertProject,
   lastIdWithPrefix,
+  listProjects,
   restoreArchived,
+  setProjectInstance,
   type ArchiveEntry,
   type PowerRecord,
   type Project,
@@ -210,4 +212,22 @@ export async function restoreRecord(db: Knex, archiveId: string, opts: { by: Act
   const restored = await db.transaction((trx) => restoreArchived(trx, archiveId, opts.by.id, opts.reason.trim(), opts.now));
   if (!restored) throw new ConflictError('该数据已恢复', 'ALREADY_RESTORED');
   return restored;
+}
+
+/**
+ * Self-built projects that must run online (Art. 3, ≥ 300,000 CNY) but have no online instance:
+ * what supervision checks under Art. 13 (1).
+ * Usage: `const missing = await projectsNotOnline(db)`.
+ */
+export async function projectsNotOnline(db: Knex): Promise<Project[]> {
+  return listProjects(db, { onlineRequired: true, notOnline: true, limit: 1000 });
+}
+
+/** Records the process instance a self-built project runs online on. */
+export async function linkProjectRun(db: Knex, projectId: string, instanceId: string): Promise<Project> {
+  const project = await getProject(db, projectId);
+  if (!project) throw new NotFoundError(`自建工程项目 ${projectId} 不存在`, 'PROJECT_NOT_FOUND');
+  if (project.instanceId && project.instanceId !== instanceId) throw new ConflictError('该项目已关联网上运行的流程实例', 'PROJECT_ALREADY_ONLINE');
+  await setProjectInstance(db, projectId, instanceId);
+  return { ...project, instanceId };
 }
