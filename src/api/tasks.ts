@@ -4,6 +4,7 @@ import { taskDetail } from '../domain/inbox.ts';
 import { actorOf } from '../domain/org.ts';
 import { canSee } from '../engine/tasks.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { listInboxTasks } from '../store/inbox.ts';
 import type { TaskFilter } from '../store/tasks.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
@@ -51,8 +52,8 @@ export function taskRoutes(deps: ApiDeps): Router {
       filter.claimableBy = { user: who.id, groups: who.groups };
     }
     if (!all && assignee === undefined && candidate === undefined) filter.visibleTo = { user: person.id, groups: person.groups };
-    const { rows, total } = await engine.listTasks(filter);
-    ctx.body = listBody(ctx, rows.map(taskJson), total, filter as { limit: number; offset: number });
+    const { rows, total } = await listInboxTasks(deps.db, filter);
+    ctx.body = listBody(ctx, rows.map((t) => taskJson(engine.withWarning(t))), total, filter as { limit: number; offset: number });
   });
 
   r.get('/tasks/:id', async (ctx) => {
