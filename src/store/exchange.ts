@@ -12,6 +12,11 @@ export interface OperationSource {
   endedAt: number | null;
 }
 
+/** The process keys catalog items run on: their instances are power-item cases. */
+export async function boundProcessKeys(db: Knex): Promise<Set<string>> {
+  return new Set((await db('power_items').distinct('process_key')).map((r: { process_key: string }) => r.process_key));
+}
+
 /** Instances started before `to` that were running at some point in [from, to). */
 export async function instancesInPeriod(db: Knex, from: number, to: number): Promise<OperationSource[]> {
   const rows = await db('process_instances')

@@ -33,3 +33,9 @@ export async function overdueOpenByAssignee(db: Knex, at: number): Promise<Map<s
   const rows = await db('tasks').where('status', 'open').whereNotNull('assignee').where('due_at', '<', at).groupBy('assignee').select('assignee').count({ n: '*' });
   return new Map(rows.map((r: any) => [r.assignee as string, Number(r.n)]));
 }
+
+/** Accountability cases opened against each person in [from, to). */
+export async function accountabilityCountsByPerson(db: Knex, from: number, to: number): Promise<Map<string, number>> {
+  const rows = await db('accountability_cases').whereNotNull('user_id').where('opened_at', '>=', from).where('opened_at', '<', to).groupBy('user_id').select('user_id').count({ n: '*' });
+  return new Map(rows.map((r: any) => [r.user_id as string, Number(r.n)]));
+}

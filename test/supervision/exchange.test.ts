@@ -39,6 +39,13 @@ describe('supervision: provincial upload packages and district exchange files', 
       ],
       { by: 'owner' },
     );
+    // Two catalog items run on the test procedure 'permit' (written straight into the catalog table).
+    for (const [code, name] of [['RF-XK-001', '人防工程易地建设审批'], ['RF-BA-002', '人防工程竣工验收备案']]) {
+      await t.db('power_items').insert({
+        code, name, category: '行政许可', unit_id: 'engineering-office', legal_basis: '《中华人民共和国人民防空法》', statutory_days: 20,
+        promised_days: 10, discretion: null, process_key: 'permit', status: 'active', version: 1, created_at: clock.now(), updated_at: clock.now(),
+      });
+    }
     const staff = (await actorOf(t.db, 'staff'))!;
     // Two power-item cases in November (one finished), one internal instance that is not a case.
     const a = await engine.start('permit', { by: staff, businessKey: 'XK-2026-001', variables: { itemCode: 'RF-XK-001', itemName: '人防工程易地建设审批' } });

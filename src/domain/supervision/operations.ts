@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit.ts';
 import type { Knex } from 'knex';
 import { beijingDate } from '../../engine/workdays.ts';
-import { instancesInPeriod, stepsOf } from '../../store/exchange.ts';
+import { boundProcessKeys, instancesInPeriod, stepsOf } from '../../store/exchange.ts';
 import { warningLevel } from '../../engine/tasks.ts';
 import type { Period } from './periods.ts';
 
@@ -50,7 +51,8 @@ export interface OperationsPackage {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * A power-item case is an instance started for a catalog item: its variables carry `itemCode`.
+ * A power-item case is an instance of a procedure a catalog item is bound to (its variables carry
+ * the item's `itemCode`).
  * Usage: `await buildOperationsPackage(db, monthPeriod('2026-11'), source, now)`.
  */
 export async function buildOperationsPackage(
@@ -59,7 +61,8 @@ export async function buildOperationsPackage(
   source: { unitId: string; unitName: string },
   now: number,
 ): Promise<OperationsPackage> {
-  const cases = (await instancesInPeriod(db, period.from, period.to)).filter((i) => typeof i.variables.itemCode === 'string');
+  const bound = await boundProcessKeys(db);
+  const cases = (await instancesInPeriod(db, period.from, period.to)).filter((i) => bound.has(i.processKey) && typeof i.variables.itemCode === 'string');
   const steps = await stepsOf(
     db,
     cases.map((c) => c.instanceId),
@@ -105,22 +108,7 @@ function outcomeOf(v: Record<string, unknown>): string | null {
   return null;
 }
 
-/** JSON with keys sorted at every level: the bytes a checksum or signature is computed over. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.keys(v as object)
-        .sort()
-        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
-    );
-  }
-  return v;
-}
+export { canonicalJson };
 
 export function sha256Hex(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');

@@ -1,0 +1,77 @@
+import type { Knex } from 'knex';
+
+/** Read-only figures the compliance report needs, one query each. Times are [from, to). */
+
+export async function projectsRequiringOnline(db: Knex): Promise<Array<{ id: string; name: string; unitId: string; investmentFen: number; instanceId: string | null }>> {
+  const rows = await db('self_built_projects').where('online_required', true).orderBy('id').select('id', 'name', 'unit_id', 'investment_fen', 'instance_id');
+  return rows.map((r: any) => ({ id: r.id, name: r.name, unitId: r.unit_id, investmentFen: Number(r.investment_fen), instanceId: r.instance_id }));
+}
+
+export async function catalogCounts(db: Knex): Promise<{ active: number; retired: number }> {
+  const rows = await db('power_items').groupBy('status').select('status').count({ n: '*' });
+  const m = new Map(rows.map((r: any) => [r.status, Number(r.n)]));
+  return { active: m.get('active') ?? 0, retired: m.get('retired') ?? 0 };
+}
+
+export async function itemVersionsIn(db: Knex, from: number, to: number): Promise<Array<{ code: string; version: number; changeType: string; instanceId: string | null; sunshineRef: string | null; legalGround: string | null }>> {
+  const rows = await db('power_item_versions').where('changed_at', '>=', from).where('changed_at', '<', to).orderBy('changed_at').select('code', 'version', 'change_type', 'instance_id', 'sunshine_ref', 'legal_ground');
+  return rows.map((r: any) => ({ code: r.code, version: r.version, changeType: r.change_type, instanceId: r.instance_id, sunshineRef: r.sunshine_ref, legalGround: r.legal_ground }));
+}
+
+export async function orgChangesIn(db: Knex, from: number, to: number): Promise<Array<{ userId: string | null; action: string; instanceId: string | null; by: string }>> {
+  const rows = await db('org_changes').where('at', '>=', from).where('at', '<', to).orderBy('id').select('user_id', 'action', 'instance_id', 'by');
+  return rows.map((r: any) => ({ userId: r.user_id, action: r.action, instanceId: r.instance_id, by: r.by }));
+}
+
+export async function deletionsIn(db: Knex, from: number, to: number): Promise<Array<{ recordKind: string; recordId: string; instanceId: string; deletedBy: string; status: string }>> {
+  const rows = await db('record_archive').where('deleted_at', '>=', from).where('deleted_at', '<', to).orderBy('deleted_at').select('record_kind', 'record_id', 'instance_id', 'deleted_by', 'status');
+  return rows.map((r: any) => ({ recordKind: r.record_kind, recordId: r.record_id, instanceId: r.instance_id, deletedBy: r.deleted_by, status: r.status }));
+}
+
+export async function faultReportsIn(db: Knex, from: number, to: number): Promise<Array<{ sameDay: boolean; accountability: string | null; status: string }>> {
+  const rows = await db('fault_reports').where('reported_at', '>=', from).where('reported_at', '<', to).select('same_day', 'accountability', 'status');
+  return rows.map((r: any) => ({ sameDay: Boolean(r.same_day), accountability: r.accountability, status: r.status }));
+}
+
+export async function accountabilityCasesIn(db: Knex, from: number, to: number): Promise<Array<{ category: number; source: string; status: string }>> {
+  const rows = await db('accountability_cases').where('opened_at', '>=', from).where('opened_at', '<', to).select('category', 'source', 'status');
+  return rows.map((r: any) => ({ category: r.category, source: r.source, status: r.status }));
+}
+
+export async function signInCounts(db: Knex, from: number, to: number): Promise<{ ok: number; failed: number; locked: number }> {
+  const rows = await db('login_events').where('at', '>=', from).where('at', '<', to).groupBy('success', 'reason').select('success', 'reason').count({ n: '*' });
+  let ok = 0;
+  let failed = 0;
+  let locked = 0;
+  for (const r of rows as any[]) {
+    if (r.success) ok += Number(r.n);
+    else failed += Number(r.n);
+    if (r.reason === 'locked') locked += Number(r.n);
+  }
+  return { ok, failed, locked };
+}
+
+export async function suggestionsIn(db: Knex, from: number, to: number): Promise<Array<{ status: string; kind: string }>> {
+  const rows = await db('accountability_suggestions').where('created_at', '>=', from).where('created_at', '<', to).select('status', 'kind');
+  return rows.map((r: any) => ({ status: r.status, kind: r.kind }));
+}
+
+export async function districtImportsIn(db: Knex, from: number, to: number): Promise<Array<{ districtId: string; importedAt: number; operations: number }>> {
+  const rows = await db('district_imports').where('imported_at', '>=', from).where('imported_at', '<', to).orderBy('imported_at').select('district_id', 'imported_at', 'operations');
+  return rows.map((r: any) => ({ districtId: r.district_id, importedAt: Number(r.imported_at), operations: r.operations }));
+}
+
+/** Power-item cases (instances of procedures catalog items are bound to) started in the period. */
+export async function casesStartedIn(db: Knex, from: number, to: number): Promise<Array<{ instanceId: string; itemCode: string; status: string }>> {
+  const rows = await db('process_instances')
+    .where('started_at', '>=', from)
+    .where('started_at', '<', to)
+    .whereIn('process_key', db('power_items').distinct('process_key'))
+    .select('id', 'status', 'variables');
+  const out: Array<{ instanceId: string; itemCode: string; status: string }> = [];
+  for (const r of rows as any[]) {
+    const v = JSON.parse(r.variables);
+    if (typeof v.itemCode === 'string') out.push({ instanceId: r.id, itemCode: v.itemCode, status: r.status });
+  }
+  return out;
+}
