@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { seedDemoData } from '../../src/domain/demo-records.ts';
+import { seedOrganisation } from '../../src/domain/org.ts';
+import { linkProjectRun, projectsNotOnline } from '../../src/domain/records.ts';
+import { createUpload, recordUpload } from '../../src/domain/supervision/provincial.ts';
+import { monthPeriod } from '../../src/domain/supervision/periods.ts';
+import { complianceReport } from '../../src/domain/supervision/report.ts';
+import { EngineService } from '../../src/engine/service.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('supervision: the compliance report reads the regulation against the platform data', () => {
+  let t: TestDatabase;
+  let engine: EngineService;
+  const clock = new ManualClock(at('2026-11-01T09:00:00+08:00'));
+
+  before(async () => {
+    t = await freshDatabase();
+    await seedOrganisation(t.db, clock.now(), true);
+    await seedDemoData(t.db, clock.now());
+    engine = await EngineService.create({ db: t.db, clock });
+  });
+  after(async () => {
+    await engine.stop();
+    await t.drop();
+  });
+
+  const findings = async (month: string, now: string) => {
+    const report = await complianceReport(t.db, engine.calendar, monthPeriod(month), at(now));
+    return new Map(report.articles.map((a) => [a.article, a]));
+  };
+  const signIn = (username: string, when: string) => t.db('login_events').insert({ username, success: true, reason: 'ok', ip: '10.0.0.1', user_agent: 't', at: at(when) });
+
+  it('shows the shortfalls of the demo data, then that they were put right', async () => {
+    // The supervision office signs in twice in week 45 and three times in week 46 (each member).
+    for (const user of ['supervisor', 'supervisor2']) {
+      for (const day of ['02', '04']) await signIn(user, `2026-11-${day}T09:00:00+08:00`);
+      for (const day of ['09', '10', '11']) await signIn(user, `2026-11-${day}T09:00:00+08:00`);
+    }
+    let report = await findings('2026-11', '2026-11-17T09:00:00+08:00');
+    const art3 = report.get(3)!;
+    const offline = await projectsNotOnline(t.db);
+    expect(offline.length).to.be.greaterThan(0);
+    expect(art3.status).to.equal('attention');
+    expect(art3.findings[0].text).to.include(`其中 ${offline.length} 个未在网上运行`);
+    const art5 = report.get(5)!.findings.map((f) => `${f.status}:${f.text}`);
+    expect(art5).to.include('attention:监察室 刘清 第 45 周登录 2/3 次');
+    expect(art5).to.include('ok:监察室 刘清 第 46 周登录 3/3 次');
+    expect(art5.some((x) => x.startsWith('info:2026-11 尚无省平台上传记录'))).to.equal(true);
+    expect(report.get(7)!.findings[0].text).to.equal('本期没有删除数据');
+
+    // The projects are put online and the October package is uploaded on 11-03.
+    for (const p of offline) await linkProjectRun(t.db, p.id, `00000000-0000-4000-8000-${p.id.replace(/\D/g, '').padStart(12, '0')}`);
+    const october = await createUpload(t.db, '2026-10', { by: 'engineer', trigger: 'manual', now: at('2026-11-03T09:00:00+08:00') });
+    await recordUpload(t.db, october.id, 'engineer', 'SJ-1103', at('2026-11-03T10:00:00+08:00'));
+    report = await findings('2026-11', '2026-12-01T09:00:00+08:00');
+    expect(report.get(3)!.findings[0]).to.deep.include({ status: 'ok' });
+    expect(report.get(3)!.findings[0].text).to.match(/个，全部在网上运行$/);
+    expect(report.get(5)!.findings.map((f) => f.text)).to.include('省平台数据上传已于 2026-11-03 完成（2026-11）');
+    expect(report.get(6)!.status).to.equal('attention'); // no district reported in November
+    expect([...report.keys()]).to.deep.equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
+  });
+});
