@@ -195,3 +195,18 @@ export async function unitHeadFor(db: Knex | Knex.Transaction, userId: string): 
   if (head && head.status === 'active' && head.id !== userId) return { users: [head.id], groups: [], unitId: unit!.id };
   return { users: [], groups: ['leaders'], unitId: unit?.id ?? null };
 }
+
+/** The people list in words, for reviewers: “1. 授予角色：李娜（staff2），政策法规处”. */
+export async function describeOrgChanges(db: Knex | Knex.Transaction, changes: OrgChange[]): Promise<string> {
+  const lines: string[] = [];
+  for (const [i, c] of changes.entries()) {
+    const user = await getUser(db as Knex, c.userId);
+    const who = `${c.displayName || user?.displayName || ''}（${c.userId}）`;
+    const unit = c.unitId ? (await getUnit(db as Knex, c.unitId))?.name ?? c.unitId : null;
+    const groups: string[] = [];
+    for (const g of c.groups ?? []) groups.push((await getGroup(db as Knex, g))?.name ?? g);
+    const parts = [unit && (c.op === 'move' ? `调至${unit}` : unit), c.title, groups.length ? `角色：${groups.join('、')}` : null].filter(Boolean);
+    lines.push(`${i + 1}. ${ORG_OPS[c.op] ?? c.op}：${who}${parts.length ? '，' + parts.join('，') : ''}`);
+  }
+  return lines.join('\n');
+}

@@ -231,3 +231,19 @@ export async function linkProjectRun(db: Knex, projectId: string, instanceId: st
   await setProjectInstance(db, projectId, instanceId);
   return { ...project, instanceId };
 }
+
+/** The records of a deletion request in words, for reviewers: “权力运行记录 QL-2026-0002：王某，…”. */
+export async function describeTargets(db: Knex | Knex.Transaction, targets: DeletionTarget[]): Promise<string> {
+  const lines: string[] = [];
+  for (const t of targets) {
+    const label = `${RECORD_KINDS[t.kind] ?? t.kind} ${t.recordId}`;
+    if (t.kind === 'project') {
+      const p = await getProject(db, t.recordId);
+      lines.push(p ? `${label}：${p.name}，投资 ${p.investment} 元` : label);
+    } else {
+      const r = await getPowerRecord(db, t.recordId);
+      lines.push(r ? `${label}：${r.itemCode} ${r.partyName}，${r.summary}（${r.handledOn}）` : label);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,6 +1,6 @@
 import type { Handler } from '../engine/types.ts';
 import { completerOf } from '../domain/approvals.ts';
-import { applyOrgChanges, changesFromVariables, orgChangeProblems, unitHeadFor } from '../domain/org-changes.ts';
+import { applyOrgChanges, changesFromVariables, describeOrgChanges, orgChangeProblems, unitHeadFor } from '../domain/org-changes.ts';
 
 const ISSUERS: Record<string, string> = {
   'city-party': '中共常州市委',
@@ -12,8 +12,10 @@ const ISSUERS: Record<string, string> = {
 /** Handlers of user-role-change.bpmn (Art. 9) and the unit-head lookup approvals use. */
 export const orgHandlers: Record<string, Handler> = {
   'org.checkChanges': async ({ trx, variables }) => {
-    const problems = await orgChangeProblems(trx, changesFromVariables(variables));
-    return problems.length ? { changesValid: false, comment: `人员变更名单未通过核验：${problems.join('；')}` } : { changesValid: true };
+    const changes = changesFromVariables(variables);
+    const problems = await orgChangeProblems(trx, changes);
+    if (problems.length) return { changesValid: false, comment: `人员变更名单未通过核验：${problems.join('；')}` };
+    return { changesValid: true, changesSummary: await describeOrgChanges(trx, changes) };
   },
 
   /** After the vendor confirms: users, units and roles change in this step's transaction. */

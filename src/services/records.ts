@@ -1,14 +1,16 @@
 import type { Handler } from '../engine/types.ts';
 import { approvalsOf, completerOf } from '../domain/approvals.ts';
 import { beijingDay } from '../domain/faults.ts';
-import { archiveRecords, createPowerRecord, deletionProblems, targetsFromVariables } from '../domain/records.ts';
+import { archiveRecords, createPowerRecord, deletionProblems, describeTargets, targetsFromVariables } from '../domain/records.ts';
 import { getItem } from '../store/catalog.ts';
 
 /** Handlers of data-deletion.bpmn (Art. 7) and the power-operation record a finished case leaves. */
 export const recordHandlers: Record<string, Handler> = {
   'records.checkDeletion': async ({ trx, variables, instance }) => {
-    const problems = await deletionProblems(trx, String(variables.applicant ?? instance.startedBy), targetsFromVariables(variables));
-    return problems.length ? { deletionValid: false, comment: `拟删除的数据未通过核验：${problems.join('；')}` } : { deletionValid: true };
+    const targets = targetsFromVariables(variables);
+    const problems = await deletionProblems(trx, String(variables.applicant ?? instance.startedBy), targets);
+    if (problems.length) return { deletionValid: false, comment: `拟删除的数据未通过核验：${problems.join('；')}` };
+    return { deletionValid: true, recordsSummary: await describeTargets(trx, targets) };
   },
 
   /** The supervision officer confirmed: the records move to the archive with request and approvers. */

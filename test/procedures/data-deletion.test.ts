@@ -29,6 +29,7 @@ describe('procedure: data deletion (data-deletion.bpmn)', () => {
     // Then the head of his unit (the brigade's 王建国) must agree, and only he
     const agree = await w.task(instance.id, 'Task_HeadApproval');
     expect(agree.candidateUsers).to.deep.equal(['head']);
+    expect((await w.variables(instance.id)).recordsSummary).to.equal('权力运行记录 QL-2026-0002：CF-0003 王某，向公用人防工程内倾倒装修垃圾约3立方米（2026-10-09）');
     await expectError(w.engine.claim(agree.id, { by: await w.as('maint') }), 'NOT_CANDIDATE');
     await w.complete(instance.id, 'Task_HeadApproval', 'head', approve);
     await w.complete(instance.id, 'Task_Filing', 'supervisor', { decision: 'approve', comment: '已备案' });

@@ -63,6 +63,15 @@ describe('procedure: user and role change (user-role-change.bpmn)', () => {
       ]),
     );
     expect(await w.open(instance.id)).to.deep.equal(['Task_LeaderApproval']);
+    // Reviewers read the list in words
+    const summary = String((await w.variables(instance.id)).changesSummary);
+    expect(summary.split('\n')).to.deep.equal([
+      '1. 新增用户：赵磊（zhaolei），监察大队，执法队员，角色：工作人员',
+      '2. 授予角色：李娜（staff2），角色：政策法规处',
+      '3. 调整所在单位：罗维（maint），调至工程处，工程处副处长',
+      '4. 停用用户：黄磊（staff3）',
+      '5. 撤销角色：孙网（itc），角色：指挥信息保障中心',
+    ]);
     await w.complete(instance.id, 'Task_LeaderApproval', 'leader', approve);
     await w.complete(instance.id, 'Task_Filing', 'supervisor', { decision: 'approve', comment: '已备案' });
     // Nothing changes until the vendor applies it
