@@ -287,15 +287,16 @@ function layout(proc: any): { shapes: Map<string, Box>; edges: Map<string, Point
     edges.set(f.id, pts.filter((p, i) => i === 0 || p.x !== pts[i - 1].x || p.y !== pts[i - 1].y));
     if (f.name) {
       const wp = edges.get(f.id)!;
-      // Beside the first segment long enough to carry it: above it when horizontal, right of it
-      // when vertical (clear of the gateway's own name, which sits above and to the left).
+      // Beside the first segment long enough to carry it: above it when it leaves the source
+      // horizontally, below it when it runs along a corridor (clear of the shapes above), right
+      // of it when vertical (clear of the gateway's own name, which sits above and to the left).
       let i = 0;
       while (i < wp.length - 2 && Math.abs(wp[i + 1].x - wp[i].x) + Math.abs(wp[i + 1].y - wp[i].y) < 40) i++;
       const [a, b] = [wp[i], wp[i + 1]];
       const width = Math.max(28, [...f.name].length * 12);
       const box =
         a.y === b.y
-          ? { id: f.id, x: Math.min(a.x, b.x) + 6, y: a.y - 20, width, height: 14 }
+          ? { id: f.id, x: Math.min(a.x, b.x) + 6, y: i === 0 ? a.y - 20 : a.y + 4, width, height: 14 }
           : { id: f.id, x: a.x + 6, y: b.y < a.y ? a.y - 48 : a.y + 8, width, height: 14 };
       labels.set(f.id, box);
     }
