@@ -1,4 +1,7 @@
-import type { DiscretionStandard, DiscretionTier } from '../store/catalog.ts';
+import type { Knex } from 'knex';
+import { ValidationError } from '../errors.ts';
+import { itemVersion, type DiscretionStandard, type DiscretionTier } from '../store/catalog.ts';
+import { penaltyOfInstance } from '../store/penalties.ts';
 
 /**
  * Administrative penalties against the item's discretion standard (自由裁量基准): the fine must lie
@@ -37,4 +40,30 @@ export function checkFine(d: DiscretionStandard | null, fine: { partyType: strin
     return { ok: false, message: `罚款金额 ${yuan(amount)} 元超出裁量档次“${tier.name}”的幅度（${yuan(tier.min)}–${yuan(tier.max)} 元），请重新确定` };
   }
   return { ok: true, major: amount >= d.majorAmount, tier };
+}
+
+/**
+ * An immediate, field-level answer for a penalty task about to be completed: the procedure itself
+ * checks every fine (penalty.checkDiscretion) and returns an out-of-range one to the step, but a
+ * caller can refuse it at once with 422 by calling this first. No-op for other tasks.
+ * Usage (API, before engine.complete): `await validatePenaltyStep(db, task, body.variables)`.
+ */
+export async function validatePenaltyStep(
+  db: Knex,
+  task: { processKey: string; elementId: string; instanceId: string },
+  variables: Record<string, unknown>,
+): Promise<void> {
+  if (task.processKey !== 'penalty-case') return;
+  const fields =
+    task.elementId === 'Task_Investigate' && variables.investigationResult === 'propose'
+      ? { tier: 'proposedTier', amount: 'proposedAmount' }
+      : task.elementId === 'Task_Decide' && variables.decision === 'penalize'
+        ? { tier: 'tier', amount: 'amount' }
+        : null;
+  if (!fields) return;
+  const c = await penaltyOfInstance(db, task.instanceId);
+  if (!c) return;
+  const standard = (await itemVersion(db, c.itemCode, c.itemVersion))?.snapshot.discretion ?? null;
+  const res = checkFine(standard, { partyType: c.partyType, tier: variables[fields.tier], amount: variables[fields.amount] });
+  if (!res.ok) throw new ValidationError([{ field: fields.amount, message: res.message }]);
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startItemCase } from '../../src/domain/catalog.ts';
+import { validatePenaltyStep } from '../../src/domain/penalty.ts';
 import { getItem, saveItemVersion } from '../../src/store/catalog.ts';
 import { grant } from '../../src/store/org.ts';
 import { penaltyOfInstance } from '../../src/store/penalties.ts';
@@ -123,8 +124,12 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
     expect(await w.open(instance.id)).to.deep.equal(['Task_Decide']);
     expect((await w.variables(instance.id)).discretionError).to.contain('超出裁量档次“单位·严重”的幅度');
     expect(await penaltyOfInstance(w.db, instance.id)).to.include({ status: 'registered', amount: null });
-    // A tier for the wrong kind of party is not even an option
+    // A caller can refuse it at once, per field, before completing
     const task = await w.task(instance.id, 'Task_Decide');
+    const early = await expectError(validatePenaltyStep(w.db, task, decide('org-serious', 15000)), 'VALIDATION_FAILED');
+    expect(early.details[0].field).to.equal('amount');
+    await validatePenaltyStep(w.db, task, decide('org-light', 15000));
+    // A tier for the wrong kind of party is not even an option
     const err = await expectError(w.engine.complete(task.id, { by: await w.as('leader'), variables: decide('person-light', 500) }), 'VALIDATION_FAILED');
     expect(err.details).to.deep.equal([{ field: 'tier', message: '“裁量档次”不是有效的选项' }]);
     await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-light', 15000));
