@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import pino from 'pino';
@@ -10,7 +12,10 @@ import { seedOrganisation } from '../../src/domain/org.ts';
 import { DEMO_PASSWORD, ensureInitialSignIns } from '../../src/domain/sign-ins.ts';
 import { EngineService } from '../../src/engine/service.ts';
 import type { Handler } from '../../src/engine/types.ts';
+import { seedDemoData } from '../../src/domain/demo-records.ts';
+import { registerHandlers } from '../../src/services/index.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
+
 
 /**
  * A real HTTP server on a random port over a fresh database with the demo organisation, and
@@ -20,6 +25,9 @@ import { freshDatabase, type TestDatabase } from './db.ts';
  *   const res = await staff.get('/api/tasks');
  *   await s.close();
  */
+
+/** What fetch accepts as a body (FormData, string, bytes …). */
+type Body = NonNullable<Parameters<typeof fetch>[1]>['body'];
 
 export interface Res<T = any> {
   status: number;
@@ -35,10 +43,10 @@ export class Client {
     readonly username?: string,
   ) {}
 
-  async request<T = any>(method: string, path: string, body?: unknown, opts: { headers?: Record<string, string>; raw?: BodyInit } = {}): Promise<Res<T>> {
+  async request<T = any>(method: string, path: string, body?: unknown, opts: { headers?: Record<string, string>; raw?: Body } = {}): Promise<Res<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (this.token && !('authorization' in headers)) headers.authorization = `Bearer ${this.token}`;
-    let payload: BodyInit | undefined = opts.raw;
+    let payload: Body | undefined = opts.raw;
     if (body !== undefined && payload === undefined) {
       payload = JSON.stringify(body);
       headers['content-type'] ??= 'application/json';
@@ -54,7 +62,7 @@ export class Client {
     return this.request<T>('GET', path, undefined, opts);
   }
 
-  post<T = any>(path: string, body?: unknown, opts?: { headers?: Record<string, string>; raw?: BodyInit }) {
+  post<T = any>(path: string, body?: unknown, opts?: { headers?: Record<string, string>; raw?: Body }) {
     return this.request<T>('POST', path, body, opts);
   }
 }
@@ -73,10 +81,20 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
 /** Tuesday 1 December 2026, 09:00 Beijing time: a working day. */
 export const T0 = Date.parse('2026-12-01T09:00:00+08:00');
 
-export async function startServer(opts: { clock?: ManualClock; limits?: Partial<ApiLimits>; handlers?: Record<string, Handler> } = {}): Promise<TestServer> {
+export async function startServer(
+  opts: {
+    clock?: ManualClock;
+    limits?: Partial<ApiLimits>;
+    handlers?: Record<string, Handler>;
+    /** Also the demo catalog and records, the service handlers, and processes/ and forms/ deployed. */
+    procedures?: boolean;
+  } = {},
+): Promise<TestServer> {
   const database = await freshDatabase();
   const { db } = database;
   const clock = opts.clock ?? new ManualClock(T0);
@@ -84,6 +102,11 @@ export async function startServer(opts: { clock?: ManualClock; limits?: Partial<
   await seedOrganisation(db, clock.now(), true);
   const auth = new AuthService(db, clock);
   await ensureInitialSignIns(db, auth, { demo: true });
+  if (opts.procedures) {
+    await seedDemoData(db, clock.now());
+    registerHandlers({ db, engine, clock });
+    await engine.deployDirectories(path.join(root, 'processes'), path.join(root, 'forms'));
+  }
   const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

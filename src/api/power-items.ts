@@ -1,0 +1,93 @@
+import Router from '@koa/router';
+import { startItemCase } from '../domain/catalog.ts';
+import type { Person } from '../domain/org.ts';
+import { canSee } from '../engine/tasks.ts';
+import { NotFoundError } from '../errors.ts';
+import { getItem, itemVersions, listItems, type PowerItem } from '../store/catalog.ts';
+import { auditHook, me, type ApiDeps } from './context.ts';
+import { bodyFields, jsonBody, QueryReader } from './input.ts';
+import { instanceJson, iso, taskJson } from './present.ts';
+
+/**
+ * The power-item catalog (Art. 3): the items, one item with its versions, and starting a case of
+ * an item on the procedure it is bound to (only catalog items can be started this way).
+ */
+export function powerItemRoutes(deps: ApiDeps): Router {
+  const r = new Router();
+  const json = jsonBody(deps.limits.jsonBytes);
+  const { engine, db } = deps;
+
+  /** Whether the person may start the item's procedure, and its start form. */
+  const startInfo = async (item: PowerItem, person: Person) => {
+    try {
+      const { row, def } = await engine.definitions.latest(item.processKey);
+      const start = def.model.startEvents.find((s) => s.kind === 'none');
+      return { canStart: item.status === 'active' && engine.canStart(row, person), startFormKey: start?.formKey ?? null };
+    } catch {
+      return { canStart: false, startFormKey: null }; // procedure not deployed
+    }
+  };
+
+  const itemJson = (i: PowerItem) => ({
+    code: i.code,
+    name: i.name,
+    category: i.category,
+    unitId: i.unitId,
+    legalBasis: i.legalBasis,
+    statutoryDays: i.statutoryDays,
+    promisedDays: i.promisedDays,
+    discretion: i.discretion,
+    processKey: i.processKey,
+    status: i.status,
+    version: i.version,
+    createdAt: iso(i.createdAt),
+    updatedAt: iso(i.updatedAt),
+  });
+
+  r.get('/power-items', async (ctx) => {
+    const person = me(ctx);
+    const q = new QueryReader(ctx.query);
+    const filter = { status: q.oneOf('status', ['active', 'retired'] as const), category: q.string('category', 20), unitId: q.string('unit', 60) };
+    q.done();
+    const items = [];
+    for (const item of await listItems(db, filter)) items.push({ ...itemJson(item), ...(await startInfo(item, person)) });
+    ctx.body = { items, total: items.length };
+  });
+
+  r.get('/power-items/:code', async (ctx) => {
+    const item = await getItem(db, ctx.params.code);
+    if (!item) throw new NotFoundError(`权力事项 ${ctx.params.code} 不在权力事项目录中`, 'ITEM_NOT_FOUND');
+    const versions = await itemVersions(db, item.code);
+    ctx.body = {
+      ...itemJson(item),
+      ...(await startInfo(item, me(ctx))),
+      versions: versions.map((v) => ({ ...v, changedAt: iso(v.changedAt) })),
+    };
+  });
+
+  r.post('/power-items/:code/start', json, async (ctx) => {
+    const person = me(ctx);
+    const { businessKey, variables } = bodyFields(ctx, { businessKey: { type: 'string', max: 200 }, variables: { type: 'object' } });
+    const code = ctx.params.code;
+    const res = await startItemCase(engine, db, code, {
+      by: person,
+      businessKey: businessKey || undefined,
+      variables: variables ?? {},
+      hook: auditHook(ctx, deps, (s) => ({
+        action: 'power-item.start',
+        objectType: 'process-instance',
+        objectId: s.instance.id,
+        instanceId: s.instance.id,
+        after: { itemCode: code, processKey: s.instance.processKey, businessKey: s.instance.businessKey, variables: variables ?? {} },
+      })),
+    });
+    ctx.status = 201;
+    ctx.body = {
+      ...instanceJson(res.instance),
+      variables: res.instance.variables,
+      tasks: res.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
+    };
+  });
+
+  return r;
+}
