@@ -9,7 +9,7 @@ import type { ApiLimits } from '../../src/api/context.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { AuthService } from '../../src/domain/auth.ts';
 import { seedOrganisation } from '../../src/domain/org.ts';
-import { DEMO_PASSWORD, ensureInitialSignIns } from '../../src/domain/sign-ins.ts';
+import { DEMO_PASSWORD, ensureInitialSignIns, type InitialSignIn } from '../../src/domain/sign-ins.ts';
 import { EngineService } from '../../src/engine/service.ts';
 import type { Handler } from '../../src/engine/types.ts';
 import { seedDemoData } from '../../src/domain/demo-records.ts';
@@ -74,6 +74,8 @@ export interface TestServer {
   auth: AuthService;
   clock: ManualClock;
   database: TestDatabase;
+  /** The sign-ins created at start (as `npm start` prints them). */
+  signIns: InitialSignIn[];
   /** A client without a session. */
   anonymous(): Client;
   /** Signs in (demo password unless given) and returns a client carrying the token. */
@@ -93,15 +95,18 @@ export async function startServer(
     handlers?: Record<string, Handler>;
     /** Also the demo catalog and records, the service handlers, and processes/ and forms/ deployed. */
     procedures?: boolean;
+    /** false: no demo people, only the first administrator (as `DEMO=0 npm start`). */
+    demo?: boolean;
   } = {},
 ): Promise<TestServer> {
   const database = await freshDatabase();
   const { db } = database;
   const clock = opts.clock ?? new ManualClock(T0);
   const engine = await EngineService.create({ db, clock, handlers: opts.handlers });
-  await seedOrganisation(db, clock.now(), true);
+  const demo = opts.demo ?? true;
+  await seedOrganisation(db, clock.now(), demo);
   const auth = new AuthService(db, clock);
-  await ensureInitialSignIns(db, auth, { demo: true });
+  const signIns = await ensureInitialSignIns(db, auth, { demo });
   if (opts.procedures) {
     await seedDemoData(db, clock.now());
     registerHandlers({ db, engine, clock });
@@ -119,6 +124,7 @@ export async function startServer(
     auth,
     clock,
     database,
+    signIns,
     anonymous: () => new Client(url),
     async login(username: string, password = DEMO_PASSWORD) {
       const c = new Client(url, username);
