@@ -217,6 +217,16 @@ describe('API: every procedure end to end, each actor signed in over HTTP', () =
       proposedAmount: 25000,
     });
     await work('legal', id, 'Task_LegalReview', { legalDecision: 'approve', legalOpinion: '事实清楚，证据确凿，适用依据正确，程序合法，裁量适当' });
+    // A fine outside its discretion tier is refused at once, per field, and the task stays open.
+    const leader = await as('leader');
+    const decide = (await leader.get(`/api/tasks?instance=${id}`)).body.items.find((t: any) => t.elementId === 'Task_Decide');
+    const tooHigh = await leader.post(`/api/tasks/${decide.id}/complete`, {
+      variables: { decision: 'penalize', tier: 'org-general', amount: 990000, decisionNo: '常民防罚决字〔2026〕8号', decisionComment: '作出行政处罚决定' },
+    });
+    expect(tooHigh.status).to.equal(422);
+    expect(tooHigh.body.error.details[0].field).to.equal('amount');
+    expect(tooHigh.body.error.details[0].message).to.match(/超出裁量档次/);
+    expect(await open(id)).to.deep.equal(['Task_Decide']);
     await work('leader', id, 'Task_Decide', { decision: 'penalize', tier: 'org-general', amount: 25000, decisionNo: '常民防罚决字〔2026〕8号', decisionComment: '同意法制审核意见，作出行政处罚决定' });
     await work('staff2', id, 'Task_Serve', { serviceMethod: 'direct', servedOn: '2026-12-03', serviceReceipt: 'SD-2026-015' });
     await work('staff', id, 'Task_Execute', { executionResult: 'paid', paidAmount: 25000, paymentReceipt: '3204001234567', executionNote: '当事人已按期缴纳' });
