@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Handler } from '../engine/types.ts';
 import { completerOf } from '../domain/approvals.ts';
 import { beijingDay } from '../domain/faults.ts';
@@ -6,7 +7,6 @@ import { checkFine, tierOptions } from '../domain/penalty.ts';
 import { createPowerRecord } from '../domain/records.ts';
 import { getItem, itemVersion } from '../store/catalog.ts';
 import { insertPenaltyCase, penaltyOfInstance, updatePenaltyCase, type PenaltyStatus } from '../store/penalties.ts';
-import type { Knex } from 'knex';
 
 /** Who did which step of a penalty case: filing, investigation, review and decision differ (SoD). */
 async function peopleOf(trx: Knex.Transaction, instanceId: string, variables: Record<string, unknown>): Promise<Record<string, string>> {
