@@ -192,7 +192,7 @@ export function qs(query: Query = {}): string {
   return s ? `?${s}` : '';
 }
 
-async function send(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<Response> {
+async function send(method: string, path: string, body?: unknown, opts: { quiet?: boolean } = {}): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -213,18 +213,19 @@ async function send(method: string, path: string, body?: unknown, opts: { quiet4
   }
   const e = payload?.error ?? {};
   const err = new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? `请求失败（${res.status}）`, e.details);
-  if (res.status === 401 && !opts.quiet401) onUnauthorized(err);
-  if (res.status === 403 && err.code === 'PASSWORD_CHANGE_REQUIRED') onPasswordChange();
+  // `quiet`: the caller handles these itself (sign-in, loading the session).
+  if (res.status === 401 && !opts.quiet) onUnauthorized(err);
+  if (res.status === 403 && err.code === 'PASSWORD_CHANGE_REQUIRED' && !opts.quiet) onPasswordChange();
   throw err;
 }
 
 /** A JSON request. Usage: `await api.get<Me>('/api/me')`. */
 export const api = {
-  async get<T>(path: string, query?: Query, opts?: { quiet401?: boolean }): Promise<T> {
+  async get<T>(path: string, query?: Query, opts?: { quiet?: boolean }): Promise<T> {
     const res = await send('GET', path + qs(query), undefined, opts);
     return (await res.json()) as T;
   },
-  async post<T>(path: string, body: unknown = {}, opts?: { quiet401?: boolean }): Promise<T> {
+  async post<T>(path: string, body: unknown = {}, opts?: { quiet?: boolean }): Promise<T> {
     const res = await send('POST', path, body, opts);
     const text = await res.text();
     return (text ? JSON.parse(text) : {}) as T;

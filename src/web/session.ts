@@ -1,5 +1,6 @@
 /** Who is signed in: loaded from `GET /api/me`, cleared on sign-out or when the session expires. */
 import { api, ApiError, type Me } from './api.ts';
+import { rememberGroup, rememberUser } from './names.ts';
 
 let current: Me | null = null;
 
@@ -21,7 +22,12 @@ export function inGroup(group: string): boolean {
 export function normaliseMe(body: any): Me {
   const u = body?.user ?? body;
   const unit = body?.unit ?? (u?.unitId ? { id: u.unitId, name: u.unitName ?? u.unitId } : null);
-  const groups: string[] = (body?.groups ?? u?.groups ?? []).map((g: any) => (typeof g === 'string' ? g : g.id));
+  const groups: string[] = (body?.groups ?? u?.groups ?? []).map((g: any) => {
+    if (typeof g === 'string') return g;
+    rememberGroup(g.id, g.name);
+    return g.id;
+  });
+  rememberUser(u?.id, u?.displayName);
   return {
     user: { ...u, id: u?.id ?? u?.username, displayName: u?.displayName ?? u?.name ?? u?.id },
     groups,
@@ -33,11 +39,12 @@ export function normaliseMe(body: any): Me {
 /** Loads the session; null when not signed in. */
 export async function loadMe(): Promise<Me | null> {
   try {
-    current = normaliseMe(await api.get('/api/me', undefined, { quiet401: true }));
+    current = normaliseMe(await api.get('/api/me', undefined, { quiet: true }));
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) current = null;
     else if (err instanceof ApiError && err.code === 'PASSWORD_CHANGE_REQUIRED') {
-      current = current ? { ...current, mustChangePassword: true } : null;
+      // Signed in, but nothing (not even /me) is served until the password is changed.
+      current = current ? { ...current, mustChangePassword: true } : { user: { id: '', displayName: '' }, groups: [], unit: null, mustChangePassword: true };
     } else throw err;
   }
   return current;
@@ -49,7 +56,7 @@ export interface LoginResult {
 
 /** Signs in; the server sets the session cookie. */
 export async function login(username: string, password: string): Promise<LoginResult> {
-  const res: any = await api.post('/api/auth/login', { username, password }, { quiet401: true });
+  const res: any = await api.post('/api/auth/login', { username, password }, { quiet: true });
   current = normaliseMe({ ...res, user: res.user });
   if (!current.groups.length && !res.mustChangePassword) await loadMe();
   current = current && { ...current, mustChangePassword: Boolean(res.mustChangePassword) };
@@ -58,7 +65,7 @@ export async function login(username: string, password: string): Promise<LoginRe
 
 export async function logout(): Promise<void> {
   try {
-    await api.post('/api/auth/logout', {}, { quiet401: true });
+    await api.post('/api/auth/logout', {}, { quiet: true });
   } catch {
     /* the session may already be gone */
   }

@@ -216,6 +216,11 @@ export const ZH: Record<string, string> = {
   'ID must not contain prefix.': '编号不能带前缀。',
   // bpmn-js-bpmnlint
   'Toggle linting overlays': '显示/隐藏检查结果',
+  '{errors} Errors, {warnings} Warnings': '{errors} 个错误，{warnings} 个警告',
+  'No Issues': '检查通过',
+  'This maps to the process definition key.': '即流程定义的标识（key），部署后不要修改。',
+  Errors: '错误',
+  Warnings: '警告',
   'Issues for child elements': '子元素的问题',
   // bpmnlint recommended rules
   'Element is missing label/name': '元素缺少名称',

@@ -161,6 +161,10 @@ export async function render(ctx: PageContext): Promise<void> {
     try {
       const { warnings } = await modeler.importXML(source);
       canvas.zoom('fit-viewport', 'auto');
+      // Leave room for the palette on the left.
+      const vb = canvas.viewbox();
+      const pad = 130 / vb.scale;
+      canvas.viewbox({ x: vb.x - pad, y: vb.y, width: vb.width + pad, height: vb.height });
       status.textContent = warnings.length ? `导入时有 ${warnings.length} 条警告` : '';
       listForms();
       return true;

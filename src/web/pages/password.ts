@@ -3,7 +3,7 @@ import { api, ApiError } from '../api.ts';
 import { field, h, mount, toast } from '../dom.ts';
 import { dropFrame } from '../layout.ts';
 import { navigate, type PageContext } from '../router.ts';
-import { logout, me, passwordChanged } from '../session.ts';
+import { loadMe, logout, me, passwordChanged } from '../session.ts';
 import { safeNext } from './login.ts';
 
 export const title = '修改密码';
@@ -46,6 +46,7 @@ export function render(ctx: PageContext): void {
         try {
           await api.post('/api/auth/password', { oldPassword: oldPw.value, newPassword: newPw.value });
           passwordChanged();
+          await loadMe();
           toast('密码已修改');
           navigate(next, { replace: true });
         } catch (err) {

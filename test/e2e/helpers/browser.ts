@@ -59,6 +59,18 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByLabel('用户名').waitFor();
 }
 
+/**
+ * Polls `check` until it holds (the page's CSP forbids eval, so `page.waitForFunction` with a
+ * string cannot run there). Usage: `await until(async () => (await rows.count()) === 1)`.
+ */
+export async function until(check: () => Promise<boolean>, what = 'condition', timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Saves a screenshot under test-artifacts/ (not committed). */
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
