@@ -11,6 +11,8 @@ export interface Config {
   /** Maximum number of live bpmn-engine objects kept per node. */
   engineCacheSize: number;
   logLevel: string;
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it). */
+  trustProxy: boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: intOr(env.JOB_POLL_MS, 1000),
     engineCacheSize: intOr(env.ENGINE_CACHE_SIZE, 64),
     logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: env.TRUST_PROXY === '1',
   };
 }
 

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     logger.info({ file: item.file, key: item.key, version: item.version, unchanged: item.unchanged }, 'deployed');
   }
   engine.startJobs();
-  const server = createApp({ db, engine, logger, auth }).listen(config.port, () => {
+  const server = createApp({ db, engine, logger, auth, trustProxy: config.trustProxy }).listen(config.port, () => {
     logger.info({ port: config.port, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on http://localhost:${config.port}/`);
   });
   const shutdown = async (signal: string) => {

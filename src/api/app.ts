@@ -18,6 +18,11 @@ export interface AppDeps {
   auth?: AuthService;
   /** Request size limits; tests lower them. */
   limits?: Partial<ApiLimits>;
+  /**
+   * Trust X-Forwarded-For for the client address (sign-in records, audit rows). Only behind a
+   * reverse proxy: without one, any client could write any address there.
+   */
+  trustProxy?: boolean;
 }
 
 /**
@@ -26,7 +31,7 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
+  app.proxy = deps.trustProxy ?? false;
   app.use(errorMiddleware(deps.logger));
   app.use(async (ctx, next) => {
     const started = performance.now();

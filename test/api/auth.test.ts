@@ -65,13 +65,15 @@ describe('API: sign-in, sessions and passwords (Art. 11)', () => {
     expect(huge.body.error.code).to.equal('PAYLOAD_TOO_LARGE');
   });
 
-  it('records every sign-in attempt with its IP address', async () => {
+  it('records every sign-in attempt with its IP address (a client cannot forge it with X-Forwarded-For)', async () => {
+    await s.anonymous().post('/api/auth/login', { username: 'legal', password: 'Forged@2026!x' }, { headers: { 'x-forwarded-for': '6.6.6.6' } });
     const sup = await s.login('supervisor');
     const res = await sup.get('/api/login-events?username=legal');
     expect(res.status).to.equal(200);
     const failed = res.body.items.find((e: any) => !e.success);
     expect(failed).to.include({ username: 'legal', reason: 'bad-password' });
     expect(failed.ip).to.match(/127\.0\.0\.1/);
+    expect(res.body.items.filter((e: any) => !e.success).map((e: any) => e.ip)).not.to.include('6.6.6.6');
     const unknown = await sup.get('/api/login-events?username=nobody');
     expect(unknown.body.items[0]).to.include({ success: false, reason: 'unknown-user' });
     const ok = await sup.get('/api/login-events?username=supervisor&success=true');
