@@ -51,10 +51,6 @@ export function me(ctx: Context): Person {
   return session(ctx).person;
 }
 
-export function isSupervisor(p: Person): boolean {
-  return p.groups.includes(GROUPS.supervision);
-}
-
 /** 403 unless the caller is in `group`. */
 export function requireGroup(ctx: Context, group: string, message: string): Person {
   const p = me(ctx);
