@@ -20,7 +20,7 @@ import { deploy as deployFiles } from './deployer.ts';
 import { JobExecutor } from './jobs.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
-import { canSee, checkSeparationOfDuties, isCandidate, warningLevel, type WarningLevel } from './tasks.ts';
+import { canSee, checkSeparationOfDuties, isCandidate, sodRule, warningLevel, type WarningLevel } from './tasks.ts';
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type Handler } from './types.ts';
 import type { WorkCalendar } from './workdays.ts';
 
@@ -304,13 +304,14 @@ export class EngineService {
   }
 
   private async checkDuties(task: TaskRow, actor: Actor): Promise<InstanceRow> {
-    const instance = this.steps.cachedRow(task.instanceId) ?? (await getInstance(this.db, task.instanceId));
+    const rule = sodRule(task);
+    // A rule on variables is checked against the stored instance, never a possibly stale cache.
+    const cached = rule.variables.length ? undefined : this.steps.cachedRow(task.instanceId);
+    const instance = cached ?? (await getInstance(this.db, task.instanceId));
     if (!instance) throw new NotFoundError('流程实例不存在', 'INSTANCE_NOT_FOUND');
     if (instance.status !== 'running') throw new ConflictError('流程实例已结束', 'INSTANCE_ENDED');
-    const rule = task.properties.separationOfDuties;
-    if (rule) {
-      const elements = rule.split(',').map((s) => s.trim()).filter((s) => s && s !== 'starter');
-      checkSeparationOfDuties(task, actor, instance.startedBy, await completersOf(this.db, task.instanceId, elements));
+    if (rule.starter || rule.elements.length || rule.variables.length) {
+      checkSeparationOfDuties(task, actor, instance, await completersOf(this.db, task.instanceId, rule.elements));
     }
     return instance;
   }

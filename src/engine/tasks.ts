@@ -96,25 +96,30 @@ export function canSee(task: TaskRow, actor: Actor): boolean {
 }
 
 /**
- * The element ids whose completers may not do this task, and whether the instance's starter is
- * excluded, from `separationOfDuties` = "starter,Task_Filing,…".
+ * Who may not do this task, from `separationOfDuties` = "starter,Task_Filing,var:subjectUserId":
+ * the instance's starter, whoever completed the listed tasks of this instance, and the users named
+ * by the listed variables (e.g. the subject of an accountability case).
  */
-export function sodRule(task: TaskRow): { starter: boolean; elements: string[] } {
+export function sodRule(task: TaskRow): { starter: boolean; elements: string[]; variables: string[] } {
   const raw = task.properties[SOD_PROPERTY];
-  if (!raw) return { starter: false, elements: [] };
+  if (!raw) return { starter: false, elements: [], variables: [] };
   const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  return { starter: parts.includes('starter'), elements: parts.filter((p) => p !== 'starter') };
+  return {
+    starter: parts.includes('starter'),
+    elements: parts.filter((p) => p !== 'starter' && !p.startsWith('var:')),
+    variables: parts.filter((p) => p.startsWith('var:')).map((p) => p.slice(4)),
+  };
 }
 
 /** Throws 403 when separation of duties forbids the actor this task. */
 export function checkSeparationOfDuties(
   task: TaskRow,
   actor: Actor,
-  startedBy: string,
+  instance: { startedBy: string; variables: Record<string, unknown> },
   completers: Array<{ elementId: string; by: string }>,
 ): void {
   const rule = sodRule(task);
-  if (rule.starter && startedBy === actor.id) {
+  if (rule.starter && instance.startedBy === actor.id) {
     throw new ForbiddenError('职责分离：申请人不能审批自己发起的事项', 'SEPARATION_OF_DUTIES');
   }
   const clash = completers.find((c) => c.by === actor.id && rule.elements.includes(c.elementId));
@@ -122,6 +127,10 @@ export function checkSeparationOfDuties(
     throw new ForbiddenError(`职责分离：已办理本案“${clash.elementId}”环节的人员不能办理此环节`, 'SEPARATION_OF_DUTIES', {
       element: clash.elementId,
     });
+  }
+  const named = rule.variables.find((v) => instance.variables[v] === actor.id);
+  if (named) {
+    throw new ForbiddenError('职责分离：本案涉及的当事人不能办理此环节', 'SEPARATION_OF_DUTIES', { variable: named });
   }
 }
 

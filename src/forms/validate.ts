@@ -104,8 +104,11 @@ function validateContainer(
   known: Set<string>,
   out: Record<string, unknown>,
 ): void {
-  if (isHidden(c, scope)) {
+  // A hidden or read-only container, like a field, is not validated and keeps the instance's
+  // value: its keys are accepted in a submission (a browser may send them) and ignored.
+  if (isHidden(c, scope) || c.readonly === true || c.disabled) {
     if (c.path) known.add(c.path);
+    else for (const k of fieldKeys({ components: c.components })) known.add(k);
     return;
   }
   if (c.type === 'group' && !c.path) {
@@ -116,6 +119,8 @@ function validateContainer(
   known.add(path);
   const raw = input[path];
   const field = prefix + path;
+  // A list left out of the submission keeps what the instance has (it is not wiped to []).
+  if (raw === undefined && c.type === 'dynamiclist') return;
   if (c.type === 'group') {
     const obj = raw === undefined || raw === null ? {} : raw;
     if (typeof obj !== 'object' || Array.isArray(obj)) {

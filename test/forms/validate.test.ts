@@ -92,3 +92,26 @@ describe('forms: server-side validation of form-js submissions', () => {
     expect(checkFormSchema([])).to.deep.equal(['表单文件应为 JSON 对象']);
   });
 });
+
+describe('forms: containers', () => {
+  const form: FormSchema = {
+    components: [
+      { type: 'radio', key: 'r', label: '类型', values: [{ label: 'A', value: 'a' }, { label: 'B', value: 'b' }] },
+      { type: 'group', label: '补充', conditional: { hide: '=r = "a"' }, components: [{ type: 'textfield', key: 'inGroup', label: '组内字段', validate: { required: true } }] },
+      { type: 'dynamiclist', path: 'rows', label: '名单', readonly: true, components: [{ type: 'textfield', key: 'x', label: 'X' }] },
+      { type: 'dynamiclist', path: 'people', label: '人员', components: [{ type: 'textfield', key: 'name', label: '姓名', validate: { required: true } }] },
+    ],
+  };
+
+  it('accepts and ignores the fields of a hidden group, and requires them when it shows', () => {
+    expect(validateSubmission(form, { r: 'a', inGroup: null })).to.deep.equal({ values: { r: 'a' }, errors: [] });
+    expect(validateSubmission(form, { r: 'b' }).errors).to.deep.equal([{ field: 'inGroup', message: '“组内字段”为必填项' }]);
+  });
+
+  it('keeps a read-only list as the instance has it, and does not wipe a list left out', () => {
+    const res = validateSubmission(form, { r: 'b', inGroup: 'x', rows: [{ x: 'changed by reviewer' }] });
+    expect(res.errors).to.deep.equal([]);
+    expect(res.values).to.deep.equal({ r: 'b', inGroup: 'x' });
+    expect(validateSubmission(form, { r: 'b', inGroup: 'x', people: [{ name: '张三' }] }).values.people).to.deep.equal([{ name: '张三' }]);
+  });
+});

@@ -146,4 +146,15 @@ describe('procedure: accountability review (accountability-review.bpmn)', () => 
     await w.complete(second.instance.id, 'Task_Draft', 'discipline', draft());
     await expectError(w.engine.claim((await w.task(second.instance.id, 'Task_DisciplineReview')).id, { by: await w.as('discipline') }), 'SEPARATION_OF_DUTIES');
   });
+
+  it('keeps the subject of a case off its drafting and committee reviews', async () => {
+    // 郑纪 (discipline committee, also in the supervision office) is the subject of this case.
+    await grant(w.db, 'discipline', 'supervision', 'test', w.clock.now());
+    const { instance } = await w.start('accountability-review', 'supervisor', open({ subjectUserId: 'discipline' }));
+    const draftTask = await w.task(instance.id, 'Task_Draft');
+    await expectError(w.engine.claim(draftTask.id, { by: await w.as('discipline') }), 'SEPARATION_OF_DUTIES');
+    await w.complete(instance.id, 'Task_Draft', 'supervisor2', draft());
+    const review = await w.task(instance.id, 'Task_DisciplineReview');
+    await expectError(w.engine.complete(review.id, { by: await w.as('discipline'), variables: agreeD }), 'SEPARATION_OF_DUTIES');
+  });
 });
