@@ -46,6 +46,7 @@ export interface DeployOptions {
   name?: string;
   now: number;
   handlerExists(name: string): boolean;
+  checkExists(name: string): boolean;
   definitions: DefinitionCache;
   /** Extra writes (the API's audit row) in the deployment's transaction. */
   hook?: (trx: Knex.Transaction, result: DeploymentResult) => Promise<void>;
@@ -91,6 +92,7 @@ export async function deploy(db: Knex, files: DeployFile[], opts: DeployOptions)
   const ctx = {
     formExists: (name: string) => formKeysHere.has(name) || storedForms.has(name),
     handlerExists: opts.handlerExists,
+    checkExists: opts.checkExists,
   };
   const processes: PreparedProcess[] = [];
   for (const f of bpmn) {

@@ -70,6 +70,8 @@ export interface ParsedBpmn {
 export interface AnalyseContext {
   formExists(name: string): boolean;
   handlerExists(name: string): boolean;
+  /** Whether a completion check of that name is registered (true if the caller does not care). */
+  checkExists?(name: string): boolean;
 }
 
 const moddle = () => new BpmnModdle({ camunda });
@@ -238,6 +240,9 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       if (el.dueDate) info.dueDate = el.dueDate;
       if (el.followUpDate) info.followUpDate = el.followUpDate;
       if (el.priority) info.priority = el.priority;
+      for (const check of splitList(info.properties.completionCheck)) {
+        if (ctx.checkExists && !ctx.checkExists(check)) problems.push({ element: el.id, message: `${label(el)} 的完成校验 "${check}" 未注册` });
+      }
       if (type === 'bpmn:UserTask' && !info.assignee && !info.candidateGroups.length && !info.candidateUsers.length) {
         model.notes.push(`用户任务 ${label(el)} 没有办理人或候选组，只有管理员能处理`);
       }

@@ -21,7 +21,7 @@ import { JobExecutor } from './jobs.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, sodRule, warningLevel, type WarningLevel } from './tasks.ts';
-import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type Handler } from './types.ts';
+import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type Handler, type TaskCheck } from './types.ts';
 import type { WorkCalendar } from './workdays.ts';
 
 export interface EngineServiceOptions {
@@ -57,6 +57,7 @@ export class EngineService {
   readonly steps: StepRunner;
   readonly jobs: JobExecutor;
   readonly handlers = new Map<string, Handler>();
+  readonly checks = new Map<string, TaskCheck>();
   private cal!: WorkCalendar;
 
   private constructor(o: EngineServiceOptions) {
@@ -107,6 +108,11 @@ export class EngineService {
     this.handlers.set(name, fn);
   }
 
+  /** Registers a completion check under the name user tasks give as camunda:property completionCheck. */
+  registerTaskCheck(name: string, fn: TaskCheck): void {
+    this.checks.set(name, fn);
+  }
+
   /** Starts the job poller (timers, service tasks, timer start events). */
   startJobs(): void {
     this.jobs.start();
@@ -130,6 +136,7 @@ export class EngineService {
       hook: opts.hook,
       now: this.clock.now(),
       handlerExists: (name) => this.handlers.has(name),
+      checkExists: (name) => this.checks.has(name),
       definitions: this.definitions,
     });
   }
@@ -278,6 +285,7 @@ export class EngineService {
     if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
     const instance = await this.checkDuties(task, opts.by);
     const values = await this.validated(task.formKey, opts.variables ?? {}, instance.variables);
+    await this.runChecks(task, instance, values);
     return this.steps.run(
       task.instanceId,
       opts.by.id,
@@ -314,6 +322,18 @@ export class EngineService {
       checkSeparationOfDuties(task, actor, instance, await completersOf(this.db, task.instanceId, rule.elements));
     }
     return instance;
+  }
+
+  /** The task's completion checks, all of them; their refusals together are one 422. */
+  private async runChecks(task: TaskRow, instance: InstanceRow, variables: Record<string, unknown>): Promise<void> {
+    const names = (task.properties.completionCheck ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const errors = [];
+    for (const name of names) {
+      const check = this.checks.get(name);
+      if (!check) throw new ConflictError(`完成校验 ${name} 未注册`, 'CHECK_NOT_REGISTERED');
+      errors.push(...(await check({ db: this.db, task, instance, variables })));
+    }
+    if (errors.length) throw new ValidationError(errors);
   }
 
   private async validated(formKey: string | null, data: Record<string, unknown>, context: Record<string, unknown>): Promise<Record<string, unknown>> {

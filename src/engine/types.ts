@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import type { FieldError } from '../errors.ts';
 import type { InstanceRow } from '../store/instances.ts';
+import type { TaskRow } from '../store/tasks.ts';
 
 /** Who is acting: a signed-in user with their groups, or the platform itself. */
 export interface Actor {
@@ -63,3 +65,10 @@ export interface DeploymentResult {
   items: DeployedItem[];
   notes: Array<{ file: string; message: string }>;
 }
+
+/**
+ * A completion check, registered by name and named on a user task by the camunda:property
+ * `completionCheck` (comma list): it sees the submitted, form-validated values before the step
+ * runs and answers the fields it refuses (422), e.g. a fine outside the item's discretion tier.
+ */
+export type TaskCheck = (ctx: { db: Knex; task: TaskRow; instance: InstanceRow; variables: Record<string, unknown> }) => Promise<FieldError[]> | FieldError[];
