@@ -63,9 +63,9 @@ export function timeLeft(task: { dueAt?: number | string | null; workdaysLeft?: 
     approx = true;
   }
   const n = Math.abs(days);
-  const text = n < 0.1 ? '不足 0.1' : (Math.round(n * 10) / 10).toString();
-  if (days < 0 || (days === 0 && due < now)) return `超期 ${approx ? '约 ' : ''}${text} 个工作日`;
-  return `剩余 ${approx ? '约 ' : ''}${text} 个工作日`;
+  const text = n < 0.1 ? '不足 0.1' : `${approx ? '约 ' : ''}${Math.round(n * 10) / 10}`;
+  if (days < 0 || (days === 0 && due < now)) return `超期 ${text} 个工作日`;
+  return `剩余 ${text} 个工作日`;
 }
 
 /** Working days between two instants counting Monday–Friday in Beijing time (no holidays). */

@@ -67,7 +67,7 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
   it('lists my groups’ tasks with the pending count; claim and give back', async () => {
     await rows().nth(2).waitFor();
     expect(await rows().count()).to.equal(3);
-    expect(await badge().textContent()).to.equal('3');
+    await until(async () => (await badge().textContent()) === '3', 'the pending count 3');
     const first = rows().filter({ hasText: 'NOTICE-1' });
     await first.getByRole('button', { name: '认领' }).click();
     await first.locator('.tag-me').waitFor();

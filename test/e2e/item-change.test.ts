@@ -191,7 +191,16 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     const owner = await apiAs(base, 'owner');
     await owner.post('/api/deployments', { files: [{ name: 'e2e-urgent.bpmn', content: OVERDUE_BPMN }] });
     const staff = await apiAs(base, 'staff');
-    const urgent = await staff.post('/api/process-definitions/e2e-urgent/start', { variables: {} });
+    const urgent = await staff.post('/api/process-definitions/e2e-urgent/start', { businessKey: 'HC-2026-0001', variables: {} });
+    // Two fault reports, so the monitor and the information centre's inbox have more than one thing.
+    const now = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 16) + '+08:00';
+    for (const [user, businessKey, device, description] of [
+      ['staff', 'GZ-2026-0117', 'computer', '办公电脑无法开机，电源指示灯不亮。'],
+      ['staff2', 'GZ-2026-0118', 'usb-key', 'USB Key 插入后无法识别，无法登录平台。'],
+    ]) {
+      const reporter = await apiAs(base, user);
+      await reporter.post('/api/process-definitions/fault-report/start', { businessKey, variables: { device, occurredAt: now, description } });
+    }
     await new Promise((r) => setTimeout(r, 1500));
     if (!page.url().includes('/')) await page.goto(base);
     await signOut(page);
@@ -210,5 +219,20 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await page.waitForURL(new RegExp(`/monitor/instances/${urgent.id}`));
     await page.locator('.diagram .djs-element.hl-overdue[data-element-id="Task_Check"]').waitFor();
     await screenshot(page, 'monitor-overdue-instance');
+  });
+
+  it('screenshots for the README: an inbox with an overdue task, and the monitor', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(`${base}/monitor`);
+    await page.locator('.overdue-red tr[data-task]').first().waitFor();
+    await page.locator('.chart-box canvas').first().waitFor();
+    await screenshot(page, 'readme-monitor');
+    await signOut(page);
+    await signIn(page, base, 'itc');
+    const rows = page.locator('.task-row');
+    await rows.nth(2).waitFor();
+    expect(await rows.first().locator('.warn').getAttribute('class'), 'due first: the overdue task').to.contain('warn-red');
+    await screenshot(page, 'readme-inbox');
+    await page.setViewportSize({ width: 1366, height: 768 });
   });
 });

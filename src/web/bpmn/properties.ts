@@ -85,7 +85,7 @@ function SodEntry(props: { element: any; id: string }) {
     element,
     id,
     label: '不得办理本环节的人',
-    description: '逗号分隔：starter 表示发起人，或其他环节的 ID（完成该环节的人不得办理本环节），如 starter,Task_Investigate',
+    description: '逗号分隔：starter 表示发起人；环节 ID 表示完成该环节的人；var:变量名 表示该变量所指的人。如 starter,Task_Investigate',
     getValue: () => sodValue(element),
     setValue: (value: string) => setSod(element, (value ?? '').trim(), bpmnFactory, commandStack),
     debounce,

@@ -58,25 +58,110 @@ const UI_WORDS: Record<string, string> = {
   Decrement: '减少',
 };
 
+/** The form editor's palette and properties panel (form-js 1.23 has no translation service either). */
+export const EDITOR_WORDS: Record<string, string> = {
+  Components: '组件',
+  'Search components': '搜索组件',
+  'No components found.': '没有匹配的组件。',
+  'Build your form': '设计表单',
+  'Drag and drop components here.': '把组件拖到这里。',
+  Input: '输入',
+  Selection: '选择',
+  Presentation: '展示',
+  Containers: '容器',
+  Action: '操作',
+  'Text field': '单行文本',
+  'Text area': '多行文本',
+  Number: '数字',
+  'Date time': '日期时间',
+  Expression: '表达式',
+  'File picker': '文件上传',
+  Checkbox: '复选框',
+  'Checkbox group': '多选组',
+  'Radio group': '单选组',
+  'Tag list': '标签列表',
+  'Text view': '文本',
+  'Image view': '图片',
+  Table: '表格',
+  'HTML view': 'HTML',
+  'Document preview': '文档预览',
+  Spacer: '间距',
+  Separator: '分隔线',
+  Group: '分组',
+  'Dynamic list': '动态列表',
+  'iFrame': '内嵌网页',
+  Button: '按钮',
+  General: '基本信息',
+  Label: '标签',
+  'Field description': '字段说明',
+  Key: '变量名（key）',
+  'Default value': '默认值',
+  Disabled: '禁用',
+  'Read only': '只读',
+  Validation: '校验',
+  Required: '必填',
+  'Minimum length': '最小长度',
+  'Maximum length': '最大长度',
+  Minimum: '最小值',
+  Maximum: '最大值',
+  'Validation pattern': '校验格式',
+  'Custom regular expression': '自定义正则表达式',
+  'Custom error message': '自定义错误提示',
+  Condition: '显示条件',
+  Layout: '布局',
+  Columns: '列宽',
+  Auto: '自动',
+  Appearance: '外观',
+  Prefix: '前缀',
+  Suffix: '后缀',
+  'Options source': '选项来源',
+  'Static options': '固定选项',
+  'Dynamic options': '动态选项',
+  Value: '值',
+  'Custom properties': '自定义属性',
+  Serialization: '序列化',
+  Constraints: '约束',
+  Subtype: '类型',
+  'Date label': '日期标签',
+  'Time label': '时间标签',
+  'Use 24h': '24 小时制',
+  'Time format': '时间格式',
+  'Time interval': '时间间隔',
+  'Disallow past dates': '不允许过去的日期',
+  'Decimal digits': '小数位数',
+  Increment: '步长',
+  Text: '文本',
+  Content: '内容',
+  Path: '路径（path）',
+  'Show outline': '显示边框',
+  'Allow add/delete items': '允许增删行',
+  'Default number of items': '默认行数',
+  Form: '表单',
+  Searchable: '可搜索',
+  'Version tag': '版本标签',
+  Type: '类型',
+  ID: '编号（ID）',
+};
+
 /** Replaces form-js's English interface words inside `root`, now and whenever it re-renders. */
-export function localiseFormUi(root: HTMLElement): MutationObserver {
+export function localiseFormUi(root: HTMLElement, words: Record<string, string> = UI_WORDS): MutationObserver {
   const fix = (node: Node) => {
     if (node.nodeType === Node.TEXT_NODE) {
       const t = node.nodeValue?.trim();
-      if (t && UI_WORDS[t]) node.nodeValue = node.nodeValue!.replace(t, UI_WORDS[t]);
+      if (t && words[t]) node.nodeValue = node.nodeValue!.replace(t, words[t]);
       return;
     }
     if (!(node instanceof Element)) return;
     for (const attr of ['placeholder', 'aria-label', 'title']) {
       const v = node.getAttribute(attr);
-      if (v && UI_WORDS[v]) node.setAttribute(attr, UI_WORDS[v]);
+      if (v && words[v]) node.setAttribute(attr, words[v]);
     }
     const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (n.nodeType === Node.TEXT_NODE) fix(n);
       else for (const attr of ['placeholder', 'aria-label', 'title']) {
         const v = (n as Element).getAttribute(attr);
-        if (v && UI_WORDS[v]) (n as Element).setAttribute(attr, UI_WORDS[v]);
+        if (v && words[v]) (n as Element).setAttribute(attr, words[v]);
       }
     }
   };
