@@ -11,6 +11,7 @@ import {
   signIn,
   signOut,
   tick,
+  until,
   type Browser,
 } from './helpers/browser.ts';
 import { apiAs, startServer, type RunningServer } from './helpers/server.ts';
@@ -104,7 +105,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
   it('a required field left empty shows the server’s error on that field and nothing is submitted', async () => {
     await signOut(page);
     await signIn(page, base, 'legal');
-    expect(await page.locator('.nav .badge').textContent()).to.equal('1');
+    await until(async () => (await page.locator('.nav .badge').textContent()) === '1', 'the pending count 1');
     const row = page.locator('.task-row', { hasText: '政策法规处法律审核' });
     await row.waitFor();
     expect(await row.locator('.warn').getAttribute('class')).to.contain('warn-green');
@@ -122,7 +123,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     const { error } = await res.json();
     const serverMessage = error.details.find((d: { field: string }) => d.field === 'comment').message;
     const fieldError = formField(page, '审核意见').locator('.fjs-form-field-error');
-    expect(await fieldError.textContent()).to.equal(serverMessage);
+    await until(async () => (await fieldError.count()) === 1 && (await fieldError.textContent()) === serverMessage, 'the server’s message on the field');
     expect(page.url()).to.match(/\/tasks\//);
     await screenshot(page, 'task-errors');
     const task = await openTask();
@@ -187,6 +188,48 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await screenshot(page, 'catalog');
   });
 
+  it('an applicant whose request was returned withdraws it from 我的申请', async () => {
+    const staffApi = await apiAs(base, 'staff');
+    const second = await staffApi.post('/api/process-definitions/item-change/start', {
+      variables: {
+        changeType: 'change-info',
+        itemCode: 'XK-0002',
+        legalGround: 'power-adjusted',
+        groundDocument: '常政发〔2026〕15号 第三条',
+        sunshineRef: 'CZSHY-2026-000200',
+        sunshineDate: '2026-11-20',
+        reason: '职权调整，承诺办理时限需要缩短。',
+        itemPatch: { promisedDays: 9 },
+      },
+    });
+    // The policy & regulations office returns it (set up through the API).
+    const legalApi = await apiAs(base, 'legal');
+    let review: any;
+    for (let i = 0; i < 40 && !review; i++) {
+      review = (await legalApi.get('/api/tasks?candidate=me')).items.find((t: any) => t.instanceId === second.id);
+      if (!review) await new Promise((r) => setTimeout(r, 250));
+    }
+    await legalApi.post(`/api/tasks/${review.id}/complete`, { variables: { decision: 'reject', comment: '依据文件不充分，请补充。' } });
+    await signOut(page);
+    await signIn(page, base, 'staff');
+    await page.getByRole('link', { name: '我的申请' }).click();
+    const row = page.locator(`[data-instance="${second.id}"]`);
+    await row.getByRole('link', { name: '修改或撤回' }).click();
+    await page.locator('.fjs-form').waitFor();
+    expect(await formField(page, '退回意见').locator('textarea').inputValue()).to.equal('依据文件不充分，请补充。');
+    await chooseRadio(page, '处理方式', '撤回申请');
+    await fillField(page, '撤回原因', '职权调整方案已撤销，无需变更。');
+    const done = page.waitForResponse((r) => r.url().endsWith('/complete'));
+    await page.getByRole('button', { name: '提交' }).click();
+    expect((await done).status()).to.equal(200);
+    await page.waitForURL(/\/inbox/);
+    await page.getByRole('link', { name: '我的申请' }).click();
+    await row.waitFor();
+    expect(await row.locator('.tag').first().textContent()).to.equal('已办结');
+    expect(await row.locator('.cell-where').textContent()).to.contain('申请已撤回');
+    await screenshot(page, 'requests-withdrawn');
+  });
+
   it('the monitor shows counts, the audit-chain check and an overdue task in red', async () => {
     const owner = await apiAs(base, 'owner');
     await owner.post('/api/deployments', { files: [{ name: 'e2e-urgent.bpmn', content: OVERDUE_BPMN }] });
@@ -212,7 +255,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await overdue.waitFor();
     expect(await overdue.locator('.warn').getAttribute('class')).to.contain('warn-red');
     expect(await overdue.locator('.warn-text').textContent()).to.contain('超期');
-    expect(await page.locator('.kpi-red .kpi-value').first().textContent()).to.equal('1');
+    await until(async () => (await page.locator('.kpi-red .kpi-value').first().textContent()) === '1', 'one overdue task counted');
     await page.locator('.chart-box canvas').first().waitFor();
     await screenshot(page, 'monitor');
     await overdue.getByRole('link', { name: '当日核查' }).click();

@@ -23,6 +23,12 @@ function xmlOf(inst: Instance): Promise<string> {
   return xmlCache.get(inst.definitionId)!;
 }
 
+/** The end event an ended instance reached (申请已撤回, 变更已生效 …), from its history. */
+function endName(detail: Instance | null): string | null {
+  const ends = (detail?.history ?? []).filter((e) => e.type === 'activity.end' && /EndEvent/.test(e.elementType ?? ''));
+  return ends.length ? (ends[ends.length - 1].elementName ?? null) : null;
+}
+
 export async function render(ctx: PageContext): Promise<void> {
   const me = user();
   const status = ctx.query.get('status') ?? '';
@@ -63,10 +69,8 @@ export async function render(ctx: PageContext): Promise<void> {
       offset: (pageNo - 1) * PAGE_SIZE,
     });
     if (!ctx.alive()) return;
-    // Where each running instance waits: its open tasks (one detail request per running row).
-    const details = await Promise.all(
-      items.map((i) => (i.status === 'running' ? api.get<Instance>(`/api/process-instances/${encodeURIComponent(i.id)}`).catch(() => null) : Promise.resolve(null))),
-    );
+    // Where each instance waits or how it ended: one detail request per row (the list has no tasks).
+    const details = await Promise.all(items.map((i) => api.get<Instance>(`/api/process-instances/${encodeURIComponent(i.id)}`).catch(() => null)));
     if (!ctx.alive()) return;
     const highlight = ctx.query.get('started');
     mount(
@@ -110,7 +114,7 @@ export async function render(ctx: PageContext): Promise<void> {
         'td',
         { 'data-label': '当前环节', class: 'cell-where' },
         inst.status !== 'running'
-          ? inst.endedAt ? `结束于 ${fmtDateTime(inst.endedAt)}` : '—'
+          ? h('div', h('strong', endName(detail) ?? (inst.status === 'cancelled' ? '已撤销' : '已结束')), ' ', h('span', { class: 'cell-sub' }, inst.endedAt ? fmtDateTime(inst.endedAt) : ''))
           : tasks.length
             ? tasks.map((t) => h('div', { class: 'where' }, h('strong', t.name ?? t.elementId), ' ', h('span', { class: 'cell-sub' }, t.assignee ? `（${userLabel(t.assignee)} 办理中）` : `（待${groupsLabel(t.candidateGroups) || '办理人'}认领）`), ' ', warningMarker(t)))
             : detail?.activities && (detail.activities as any).active?.length
