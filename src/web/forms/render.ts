@@ -43,7 +43,7 @@ export function translateFormMessage(message: string): string {
 }
 
 /** form-js's own interface words (it has no translation service). */
-const UI_WORDS: Record<string, string> = {
+export const UI_WORDS: Record<string, string> = {
   Select: '请选择',
   Search: '搜索',
   'No results': '无匹配项',

@@ -6,7 +6,7 @@ import { FormEditor } from '@bpmn-io/form-js';
 import { api, ApiError, type FormSchema } from '../api.ts';
 import { clearDraft, loadDraft, saveDraft } from '../drafts.ts';
 import { debounce, h, loading, mount, toast } from '../dom.ts';
-import { EDITOR_WORDS, localiseFormUi } from '../forms/render.ts';
+import { EDITOR_WORDS, localiseFormUi, UI_WORDS } from '../forms/render.ts';
 import { fmtDateTime } from '../format.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { user } from '../session.ts';
@@ -65,7 +65,7 @@ export async function render(ctx: PageContext): Promise<void> {
     ),
   );
   // The palette and panel in Chinese; the form's own preview keeps its labels.
-  const observer = localiseFormUi(host, { ...EDITOR_WORDS, Select: '下拉选择' });
+  const observer = localiseFormUi(host, { ...UI_WORDS, ...EDITOR_WORDS, Select: '下拉选择' });
   const editor = new FormEditor({ container: host });
   ctx.onLeave(() => {
     observer.disconnect();
