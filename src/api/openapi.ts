@@ -308,6 +308,13 @@ const paths: Record<string, Record<string, Op>> = {
       [400, 404],
     ),
   },
+  '/api/directory': {
+    get: signedIn({
+      summary: '通讯录：用户、岗位（组）和单位的名称（不含电话和组成员）',
+      tags: ['directory'],
+      responses: { 200: ok(obj({ users: arr(anyObject), groups: arr(anyObject), units: arr(anyObject) })) },
+    }),
+  },
   '/api/catalog/items': {
     get: signedIn(
       {

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { isPostgres } from '../db/knex.ts';
 import { auditRoutes } from './audit.ts';
 import { catalogRoutes } from './catalog.ts';
+import { directoryRoutes } from './directory.ts';
 import { authenticate, authRoutes } from './auth.ts';
 import type { ApiDeps } from './context.ts';
 import { deploymentRoutes } from './deployments.ts';
@@ -43,6 +44,7 @@ export function apiRouter(deps: ApiDeps): Router {
     monitorRoutes(deps).routes(),
     auditRoutes(deps).routes(),
     catalogRoutes(deps).routes(),
+    directoryRoutes(deps).routes(),
   );
   return api;
 }

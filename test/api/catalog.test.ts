@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { seedCatalog, SEED_ITEMS } from '../../src/domain/catalog-seed.ts';
 import { startServer, T0, type Client, type TestServer } from '../helpers/api.ts';
 
-describe('API: the power-item catalog (read-only)', () => {
+describe('API: the power-item catalog and the directory (read-only)', () => {
   let s: TestServer;
   let staff: Client;
 
@@ -42,5 +42,16 @@ describe('API: the power-item catalog (read-only)', () => {
   it('refuses a bad filter with 400 and anyone not signed in with 401', async () => {
     expect((await staff.get('/api/catalog/items?status=deleted')).status).to.equal(400);
     expect((await s.anonymous().get('/api/catalog/items')).status).to.equal(401);
+    expect((await s.anonymous().get('/api/directory')).status).to.equal(401);
+  });
+
+  it('names users, groups and units in the directory, without phone numbers', async () => {
+    const res = await staff.get('/api/directory');
+    expect(res.status).to.equal(200);
+    const legal = res.body.users.find((u: any) => u.id === 'legal');
+    expect(legal).to.deep.include({ displayName: '赵法', unitName: '政策法规处' });
+    expect(legal).to.not.have.property('phone');
+    expect(res.body.groups.find((g: any) => g.id === 'supervision').name).to.equal('监察室');
+    expect(res.body.units.find((u: any) => u.id === 'inspection-brigade').name).to.equal('监察大队');
   });
 });
