@@ -8,6 +8,8 @@ import { h, mount, toast } from './dom.ts';
 import { dropFrame, frameFor } from './layout.ts';
 import { navigate, resolve, startRouter, type PageModule, type Route } from './router.ts';
 import { forget, inGroup, loadMe, logout, me } from './session.ts';
+import { forgetDirectory, loadDirectory } from './names.ts';
+import { pruneDrafts } from './drafts.ts';
 
 const routes: Route[] = [
   { pattern: '/login', load: () => import('./pages/login.ts'), auth: false },
@@ -46,6 +48,7 @@ function currentPath(): string {
 async function doLogout(): Promise<void> {
   leave();
   await logout();
+  forgetDirectory();
   dropFrame();
   navigate('/login?bye=1');
 }
@@ -82,6 +85,7 @@ async function render(): Promise<void> {
       navigate(`/password?forced=1&next=${encodeURIComponent(currentPath())}`, { replace: true });
       return;
     }
+    if (!session.mustChangePassword) await loadDirectory();
   }
   let mod: PageModule;
   try {
@@ -149,5 +153,6 @@ window.addEventListener('unhandledrejection', (ev) => {
   }
 });
 
+pruneDrafts();
 startRouter(() => void render());
 void render();

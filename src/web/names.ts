@@ -3,6 +3,28 @@ import { api, type Definition } from './api.ts';
 
 let processCache: Promise<Map<string, string>> | null = null;
 const users = new Map<string, string>();
+let directory: Promise<void> | null = null;
+
+/**
+ * Loads the names of users, groups and units once per session (`GET /api/directory`); pages then
+ * show 张明 instead of `staff`. Failing to load leaves ids on screen, nothing more.
+ */
+export function loadDirectory(): Promise<void> {
+  directory ??= api
+    .get<{ users: Array<{ id: string; displayName: string }>; groups: Array<{ id: string; name: string }> }>('/api/directory')
+    .then((d) => {
+      for (const u of d.users) users.set(u.id, u.displayName);
+      for (const g of d.groups) GROUPS[g.id] = g.name;
+    })
+    .catch(() => {
+      directory = null;
+    });
+  return directory;
+}
+
+export function forgetDirectory(): void {
+  directory = null;
+}
 
 /** Process key → Chinese name (from `GET /api/process-definitions`). */
 export function processNames(): Promise<Map<string, string>> {
@@ -39,22 +61,8 @@ export function userLabel(id: string | null | undefined, name?: string | null): 
   return users.get(id) ?? id;
 }
 
-/** The platform's standard groups (the candidate groups BPMN files name); others show their id. */
-const GROUPS: Record<string, string> = {
-  staff: '工作人员',
-  'unit-heads': '处室负责人',
-  'unit-contacts': '单位联络员',
-  leaders: '分管局领导',
-  supervision: '监察室',
-  legal: '政策法规处',
-  'info-centre': '指挥信息保障中心',
-  vendor: '软件公司',
-  'party-committee': '局党委',
-  'discipline-committee': '局纪委',
-  engineering: '工程处',
-  'process-owners': '流程管理员',
-  'district-reporters': '辖市（区）报送员',
-};
+/** Group id → name, from the directory and from /api/me. */
+const GROUPS: Record<string, string> = {};
 
 export function rememberGroup(id: string, name: string | null | undefined): void {
   if (name) GROUPS[id] = name;

@@ -59,6 +59,13 @@ export async function showDiagram(container: HTMLElement, xml: string, state: Di
       /* detached */
     }
   };
+  // Size the box to the diagram's proportions (a wide process needs less height), within limits.
+  const inner = canvas.viewbox().inner as { width: number; height: number };
+  const box = container.getBoundingClientRect();
+  if (inner.width > 0 && box.width > 0) {
+    const wanted = Math.round((box.width * inner.height) / inner.width) + 80;
+    container.style.height = `${Math.max(200, Math.min(box.height || 420, wanted))}px`;
+  }
   fit();
   const ro = new ResizeObserver(() => fit());
   ro.observe(canvasEl);
