@@ -66,3 +66,18 @@ export function pruneDrafts(): void {
 export function differs(draft: Record<string, unknown>, current: Record<string, unknown>): boolean {
   return Object.entries(draft).some(([k, v]) => v !== undefined && v !== '' && v !== null && JSON.stringify(v) !== JSON.stringify(current[k]));
 }
+
+/**
+ * Removes every draft of a user: on an explicit sign-out the user has chosen to leave, and on a
+ * shared office computer nothing they typed should stay behind (a session timeout keeps them).
+ */
+export function clearDraftsOf(userId: string): void {
+  try {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const k = localStorage.key(i);
+      if (k?.startsWith(`${PREFIX}${userId}:`)) localStorage.removeItem(k);
+    }
+  } catch {
+    /* ignore */
+  }
+}

@@ -9,7 +9,7 @@ import { dropFrame, frameFor } from './layout.ts';
 import { navigate, resolve, startRouter, type PageModule, type Route } from './router.ts';
 import { forget, inGroup, loadMe, logout, me } from './session.ts';
 import { forgetDirectory, loadDirectory } from './names.ts';
-import { pruneDrafts } from './drafts.ts';
+import { clearDraftsOf, pruneDrafts } from './drafts.ts';
 
 const routes: Route[] = [
   { pattern: '/login', load: () => import('./pages/login.ts'), auth: false },
@@ -46,7 +46,9 @@ function currentPath(): string {
 }
 
 async function doLogout(): Promise<void> {
+  const userId = me()?.user.id;
   leave();
+  if (userId) clearDraftsOf(userId);
   await logout();
   forgetDirectory();
   dropFrame();

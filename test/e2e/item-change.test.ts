@@ -152,7 +152,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
         expect(await page.locator('.diagram .djs-element.hl-completed[data-element-id="Task_LegalReview"]').count()).to.equal(1);
         expect(await page.locator('.count-badge').first().textContent()).to.equal('1');
         await page.locator('.audit-table').waitFor();
-        await screenshot(page, 'monitor-instance');
+        await screenshot(page, 'monitor-instance', { fullPage: true });
       }
       await page.goto(`${base}/tasks/${task.id}`);
       await page.locator('.fjs-form').waitFor();

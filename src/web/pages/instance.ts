@@ -186,10 +186,16 @@ function historyTable(inst: Instance): HTMLElement {
   );
 }
 
+/** Times (`dueAt`, …) as Beijing time, everything else short. */
+function valueText(key: string, v: unknown): string {
+  if (/At$/.test(key) && typeof v === 'number') return fmtDateTime(v);
+  return shortValue(v);
+}
+
 function dataText(data: Record<string, any>): string {
   if (data.variables && typeof data.variables === 'object') return Object.entries(data.variables).map(([k, v]) => `${k}: ${shortValue(v)}`).join('；');
   if ('name' in data && 'value' in data) return `${data.name} = ${shortValue(data.value)}`;
-  return Object.entries(data).map(([k, v]) => `${k}: ${shortValue(v)}`).join('；');
+  return Object.entries(data).map(([k, v]) => `${k}: ${valueText(k, v)}`).join('；');
 }
 
 function variablesTable(vars: Record<string, unknown>): HTMLElement {
