@@ -23,13 +23,15 @@ interface TaskDetail {
   form: FormSchema | null;
   variables: Record<string, unknown>;
   history?: HistoryEntry[];
+  /** What the caller may do now, as the server sees it (separation of duties is checked on submit). */
+  actions?: { claim: boolean; unclaim: boolean; complete: boolean };
 }
 
 /** Accepts `{task, form, variables}` or a task object carrying `form` and `variables`. */
 function normalise(body: any): TaskDetail {
   const task = body.task ?? body;
   const form = body.form?.schema ?? body.form ?? null;
-  return { task, form, variables: body.variables ?? task.variables ?? {}, history: body.history };
+  return { task, form, variables: body.variables ?? task.variables ?? {}, history: body.history, actions: body.actions };
 }
 
 export async function render(ctx: PageContext): Promise<void> {
@@ -53,13 +55,16 @@ export async function render(ctx: PageContext): Promise<void> {
   const open = task.status === 'open';
   const mine = task.assignee === me.user.id;
   const claimedByOther = Boolean(task.assignee && !mine);
+  const may = detail.actions ?? { claim: open && !task.assignee, unclaim: open && mine, complete: open && !claimedByOther };
+  // Supervision may look at anyone's task, read-only.
+  const onlyLooking = open && !claimedByOther && !may.complete;
 
   const formHost = h('div', { class: 'form-host' });
   const formError = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const draftBanner = h('div', { class: 'draft-banner', role: 'status', hidden: true });
-  const submit = h('button', { type: 'button', class: 'btn btn-primary', disabled: !open || claimedByOther }, '提交');
-  const claimBtn = open && !task.assignee ? h('button', { type: 'button', class: 'btn' }, '认领') : null;
-  const unclaimBtn = open && mine ? h('button', { type: 'button', class: 'btn btn-ghost' }, '退回') : null;
+  const submit = h('button', { type: 'button', class: 'btn btn-primary', disabled: !may.complete }, '提交');
+  const claimBtn = may.claim ? h('button', { type: 'button', class: 'btn' }, '认领') : null;
+  const unclaimBtn = may.unclaim ? h('button', { type: 'button', class: 'btn btn-ghost' }, '退回') : null;
   const diagramHost = h('div', { class: 'diagram' }, loading('正在加载流程图…'));
   const historyHost = h('div', { class: 'history' }, loading('正在加载办理记录…'));
 
@@ -67,6 +72,8 @@ export async function render(ctx: PageContext): Promise<void> {
     ? h('p', { class: 'notice' }, `该任务${TASK_STATUS[task.status] ?? task.status}，不能再提交。`)
     : claimedByOther
       ? h('p', { class: 'notice notice-warn' }, `该任务已由 ${userLabel(task.assignee, task.assigneeName)} 认领，您只能查看。`)
+      : onlyLooking
+        ? h('p', { class: 'notice' }, '您不是该任务的办理人或候选人，只能查看。')
       : !task.assignee
         ? h('p', { class: 'notice' }, '该任务尚未认领：您可以先认领，也可以直接填写并提交（提交即由您办理）。')
         : null;
@@ -105,7 +112,7 @@ export async function render(ctx: PageContext): Promise<void> {
   // ---- form ---------------------------------------------------------------------------------
   let handle: FormHandle | null = null;
   if (detail.form && detail.form.components?.length) {
-    handle = await renderForm(formHost, detail.form, detail.variables, { readOnly: !open || claimedByOther });
+    handle = await renderForm(formHost, detail.form, detail.variables, { readOnly: !may.complete });
     ctx.onLeave(() => handle?.destroy());
   } else {
     mount(formHost, empty('此环节没有需要填写的内容，确认后直接提交即可。'));
@@ -114,7 +121,7 @@ export async function render(ctx: PageContext): Promise<void> {
   const save = debounce((data: Record<string, unknown>) => {
     if (differs(data, initial)) saveDraft(me.user.id, scope, data);
   }, 400);
-  if (handle && open && !claimedByOther) {
+  if (handle && may.complete) {
     handle.onChange((data) => save(data));
     const draft = loadDraft(me.user.id, scope);
     if (draft && differs(draft.data, initial)) {
