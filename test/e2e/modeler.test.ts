@@ -101,6 +101,24 @@ describe('E2E: the process owner edits and deploys in the modeler', function () 
     expect((await owner.get('/api/process-definitions/fault-report')).versions.length, 'no version 3').to.equal(2);
   });
 
+  it('creates a new process from the template and deploys its first version', async () => {
+    await page.goto(`${base}/modeler`);
+    await page.getByRole('button', { name: '新建流程' }).click();
+    await page.getByLabel('流程编号').fill('duty-report');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByLabel('流程名称（中文）').fill('值班情况报告');
+    await page.getByRole('button', { name: '创建' }).click();
+    await shape('Task_Review').waitFor();
+    const deployed = page.waitForResponse((r) => r.url().endsWith('/api/deployments'));
+    await page.getByRole('button', { name: '部署' }).click();
+    expect((await deployed).status()).to.equal(201);
+    await page.waitForURL(/\/modeler\/processes\/duty-report\?version=1/);
+    const owner = await apiAs(base, 'owner');
+    const def = await owner.get('/api/process-definitions/duty-report');
+    expect(def).to.include({ name: '值班情况报告' });
+    expect(def.versions).to.have.length(1);
+  });
+
   it('opens a form of the process in the form editor', async () => {
     await page.goto(`${base}/modeler/forms/fault-report-apply`);
     await page.locator('.bio-theme-parent .fjs-editor-container').waitFor();
