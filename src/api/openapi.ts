@@ -505,6 +505,7 @@ const schemas: Record<string, Schema> = {
     updatedAt: time(),
     canStart: { type: 'boolean' },
     startFormKey: str(undefined, { nullable: true }),
+    unitName: str(undefined, { nullable: true }),
   }),
   Deployment: obj({
     id: str(undefined, { nullable: true }),

@@ -4,6 +4,7 @@ import type { Person } from '../domain/org.ts';
 import { canSee } from '../engine/tasks.ts';
 import { NotFoundError } from '../errors.ts';
 import { getItem, itemVersions, listItems, type PowerItem } from '../store/catalog.ts';
+import { listUnits } from '../store/org.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, QueryReader } from './input.ts';
 import { instanceJson, iso, taskJson } from './present.ts';
@@ -28,11 +29,13 @@ export function powerItemRoutes(deps: ApiDeps): Router {
     }
   };
 
-  const itemJson = (i: PowerItem) => ({
+  const unitNames = async () => new Map((await listUnits(db)).map((u) => [u.id, u.name]));
+  const itemJson = (i: PowerItem, units: Map<string, string>) => ({
     code: i.code,
     name: i.name,
     category: i.category,
     unitId: i.unitId,
+    unitName: units.get(i.unitId) ?? null,
     legalBasis: i.legalBasis,
     statutoryDays: i.statutoryDays,
     promisedDays: i.promisedDays,
@@ -49,8 +52,9 @@ export function powerItemRoutes(deps: ApiDeps): Router {
     const q = new QueryReader(ctx.query);
     const filter = { status: q.oneOf('status', ['active', 'retired'] as const), category: q.string('category', 20), unitId: q.string('unit', 60) };
     q.done();
+    const units = await unitNames();
     const items = [];
-    for (const item of await listItems(db, filter)) items.push({ ...itemJson(item), ...(await startInfo(item, person)) });
+    for (const item of await listItems(db, filter)) items.push({ ...itemJson(item, units), ...(await startInfo(item, person)) });
     ctx.body = { items, total: items.length };
   });
 
@@ -59,7 +63,7 @@ export function powerItemRoutes(deps: ApiDeps): Router {
     if (!item) throw new NotFoundError(`权力事项 ${ctx.params.code} 不在权力事项目录中`, 'ITEM_NOT_FOUND');
     const versions = await itemVersions(db, item.code);
     ctx.body = {
-      ...itemJson(item),
+      ...itemJson(item, await unitNames()),
       ...(await startInfo(item, me(ctx))),
       versions: versions.map((v) => ({ ...v, changedAt: iso(v.changedAt) })),
     };
