@@ -38,6 +38,28 @@ const OVERDUE_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </bpmn:definitions>`;
 
+/** A service task whose handler fails here (no accountability case is registered): an incident at once. */
+const FAILING_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs_fail" targetNamespace="http://czmf.gov.cn/bpmn/e2e">
+  <bpmn:process id="e2e-appraisal" name="考核登记（测试）" isExecutable="true">
+    <bpmn:startEvent id="Start" name="发起"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:serviceTask id="Task_Enter" name="登记考核结果" camunda:type="external" camunda:topic="appraisal.enter">
+      <bpmn:extensionElements><camunda:failedJobRetryTimeCycle>R1/PT1S</camunda:failedJobRetryTimeCycle></bpmn:extensionElements>
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:endEvent id="End" name="结束"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Task_Enter" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Task_Enter" targetRef="End" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="D1"><bpmndi:BPMNPlane id="P1" bpmnElement="e2e-appraisal">
+    <bpmndi:BPMNShape id="Start_di" bpmnElement="Start"><dc:Bounds x="152" y="102" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="Task_Enter_di" bpmnElement="Task_Enter"><dc:Bounds x="240" y="80" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="End_di" bpmnElement="End"><dc:Bounds x="392" y="102" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="F1_di" bpmnElement="F1"><di:waypoint x="188" y="120" /><di:waypoint x="240" y="120" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="F2_di" bpmnElement="F2"><di:waypoint x="340" y="120" /><di:waypoint x="392" y="120" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+
 describe('E2E: an item change through the browser, and the monitor', function () {
   let server: RunningServer;
   let b: Browser;
@@ -221,7 +243,8 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await fillField(page, '撤回原因', '职权调整方案已撤销，无需变更。');
     const done = page.waitForResponse((r) => r.url().endsWith('/complete'));
     await page.getByRole('button', { name: '提交' }).click();
-    expect((await done).status()).to.equal(200);
+    const res = await done;
+    expect(res.status(), await res.text()).to.equal(200);
     await page.waitForURL(/\/inbox/);
     await page.getByRole('link', { name: '我的申请' }).click();
     await row.waitFor();
@@ -262,6 +285,31 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await page.waitForURL(new RegExp(`/monitor/instances/${urgent.id}`));
     await page.locator('.diagram .djs-element.hl-overdue[data-element-id="Task_Check"]').waitFor();
     await screenshot(page, 'monitor-overdue-instance');
+  });
+
+  it('an incident appears in the monitor, and 重试 runs the failed job again', async () => {
+    const owner = await apiAs(base, 'owner');
+    await owner.post('/api/deployments', { files: [{ name: 'e2e-appraisal.bpmn', content: FAILING_BPMN }] });
+    const started = await owner.post('/api/process-definitions/e2e-appraisal/start', { businessKey: 'KH-2026-0009', variables: {} });
+    const supervisor = await apiAs(base, 'supervisor');
+    const openIncidents = async () => (await supervisor.get(`/api/incidents?status=open&instance=${started.id}`)).items as Array<{ id: string }>;
+    await until(async () => (await openIncidents()).length === 1, 'an incident', 20_000);
+    const [first] = await openIncidents();
+    await page.goto(`${base}/monitor`);
+    const item = page.locator('.incident-list li', { hasText: 'Task_Enter' });
+    await item.waitFor();
+    expect(await item.textContent()).to.contain('追责案件未登记');
+    const retried = page.waitForResponse((r) => r.url().endsWith(`/api/incidents/${first.id}/retry`));
+    await item.getByRole('button', { name: '重试' }).click();
+    expect((await retried).status()).to.equal(200);
+    // The job ran again and failed again: the first incident is resolved and a new one is open.
+    await until(async () => {
+      const open = await openIncidents();
+      return open.length === 1 && open[0].id !== first.id;
+    }, 'the retried job to fail again', 20_000);
+    await page.goto(`${base}/monitor/instances/${started.id}`);
+    await page.locator('.diagram .djs-element.hl-incident[data-element-id="Task_Enter"]').waitFor();
+    await screenshot(page, 'monitor-incident');
   });
 
   it('screenshots for the README: an inbox with an overdue task, and the monitor', async () => {
