@@ -21,7 +21,7 @@ export interface DiagramHandle {
 }
 
 /** Usage: `const d = await showDiagram(el, xml, { active: { Task_Review: 1 } })`. */
-export async function showDiagram(container: HTMLElement, xml: string, state: DiagramState = {}, opts: { focus?: string } = {}): Promise<DiagramHandle> {
+export async function showDiagram(container: HTMLElement, xml: string, state: DiagramState = {}, opts: { focus?: string; minHeight?: number } = {}): Promise<DiagramHandle> {
   const canvasEl = h('div', { class: 'diagram-canvas', role: 'img', 'aria-label': '流程图' });
   container.replaceChildren(canvasEl);
   const viewer = new NavigatedViewer({ container: canvasEl });
@@ -63,8 +63,10 @@ export async function showDiagram(container: HTMLElement, xml: string, state: Di
   const inner = canvas.viewbox().inner as { width: number; height: number };
   const box = container.getBoundingClientRect();
   if (inner.width > 0 && box.width > 0) {
-    const wanted = Math.round((box.width * inner.height) / inner.width) + 80;
-    container.style.height = `${Math.max(200, Math.min(box.height || 420, wanted))}px`;
+    // Fitting never zooms in beyond 1:1, so a small process needs only its own height.
+    const scale = Math.min(1, (box.width - 40) / inner.width);
+    const wanted = Math.round(inner.height * scale) + 90;
+    container.style.height = `${Math.max(opts.minHeight ?? 200, Math.min(box.height || 420, wanted))}px`;
   }
   fit();
   const ro = new ResizeObserver(() => fit());

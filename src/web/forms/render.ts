@@ -231,7 +231,9 @@ export async function renderForm(
   opts: { readOnly?: boolean } = {},
 ): Promise<FormHandle> {
   const schema = withIds(rawSchema);
-  const form = new Form({ container });
+  // Without form-js's 300 ms input debounce, what is on screen is what is submitted: a quick click
+  // on 提交 right after typing cannot lose the last input.
+  const form = new Form({ container, debounce: false } as any);
   const observer = localiseFormUi(container);
   await form.importSchema(schema as any, data);
   if (opts.readOnly) form.setProperty('readOnly', true);

@@ -103,9 +103,8 @@ export async function render(ctx: PageContext): Promise<void> {
           draftBanner,
           h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, submit, claimBtn, unclaimBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
-        h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
+        h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
       ),
-      h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()),
     ),
   );
 
@@ -201,7 +200,7 @@ export async function render(ctx: PageContext): Promise<void> {
     if (!ctx.alive()) return;
     const state = instance ? instanceState(instance) : { active: { [task.elementId]: 1 } };
     if (!state.active || !Object.keys(state.active).length) state.active = { [task.elementId]: 1 };
-    const diagram = await showDiagram(diagramHost, xml, state, { focus: task.elementId });
+    const diagram = await showDiagram(diagramHost, xml, state, { focus: task.elementId, minHeight: 260 });
     diagram.viewer.get<any>('canvas').addMarker(task.elementId, 'hl-current');
     ctx.onLeave(() => diagram.destroy());
   } catch (err) {
