@@ -82,6 +82,18 @@ const paths: Record<string, Record<string, Op>> = {
       [400, 422],
     ),
   },
+  '/api/users/{id}/password': {
+    post: signedIn(
+      {
+        summary: '设置用户初始密码或重置密码（软件公司，第九条）；用户下次登录须修改',
+        tags: ['auth'],
+        parameters: [pathParam('id', '用户名')],
+        requestBody: jsonBody(obj({ password: str() }, ['password'])),
+        responses: { 200: ok(obj({ ok: { type: 'boolean' }, userId: str(), mustChangePassword: { type: 'boolean' } })) },
+      },
+      [400, 404, 422],
+    ),
+  },
   '/api/me': {
     get: signedIn({ summary: '当前用户、所在组与单位', tags: ['auth'], responses: { 200: ok(ref('Me')) } }),
   },

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
-import { BadRequestError, ForbiddenError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
 import {
   clearFailures,
   endSession,
@@ -219,7 +219,7 @@ export class AuthService {
     const problems = passwordProblems(password, userId, 'password');
     if (problems.length) throw new ValidationError(problems, '密码不符合要求');
     const cred = await getCredential(this.db, userId);
-    if (!cred) throw new BadRequestError(`用户 ${userId} 不存在`);
+    if (!cred) throw new NotFoundError(`用户 ${userId} 不存在`, 'USER_NOT_FOUND');
     const hash = await hashPassword(password);
     const now = this.clock.now();
     await this.db.transaction(async (trx) => {

@@ -118,8 +118,24 @@ describe('API: every procedure end to end, each actor signed in over HTTP', () =
     await work('supervisor', id, 'Task_Filing', { decision: 'approve', comment: '已备案' });
     await work('vendor', id, 'Task_VendorApply', { applied: true, vendorNote: '已按名单调整' });
     expect(await status('head', id)).to.equal('completed');
-    // The new colleague exists now (without a password: an administrator sets one).
+    // The new colleague exists now, without a password: the vendor sets a first one, which
+    // 赵磊 must change at his first sign-in.
     expect(await s.db('users').where({ id: 'zhaolei' }).first()).to.include({ display_name: '赵磊', status: 'active' });
+    expect((await s.anonymous().post('/api/auth/login', { username: 'zhaolei', password: 'First-Pass-2026' })).status).to.equal(401);
+    const notVendor = await (await as('head')).post('/api/users/zhaolei/password', { password: 'First-Pass-2026' });
+    expect(notVendor.status).to.equal(403);
+    const vendor = await as('vendor');
+    expect((await vendor.post('/api/users/nobody/password', { password: 'First-Pass-2026' })).status).to.equal(404);
+    const weak = await vendor.post('/api/users/zhaolei/password', { password: 'short' });
+    expect(weak.status).to.equal(422);
+    expect(weak.body.error.details[0].field).to.equal('password');
+    expect((await vendor.post('/api/users/zhaolei/password', { password: 'First-Pass-2026' })).status).to.equal(200);
+    const zhao = await s.login('zhaolei', 'First-Pass-2026');
+    expect((await zhao.get('/api/tasks')).body.error.code).to.equal('PASSWORD_CHANGE_REQUIRED');
+    expect((await zhao.post('/api/auth/password', { oldPassword: 'First-Pass-2026', newPassword: 'Zhao-Lei-Own-2026' })).status).to.equal(200);
+    expect((await zhao.get('/api/me')).body.user).to.include({ id: 'zhaolei', displayName: '赵磊' });
+    const set = (await (await as('supervisor')).get('/api/audit?objectId=zhaolei&action=auth.password.set')).body.items[0];
+    expect(set).to.include({ actor: 'vendor' });
   });
 
   it('data deletion (Art. 7): the person who entered it asks, the head agrees, supervision files and deletes', async () => {
