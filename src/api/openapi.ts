@@ -1,3 +1,5 @@
+import { supervisionPaths } from './openapi-supervision.ts';
+
 /**
  * The OpenAPI 3 description of every route under /api (served at GET /api/openapi.json). A test
  * enumerates the router's routes and checks each is described here, and the reverse.
@@ -49,6 +51,11 @@ const signedIn = (o: Op, errors: Array<keyof typeof E> = []): Op => ({
   ...o,
   responses: { ...o.responses, 401: E[401], 403: E[403], ...Object.fromEntries(errors.map((c) => [c, E[c]])) },
 });
+
+/** The helpers, for the paths described in other modules (openapi-supervision.ts). */
+export const openApiHelpers = { ref, str, time, arr, obj, anyObject, ok, jsonBody, E, param, pathParam, paging, list, pagedHeaders, signedIn };
+export type OpenApiHelpers = typeof openApiHelpers;
+export type { Op };
 
 const paths: Record<string, Record<string, Op>> = {
   '/api/health': {
@@ -563,8 +570,8 @@ export function openApiDocument() {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],
-    tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit'].map((name) => ({ name })),
-    paths,
+    tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision'].map((name) => ({ name })),
+    paths: { ...paths, ...supervisionPaths(openApiHelpers) },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },

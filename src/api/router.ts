@@ -12,6 +12,7 @@ import { openApiDocument } from './openapi.ts';
 import { powerItemRoutes } from './power-items.ts';
 import { processDefinitionRoutes } from './process-definitions.ts';
 import { processInstanceRoutes } from './process-instances.ts';
+import { supervisionRoutes } from './supervision.ts';
 import { taskRoutes } from './tasks.ts';
 
 /**
@@ -43,6 +44,7 @@ export function apiRouter(deps: ApiDeps): Router {
     formRoutes(deps).routes(),
     monitorRoutes(deps).routes(),
     auditRoutes(deps).routes(),
+    supervisionRoutes(deps).routes(),
     catalogRoutes(deps).routes(),
     directoryRoutes(deps).routes(),
   );
