@@ -13,6 +13,8 @@ export interface Config {
   logLevel: string;
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it). */
   trustProxy: boolean;
+  /** How often each node runs the supervision checks (warnings, weekly/monthly checks), in ms. */
+  supervisionTickMs: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engineCacheSize: intOr(env.ENGINE_CACHE_SIZE, 64),
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.TRUST_PROXY === '1',
+    supervisionTickMs: intOr(env.SUPERVISION_TICK_MS, 60_000),
   };
 }
 

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './api/app.ts';
@@ -9,6 +10,9 @@ import { seedDemoData } from './domain/demo-records.ts';
 import { AuthService } from './domain/auth.ts';
 import { ensureInitialSignIns, formatSignIns } from './domain/sign-ins.ts';
 import { registerHandlers } from './services/index.ts';
+import { scanCaseWarnings } from './domain/supervision/cases.ts';
+import { SupervisionScheduler } from './domain/supervision/scheduler.ts';
+import { organisationSince } from './store/org.ts';
 import { createLogger } from './logger.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,12 +38,22 @@ async function main(): Promise<void> {
     logger.info({ file: item.file, key: item.key, version: item.version, unchanged: item.unchanged }, 'deployed');
   }
   engine.startJobs();
+  const supervision = new SupervisionScheduler({
+    db,
+    clock: engine.clock,
+    node: `${os.hostname()}:${process.pid}`,
+    since: (await organisationSince(db)) ?? engine.clock.now(),
+    logger,
+    extra: [(now) => scanCaseWarnings(db, engine.calendar, now)],
+  });
+  supervision.start(config.supervisionTickMs);
   const server = createApp({ db, engine, logger, auth, trustProxy: config.trustProxy }).listen(config.port, () => {
     logger.info({ port: config.port, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on http://localhost:${config.port}/`);
   });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close();
+    await supervision.stop();
     await engine.stop();
     await db.destroy();
     process.exit(0);

@@ -181,3 +181,9 @@ export async function orgChangesOf(db: Knex, userId: string): Promise<Array<{ ac
   const rows = await db('org_changes').where({ user_id: userId }).orderBy('id');
   return rows.map((r: any) => ({ action: r.action, detail: JSON.parse(r.detail), instanceId: r.instance_id, reason: r.reason, by: r.by, at: Number(r.at) }));
 }
+
+/** When the organisation was first set up: the platform's go-live, for periodic checks. */
+export async function organisationSince(db: Knex): Promise<number | null> {
+  const r = await db('units').min({ at: 'created_at' }).first();
+  return r?.at === null || r?.at === undefined ? null : Number(r.at);
+}
