@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { isSupervision } from '../domain/access.ts';
 import { taskDetail } from '../domain/inbox.ts';
-import { validatePenaltyStep } from '../domain/penalty.ts';
 import type { StepResult } from '../engine/steps.ts';
 import { actorOf } from '../domain/org.ts';
 import { canSee } from '../engine/tasks.ts';
@@ -103,23 +102,17 @@ export function taskRoutes(deps: ApiDeps): Router {
     const { variables } = bodyFields(ctx, { variables: { type: 'object' } });
     const person = me(ctx);
     const before = await engine.getTask(ctx.params.id);
-    const audit = auditHook(ctx, deps, (res: StepResult) => ({
-      action: 'task.complete',
-      objectType: 'task',
-      objectId: ctx.params.id,
-      instanceId: res.instance.id,
-      before: before && { status: before.status, assignee: before.assignee, task: before.name },
-      after: { status: 'completed', variables: variables ?? {}, instanceStatus: res.instance.status },
-    }));
     const result = await engine.complete(ctx.params.id, {
       by: person,
       variables: variables ?? {},
-      // In the step's transaction, after the engine's own checks (candidate, separation of duties,
-      // form): a fine outside its discretion tier is refused at once (422) and the step rolls back.
-      hook: async (trx, res) => {
-        if (before) await validatePenaltyStep(trx, before, variables ?? {});
-        await audit(trx, res);
-      },
+      hook: auditHook(ctx, deps, (res: StepResult) => ({
+        action: 'task.complete',
+        objectType: 'task',
+        objectId: ctx.params.id,
+        instanceId: res.instance.id,
+        before: before && { status: before.status, assignee: before.assignee, task: before.name },
+        after: { status: 'completed', variables: variables ?? {}, instanceStatus: res.instance.status },
+      })),
     });
     const done = await engine.getTask(ctx.params.id);
     ctx.body = {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ValidationError } from '../errors.ts';
+import type { FieldError } from '../errors.ts';
 import { itemVersion, type DiscretionStandard, type DiscretionTier } from '../store/catalog.ts';
 import { penaltyOfInstance } from '../store/penalties.ts';
 
@@ -43,27 +43,26 @@ export function checkFine(d: DiscretionStandard | null, fine: { partyType: strin
 }
 
 /**
- * An immediate, field-level answer for a penalty task about to be completed: the procedure itself
- * checks every fine (penalty.checkDiscretion) and returns an out-of-range one to the step, but a
- * caller can refuse it at once with 422 by calling this first. No-op for other tasks.
- * Usage (API, before engine.complete): `await validatePenaltyStep(db, task, body.variables)`.
+ * The completion check `penalty.fine` that penalty-case.bpmn declares on its investigation and
+ * decision tasks: a proposed or decided fine outside its discretion tier is refused at once, per
+ * field (422), before the step runs. (penalty.checkDiscretion checks it again inside the procedure.)
+ * Usage: `engine.registerTaskCheck('penalty.fine', ({ db, task, variables }) => fineProblems(db, task, variables))`.
  */
-export async function validatePenaltyStep(
+export async function fineProblems(
   db: Knex,
-  task: { processKey: string; elementId: string; instanceId: string },
+  task: { elementId: string; instanceId: string },
   variables: Record<string, unknown>,
-): Promise<void> {
-  if (task.processKey !== 'penalty-case') return;
+): Promise<FieldError[]> {
   const fields =
     task.elementId === 'Task_Investigate' && variables.investigationResult === 'propose'
       ? { tier: 'proposedTier', amount: 'proposedAmount' }
       : task.elementId === 'Task_Decide' && variables.decision === 'penalize'
         ? { tier: 'tier', amount: 'amount' }
         : null;
-  if (!fields) return;
+  if (!fields) return [];
   const c = await penaltyOfInstance(db, task.instanceId);
-  if (!c) return;
+  if (!c) return [];
   const standard = (await itemVersion(db, c.itemCode, c.itemVersion))?.snapshot.discretion ?? null;
   const res = checkFine(standard, { partyType: c.partyType, tier: variables[fields.tier], amount: variables[fields.amount] });
-  if (!res.ok) throw new ValidationError([{ field: fields.amount, message: res.message }]);
+  return res.ok ? [] : [{ field: fields.amount, message: res.message }];
 }

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import type { EngineService } from '../engine/service.ts';
-import type { Handler } from '../engine/types.ts';
+import type { Handler, TaskCheck } from '../engine/types.ts';
 import { accountabilityHandlers } from './accountability.ts';
 import { catalogHandlers } from './catalog.ts';
 import { faultHandlers } from './faults.ts';
 import { orgHandlers } from './org.ts';
-import { penaltyHandlers } from './penalty.ts';
+import { penaltyChecks, penaltyHandlers } from './penalty.ts';
 import { recordHandlers } from './records.ts';
 
 export interface ServiceDeps {
@@ -25,11 +25,17 @@ export const HANDLERS: Record<string, Handler> = {
   ...penaltyHandlers,
 };
 
+/** Every completion check user tasks of processes/ declare (camunda:property completionCheck). */
+export const CHECKS: Record<string, TaskCheck> = {
+  ...penaltyChecks,
+};
+
 /**
- * Registers every service-task handler the BPMN files in processes/ name (camunda:topic). Must run
- * before deploying, since deploy refuses a file naming an unregistered handler.
+ * Registers every service-task handler (camunda:topic) and completion check the BPMN files in
+ * processes/ name. Must run before deploying, since deploy refuses a file naming an unregistered one.
  * Usage: `registerHandlers({ db, engine, clock })`.
  */
 export function registerHandlers(deps: ServiceDeps): void {
   for (const [name, fn] of Object.entries(HANDLERS)) deps.engine.registerHandler(name, fn);
+  for (const [name, fn] of Object.entries(CHECKS)) deps.engine.registerTaskCheck(name, fn);
 }

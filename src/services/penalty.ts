@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Handler } from '../engine/types.ts';
+import type { Handler, TaskCheck } from '../engine/types.ts';
 import { completerOf } from '../domain/approvals.ts';
 import { beijingDay } from '../domain/faults.ts';
-import { checkFine, tierOptions } from '../domain/penalty.ts';
+import { checkFine, fineProblems, tierOptions } from '../domain/penalty.ts';
 import { createPowerRecord } from '../domain/records.ts';
 import { getItem, itemVersion } from '../store/catalog.ts';
 import { insertPenaltyCase, penaltyOfInstance, updatePenaltyCase, type PenaltyStatus } from '../store/penalties.ts';
@@ -143,4 +143,9 @@ export const penaltyHandlers: Record<string, Handler> = {
     );
     return { recordId: record.id };
   },
+};
+
+/** Completion checks penalty-case.bpmn declares (camunda:property completionCheck). */
+export const penaltyChecks: Record<string, TaskCheck> = {
+  'penalty.fine': ({ db, task, variables }) => fineProblems(db, task, variables),
 };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startItemCase } from '../../src/domain/catalog.ts';
-import { validatePenaltyStep } from '../../src/domain/penalty.ts';
+import { fineProblems } from '../../src/domain/penalty.ts';
 import { getItem, saveItemVersion } from '../../src/store/catalog.ts';
 import { grant } from '../../src/store/org.ts';
 import { penaltyOfInstance } from '../../src/store/penalties.ts';
@@ -109,26 +109,26 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
     expect(await penaltyOfInstance(w.db, instance.id)).to.include({ amount: 35000, major: true, status: 'decided' });
   });
 
-  it('refuses a fine outside its tier clearly: the step comes back with the reason and nothing is decided', async () => {
+  it('refuses a fine outside its tier at once, per field, and nothing changes (completion check penalty.fine)', async () => {
     const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: company });
     await w.settle();
     await w.complete(instance.id, 'Task_Filing', 'head', file);
     // The investigator proposes 60,000 in a tier that ends at 50,000
-    await w.complete(instance.id, 'Task_Investigate', 'staff', investigated('org-serious', 60000));
+    const investigate = await w.task(instance.id, 'Task_Investigate');
+    const proposed = await expectError(w.engine.complete(investigate.id, { by: await w.as('staff'), variables: investigated('org-serious', 60000) }), 'VALIDATION_FAILED');
+    expect(proposed.details).to.deep.equal([{ field: 'proposedAmount', message: '罚款金额 60,000 元超出裁量档次“单位·严重”的幅度（35,000–50,000 元），请重新确定' }]);
     expect(await w.open(instance.id)).to.deep.equal(['Task_Investigate']);
-    expect((await w.variables(instance.id)).discretionError).to.equal('罚款金额 60,000 元超出裁量档次“单位·严重”的幅度（35,000–50,000 元），请重新确定');
     await w.complete(instance.id, 'Task_Investigate', 'staff', investigated('org-serious', 50000));
     await w.complete(instance.id, 'Task_LegalReview', 'legal', legalOk);
     // The leader decides 15,000 in the "serious" tier: below its range
-    await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-serious', 15000));
-    expect(await w.open(instance.id)).to.deep.equal(['Task_Decide']);
-    expect((await w.variables(instance.id)).discretionError).to.contain('超出裁量档次“单位·严重”的幅度');
-    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ status: 'registered', amount: null });
-    // A caller can refuse it at once, per field, before completing
     const task = await w.task(instance.id, 'Task_Decide');
-    const early = await expectError(validatePenaltyStep(w.db, task, decide('org-serious', 15000)), 'VALIDATION_FAILED');
+    const before = await w.variables(instance.id);
+    const early = await expectError(w.engine.complete(task.id, { by: await w.as('leader'), variables: decide('org-serious', 15000) }), 'VALIDATION_FAILED');
     expect(early.details[0].field).to.equal('amount');
-    await validatePenaltyStep(w.db, task, decide('org-light', 15000));
+    expect(early.details[0].message).to.contain('超出裁量档次“单位·严重”的幅度');
+    expect(await w.variables(instance.id)).to.deep.equal(before);
+    expect(await penaltyOfInstance(w.db, instance.id)).to.include({ status: 'registered', amount: null });
+    expect(await fineProblems(w.db, task, decide('org-light', 15000))).to.deep.equal([]);
     // A tier for the wrong kind of party is not even an option
     const err = await expectError(w.engine.complete(task.id, { by: await w.as('leader'), variables: decide('person-light', 500) }), 'VALIDATION_FAILED');
     expect(err.details).to.deep.equal([{ field: 'tier', message: '“裁量档次”不是有效的选项' }]);
