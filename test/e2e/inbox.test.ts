@@ -66,6 +66,7 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
 
   it('lists my groups’ tasks with the pending count; claim and give back', async () => {
     await rows().nth(2).waitFor();
+    await loaded();
     expect(await rows().count()).to.equal(3);
     await until(async () => (await badge().textContent()) === '3', 'the pending count 3');
     const first = rows().filter({ hasText: 'NOTICE-1' });
@@ -73,12 +74,14 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
     await first.locator('.tag-me').waitFor();
     await page.getByRole('tab', { name: '我已认领' }).click();
     await page.waitForURL(/tab=mine/);
-    await rows().first().waitFor();
+    await loaded();
     expect(await rows().count()).to.equal(1);
     await rows().first().getByRole('button', { name: '退回' }).click();
     await page.locator('.empty-state').waitFor();
     await page.getByRole('tab', { name: '全部待办' }).click();
-    await rows().nth(2).waitFor();
+    await page.waitForURL((url) => !url.search.includes('tab='));
+    await loaded();
+    expect(await rows().count()).to.equal(3);
     expect(await page.locator('.task-row .tag-me').count()).to.equal(0);
   });
 
