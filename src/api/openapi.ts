@@ -253,9 +253,17 @@ const paths: Record<string, Record<string, Op>> = {
           param('startedBy', '发起人'),
           param('businessKey', '业务键'),
           param('overdue', 'true：有超期未办任务的', { type: 'boolean' }),
+          param('unit', '发起人所在单位'),
+          param('startedFrom', '发起时间不早于（ISO 8601）'),
+          param('startedTo', '发起时间早于（ISO 8601）'),
           ...paging,
         ],
-        responses: { 200: { ...ok(list(ref('Instance'))), headers: pagedHeaders } },
+        responses: {
+          200: {
+            ...ok(list({ allOf: [ref('Instance'), obj({ openTasks: arr(obj({ id: str(), elementId: str(), name: str(), assignee: str(), dueAt: time() })) })] })),
+            headers: pagedHeaders,
+          },
+        },
       },
       [400],
     ),
@@ -459,6 +467,7 @@ const schemas: Record<string, Schema> = {
     completedAt: time(),
     completedBy: str(undefined, { nullable: true }),
     warning: str('预警：green 正常，yellow 已用 80% 时限，red 超期，none 无期限', { enum: ['green', 'yellow', 'red', 'none'] }),
+    workdaysLeft: { type: 'number', nullable: true, description: '办理中任务剩余的工作日（一位小数；负数为已超期）' },
   }),
   TaskDetail: obj({
     task: ref('Task'),

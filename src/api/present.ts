@@ -29,6 +29,7 @@ export function taskJson(t: TaskWithWarning) {
     completedAt: iso(t.completedAt),
     completedBy: t.completedBy,
     warning: t.warning,
+    workdaysLeft: t.workdaysLeft,
   };
 }
 

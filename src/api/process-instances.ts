@@ -3,10 +3,10 @@ import { isSupervision, mayViewInstance } from '../domain/access.ts';
 import { authoriseMessage } from '../domain/messages.ts';
 import { canSee } from '../engine/tasks.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { listVisibleInstances } from '../store/visibility.ts';
+import { listVisibleInstances, openTasksOf } from '../store/visibility.ts';
 import { auditHook, me, requireSupervision, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
-import { activitiesOf, historyJson, incidentJson, instanceJson, taskJson } from './present.ts';
+import { activitiesOf, historyJson, incidentJson, instanceJson, iso, taskJson } from './present.ts';
 
 const STATUSES = ['running', 'completed', 'cancelled'] as const;
 
@@ -28,13 +28,22 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
       status: q.oneOf('status', STATUSES),
       startedBy: q.string('startedBy', 100),
       businessKey: q.string('businessKey', 200),
+      unitId: q.string('unit', 60),
+      startedFrom: q.time('startedFrom'),
+      startedTo: q.time('startedTo'),
       overdueAt: overdue ? engine.clock.now() : undefined,
       ...page(q),
     };
     q.done();
     const viewer = isSupervision(person) ? undefined : { user: person.id, groups: person.groups };
     const { rows, total } = await listVisibleInstances(db, { ...filter, viewer });
-    ctx.body = listBody(ctx, rows.map(instanceJson), total, filter);
+    // What each instance waits for, so that a list need not fetch every instance.
+    const waiting = await openTasksOf(db, rows.map((r) => r.id));
+    const items = rows.map((r) => ({
+      ...instanceJson(r),
+      openTasks: (waiting.get(r.id) ?? []).map((t) => ({ id: t.id, elementId: t.elementId, name: t.name, assignee: t.assignee, dueAt: iso(t.dueAt) })),
+    }));
+    ctx.body = listBody(ctx, items, total, filter);
   });
 
   r.get('/process-instances/:id', async (ctx) => {

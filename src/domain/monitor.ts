@@ -2,17 +2,19 @@ import type { Knex } from 'knex';
 import { currentActivities, openIncidentsPerProcess, perUnit, runningPerProcess, tasksPerWarning } from '../store/monitor.ts';
 
 /**
- * The monitor's summary of everything running now (supervision office).
- * Usage: `const s = await monitorSummary(db, engine.clock.now())`.
+ * The monitor's summary of everything running now (supervision office). `nameOf` names the
+ * elements that have no task row (timers, service calls, message waits) from their definition.
+ * Usage: `const s = await monitorSummary(db, engine.clock.now(), nameOf)`.
  */
-export async function monitorSummary(db: Knex, now: number) {
-  const [processes, activities, tasks, incidents, units] = await Promise.all([
+export async function monitorSummary(db: Knex, now: number, nameOf?: (processKey: string, elementId: string) => Promise<string | null>) {
+  const [processes, found, tasks, incidents, units] = await Promise.all([
     runningPerProcess(db),
     currentActivities(db),
     tasksPerWarning(db, now),
     openIncidentsPerProcess(db),
     perUnit(db, now),
   ]);
+  const activities = await Promise.all(found.map(async (a) => (a.name || !nameOf ? a : { ...a, name: await nameOf(a.processKey, a.elementId).catch(() => null) })));
   return {
     at: new Date(now).toISOString(),
     running: processes.reduce((s, p) => s + p.running, 0),

@@ -37,7 +37,8 @@ export interface EngineServiceOptions {
   handlers?: Record<string, Handler>;
 }
 
-export type TaskWithWarning = TaskRow & { warning: WarningLevel };
+/** A task with its warning level and, while open, the working days left (negative: overdue). */
+export type TaskWithWarning = TaskRow & { warning: WarningLevel; workdaysLeft: number | null };
 
 /** Extra writes (the API's audit row) in a claim/unclaim transaction, given the task after it. */
 export type TaskHook = (trx: Knex.Transaction, task: TaskRow) => Promise<void>;
@@ -186,7 +187,7 @@ export class EngineService {
     const values = await this.validated(start.formKey ?? null, opts.variables ?? {}, {});
     const initiator = this.initiatorVariable(def, start.id);
     if (initiator) values[initiator] = opts.by.id;
-    const businessKey = opts.businessKey === undefined || opts.businessKey === '' ? null : String(opts.businessKey).slice(0, 200);
+    const businessKey = opts.businessKey === undefined || opts.businessKey === null || opts.businessKey === '' ? null : String(opts.businessKey).slice(0, 200);
     return this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, hook: opts.hook });
   }
 
@@ -368,7 +369,9 @@ export class EngineService {
   // ---- queries --------------------------------------------------------------------------------
 
   withWarning(task: TaskRow): TaskWithWarning {
-    return { ...task, warning: warningLevel(task, this.clock.now()) };
+    const now = this.clock.now();
+    const workdaysLeft = task.status === 'open' && task.dueAt !== null ? this.cal.workdaysLeft(now, task.dueAt) : null;
+    return { ...task, warning: warningLevel(task, now), workdaysLeft };
   }
 
   async getTask(taskId: string): Promise<TaskWithWarning | undefined> {

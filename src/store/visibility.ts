@@ -18,6 +18,10 @@ export interface InstanceListFilter {
   businessKey?: string;
   /** Instances with an open task past its due time at this moment. */
   overdueAt?: number;
+  /** Instances started by people of this unit. */
+  unitId?: string;
+  startedFrom?: number;
+  startedTo?: number;
   limit: number;
   offset: number;
 }
@@ -59,6 +63,9 @@ function applyFilter(db: Knex, q: Knex.QueryBuilder, f: InstanceListFilter): Kne
   if (f.status) q.where('status', f.status);
   if (f.startedBy) q.where('started_by', f.startedBy);
   if (f.businessKey) q.where('business_key', f.businessKey);
+  if (f.unitId) q.whereIn('started_by', db('users').select('id').where('unit_id', f.unitId));
+  if (f.startedFrom !== undefined) q.where('started_at', '>=', f.startedFrom);
+  if (f.startedTo !== undefined) q.where('started_at', '<', f.startedTo);
   if (f.overdueAt !== undefined) {
     q.whereIn('id', db('tasks').select('instance_id').where('status', 'open').where('due_at', '<', f.overdueAt));
   }
@@ -96,4 +103,17 @@ export async function listVisibleInstances(db: Knex, f: InstanceListFilter): Pro
 export async function tookPart(db: Knex, instanceId: string, v: Viewer): Promise<boolean> {
   const row = await participatedIn(db, v).where('instance_id', instanceId).first();
   return Boolean(row);
+}
+
+/** The open tasks of some instances (what they wait for), in one query. */
+export async function openTasksOf(db: Knex, instanceIds: string[]): Promise<Map<string, Array<{ id: string; elementId: string; name: string | null; assignee: string | null; dueAt: number | null }>>> {
+  const out = new Map<string, Array<{ id: string; elementId: string; name: string | null; assignee: string | null; dueAt: number | null }>>();
+  if (!instanceIds.length) return out;
+  const rows = await db('tasks').whereIn('instance_id', instanceIds).where('status', 'open').orderBy('created_at').select('id', 'instance_id', 'element_id', 'name', 'assignee', 'due_at');
+  for (const r of rows as any[]) {
+    const list = out.get(r.instance_id) ?? [];
+    list.push({ id: r.id, elementId: r.element_id, name: r.name, assignee: r.assignee, dueAt: r.due_at === null ? null : Number(r.due_at) });
+    out.set(r.instance_id, list);
+  }
+  return out;
 }

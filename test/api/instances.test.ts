@@ -64,6 +64,27 @@ describe('API: process instances, messages, cancelling and the monitor', () => {
     expect(bad.body.error.details[0].field).to.equal('status');
   });
 
+  it('filters by the starter’s unit and start time, says where each instance waits, and keeps a missing business key null', async () => {
+    const byUnit = await sup.get('/api/process-instances?unit=inspection-brigade');
+    expect(byUnit.body.total).to.equal(2);
+    expect((await sup.get('/api/process-instances?unit=legal-office')).body.total).to.equal(0);
+    expect((await sup.get('/api/process-instances?startedFrom=2026-12-01T00:00:00%2B08:00&startedTo=2026-12-02T00:00:00%2B08:00')).body.total).to.equal(2);
+    expect((await sup.get('/api/process-instances?startedFrom=2026-12-02T00:00:00%2B08:00')).body.total).to.equal(0);
+    expect((await sup.get('/api/process-instances?startedFrom=tomorrow')).status).to.equal(400);
+    // Started Tuesday 12-01 09:00 with P3D: due at the end of Friday 12-04 — the rest of Tuesday and three days.
+    const [approvalTask] = (await head.get('/api/tasks?candidate=me')).body.items;
+    expect(approvalTask.workdaysLeft).to.equal(3.6);
+    const approval = (await sup.get(`/api/process-instances?businessKey=INS-1`)).body.items[0];
+    expect(approval.openTasks).to.have.length(1);
+    expect(approval.openTasks[0]).to.include.keys('id', 'elementId', 'name', 'assignee', 'dueAt');
+    const noKey = await staff.post('/api/process-definitions/api-wait/start', {});
+    expect(noKey.status).to.equal(201);
+    expect(noKey.body.businessKey).to.equal(null);
+    const listed = (await sup.get('/api/process-instances?key=api-wait')).body.items.find((i: any) => i.id === noKey.body.id);
+    expect(listed.businessKey).to.equal(null);
+    await sup.post(`/api/process-instances/${noKey.body.id}/cancel`, { reason: '测试用，撤销' });
+  });
+
   it('shows one instance in full to those who may see it: activities with times, tasks, variables, history', async () => {
     const res = await staff.get(`/api/process-instances/${approvalId}`);
     expect(res.status).to.equal(200);
