@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import { fromJson } from './json.ts';
-import type { TaskFilter, TaskRow } from './tasks.ts';
+import { taskFromRow, type TaskFilter, type TaskRow } from './tasks.ts';
 
 /**
  * The inbox query (`GET /api/tasks`), shaped for 100,000+ open tasks. Same filter as
@@ -111,37 +110,5 @@ export async function listInboxTasks(db: Knex, f: TaskFilter): Promise<{ rows: T
       .limit(limit)
       .offset(offset);
   }
-  return { rows: rows.map(toTask), total };
-}
-
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const list = (v: string | null) => (v ? v.split(',') : []);
-
-/** The same mapping as tasks.ts (not exported there). */
-function toTask(r: any): TaskRow {
-  return {
-    id: r.id,
-    instanceId: r.instance_id,
-    executionId: r.execution_id,
-    elementId: r.element_id,
-    name: r.name,
-    processKey: r.process_key,
-    definitionId: r.definition_id,
-    businessKey: r.business_key,
-    formKey: r.form_key,
-    candidateGroups: list(r.candidate_groups),
-    candidateUsers: list(r.candidate_users),
-    assignee: r.assignee,
-    status: r.status,
-    priority: r.priority,
-    createdAt: Number(r.created_at),
-    claimedAt: num(r.claimed_at),
-    completedAt: num(r.completed_at),
-    completedBy: r.completed_by,
-    dueAt: num(r.due_at),
-    yellowAt: num(r.yellow_at),
-    followUpAt: num(r.follow_up_at),
-    variables: fromJson(r.variables, null),
-    properties: fromJson(r.properties, {}),
-  };
+  return { rows: rows.map(taskFromRow), total };
 }

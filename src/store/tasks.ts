@@ -33,7 +33,8 @@ export interface TaskRow {
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const list = (v: string | null) => (v ? v.split(',') : []);
 
-function toRow(r: any): TaskRow {
+/** A task row as the database returns it, mapped (shared with the inbox query). */
+export function taskFromRow(r: any): TaskRow {
   return {
     id: r.id,
     instanceId: r.instance_id,
@@ -109,15 +110,15 @@ export function closeTasksStmt(
 
 export async function getTask(db: Knex, id: string): Promise<TaskRow | undefined> {
   const r = await db('tasks').where({ id }).first();
-  return r && toRow(r);
+  return r && taskFromRow(r);
 }
 
 export async function openTasksOfInstance(db: Knex, instanceId: string): Promise<TaskRow[]> {
-  return (await db('tasks').where({ instance_id: instanceId, status: 'open' }).orderBy('created_at')).map(toRow);
+  return (await db('tasks').where({ instance_id: instanceId, status: 'open' }).orderBy('created_at')).map(taskFromRow);
 }
 
 export async function tasksOfInstance(db: Knex, instanceId: string): Promise<TaskRow[]> {
-  return (await db('tasks').where({ instance_id: instanceId }).orderBy('created_at').orderBy('id')).map(toRow);
+  return (await db('tasks').where({ instance_id: instanceId }).orderBy('created_at').orderBy('id')).map(taskFromRow);
 }
 
 /** Sets the assignee if it is still `expected` and the task is open; false if someone got there first. */
@@ -196,5 +197,5 @@ export async function listTasks(db: Knex, f: TaskFilter): Promise<{ rows: TaskRo
   if (col === 'due_at') q.orderByRaw(`CASE WHEN due_at IS NULL THEN 1 ELSE 0 END`);
   q.orderBy(col, desc ? 'desc' : 'asc').orderBy('id');
   const rows = await q.limit(f.limit ?? 50).offset(f.offset ?? 0);
-  return { rows: rows.map(toRow), total: Number(n) };
+  return { rows: rows.map(taskFromRow), total: Number(n) };
 }
