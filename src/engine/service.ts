@@ -14,7 +14,8 @@ import { getIncident, listIncidents, resolveIncident, resolveIncidentsOfInstance
 import { getInstance, listInstances, type InstanceFilter, type InstanceRow } from '../store/instances.ts';
 import { getJob, jobsOfInstance, resumeJob, type JobRow } from '../store/jobs.ts';
 import { messageStarts, messageWaits } from '../store/subscriptions.ts';
-import { completersOf, getTask, listTasks, setAssignee, tasksOfInstance, type TaskFilter, type TaskRow } from '../store/tasks.ts';
+import { listInboxTasks } from '../store/inbox.ts';
+import { completersOf, getTask, setAssignee, tasksOfInstance, type TaskFilter, type TaskRow } from '../store/tasks.ts';
 import { DefinitionCache } from './definitions.ts';
 import { deploy as deployFiles } from './deployer.ts';
 import { JobExecutor } from './jobs.ts';
@@ -385,7 +386,7 @@ export class EngineService {
   }
 
   async listTasks(filter: TaskFilter): Promise<{ rows: TaskWithWarning[]; total: number }> {
-    const { rows, total } = await listTasks(this.db, filter);
+    const { rows, total } = await listInboxTasks(this.db, filter);
     return { rows: rows.map((t) => this.withWarning(t)), total };
   }
 

@@ -187,6 +187,10 @@ function applyFilter(db: Knex, q: Knex.QueryBuilder, f: TaskFilter): Knex.QueryB
   return q;
 }
 
+/**
+ * The plain form of the task list: the reference the inbox query (inbox.ts, what the engine and API
+ * use) is tested against.
+ */
 export async function listTasks(db: Knex, f: TaskFilter): Promise<{ rows: TaskRow[]; total: number }> {
   const [{ n }] = await applyFilter(db, db('tasks'), f).count({ n: '*' });
   const q = applyFilter(db, db('tasks').select('*'), f);
