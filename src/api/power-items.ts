@@ -1,13 +1,12 @@
 import Router from '@koa/router';
 import { startItemCase } from '../domain/catalog.ts';
 import type { Person } from '../domain/org.ts';
-import { canSee } from '../engine/tasks.ts';
 import { NotFoundError } from '../errors.ts';
 import { getItem, itemVersions, listItems, type PowerItem } from '../store/catalog.ts';
 import { listUnits } from '../store/org.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, QueryReader } from './input.ts';
-import { instanceJson, iso, taskJson } from './present.ts';
+import { iso, startedJson } from './present.ts';
 
 /**
  * The power-item catalog (Art. 3): the items, one item with its versions, and starting a case of
@@ -86,11 +85,7 @@ export function powerItemRoutes(deps: ApiDeps): Router {
       })),
     });
     ctx.status = 201;
-    ctx.body = {
-      ...instanceJson(res.instance),
-      variables: res.instance.variables,
-      tasks: res.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
-    };
+    ctx.body = startedJson(res, person, engine);
   });
 
   return r;

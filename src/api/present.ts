@@ -1,4 +1,7 @@
-import type { TaskWithWarning } from '../engine/service.ts';
+import type { StepResult } from '../engine/steps.ts';
+import type { Actor } from '../engine/types.ts';
+import { canSee } from '../engine/tasks.ts';
+import type { EngineService, TaskWithWarning } from '../engine/service.ts';
 import type { HistoryRow } from '../store/history.ts';
 import type { IncidentRow } from '../store/incidents.ts';
 import type { InstanceRow } from '../store/instances.ts';
@@ -103,4 +106,13 @@ export function activitiesOf(history: HistoryRow[]) {
   }
   const active = [...open.values()].map((a) => ({ ...a, startedAt: iso(a.startedAt), endedAt: null }));
   return { active, completed };
+}
+
+/** The answer to starting an instance: the instance, its variables, and the new tasks the starter may see. */
+export function startedJson(res: StepResult, viewer: Actor, engine: Pick<EngineService, 'withWarning'>) {
+  return {
+    ...instanceJson(res.instance),
+    variables: res.instance.variables,
+    tasks: res.tasks.filter((t) => canSee(t, viewer)).map((t) => taskJson(engine.withWarning(t))),
+  };
 }

@@ -1,12 +1,11 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Person } from '../domain/org.ts';
-import { canSee } from '../engine/tasks.ts';
 import { NotFoundError } from '../errors.ts';
 import { definitionById, definitionVersions, latestDefinitions, latestForm, type DefinitionRow } from '../store/definitions.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, QueryReader } from './input.ts';
-import { instanceJson, iso, taskJson } from './present.ts';
+import { iso, startedJson } from './present.ts';
 
 /**
  * Process definitions: the latest version of each (with whether the caller may start it), the
@@ -107,11 +106,7 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
       })),
     });
     ctx.status = 201;
-    ctx.body = {
-      ...instanceJson(res.instance),
-      variables: res.instance.variables,
-      tasks: res.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
-    };
+    ctx.body = startedJson(res, person, engine);
   });
 
   return r;
