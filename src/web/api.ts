@@ -219,6 +219,14 @@ async function send(method: string, path: string, body?: unknown, opts: { quiet?
   throw err;
 }
 
+/** The file name a Content-Disposition header gives (`filename*=UTF-8''…` or `filename="…"`). */
+function filenameOf(headers: Headers, fallback: string): string {
+  const cd = headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd)?.[1];
+  if (star) return decodeURIComponent(star);
+  return /filename="?([^";]+)"?/i.exec(cd)?.[1] ?? fallback;
+}
+
 /** A JSON request. Usage: `await api.get<Me>('/api/me')`. */
 export const api = {
   async get<T>(path: string, query?: Query, opts?: { quiet?: boolean }): Promise<T> {
@@ -234,6 +242,19 @@ export const api = {
     const res = await send('GET', path + qs(query));
     return res.text();
   },
+  /**
+   * A file answer (CSV, a package) as a Blob with the name from Content-Disposition, so that a
+   * failed download shows the server's message instead of saving an error as the file.
+   */
+  async download(path: string, query?: Query, fallbackName = 'download'): Promise<{ blob: Blob; filename: string; headers: Headers }> {
+    const res = await send('GET', path + qs(query));
+    return { blob: await res.blob(), filename: filenameOf(res.headers, fallbackName), headers: res.headers };
+  },
+  /** A file made by a POST (a district exchange file): its exact text and name. */
+  async postFile(path: string, body: unknown, fallbackName = 'download'): Promise<{ text: string; filename: string }> {
+    const res = await send('POST', path, body);
+    return { text: await res.text(), filename: filenameOf(res.headers, fallbackName) };
+  },
   /** A list with its total: accepts a bare array (+ X-Total-Count) or `{items|rows|data, total}`. */
   async page<T>(path: string, query?: Query): Promise<Page<T>> {
     const res = await send('GET', path + qs(query));
@@ -244,3 +265,127 @@ export const api = {
     return { items, total };
   },
 };
+
+// ---- electronic supervision (issue 6) ------------------------------------------------------------
+
+export type Level = 'info' | 'yellow' | 'red';
+
+export interface Notification {
+  id: string;
+  kind: string;
+  level: Level;
+  title: string;
+  body: string | null;
+  taskId: string | null;
+  instanceId: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface NotificationPage {
+  items: Notification[];
+  total: number;
+  unread: number;
+}
+
+export interface LoginLine {
+  userId: string;
+  displayName: string;
+  role: 'supervision' | 'contact';
+  unitId: string | null;
+  unitName: string | null;
+  logins: number;
+  required: number;
+  ok: boolean;
+}
+
+export interface LoginCompliance {
+  week: string;
+  from: string;
+  to: string;
+  lines: LoginLine[];
+}
+
+export type ReportStatus = 'ok' | 'attention' | 'info';
+
+export interface ComplianceReport {
+  period: { from: string; to: string };
+  generatedAt: string;
+  articles: Array<{ article: number; title: string; status: ReportStatus; findings: Array<{ status: ReportStatus; text: string }> }>;
+}
+
+export interface Figures {
+  handled: number;
+  onTime: number;
+  yellow: number;
+  red: number;
+  avgWorkdays: number | null;
+  openOverdue: number;
+  accountability: number;
+}
+
+export interface AppraisalStats {
+  from: string;
+  to: string;
+  people: Array<Figures & { userId: string; displayName: string; unitId: string | null }>;
+  units: Array<Figures & { unitId: string; unitName: string }>;
+}
+
+export interface CaseWarning {
+  instanceId: string;
+  itemCode: string;
+  level: 'yellow' | 'red';
+  dueAt: string;
+  accountabilityQueuedAt: string | null;
+}
+
+export interface Suggestion {
+  id: string;
+  userId: string;
+  category: number;
+  kind: string;
+  reason: string;
+  evidence: unknown;
+  status: 'open' | 'confirmed' | 'dismissed';
+  createdAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  instanceId: string | null;
+}
+
+export interface ProvincialUpload {
+  id: string;
+  month: string;
+  schema: string;
+  sha256: string;
+  operations: number;
+  trigger: 'job' | 'manual';
+  createdBy: string;
+  createdAt: string;
+  uploadedAt: string | null;
+  uploadedBy: string | null;
+  receipt: string | null;
+}
+
+export interface DistrictImport {
+  id: string;
+  districtId: string;
+  fileSha256?: string;
+  keyId: string;
+  periodFrom: string;
+  periodTo: string;
+  operations: number;
+  inserted: number;
+  updated: number;
+  importedBy: string;
+  importedAt: string;
+  alreadyImported?: boolean;
+}
+
+export interface DistrictKey {
+  keyId: string;
+  districtId: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+}

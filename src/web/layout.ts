@@ -1,16 +1,21 @@
 /**
  * The frame around every signed-in page: header with the bureau's name, navigation (by role),
- * the pending-task count (refreshed every 30 s, on focus and after actions), the user and unit.
+ * the pending-task count and the notification bell (refreshed every 30 s, on focus and after
+ * actions), the user and unit.
  */
 import { api } from './api.ts';
 import { h, mount } from './dom.ts';
-import { inGroup, user } from './session.ts';
+import { dropBell, notificationBell, refreshNotifications } from './notifications.ts';
+import { inAnyGroup, inGroup, user } from './session.ts';
 
 export interface NavItem {
   id: string;
   href: string;
   label: string;
-  group?: string;
+  /** Shown to members of this group (or of any of these groups). */
+  group?: string | string[];
+  /** Not shown to members of this group (supervision reaches the page inside 监察). */
+  unless?: string;
 }
 
 export const NAV: NavItem[] = [
@@ -18,6 +23,9 @@ export const NAV: NavItem[] = [
   { id: 'start', href: '/start', label: '发起' },
   { id: 'requests', href: '/requests', label: '我的申请' },
   { id: 'monitor', href: '/monitor', label: '监察', group: 'supervision' },
+  { id: 'stats', href: '/stats', label: '考核统计', group: 'unit-heads', unless: 'supervision' },
+  { id: 'uploads', href: '/uploads', label: '省平台上传', group: 'engineering', unless: 'supervision' },
+  { id: 'exchange-export', href: '/exchange/export', label: '交换文件导出', group: 'district-reporters', unless: 'supervision' },
   { id: 'modeler', href: '/modeler', label: '流程设计', group: 'process-owners' },
 ];
 
@@ -32,7 +40,7 @@ export function frameFor(app: HTMLElement, active: string | undefined, onLogout:
     const nav = h(
       'nav',
       { class: 'nav', 'aria-label': '主导航' },
-      NAV.filter((n) => !n.group || inGroup(n.group)).map((n) =>
+      NAV.filter((n) => (!n.group || inAnyGroup(n.group)) && !(n.unless && inGroup(n.unless))).map((n) =>
         h('a', { href: n.href, 'data-nav': n.id }, n.label, n.id === 'inbox' ? badge : null),
       ),
     );
@@ -50,6 +58,7 @@ export function frameFor(app: HTMLElement, active: string | undefined, onLogout:
       h(
         'div',
         { class: 'who' },
+        notificationBell(),
         h('span', { class: 'who-name', title: me.user.title ?? '' }, me.user.displayName),
         unitName ? h('span', { class: 'who-unit' }, unitName) : null,
         h('a', { href: '/password', class: 'link-quiet' }, '修改密码'),
@@ -73,6 +82,7 @@ export function frameFor(app: HTMLElement, active: string | undefined, onLogout:
 /** Drops the frame (sign-out, session expired). */
 export function dropFrame(): void {
   frame = null;
+  dropBell();
   clearInterval(timer);
   timer = undefined;
 }
@@ -103,14 +113,19 @@ for (const type of ['keydown', 'pointerdown', 'wheel', 'touchstart']) {
   window.addEventListener(type, () => (lastActivity = Date.now()), { passive: true, capture: true });
 }
 
+function refreshCounts(): void {
+  void refreshPendingCount();
+  void refreshNotifications();
+}
+
 function startPendingCount(): void {
   clearInterval(timer);
-  void refreshPendingCount();
+  refreshCounts();
   timer = setInterval(() => {
-    if (document.visibilityState === 'visible' && Date.now() - lastActivity < IDLE_MS) void refreshPendingCount();
+    if (document.visibilityState === 'visible' && Date.now() - lastActivity < IDLE_MS) refreshCounts();
   }, 30_000);
 }
 
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible' && Date.now() - lastActivity < IDLE_MS) void refreshPendingCount();
+  if (frame && document.visibilityState === 'visible' && Date.now() - lastActivity < IDLE_MS) refreshCounts();
 });

@@ -7,7 +7,7 @@ import { setSessionHandlers, ApiError } from './api.ts';
 import { h, mount, toast } from './dom.ts';
 import { dropFrame, frameFor } from './layout.ts';
 import { navigate, resolve, startRouter, type PageModule, type Route } from './router.ts';
-import { forget, inGroup, loadMe, logout, me } from './session.ts';
+import { forget, inAnyGroup, loadMe, logout, me } from './session.ts';
 import { forgetDirectory, loadDirectory } from './names.ts';
 import { clearDraftsOf, pruneDrafts } from './drafts.ts';
 
@@ -22,6 +22,17 @@ const routes: Route[] = [
   { pattern: '/requests/:id', load: () => import('./pages/instance.ts'), nav: 'requests' },
   { pattern: '/monitor', load: () => import('./pages/monitor.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/instances/:id', load: () => import('./pages/instance.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/logins', load: () => import('./pages/logins.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/report', load: () => import('./pages/report.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/stats', load: () => import('./pages/stats.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/warnings', load: () => import('./pages/warnings.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/uploads', load: () => import('./pages/uploads.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/exchange', load: () => import('./pages/exchange.ts'), nav: 'monitor', group: 'supervision' },
+  // The same pages outside the monitor, for the offices that use one of them.
+  { pattern: '/stats', load: () => import('./pages/stats.ts'), nav: 'stats', group: ['unit-heads', 'supervision'] },
+  { pattern: '/uploads', load: () => import('./pages/uploads.ts'), nav: 'uploads', group: ['engineering', 'supervision'] },
+  { pattern: '/exchange/export', load: () => import('./pages/exchange-export.ts'), nav: 'exchange-export', group: ['district-reporters', 'supervision'] },
+  { pattern: '/notifications', load: () => import('./pages/notifications.ts'), nav: 'notifications' },
   { pattern: '/modeler', load: () => import('./pages/modeler-list.ts'), nav: 'modeler', group: 'process-owners' },
   { pattern: '/modeler/processes/:key', load: () => import('./pages/modeler.ts'), nav: 'modeler', group: 'process-owners' },
   { pattern: '/modeler/forms/:key', load: () => import('./pages/form-editor.ts'), nav: 'modeler', group: 'process-owners' },
@@ -100,7 +111,7 @@ async function render(): Promise<void> {
   if (seq !== renderSeq) return;
   const root = route.auth === false || path === '/password' && me()?.mustChangePassword ? (dropFrame(), app) : frameFor(app, route.nav, doLogout);
   document.title = `${mod.title} · 权力内控机制网上运行平台`;
-  if (route.group && !inGroup(route.group)) {
+  if (route.group && !inAnyGroup(route.group)) {
     mount(root, h('section', { class: 'page narrow' }, h('h1', '无权访问'), h('p', '该页面仅对相应岗位开放。如需权限，请联系监察室或流程管理员。')));
     return;
   }

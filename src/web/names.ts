@@ -3,6 +3,7 @@ import { api, type Definition } from './api.ts';
 
 let processCache: Promise<Map<string, string>> | null = null;
 const users = new Map<string, string>();
+const units = new Map<string, { name: string; kind: string }>();
 let directory: Promise<void> | null = null;
 
 /**
@@ -11,10 +12,11 @@ let directory: Promise<void> | null = null;
  */
 export function loadDirectory(): Promise<void> {
   directory ??= api
-    .get<{ users: Array<{ id: string; displayName: string }>; groups: Array<{ id: string; name: string }> }>('/api/directory')
+    .get<{ users: Array<{ id: string; displayName: string }>; groups: Array<{ id: string; name: string }>; units?: Array<{ id: string; name: string; kind: string }> }>('/api/directory')
     .then((d) => {
       for (const u of d.users) users.set(u.id, u.displayName);
       for (const g of d.groups) GROUPS[g.id] = g.name;
+      for (const u of d.units ?? []) units.set(u.id, { name: u.name, kind: u.kind });
     })
     .catch(() => {
       directory = null;
@@ -74,4 +76,15 @@ export function groupLabel(id: string): string {
 
 export function groupsLabel(ids: string[] | null | undefined): string {
   return (ids ?? []).map(groupLabel).join('、');
+}
+
+/** Unit id → name (武进区民防局), from the directory. */
+export function unitLabel(id: string | null | undefined): string {
+  if (!id) return '—';
+  return units.get(id)?.name ?? id;
+}
+
+/** The district bureaus (辖市（区）), for choosing whose key or file. */
+export function districtUnits(): Array<{ id: string; name: string }> {
+  return [...units].filter(([, u]) => u.kind === 'district').map(([id, u]) => ({ id, name: u.name }));
 }

@@ -25,8 +25,8 @@ export interface Route {
   load: () => Promise<PageModule>;
   /** Signed-in only (default true). */
   auth?: boolean;
-  /** Group required to see it (also enforced by the server). */
-  group?: string;
+  /** Group required to see it, or any one of several (also enforced by the server). */
+  group?: string | string[];
   /** Navigation item this route belongs to. */
   nav?: string;
 }

@@ -18,6 +18,11 @@ export function inGroup(group: string): boolean {
   return Boolean(current?.groups.includes(group));
 }
 
+/** Whether the user is in `group`, or in any one of `groups`. */
+export function inAnyGroup(groups: string | string[]): boolean {
+  return (Array.isArray(groups) ? groups : [groups]).some(inGroup);
+}
+
 /** Normalises `/api/me` answers: `{user, groups, unit}` or a flat user object. */
 export function normaliseMe(body: any): Me {
   const u = body?.user ?? body;

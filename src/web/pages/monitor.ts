@@ -3,7 +3,7 @@
  * current activity and unit, the overdue list by warning level, incidents with retry, and all
  * instances with filters, each opening its instance page.
  */
-import { ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Legend, LinearScale, Tooltip } from 'chart.js';
+import { Chart } from '../charts.ts';
 import { api, ApiError, type AuditVerify, type Definition, type Incident, type Instance, type Task } from '../api.ts';
 import { debounce, empty, field, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime, WARNING_LABEL } from '../format.ts';
@@ -12,13 +12,9 @@ import type { PageContext } from '../router.ts';
 import { warningMarker } from './inbox.ts';
 import { retryIncident } from './instance.ts';
 import { statusTag } from './shared.ts';
+import { monitorTabs } from './supervision-shared.ts';
 
 export const title = '监察';
-
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, DoughnutController, ArcElement, Tooltip, Legend);
-Chart.defaults.font.family = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'sans-serif';
-// A monitor is read, not watched: no animations (they also made refreshes flicker).
-Chart.defaults.animation = false;
 
 interface Summary {
   at: string;
@@ -66,6 +62,7 @@ export async function render(ctx: PageContext): Promise<void> {
     h(
       'section',
       { class: 'page monitor-page' },
+      monitorTabs(),
       h('div', { class: 'page-head' }, h('div', h('h1', '监察'), stamp), h('button', { type: 'button', class: 'btn', onclick: () => void refresh() }, '刷新')),
       auditHost,
       kpis,
