@@ -60,6 +60,8 @@ async function doLogout(): Promise<void> {
   const userId = me()?.user.id;
   leave();
   if (userId) clearDraftsOf(userId);
+  // Messages of this user's work are not for the next person at this computer.
+  document.getElementById('toasts')?.remove();
   await logout();
   forgetDirectory();
   dropFrame();

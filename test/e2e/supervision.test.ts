@@ -131,6 +131,7 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     await page.locator('.notif-page-list .notif').first().waitFor();
     expect(await page.locator('.notif-page-list .notif-unread').count()).to.equal(0);
     expect(await page.locator('.notif-page-list .notif-red').count()).to.be.at.least(2);
+    await screenshot(page, 'supervision-notifications');
   });
 
   it('the compliance report goes through the regulation article by article', async () => {
@@ -174,6 +175,7 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     expect(await page.locator('.stats-table tr[data-key="staff2"] td').nth(1).textContent()).to.equal('监察大队');
     expect(await page.locator('.stats-page .chart-box canvas').count()).to.equal(2);
     expect(await page.locator('.stats-page .chart-box canvas').first().getAttribute('aria-label')).to.contain('监察大队 按时 3、黄色 0、红色 1');
+    expect(await page.locator('.stats-page .chart-box canvas').nth(1).getAttribute('aria-label')).to.contain('李娜 按时 0、黄色 0、红色 1');
     // The chart really drew: the canvas has coloured pixels.
     const painted = await page.locator('.stats-page .chart-box canvas').first().evaluate((canvas: any) => {
       const data: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -394,5 +396,29 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     expect(await page.locator('.stats-table tr[data-key="engineer"]').count()).to.equal(0);
     await page.goto(`${base}/monitor/report`);
     await page.locator('h1', { hasText: '无权访问' }).waitFor();
+  });
+
+  it('fits a phone-width screen: the bell’s panel and the statistics', async () => {
+    const phone = await launch({ width: 390, height: 844 });
+    try {
+      await phone.page.goto(`${base}/login`);
+      await signIn(phone.page, base, 'head');
+      await phone.page.locator('.bell').click();
+      await phone.page.locator('#notif-panel .notif').first().waitFor();
+      const overflow = 'document.documentElement.scrollWidth - window.innerWidth';
+      expect(await phone.page.evaluate(overflow), 'no horizontal scrolling').to.be.at.most(0);
+      const box = await phone.page.locator('#notif-panel').boundingBox();
+      expect(box!.x).to.be.at.least(0);
+      expect(box!.x + box!.width).to.be.at.most(390);
+      await screenshot(phone.page, 'supervision-bell-phone');
+      await phone.page.keyboard.press('Escape');
+      await phone.page.goto(`${base}/stats`);
+      await phone.page.locator('.stats-page .chart-box canvas').first().waitFor();
+      expect(await phone.page.evaluate(overflow), 'no horizontal scrolling').to.be.at.most(0);
+      await screenshot(phone.page, 'supervision-stats-phone', { fullPage: true });
+      expect(phone.errors).to.deep.equal([]);
+    } finally {
+      await phone.close();
+    }
   });
 });

@@ -64,7 +64,7 @@ export async function render(ctx: PageContext): Promise<void> {
       summary,
       tile('监察室达标', `${sup.filter((l) => l.ok).length} / ${sup.length}`, sup.some((l) => !l.ok) ? 'kpi-yellow' : ''),
       tile('联络员已登录', `${contacts.filter((l) => l.ok).length} / ${contacts.length}`, contacts.some((l) => !l.ok) ? 'kpi-yellow' : ''),
-      tile('登录不足', String(short.length), short.length ? 'kpi-red' : ''),
+      week === thisWeek ? tile('尚未达标（本周未结束）', String(short.length), short.length ? 'kpi-yellow' : '') : tile('登录不足', String(short.length), short.length ? 'kpi-red' : ''),
     );
     const lines = [...sup, ...contacts];
     mount(

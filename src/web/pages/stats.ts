@@ -85,43 +85,42 @@ export async function render(ctx: PageContext): Promise<void> {
   function drawCharts(s: AppraisalStats): void {
     charts.splice(0).forEach((c) => c.destroy());
     const units = s.units.filter((u) => u.handled > 0);
-    const stacked = h('canvas', { role: 'img', 'aria-label': `各单位办结情况：${units.map((u) => `${u.unitName} 按时 ${u.onTime}、黄色 ${u.yellow}、红色 ${u.red}`).join('；')}` });
-    const avg = h('canvas', { role: 'img', 'aria-label': `各单位平均办理工作日：${units.map((u) => `${u.unitName} ${days(u.avgWorkdays)}`).join('；')}` });
-    const height = `${Math.max(180, units.length * 34 + 70)}px`;
+    // The ten people who handled most (the tables list everyone).
+    const people = s.people.filter((p) => p.handled > 0).slice(0, 10);
+    const describe = (rows: Array<Figures & { label: string }>) => rows.map((r) => `${r.label} 按时 ${r.onTime}、黄色 ${r.yellow}、红色 ${r.red}`).join('；');
+    const unitRows = units.map((u) => ({ ...u, label: u.unitName }));
+    const personRows = people.map((p) => ({ ...p, label: p.displayName }));
+    const byUnit = h('canvas', { role: 'img', 'aria-label': `各单位办结情况：${describe(unitRows)}` });
+    const byPerson = h('canvas', { role: 'img', 'aria-label': `各人员办结情况：${describe(personRows)}` });
+    const height = (n: number) => `${Math.max(180, n * 34 + 70)}px`;
     mount(
       chartHost,
-      h('div', { class: 'card' }, h('h2', '各单位办结情况'), units.length ? h('div', { class: 'chart-box', style: { height } }, stacked) : empty('本期没有办结任务。')),
-      h('div', { class: 'card' }, h('h2', '平均办理时间（工作日）'), units.length ? h('div', { class: 'chart-box', style: { height } }, avg) : empty('本期没有办结任务。')),
+      h('div', { class: 'card' }, h('h2', '各单位办结情况'), units.length ? h('div', { class: 'chart-box', style: { height: height(units.length) } }, byUnit) : empty('本期没有办结任务。')),
+      h('div', { class: 'card' }, h('h2', people.length < s.people.filter((p) => p.handled > 0).length ? '各人员办结情况（办结最多的 10 人）' : '各人员办结情况'), people.length ? h('div', { class: 'chart-box', style: { height: height(people.length) } }, byPerson) : empty('本期没有办结任务。')),
     );
-    if (!units.length) return;
-    const labels = units.map((u) => u.unitName);
-    charts.push(
-      new Chart(stacked, {
-        type: 'bar',
-        data: {
-          labels,
-          datasets: [
-            { label: '按时', data: units.map((u) => u.onTime), backgroundColor: LEVEL_COLOURS.green, maxBarThickness: 24 },
-            { label: '黄色', data: units.map((u) => u.yellow), backgroundColor: LEVEL_COLOURS.yellow, maxBarThickness: 24 },
-            { label: '红色（超期）', data: units.map((u) => u.red), backgroundColor: LEVEL_COLOURS.red, maxBarThickness: 24 },
-          ],
-        },
-        options: {
-          indexAxis: 'y',
-          maintainAspectRatio: false,
-          plugins: { legend: { position: 'bottom' } },
-          scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } },
-        },
-      }),
-      new Chart(avg, {
-        type: 'bar',
-        data: { labels, datasets: [{ label: '平均办理工作日', data: units.map((u) => u.avgWorkdays ?? 0), backgroundColor: LEVEL_COLOURS.blue, maxBarThickness: 24 }] },
-        options: { indexAxis: 'y', maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
-      }),
-    );
+    if (units.length) charts.push(stackedBar(byUnit, unitRows));
+    if (people.length) charts.push(stackedBar(byPerson, personRows));
   }
 
   await load();
+}
+
+/** On time / yellow / red, stacked, one bar per unit or person. */
+function stackedBar(canvas: HTMLCanvasElement, rows: Array<Figures & { label: string }>): Chart {
+  const dataset = (label: string, colour: string, pick: (r: Figures) => number) => ({ label, data: rows.map(pick), backgroundColor: colour, maxBarThickness: 24 });
+  return new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.label),
+      datasets: [dataset('按时', LEVEL_COLOURS.green, (r) => r.onTime), dataset('黄色', LEVEL_COLOURS.yellow, (r) => r.yellow), dataset('红色（超期）', LEVEL_COLOURS.red, (r) => r.red)],
+    },
+    options: {
+      indexAxis: 'y',
+      maintainAspectRatio: false,
+      plugins: { legend: { position: 'bottom' } },
+      scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } },
+    },
+  });
 }
 
 type Row = Figures & { key: string; name: string; unit: string | null };
