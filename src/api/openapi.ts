@@ -214,7 +214,7 @@ const paths: Record<string, Record<string, Op>> = {
         summary: '权力事项目录（含本人能否发起、发起表单）',
         tags: ['power-items'],
         parameters: [param('status', 'active | retired'), param('category', '类别，如 行政许可'), param('unit', '责任单位 id')],
-        responses: { 200: ok(obj({ items: arr(ref('PowerItem')), total: { type: 'integer' } })) },
+        responses: { 200: { ...ok(obj({ items: arr(ref('PowerItem')), total: { type: 'integer' } })), headers: pagedHeaders } },
       },
       [400],
     ),
@@ -341,28 +341,6 @@ const paths: Record<string, Record<string, Op>> = {
       tags: ['directory'],
       responses: { 200: ok(obj({ users: arr(anyObject), groups: arr(anyObject), units: arr(anyObject) })) },
     }),
-  },
-  '/api/catalog/items': {
-    get: signedIn(
-      {
-        summary: '权力事项目录：在用事项（或 ?status=retired）',
-        tags: ['catalog'],
-        parameters: [param('status', 'active（默认）| retired'), param('category', '权力类别，如 行政许可'), param('unit', '承办单位 id')],
-        responses: { 200: { ...ok(obj({ items: arr(anyObject), total: { type: 'integer' } })), headers: pagedHeaders } },
-      },
-      [400],
-    ),
-  },
-  '/api/catalog/items/{code}': {
-    get: signedIn(
-      {
-        summary: '一个权力事项及其全部版本（谁、为何、经哪个流程实例变更）',
-        tags: ['catalog'],
-        parameters: [pathParam('code', '事项编码，如 XK-0001')],
-        responses: { 200: ok(obj({ item: anyObject, versions: arr(anyObject) })) },
-      },
-      [404],
-    ),
   },
   '/api/monitor/summary': {
     get: signedIn({ summary: '运行监控汇总（监察室）', tags: ['monitor'], responses: { 200: ok(ref('MonitorSummary')) } }),

@@ -54,6 +54,7 @@ export function powerItemRoutes(deps: ApiDeps): Router {
     const units = await unitNames();
     const items = [];
     for (const item of await listItems(db, filter)) items.push({ ...itemJson(item, units), ...(await startInfo(item, person)) });
+    ctx.set('X-Total-Count', String(items.length));
     ctx.body = { items, total: items.length };
   });
 
@@ -64,7 +65,7 @@ export function powerItemRoutes(deps: ApiDeps): Router {
     ctx.body = {
       ...itemJson(item, await unitNames()),
       ...(await startInfo(item, me(ctx))),
-      versions: versions.map((v) => ({ ...v, changedAt: iso(v.changedAt) })),
+      versions: versions.map((v) => ({ ...v, approvals: v.approvals.map((a) => ({ ...a, at: iso(a.at) })), changedAt: iso(v.changedAt) })),
     };
   });
 

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { isPostgres } from '../db/knex.ts';
 import { auditRoutes } from './audit.ts';
-import { catalogRoutes } from './catalog.ts';
 import { directoryRoutes } from './directory.ts';
 import { authenticate, authRoutes } from './auth.ts';
 import type { ApiDeps } from './context.ts';
@@ -45,7 +44,6 @@ export function apiRouter(deps: ApiDeps): Router {
     monitorRoutes(deps).routes(),
     auditRoutes(deps).routes(),
     supervisionRoutes(deps).routes(),
-    catalogRoutes(deps).routes(),
     directoryRoutes(deps).routes(),
   );
   return api;

@@ -16,9 +16,9 @@ describe('API: the power-item catalog and the directory (read-only)', () => {
   });
 
   it('lists the items in force to any signed-in user, with unit names and versions', async () => {
-    const res = await staff.get('/api/catalog/items');
+    const res = await staff.get('/api/power-items?status=active');
     expect(res.status).to.equal(200);
-    const retired = (await staff.get('/api/catalog/items?status=retired')).body.items;
+    const retired = (await staff.get('/api/power-items?status=retired')).body.items;
     expect(retired.length).to.be.greaterThan(0);
     expect(retired.every((i: any) => i.status === 'retired')).to.equal(true);
     expect(res.body.total).to.equal(SEED_ITEMS.length - retired.length);
@@ -29,19 +29,19 @@ describe('API: the power-item catalog and the directory (read-only)', () => {
   });
 
   it('shows one item with every version, and 404 for an unknown code', async () => {
-    const res = await staff.get('/api/catalog/items/XK-0001');
+    const res = await staff.get('/api/power-items/XK-0001');
     expect(res.status).to.equal(200);
-    expect(res.body.item.code).to.equal('XK-0001');
+    expect(res.body.code).to.equal('XK-0001');
     expect(res.body.versions.map((v: any) => v.version)).to.deep.equal([1]);
     expect(res.body.versions[0]).to.include({ changeType: 'create', changedBy: 'system' });
-    const missing = await staff.get('/api/catalog/items/XX-9999');
+    const missing = await staff.get('/api/power-items/XX-9999');
     expect(missing.status).to.equal(404);
     expect(missing.body.error.code).to.equal('ITEM_NOT_FOUND');
   });
 
   it('refuses a bad filter with 400 and anyone not signed in with 401', async () => {
-    expect((await staff.get('/api/catalog/items?status=deleted')).status).to.equal(400);
-    expect((await s.anonymous().get('/api/catalog/items')).status).to.equal(401);
+    expect((await staff.get('/api/power-items?status=deleted')).status).to.equal(400);
+    expect((await s.anonymous().get('/api/power-items')).status).to.equal(401);
     expect((await s.anonymous().get('/api/directory')).status).to.equal(401);
   });
 

@@ -16,10 +16,10 @@ export interface CatalogItem {
   updatedAt?: number | string;
 }
 
-/** The catalog items in force (`GET /api/catalog/items`); null when the server has no catalog. */
+/** The catalog items in force (`GET /api/power-items?status=active`); null when the server has no catalog. */
 export async function catalogItems(): Promise<CatalogItem[] | null> {
   try {
-    const body = await api.get<{ items: CatalogItem[] }>('/api/catalog/items');
+    const body = await api.get<{ items: CatalogItem[] }>('/api/power-items?status=active');
     return body.items;
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
