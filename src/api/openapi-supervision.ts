@@ -26,7 +26,7 @@ export function supervisionPaths(h: OpenApiHelpers): Record<string, Record<strin
         summary: '每周登录情况（第五条：监察室每周不少于 3 次，联络员每周至少 1 次；监察室）',
         tags,
         parameters: [param('week', 'ISO 周，如 2026-W48；默认本周')],
-        responses: { 200: ok(obj({ week: str(), from: time(), to: time(), lines: arr(obj({ userId: str(), displayName: str(), role: str('supervision | contact'), unitId: str(), unitName: str(), logins: { type: 'integer' }, required: { type: 'integer' }, ok: { type: 'boolean' } })) })) },
+        responses: { 200: ok(obj({ week: str(), from: time(), to: time(), lines: arr(obj({ userId: str(), displayName: str(), role: str('supervision | contact'), unitId: str(), unitName: str(), logins: { type: 'integer' }, required: { type: 'integer' }, ok: { type: 'boolean' }, exempt: { type: 'boolean', description: '账号在本周开始后才建立：本周不计' } })) })) },
       }, [400]),
     },
     '/api/compliance/report': {

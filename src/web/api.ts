@@ -297,6 +297,8 @@ export interface LoginLine {
   logins: number;
   required: number;
   ok: boolean;
+  /** The account was created after the week began: not counted this week. */
+  exempt: boolean;
 }
 
 export interface LoginCompliance {

@@ -192,7 +192,9 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     expect(csv).to.contain('单位,inspection-brigade,监察大队,,4,3,0,1');
   });
 
-  it('login compliance shows this week’s sign-ins of the supervision office', async () => {
+  it('login compliance shows this week’s sign-ins of the supervision office; a new account is not counted before its first full week', async () => {
+    // 刘清 has had the account for a month; 何静's was created with the demo data this week.
+    await db('users').where({ id: 'supervisor' }).update({ created_at: Date.now() - 30 * 86_400_000 });
     await page.locator('.subnav').getByRole('link', { name: '登录合规' }).click();
     await page.waitForURL(/\/monitor\/logins/);
     const row = page.locator('.logins-table tr[data-user="supervisor"][data-role="supervision"]');
@@ -207,10 +209,14 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     expect(await row.locator('td').nth(0).textContent()).to.equal('刘清');
     expect(await row.locator('td').nth(4).textContent()).to.equal('≥ 3');
     expect(await row.locator('.level-tag').textContent()).to.equal(shown >= 3 ? '达标' : `尚差 ${3 - shown} 次`);
+    const newcomer = page.locator('.logins-table tr[data-user="supervisor2"][data-role="supervision"]');
+    expect(await newcomer.locator('td').nth(4).textContent()).to.equal('—');
+    expect(await newcomer.locator('.level-tag').textContent()).to.equal('本周不计');
     await screenshot(page, 'supervision-logins');
     await page.getByRole('button', { name: '上一周' }).click();
     await page.waitForURL(/week=\d{4}-W\d{2}/);
     await until(async () => (await page.locator('.logins-table tr[data-user="supervisor"] .level-tag').textContent()) === '不足（差 3 次）', 'last week without sign-ins');
+    expect(await newcomer.locator('.level-tag').textContent()).to.equal('本周不计');
   });
 
   it('case warnings link to their case; a suggested shared account is confirmed, another dismissed', async () => {

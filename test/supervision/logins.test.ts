@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { seedOrganisation } from '../../src/domain/org.ts';
 import { detectSharedAccounts, loginCompliance, runWeeklyLoginCheck } from '../../src/domain/supervision/logins.ts';
 import { listSuggestions } from '../../src/store/compliance.ts';
+import { grant, insertUser } from '../../src/store/org.ts';
 import { listNotifications } from '../../src/store/notifications.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { expectError } from '../helpers/expect.ts';
@@ -48,6 +49,23 @@ describe('supervision: weekly login compliance and suspected account sharing', (
     const recorded = await t.db('login_compliance').where({ week: '2026-W48', ok: false }).count({ n: '*' }).first();
     expect(Number(recorded!.n)).to.equal(3);
     await expectError(loginCompliance(t.db, '2026-W54', 0), 'BAD_PERIOD');
+  });
+
+  it('does not count a week against a supervisor whose account was made after it began', async () => {
+    // Given 周新 joins the supervision office on Wednesday of week 49 and signs in once.
+    const joined = at('2026-12-02T10:00:00+08:00');
+    await insertUser(t.db, { id: 'newcomer', displayName: '周新', unitId: 'supervision-office', title: '监察员', phone: null, status: 'active', createdAt: joined, updatedAt: joined });
+    await grant(t.db, 'newcomer', 'supervision', 'vendor', joined);
+    await signIn(t.db, 'newcomer', '2026-12-03T09:00:00+08:00', { ip: '10.9.9.9' });
+    // When week 49 is checked, Then the newcomer is listed as exempt and nobody is told about them.
+    const short = await runWeeklyLoginCheck(t.db, '2026-W49', at('2026-12-07T08:00:00+08:00'));
+    const { lines } = await loginCompliance(t.db, '2026-W49', at('2026-12-07T08:00:00+08:00'));
+    expect(lines.find((l) => l.userId === 'newcomer')).to.include({ exempt: true, required: 0, ok: true, logins: 1 });
+    expect(short.map((l) => l.userId)).to.not.include('newcomer');
+    expect((await listNotifications(t.db, 'supervisor')).rows.filter((n) => n.title.includes('周新'))).to.deep.equal([]);
+    // And from week 50 on, three sign-ins are required of them.
+    const w50 = await loginCompliance(t.db, '2026-W50', at('2026-12-14T08:00:00+08:00'));
+    expect(w50.lines.find((l) => l.userId === 'newcomer')).to.include({ exempt: false, required: 3, ok: false, logins: 0 });
   });
 
   it('suggests, never opens, a case when an account signs in from two places at once or after failures on a foreign machine', async () => {

@@ -16,9 +16,16 @@ export const REQUIRED_LOGINS = { supervision: 3, contact: 1 } as const;
 export interface ComplianceLine extends ComplianceRow {
   displayName: string;
   unitName: string | null;
+  /** The account was created after the week began: shown, not required (`required` 0, `ok`). */
+  exempt: boolean;
 }
 
-/** The week's figures computed from the sign-in records. Usage: `await loginCompliance(db, '2026-W48', now)`. */
+/**
+ * The week's figures computed from the sign-in records. A person is measured from the first week
+ * that begins after their account was created: a supervisor who joins on a Thursday (or a platform
+ * that goes live on one) is listed as exempt, not short, for that week.
+ * Usage: `await loginCompliance(db, '2026-W48', now)`.
+ */
 export async function loginCompliance(db: Knex, week: string, now: number): Promise<{ week: Period; lines: ComplianceLine[] }> {
   const period = weekPeriod(week);
   const [counts, supervisors, users, units] = await Promise.all([
@@ -30,7 +37,8 @@ export async function loginCompliance(db: Knex, week: string, now: number): Prom
   const lines: ComplianceLine[] = [];
   const line = (userId: string, role: 'supervision' | 'contact', unitId: string | null): ComplianceLine => {
     const logins = counts.get(userId) ?? 0;
-    const required = REQUIRED_LOGINS[role];
+    const exempt = (users.find((u) => u.id === userId)?.createdAt ?? 0) > period.from;
+    const required = exempt ? 0 : REQUIRED_LOGINS[role];
     return {
       week,
       userId,
@@ -42,6 +50,7 @@ export async function loginCompliance(db: Knex, week: string, now: number): Prom
       checkedAt: now,
       displayName: users.find((u) => u.id === userId)?.displayName ?? userId,
       unitName: units.find((u) => u.id === unitId)?.name ?? null,
+      exempt,
     };
   };
   for (const s of supervisors) lines.push(line(s, 'supervision', users.find((u) => u.id === s)?.unitId ?? null));
@@ -59,7 +68,7 @@ export async function runWeeklyLoginCheck(db: Knex, week: string, now: number): 
   const { lines } = await loginCompliance(db, week, now);
   const short = lines.filter((l) => !l.ok);
   await db.transaction(async (trx) => {
-    await saveCompliance(trx, lines.map(({ displayName: _d, unitName: _u, ...row }) => row));
+    await saveCompliance(trx, lines.map(({ displayName: _d, unitName: _u, exempt: _e, ...row }) => row));
     const supervision = await activeMembers(trx, ['supervision']);
     await insertNotifications(
       trx,

@@ -14,7 +14,7 @@ import {
   suggestionsIn,
 } from '../../store/compliance-report.ts';
 import { uploadsDoneIn } from '../../store/exchange.ts';
-import { listUnits } from '../../store/org.ts';
+import { listUnits, organisationSince } from '../../store/org.ts';
 import { loginCompliance } from './logins.ts';
 import { isoWeekOf, monthOf, type Period } from './periods.ts';
 import { appraisalStats } from './stats.ts';
@@ -86,13 +86,21 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
   );
 
   // Art. 5: supervision logs in ≥ 3 times a week; contact persons regularly; monthly provincial upload.
+  // Weeks and months that ended before the platform went live are not held against anyone.
+  const since = (await organisationSince(db)) ?? from;
   const art5: Finding[] = [];
+  if (since > from) art5.push({ status: 'info', text: `平台自 ${beijingDate(since)} 起运行，此前的周、月不计` });
   for (let w = isoWeekOf(from); w.from < end; w = isoWeekOf(w.to)) {
+    if (w.to <= since) continue;
     if (w.to > now) {
       art5.push({ status: 'info', text: `${w.key} 尚未结束` });
       continue;
     }
-    const { lines } = await loginCompliance(db, w.key, now);
+    const lines = (await loginCompliance(db, w.key, now)).lines.filter((l) => !l.exempt);
+    if (!lines.length) {
+      art5.push({ status: 'info', text: `第 ${w.key.slice(6)} 周：监察室人员和联络员的账号均在本周开始后才建立，不计` });
+      continue;
+    }
     for (const l of lines.filter((x) => x.role === 'supervision')) {
       art5.push({ status: l.ok ? 'ok' : 'attention', text: `监察室 ${l.displayName} 第 ${w.key.slice(6)} 周登录 ${l.logins}/${l.required} 次` });
     }
@@ -106,6 +114,7 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
     });
   }
   for (let m = monthOf(from); m.from < end; m = monthOf(m.to)) {
+    if (m.to <= since) continue;
     const uploads = await uploadsDoneIn(db, m.from, m.to);
     if (uploads.length) art5.push({ status: 'ok', text: `省平台数据上传已于 ${uploads.map((u) => beijingDate(u.uploadedAt!)).join('、')} 完成（${m.key}）` });
     else art5.push({ status: m.to > now ? 'info' : 'attention', text: m.to > now ? `${m.key} 尚无省平台上传记录（本月尚未结束）` : `${m.key} 没有向省平台上传数据` });

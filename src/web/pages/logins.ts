@@ -62,8 +62,8 @@ export async function render(ctx: PageContext): Promise<void> {
     const tile = (label: string, value: string, cls = '') => h('div', { class: `kpi ${cls}` }, h('span', { class: 'kpi-value' }, value), h('span', { class: 'kpi-label' }, label));
     mount(
       summary,
-      tile('监察室达标', `${sup.filter((l) => l.ok).length} / ${sup.length}`, sup.some((l) => !l.ok) ? 'kpi-yellow' : ''),
-      tile('联络员已登录', `${contacts.filter((l) => l.ok).length} / ${contacts.length}`, contacts.some((l) => !l.ok) ? 'kpi-yellow' : ''),
+      tile('监察室达标', ratio(sup), sup.some((l) => !l.ok) ? 'kpi-yellow' : ''),
+      tile('联络员已登录', ratio(contacts), contacts.some((l) => !l.ok) ? 'kpi-yellow' : ''),
       week === thisWeek ? tile('尚未达标（本周未结束）', String(short.length), short.length ? 'kpi-yellow' : '') : tile('登录不足', String(short.length), short.length ? 'kpi-red' : ''),
     );
     const lines = [...sup, ...contacts];
@@ -87,7 +87,7 @@ export async function render(ctx: PageContext): Promise<void> {
                     h('td', ROLE[l.role]),
                     h('td', l.unitName ?? '—'),
                     h('td', { class: 'num' }, String(l.logins)),
-                    h('td', { class: 'num' }, `≥ ${l.required}`),
+                    h('td', { class: 'num' }, l.exempt ? '—' : `≥ ${l.required}`),
                     h('td', verdict(l, week === thisWeek)),
                   ),
                 ),
@@ -100,8 +100,15 @@ export async function render(ctx: PageContext): Promise<void> {
   await load();
 }
 
+/** "met / measured", or a dash when everyone's account is newer than the week. */
+function ratio(lines: LoginLine[]): string {
+  const measured = lines.filter((l) => !l.exempt);
+  return measured.length ? `${measured.filter((l) => l.ok).length} / ${measured.length}` : '—';
+}
+
 /** 达标, or the shortfall: red for a week that is over, yellow while the week still runs. */
 function verdict(l: LoginLine, running: boolean): HTMLElement {
+  if (l.exempt) return h('span', { class: 'level-tag', title: '账号在本周开始后才建立，从下一周起计算' }, '本周不计');
   if (l.ok) return h('span', { class: 'level-tag level-tag-ok' }, '达标');
   const missing = l.required - l.logins;
   return running ? h('span', { class: 'level-tag level-tag-yellow' }, `尚差 ${missing} 次`) : h('span', { class: 'level-tag level-tag-red' }, `不足（差 ${missing} 次）`);
