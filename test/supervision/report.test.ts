@@ -7,6 +7,7 @@ import { monthPeriod } from '../../src/domain/supervision/periods.ts';
 import { complianceReport } from '../../src/domain/supervision/report.ts';
 import { EngineService } from '../../src/engine/service.ts';
 import { ManualClock } from '../../src/clock.ts';
+import { getItem, saveItemVersion } from '../../src/store/catalog.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 
 const at = (iso: string) => Date.parse(iso);
@@ -50,6 +51,8 @@ describe('supervision: the compliance report reads the regulation against the pl
     expect(art5).to.include('ok:监察室 刘清 第 46 周登录 3/3 次');
     expect(art5.some((x) => x.startsWith('info:2026-11 尚无省平台上传记录'))).to.equal(true);
     expect(report.get(7)!.findings[0].text).to.equal('本期没有删除数据');
+    // The catalog entered at set-up (including an item seeded as retired) is not a change.
+    expect(report.get(8)!.findings[0]).to.deep.equal({ status: 'info', text: '本期没有权力事项变更' });
 
     // The projects are put online and the October package is uploaded on 11-03.
     for (const p of offline) await linkProjectRun(t.db, p.id, `00000000-0000-4000-8000-${p.id.replace(/\D/g, '').padStart(12, '0')}`);
@@ -60,6 +63,21 @@ describe('supervision: the compliance report reads the regulation against the pl
     expect(report.get(3)!.findings[0].text).to.match(/个，全部在网上运行$/);
     expect(report.get(5)!.findings.map((f) => f.text)).to.include('省平台数据上传已于 2026-11-03 完成（2026-11）');
     expect(report.get(6)!.status).to.equal('attention'); // no district reported in November
+
+    // A catalog item changed directly, without the item-change procedure or a 三合一 reference.
+    const item = (await getItem(t.db, 'XK-0001'))!;
+    await saveItemVersion(t.db, { ...item, name: `${item.name}（改）`, version: item.version + 1, updatedAt: at('2026-11-20T10:00:00+08:00') }, item.version, {
+      changeType: 'change',
+      legalGround: 'circumstances-changed',
+      reason: '直接修改',
+      sunshineRef: null,
+      changedBy: 'vendor',
+      approvals: [],
+      instanceId: null,
+      changedAt: at('2026-11-20T10:00:00+08:00'),
+    });
+    report = await findings('2026-11', '2026-12-01T09:00:00+08:00');
+    expect(report.get(8)!.findings[0]).to.deep.equal({ status: 'attention', text: '本期权力事项变更 1 次，其中 1 次未经变更流程；1 次缺少“三合一”平台变更编号' });
     expect([...report.keys()]).to.deep.equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
   });
 });

@@ -148,7 +148,8 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
   );
 
   // Art. 8: catalog changes through the item-change procedure, after the 三合一 platform.
-  const versions = (await itemVersionsIn(db, from, to)).filter((v) => v.legalGround !== 'seed');
+  // The catalog as entered when the platform was set up (by `system`) is not a change.
+  const versions = (await itemVersionsIn(db, from, to)).filter((v) => v.changedBy !== 'system');
   const outside = versions.filter((v) => !v.instanceId);
   const noRef = versions.filter((v) => !v.sunshineRef);
   articles.push(
