@@ -51,6 +51,9 @@ describe('supervision: the compliance report reads the regulation against the pl
     expect(art5).to.include('ok:监察室 刘清 第 46 周登录 3/3 次');
     expect(art5.some((x) => x.startsWith('info:2026-11 尚无省平台上传记录'))).to.equal(true);
     expect(report.get(7)!.findings[0].text).to.equal('本期没有删除数据');
+    // While November runs, districts that have not reported yet are not a shortfall.
+    expect(report.get(6)!.findings[0]).to.include({ status: 'info' });
+    expect(report.get(6)!.findings[0].text).to.match(/^本期尚未结束，尚未报送：/);
     // The catalog entered at set-up (including an item seeded as retired) is not a change.
     expect(report.get(8)!.findings[0]).to.deep.equal({ status: 'info', text: '本期没有权力事项变更' });
 

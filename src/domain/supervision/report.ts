@@ -131,7 +131,11 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
         .filter((d) => reported.has(d.id))
         .map((d) => ({ status: 'ok' as const, text: `${d.name} 已报送 ${imports.filter((i) => i.districtId === d.id).reduce((n, i) => n + i.operations, 0)} 条（${imports.filter((i) => i.districtId === d.id).map((i) => beijingDate(i.importedAt)).join('、')}）` })),
       ...(districts.some((d) => !reported.has(d.id))
-        ? [{ status: 'attention' as const, text: `本期未报送：${districts.filter((d) => !reported.has(d.id)).map((d) => d.name).join('、')}` }]
+        ? [
+            to > now
+              ? { status: 'info' as const, text: `本期尚未结束，尚未报送：${districts.filter((d) => !reported.has(d.id)).map((d) => d.name).join('、')}` }
+              : { status: 'attention' as const, text: `本期未报送：${districts.filter((d) => !reported.has(d.id)).map((d) => d.name).join('、')}` },
+          ]
         : []),
     ]),
   );
