@@ -56,6 +56,29 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
   return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', { class: 'hint' }, hint) : null);
 }
 
+/**
+ * A labelled file input in Chinese: the browser's own button says "Choose File" in the OS locale,
+ * so the input is visually hidden (still focusable and the target of its labels) behind a
+ * 选择文件 button and the chosen file's name.
+ * Usage: `form.append(filePicker('交换文件（.json）', h('input', { type: 'file', accept: '.json' })))`.
+ */
+export function filePicker(label: string, input: HTMLInputElement, hint?: string): HTMLElement {
+  const id = input.id || `f${++idSeq}`;
+  input.id = id;
+  input.classList.add('sr-only');
+  const name = h('span', { class: 'file-name' }, '未选择文件');
+  const show = () => (name.textContent = input.files?.[0]?.name ?? '未选择文件');
+  // Clearing `value` from code fires no event: callers dispatch `change` after clearing it.
+  input.addEventListener('change', show);
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label),
+    h('div', { class: 'file-picker' }, input, h('label', { for: id, class: 'btn', 'aria-hidden': 'true' }, '选择文件'), name),
+    hint ? h('small', { class: 'hint' }, hint) : null,
+  );
+}
+
 /** A short-lived message at the top of the page (role=status, read by screen readers). */
 export function toast(message: string, kind: 'ok' | 'error' | 'info' = 'ok'): void {
   let host = document.getElementById('toasts');

@@ -151,12 +151,17 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     }
     // Art. 4 counts this month's finished tasks (the four routine ones and one late check).
     expect(await page.locator('.report-article[data-article="4"]').textContent()).to.contain('本期办结任务 5 件，超期办结 1 件');
-    expect(await page.locator('.report-article[data-article="6"] .level-tag').first().textContent()).to.equal('需关注');
+    // No district has reported yet; while the month runs that is not yet a shortfall.
+    expect(await page.locator('.report-article[data-article="6"] .level-tag').first().textContent()).to.equal('情况说明');
+    expect(await page.locator('.report-article[data-article="6"] .finding').first().textContent()).to.contain('本期尚未结束，尚未报送：');
     await screenshot(page, 'supervision-report', { fullPage: true });
     // Another period: last month, through the preset.
     await page.getByRole('button', { name: '上月' }).click();
     await page.waitForURL(/from=\d{4}-\d{2}-01&to=/);
     await until(async () => ((await page.locator('.report-article[data-article="4"]').textContent()) ?? '').includes('本期办结任务 0 件'), 'last month’s report');
+    // Last month ended before the demo platform went live: nothing in it is held against anyone.
+    expect(await page.locator('.report-article[data-article="6"] .finding').first().textContent()).to.contain('本期在平台运行');
+    expect(await page.locator('.report-article[data-article="5"] .finding').first().textContent()).to.match(/平台自 \d{4}-\d{2}-\d{2} 起运行/);
   });
 
   it('the statistics show a stacked chart per unit and tables, and download as CSV', async () => {
@@ -360,10 +365,14 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     await page.goto(`${base}/monitor/exchange`);
     await page.locator(`.keys-table tr[data-key="${key.keyId}"]`).waitFor();
     const upload = (name: string, content: string) => page.getByLabel('交换文件（.json）').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
+    const chosen = page.locator('.import-form .file-name');
+    expect(await chosen.textContent()).to.equal('未选择文件');
     await upload('wujin-2026.json', text);
+    expect(await chosen.textContent()).to.equal('wujin-2026.json');
     await page.getByRole('button', { name: '校验并导入' }).click();
     const ok = page.locator('.import-result .notice-ok');
     await ok.waitFor();
+    expect(await chosen.textContent()).to.equal('未选择文件');
     expect(await ok.textContent()).to.contain('导入成功：wujin-2026.json（武进区民防局 2026-01-01 至 2026-12-31）');
     const rows = page.locator('.imports-table tbody tr');
     await rows.first().waitFor();

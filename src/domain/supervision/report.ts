@@ -57,6 +57,8 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
   const end = Math.min(to, now);
   const units = await listUnits(db);
   const articles: ArticleReport[] = [];
+  // Weeks, months and periods that ended before the platform went live are not held against anyone.
+  const since = (await organisationSince(db)) ?? from;
 
   // Art. 3: powers and large self-built projects run online, on catalog items only.
   const projects = await projectsRequiringOnline(db);
@@ -86,8 +88,6 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
   );
 
   // Art. 5: supervision logs in ≥ 3 times a week; contact persons regularly; monthly provincial upload.
-  // Weeks and months that ended before the platform went live are not held against anyone.
-  const since = (await organisationSince(db)) ?? from;
   const art5: Finding[] = [];
   if (since > from) art5.push({ status: 'info', text: `平台自 ${beijingDate(since)} 起运行，此前的周、月不计` });
   for (let w = isoWeekOf(from); w.from < end; w = isoWeekOf(w.to)) {
@@ -132,9 +132,11 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
         .map((d) => ({ status: 'ok' as const, text: `${d.name} 已报送 ${imports.filter((i) => i.districtId === d.id).reduce((n, i) => n + i.operations, 0)} 条（${imports.filter((i) => i.districtId === d.id).map((i) => beijingDate(i.importedAt)).join('、')}）` })),
       ...(districts.some((d) => !reported.has(d.id))
         ? [
-            to > now
-              ? { status: 'info' as const, text: `本期尚未结束，尚未报送：${districts.filter((d) => !reported.has(d.id)).map((d) => d.name).join('、')}` }
-              : { status: 'attention' as const, text: `本期未报送：${districts.filter((d) => !reported.has(d.id)).map((d) => d.name).join('、')}` },
+            to <= since
+              ? { status: 'info' as const, text: `本期在平台运行（${beijingDate(since)} 起）之前，不计` }
+              : to > now
+                ? { status: 'info' as const, text: `本期尚未结束，尚未报送：${districts.filter((d) => !reported.has(d.id)).map((d) => d.name).join('、')}` }
+                : { status: 'attention' as const, text: `本期未报送：${districts.filter((d) => !reported.has(d.id)).map((d) => d.name).join('、')}` },
           ]
         : []),
     ]),

@@ -4,7 +4,7 @@
  * file; sent with this request only, for signing, and not kept), downloaded to hand to the city.
  */
 import { api, ApiError } from '../api.ts';
-import { field, h, mount } from '../dom.ts';
+import { field, filePicker, h, mount } from '../dom.ts';
 import { unitLabel } from '../names.ts';
 import { beijingToday, isDate, monthRange } from '../period.ts';
 import type { PageContext } from '../router.ts';
@@ -42,7 +42,7 @@ export async function render(ctx: PageContext): Promise<void> {
         h('div', { class: 'grid-2 tight' }, field('开始日期', from), field('结束日期', to)),
         field('密钥编号', keyId, '市局监察室生成密钥时提供的编号'),
         field('私钥（PEM）', pem, '私钥只随本次导出请求发送用于签名，平台不保存，也不会留在本浏览器中。'),
-        field('或从文件读取私钥', pemFile),
+        filePicker('或从文件读取私钥', pemFile),
         h('div', { class: 'actions' }, submit),
         result,
       ),

@@ -6,7 +6,7 @@
  * the private key is shown once — or register a public key a district sent).
  */
 import { api, ApiError, type DistrictImport, type DistrictKey } from '../api.ts';
-import { empty, field, h, loading, mount, toast } from '../dom.ts';
+import { empty, field, filePicker, h, loading, mount, toast } from '../dom.ts';
 import { fmtDate, fmtDateTime } from '../format.ts';
 import { districtUnits, unitLabel, userLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
@@ -29,7 +29,7 @@ interface DistrictOperation {
 const OP_STATUS: Record<string, string> = { running: '办理中', completed: '已办结', cancelled: '已撤销' };
 
 export async function render(ctx: PageContext): Promise<void> {
-  const fileInput = h('input', { type: 'file', id: 'exchange-file', accept: '.json,application/json', required: true });
+  const fileInput = h('input', { type: 'file', id: 'exchange-file', accept: '.json,application/json', 'aria-required': 'true' });
   const result = h('div', { class: 'import-result', 'aria-live': 'polite' });
   const importsHost = h('div', loading());
   const opsHost = h('div');
@@ -55,7 +55,7 @@ export async function render(ctx: PageContext): Promise<void> {
         h(
           'form',
           { class: 'filters import-form', onsubmit: (e: Event) => { e.preventDefault(); void importFile(); } },
-          field('交换文件（.json）', fileInput),
+          filePicker('交换文件（.json）', fileInput),
           h('button', { type: 'submit', class: 'btn btn-primary' }, '校验并导入'),
         ),
         result,
@@ -115,6 +115,7 @@ export async function render(ctx: PageContext): Promise<void> {
           : h('p', { class: 'notice notice-ok' }, h('strong', '导入成功'), `：${file.name}（${what}），校验和与签名验证通过，办件 ${r.operations} 件（新增 ${r.inserted}，更新 ${r.updated}）。`),
       );
       fileInput.value = '';
+      fileInput.dispatchEvent(new Event('change'));
       await loadImports(r.id);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
