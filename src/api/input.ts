@@ -130,7 +130,9 @@ export class QueryReader {
   time(name: string): number | undefined {
     const v = this.raw(name);
     if (v === undefined) return undefined;
-    const n = /^\d{10,}$/.test(v) ? Number(v) : Date.parse(v);
+    // Date.parse alone would take "-1" (year −1) or "Tuesday"; only ISO shapes and plausible epoch ms pass.
+    const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v);
+    const n = /^\d{10,15}$/.test(v) ? Number(v) : iso ? Date.parse(v) : NaN;
     if (!Number.isFinite(n)) {
       this.errors.push({ field: name, message: '应为 ISO 8601 时间（如 2026-12-01T09:00:00+08:00）或毫秒时间戳' });
       return undefined;

@@ -88,3 +88,8 @@ export function unitLabel(id: string | null | undefined): string {
 export function districtUnits(): Array<{ id: string; name: string }> {
   return [...units].filter(([, u]) => u.kind === 'district').map(([id, u]) => ({ id, name: u.name }));
 }
+
+/** Every unit (offices, centres, district bureaus) in directory order, for filters. */
+export function allUnits(): Array<{ id: string; name: string }> {
+  return [...units].map(([id, u]) => ({ id, name: u.name }));
+}

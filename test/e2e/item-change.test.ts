@@ -281,6 +281,23 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await until(async () => (await page.locator('.kpi-red .kpi-value').first().textContent()) === '1', 'one overdue task counted');
     await page.locator('.chart-box canvas').first().waitFor();
     await screenshot(page, 'monitor');
+    // The instance list filters by the starter's unit and by the day started (Beijing time).
+    const row = page.locator(`.instances-table tr[data-instance="${urgent.id}"]`);
+    await row.waitFor();
+    await page.getByLabel('发起单位').selectOption({ label: '工程处' });
+    await row.waitFor({ state: 'detached' });
+    await page.getByLabel('发起单位').selectOption({ label: '监察大队' });
+    await row.waitFor();
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 32 * 3600e3).toISOString().slice(0, 10);
+    await page.getByLabel('发起日期自').fill(tomorrow);
+    await page.locator('.monitor-page .empty-state', { hasText: '没有符合条件的实例' }).waitFor();
+    await page.getByLabel('发起日期自').fill(today);
+    await page.getByLabel('至', { exact: true }).fill(today);
+    await row.waitFor();
+    await page.getByLabel('发起单位').selectOption('');
+    await page.getByLabel('发起日期自').fill('');
+    await page.getByLabel('至', { exact: true }).fill('');
     await overdue.getByRole('link', { name: '当日核查' }).click();
     await page.waitForURL(new RegExp(`/monitor/instances/${urgent.id}`));
     await page.locator('.diagram .djs-element.hl-overdue[data-element-id="Task_Check"]').waitFor();

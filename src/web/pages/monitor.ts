@@ -7,7 +7,7 @@ import { Chart } from '../charts.ts';
 import { api, ApiError, type AuditVerify, type Definition, type Incident, type Instance, type Task } from '../api.ts';
 import { debounce, empty, field, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime, WARNING_LABEL } from '../format.ts';
-import { groupsLabel, processNames, userLabel } from '../names.ts';
+import { allUnits, groupsLabel, processNames, userLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
 import { warningMarker } from './inbox.ts';
 import { retryIncident } from './instance.ts';
@@ -51,8 +51,11 @@ export async function render(ctx: PageContext): Promise<void> {
   const f = {
     key: h('select', h('option', { value: '' }, '全部流程'), defs.map((d) => h('option', { value: d.key }, d.name ?? d.key))),
     status: h('select', [['running', '办理中'], ['', '全部'], ['completed', '已办结'], ['cancelled', '已撤销']].map(([v, l]) => h('option', { value: v }, l))),
+    unit: h('select', h('option', { value: '' }, '全部单位'), allUnits().map((u) => h('option', { value: u.id }, u.name))),
     startedBy: h('input', { type: 'search', placeholder: '用户名', autocomplete: 'off' }),
     businessKey: h('input', { type: 'search', placeholder: '业务编号' }),
+    startedFrom: h('input', { type: 'date' }),
+    startedTo: h('input', { type: 'date' }),
     overdue: h('input', { type: 'checkbox' }),
   };
   let pageNo = 1;
@@ -78,8 +81,11 @@ export async function render(ctx: PageContext): Promise<void> {
           { class: 'filters', role: 'search', onsubmit: (e: Event) => { e.preventDefault(); pageNo = 1; void loadInstances(); } },
           field('流程', f.key),
           field('状态', f.status),
+          field('发起单位', f.unit),
           field('发起人', f.startedBy),
           field('业务编号', f.businessKey),
+          field('发起日期自', f.startedFrom),
+          field('至', f.startedTo),
           h('label', { class: 'check' }, f.overdue, '含超期任务'),
         ),
         instancesHost,
@@ -87,7 +93,7 @@ export async function render(ctx: PageContext): Promise<void> {
       ),
     ),
   );
-  for (const el of [f.key, f.status, f.overdue]) el.addEventListener('change', () => { pageNo = 1; void loadInstances(); });
+  for (const el of [f.key, f.status, f.unit, f.startedFrom, f.startedTo, f.overdue]) el.addEventListener('change', () => { pageNo = 1; void loadInstances(); });
   for (const el of [f.startedBy, f.businessKey]) el.addEventListener('input', debounce(() => { pageNo = 1; void loadInstances(); }, 400));
 
   const pname = (k: string | null) => (k ? (names.get(k) ?? k) : '（无）');
@@ -256,8 +262,12 @@ export async function render(ctx: PageContext): Promise<void> {
     const { items, total } = await api.page<Instance>('/api/process-instances', {
       key: f.key.value || undefined,
       status: f.status.value || undefined,
+      unit: f.unit.value || undefined,
       startedBy: f.startedBy.value.trim() || undefined,
       businessKey: f.businessKey.value.trim() || undefined,
+      // Calendar days in Beijing time; the end day is included.
+      startedFrom: f.startedFrom.value ? beijingDayStart(f.startedFrom.value) : undefined,
+      startedTo: f.startedTo.value ? beijingDayStart(f.startedTo.value, 1) : undefined,
       overdue: f.overdue.checked || undefined,
       limit: PAGE_SIZE,
       offset: (pageNo - 1) * PAGE_SIZE,
@@ -311,4 +321,9 @@ export async function render(ctx: PageContext): Promise<void> {
     await Promise.all([guard(loadAudit(), auditHost), guard(loadSummary(), kpis), guard(loadOverdue(), overdueHost), guard(loadIncidents(), incidentsHost), guard(loadInstances(), instancesHost)]);
   }
   await refresh();
+}
+
+/** `2026-11-01` (+ days) as the instant its day begins in Beijing, in ISO 8601. */
+function beijingDayStart(date: string, plusDays = 0): string {
+  return new Date(Date.parse(`${date}T00:00:00+08:00`) + plusDays * 86_400_000).toISOString();
 }
