@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { taskFromRow, type TaskFilter, type TaskRow } from './tasks.ts';
+import { applyTaskFilter, candidateIds, taskFromRow, type TaskFilter, type TaskRow } from './tasks.ts';
 
 /**
  * The inbox query (`GET /api/tasks`), shaped for 100,000+ open tasks. Same filter as
@@ -18,15 +18,6 @@ const WALK_FROM = 500;
 
 type Who = { user: string; groups: string[] };
 
-function candidateIds(db: Knex, who: Who): Knex.QueryBuilder {
-  return db('task_candidates')
-    .select('task_id')
-    .where((w) => {
-      w.where({ kind: 'user', name: who.user });
-      if (who.groups.length) w.orWhere((g) => g.where('kind', 'group').whereIn('name', who.groups));
-    });
-}
-
 function isCandidateOf(db: Knex, who: Who): Knex.QueryBuilder {
   return db('task_candidates as c')
     .select(db.raw('1'))
@@ -38,23 +29,7 @@ function isCandidateOf(db: Knex, who: Who): Knex.QueryBuilder {
 }
 
 function applyFilter(db: Knex, q: Knex.QueryBuilder, f: TaskFilter, walk: boolean): Knex.QueryBuilder {
-  const mayClaim = (b: Knex.QueryBuilder, who: Who) => (walk ? b.whereExists(isCandidateOf(db, who)) : b.whereIn('id', candidateIds(db, who)));
-  if (f.status) q.where('status', f.status);
-  if (f.assignee) q.where('assignee', f.assignee);
-  if (f.claimableBy) mayClaim(q.whereNull('assignee'), f.claimableBy);
-  if (f.visibleTo) {
-    const v = f.visibleTo;
-    q.where((w) => w.where('assignee', v.user).orWhere((c) => mayClaim(c.whereNull('assignee'), v)));
-  }
-  if (f.processKey) q.where('process_key', f.processKey);
-  if (f.instanceId) q.where('instance_id', f.instanceId);
-  if (f.dueBefore !== undefined) q.where('due_at', '<', f.dueBefore);
-  if (f.overdueAt !== undefined) q.where('due_at', '<', f.overdueAt);
-  if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-    q.where((w) => w.whereRaw("name LIKE ? ESCAPE '\\'", [like]).orWhereRaw("business_key LIKE ? ESCAPE '\\'", [like]));
-  }
-  return q;
+  return applyTaskFilter(db, q, f, (b, who) => (walk ? b.whereExists(isCandidateOf(db, who)) : b.whereIn('id', candidateIds(db, who))));
 }
 
 /**

@@ -159,7 +159,8 @@ export interface TaskFilter {
   offset?: number;
 }
 
-function candidateIds(db: Knex, who: { user: string; groups: string[] }): Knex.QueryBuilder {
+/** Ids of the tasks naming this user or one of their groups as candidates. */
+export function candidateIds(db: Knex, who: { user: string; groups: string[] }): Knex.QueryBuilder {
   return db('task_candidates')
     .select('task_id')
     .where((w) => {
@@ -168,13 +169,23 @@ function candidateIds(db: Knex, who: { user: string; groups: string[] }): Knex.Q
     });
 }
 
-function applyFilter(db: Knex, q: Knex.QueryBuilder, f: TaskFilter): Knex.QueryBuilder {
+/**
+ * Adds a task filter's conditions to a query on `tasks`. "May claim" is a parameter because the
+ * inbox query writes it two ways (see inbox.ts); by default it is an `id IN (candidate ids)`.
+ * Usage: `applyTaskFilter(db, db('tasks'), { processKey: 'item-change' })`.
+ */
+export function applyTaskFilter(
+  db: Knex,
+  q: Knex.QueryBuilder,
+  f: TaskFilter,
+  mayClaim: (b: Knex.QueryBuilder, who: { user: string; groups: string[] }) => Knex.QueryBuilder = (b, who) => b.whereIn('id', candidateIds(db, who)),
+): Knex.QueryBuilder {
   if (f.status) q.where('status', f.status);
   if (f.assignee) q.where('assignee', f.assignee);
-  if (f.claimableBy) q.whereNull('assignee').whereIn('id', candidateIds(db, f.claimableBy));
+  if (f.claimableBy) mayClaim(q.whereNull('assignee'), f.claimableBy);
   if (f.visibleTo) {
     const v = f.visibleTo;
-    q.where((w) => w.where('assignee', v.user).orWhere((c) => c.whereNull('assignee').whereIn('id', candidateIds(db, v))));
+    q.where((w) => w.where('assignee', v.user).orWhere((c) => mayClaim(c.whereNull('assignee'), v)));
   }
   if (f.processKey) q.where('process_key', f.processKey);
   if (f.instanceId) q.where('instance_id', f.instanceId);
@@ -192,8 +203,8 @@ function applyFilter(db: Knex, q: Knex.QueryBuilder, f: TaskFilter): Knex.QueryB
  * use) is tested against.
  */
 export async function listTasks(db: Knex, f: TaskFilter): Promise<{ rows: TaskRow[]; total: number }> {
-  const [{ n }] = await applyFilter(db, db('tasks'), f).count({ n: '*' });
-  const q = applyFilter(db, db('tasks').select('*'), f);
+  const [{ n }] = await applyTaskFilter(db, db('tasks'), f).count({ n: '*' });
+  const q = applyTaskFilter(db, db('tasks').select('*'), f);
   const sort = f.sort ?? 'created';
   const desc = sort.startsWith('-');
   const col = sort.replace('-', '') === 'due' ? 'due_at' : 'created_at';
