@@ -49,13 +49,13 @@ export async function render(ctx: PageContext): Promise<void> {
   const stamp = h('span', { class: 'page-sub' });
 
   const f = {
-    key: h('select', h('option', { value: '' }, '全部流程'), defs.map((d) => h('option', { value: d.key }, d.name ?? d.key))),
+    key: h('select', { class: 'select-process' }, h('option', { value: '' }, '全部流程'), defs.map((d) => h('option', { value: d.key }, d.name ?? d.key))),
     status: h('select', [['running', '办理中'], ['', '全部'], ['completed', '已办结'], ['cancelled', '已撤销']].map(([v, l]) => h('option', { value: v }, l))),
     unit: h('select', h('option', { value: '' }, '全部单位'), allUnits().map((u) => h('option', { value: u.id }, u.name))),
     startedBy: h('input', { type: 'search', placeholder: '用户名', autocomplete: 'off' }),
     businessKey: h('input', { type: 'search', placeholder: '业务编号' }),
-    startedFrom: h('input', { type: 'date' }),
-    startedTo: h('input', { type: 'date' }),
+    startedFrom: h('input', { type: 'date', id: 'started-from' }),
+    startedTo: h('input', { type: 'date', 'aria-label': '发起日期（止）' }),
     overdue: h('input', { type: 'checkbox' }),
   };
   let pageNo = 1;
@@ -84,8 +84,7 @@ export async function render(ctx: PageContext): Promise<void> {
           field('发起单位', f.unit),
           field('发起人', f.startedBy),
           field('业务编号', f.businessKey),
-          field('发起日期自', f.startedFrom),
-          field('至', f.startedTo),
+          h('div', { class: 'field' }, h('label', { for: 'started-from' }, '发起日期'), h('div', { class: 'date-range' }, f.startedFrom, h('span', { 'aria-hidden': 'true' }, '至'), f.startedTo)),
           h('label', { class: 'check' }, f.overdue, '含超期任务'),
         ),
         instancesHost,
