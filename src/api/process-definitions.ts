@@ -82,6 +82,8 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
       definitionId: latest.id,
       formKey,
       form: form ? { key: form.key, version: form.version, schema: form.schema } : null,
+      // Platform data the form shows (e.g. the caller's own records as options); submissions are checked against it.
+      formData: form ? await engine.formData(form.key, person) : {},
       canStart: engine.canStart(latest, person),
     };
   });

@@ -58,11 +58,14 @@ export function taskRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/tasks/:id', async (ctx) => {
-    const d = await taskDetail(deps.db, engine, ctx.params.id, me(ctx));
+    const person = me(ctx);
+    const d = await taskDetail(deps.db, engine, ctx.params.id, person);
     ctx.body = {
       task: taskJson(d.task),
       form: d.form && { key: d.form.key, version: d.form.version, schema: d.form.schema },
       variables: d.variables,
+      // Platform data the form shows (e.g. select options), as the caller would submit against it.
+      formData: d.form ? await engine.formData(d.form.key, person) : {},
       instance: instanceJson(d.instance),
       actions: d.actions,
     };

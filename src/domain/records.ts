@@ -12,6 +12,7 @@ import {
   insertPowerRecord,
   insertProject,
   lastIdWithPrefix,
+  listPowerRecords,
   listProjects,
   restoreArchived,
   setProjectInstance,
@@ -246,4 +247,17 @@ export async function describeTargets(db: Knex | Knex.Transaction, targets: Dele
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * The records a person entered and may ask to delete (Art. 7: only the person who entered them),
+ * as select options: `QL-2026-0003 · 常州某置业有限公司 · 2026-09-15`.
+ * Usage: `const options = await deletableRecordsOf(db, 'staff')`.
+ */
+export async function deletableRecordsOf(db: Knex, userId: string): Promise<Array<{ label: string; value: string }>> {
+  const [records, projects] = await Promise.all([listPowerRecords(db, { enteredBy: userId, limit: 500 }), listProjects(db, { enteredBy: userId, limit: 500 })]);
+  return [
+    ...records.map((r) => ({ value: r.id, label: `${r.id} · ${RECORD_KINDS['power-record']} · ${r.partyName} · ${r.handledOn}` })),
+    ...projects.map((p) => ({ value: p.id, label: `${p.id} · ${RECORD_KINDS.project} · ${p.name}` })),
+  ];
 }

@@ -22,7 +22,7 @@ import { JobExecutor } from './jobs.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, sodRule, warningLevel, type WarningLevel } from './tasks.ts';
-import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type Handler, type TaskCheck } from './types.ts';
+import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck } from './types.ts';
 import type { WorkCalendar } from './workdays.ts';
 
 export interface EngineServiceOptions {
@@ -60,6 +60,7 @@ export class EngineService {
   readonly jobs: JobExecutor;
   readonly handlers = new Map<string, Handler>();
   readonly checks = new Map<string, TaskCheck>();
+  private readonly formProviders = new Map<string, FormDataProvider>();
   private cal!: WorkCalendar;
 
   private constructor(o: EngineServiceOptions) {
@@ -113,6 +114,20 @@ export class EngineService {
   /** Registers a completion check under the name user tasks give as camunda:property completionCheck. */
   registerTaskCheck(name: string, fn: TaskCheck): void {
     this.checks.set(name, fn);
+  }
+
+  /** Registers what a form shows from the platform (see FormDataProvider), by form key. */
+  registerFormData(formKey: string, fn: FormDataProvider): void {
+    this.formProviders.set(formKey, fn);
+  }
+
+  /**
+   * The platform data a form shows to this actor (empty when the form has no provider).
+   * Usage: `const data = await engine.formData('data-deletion-apply', person)`.
+   */
+  async formData(formKey: string | null | undefined, actor: Actor): Promise<Record<string, unknown>> {
+    const provider = formKey ? this.formProviders.get(formKey) : undefined;
+    return provider ? provider({ db: this.db, actor }) : {};
   }
 
   /** Starts the job poller (timers, service tasks, timer start events). */
@@ -185,7 +200,7 @@ export class EngineService {
       ? def.model.startEvents.find((s) => s.id === opts.startEventId)
       : (def.model.startEvents.find((s) => s.kind === 'none') ?? def.model.startEvents[0]);
     if (!start) throw new NotFoundError(`开始事件 ${opts.startEventId} 不存在`, 'START_EVENT_NOT_FOUND');
-    const values = await this.validated(start.formKey ?? null, opts.variables ?? {}, {});
+    const values = await this.validated(start.formKey ?? null, opts.variables ?? {}, await this.formData(start.formKey, opts.by));
     const initiator = this.initiatorVariable(def, start.id);
     if (initiator) values[initiator] = opts.by.id;
     const businessKey = opts.businessKey === undefined || opts.businessKey === null || opts.businessKey === '' ? null : String(opts.businessKey).slice(0, 200);
@@ -286,7 +301,7 @@ export class EngineService {
     const task = await this.taskFor(taskId, opts.by);
     if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
     const instance = await this.checkDuties(task, opts.by);
-    const values = await this.validated(task.formKey, opts.variables ?? {}, instance.variables);
+    const values = await this.validated(task.formKey, opts.variables ?? {}, { ...instance.variables, ...(await this.formData(task.formKey, opts.by)) });
     await this.runChecks(task, instance, values);
     return this.steps.run(
       task.instanceId,

@@ -72,3 +72,10 @@ export interface DeploymentResult {
  * runs and answers the fields it refuses (422), e.g. a fine outside the item's discretion tier.
  */
 export type TaskCheck = (ctx: { db: Knex; task: TaskRow; instance: InstanceRow; variables: Record<string, unknown> }) => Promise<FieldError[]> | FieldError[];
+
+/**
+ * Data a form shows that comes from the platform, not from the instance: e.g. the records the
+ * signed-in user entered, as options of a select (`valuesKey`). Registered per form key; the same
+ * data is the context the submission is validated against, so a choice outside it is refused.
+ */
+export type FormDataProvider = (ctx: { db: Knex; actor: Actor }) => Promise<Record<string, unknown>>;

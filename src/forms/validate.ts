@@ -239,8 +239,9 @@ function validateField(c: FormComponent, raw: unknown, scope: Record<string, unk
 function optionValues(c: FormComponent, scope: Record<string, unknown>): unknown[] | undefined {
   if (Array.isArray(c.values)) return c.values.map((o) => o.value);
   if (c.valuesKey) {
+    // No list, no valid choice: the browser shows no options either.
     const list = scope[c.valuesKey];
-    if (Array.isArray(list)) return list.map((o: any) => (o && typeof o === 'object' && 'value' in o ? o.value : o));
+    return Array.isArray(list) ? list.map((o: any) => (o && typeof o === 'object' && 'value' in o ? o.value : o)) : [];
   }
   return undefined;
 }

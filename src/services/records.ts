@@ -1,7 +1,7 @@
-import type { Handler } from '../engine/types.ts';
+import type { FormDataProvider, Handler } from '../engine/types.ts';
 import { approvalsOf, completerOf } from '../domain/approvals.ts';
 import { beijingDay } from '../domain/faults.ts';
-import { archiveRecords, createPowerRecord, deletionProblems, describeTargets, targetsFromVariables } from '../domain/records.ts';
+import { archiveRecords, createPowerRecord, deletableRecordsOf, deletionProblems, describeTargets, targetsFromVariables } from '../domain/records.ts';
 import { getItem } from '../store/catalog.ts';
 
 /** Handlers of data-deletion.bpmn (Art. 7) and the power-operation record a finished case leaves. */
@@ -49,4 +49,12 @@ export const recordHandlers: Record<string, Handler> = {
     );
     return { recordId: record.id };
   },
+};
+
+/** The deletion forms offer the applicant's own records (`valuesKey: "myRecords"`), nothing else. */
+const myRecords: FormDataProvider = async ({ db, actor }) => ({ myRecords: await deletableRecordsOf(db, actor.id) });
+
+export const recordForms: Record<string, FormDataProvider> = {
+  'data-deletion-apply': myRecords,
+  'data-deletion-revise': myRecords,
 };

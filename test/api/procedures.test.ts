@@ -139,6 +139,20 @@ describe('API: every procedure end to end, each actor signed in over HTTP', () =
   });
 
   it('data deletion (Art. 7): the person who entered it asks, the head agrees, supervision files and deletes', async () => {
+    // The start form offers staff the records staff entered, and nobody else's.
+    const staff = await as('staff');
+    const form = (await staff.get('/api/process-definitions/data-deletion/start-form')).body;
+    const offered = form.formData.myRecords.map((o: any) => o.value);
+    const entered = (await s.db('power_records').where({ entered_by: 'staff' }).select('id')).map((r: any) => r.id);
+    expect(offered).to.include.members(entered).and.include('QL-2026-0002');
+    const foreign = (await s.db('power_records').whereNot({ entered_by: 'staff' }).first())?.id;
+    expect(foreign, 'a record someone else entered').to.be.a('string');
+    expect(offered).to.not.include(foreign);
+    const refused = await staff.post('/api/process-definitions/data-deletion/start', {
+      variables: { records: [{ kind: 'power-record', recordId: foreign }], content: '他人录入的数据', reason: '试图删除他人录入的数据，应被拒绝' },
+    });
+    expect(refused.status).to.equal(422);
+    expect(refused.body.error.details).to.deep.equal([{ field: 'records[0].recordId', message: '“记录编号”不是有效的选项' }]);
     const id = await start('staff', '/api/process-definitions/data-deletion/start', {
       records: [{ kind: 'power-record', recordId: 'QL-2026-0002' }],
       content: '重复录入的权力运行记录一条',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createPowerRecord, restoreRecord } from '../../src/domain/records.ts';
+import { createPowerRecord, deletionProblems, restoreRecord } from '../../src/domain/records.ts';
 import { getPowerRecord, getProject, listArchive, listPowerRecords, listProjects } from '../../src/store/records.ts';
 import { expectError } from '../helpers/expect.ts';
 import { world, type World } from '../helpers/procedures.ts';
@@ -100,12 +100,24 @@ describe('procedure: data deletion (data-deletion.bpmn)', () => {
     expect(await listArchive(w.db, { instanceId: instance.id })).to.have.length(0);
   });
 
-  it('returns a request for records the applicant did not enter or that do not exist', async () => {
-    const { instance } = await w.start('data-deletion', 'engineer', request([['power-record', 'QL-2026-0001'], ['project', 'ZJ-2026-099']]));
-    expect(await w.open(instance.id)).to.deep.equal(['Task_Revise']);
-    const comment = String((await w.variables(instance.id)).comment);
-    expect(comment).to.contain('权力运行记录 QL-2026-0001 不是申请人录入的数据');
-    expect(comment).to.contain('自建工程项目 ZJ-2026-099 不存在或已删除');
+  it('offers the applicant only the records they entered, and refuses any other on its field before anything starts', async () => {
+    // Given the engineer's start form: its record picker lists the engineer's own records only.
+    const engineer = await w.as('engineer');
+    const mine = (await w.engine.formData('data-deletion-apply', engineer)).myRecords as Array<{ value: string; label: string }>;
+    const entered = [...(await listPowerRecords(w.db, { enteredBy: 'engineer' })), ...(await listProjects(w.db, { enteredBy: 'engineer' }))].map((r) => r.id);
+    expect(mine.map((o) => o.value).sort()).to.deep.equal(entered.sort());
+    expect(entered).to.include('ZJ-2026-001');
+    expect(mine.map((o) => o.value)).to.not.include('QL-2026-0001'); // entered by staff
+    // When the engineer names someone else's record and one that does not exist, Then both are refused per field.
+    const before = (await w.engine.listInstances({ processKey: 'data-deletion' })).total;
+    const err = await expectError(w.engine.start('data-deletion', { by: engineer, variables: request([['power-record', 'QL-2026-0001'], ['project', 'ZJ-2026-099']]) }), 'VALIDATION_FAILED');
+    expect(err.details).to.deep.equal([
+      { field: 'records[0].recordId', message: '“记录编号”不是有效的选项' },
+      { field: 'records[1].recordId', message: '“记录编号”不是有效的选项' },
+    ]);
+    expect((await w.engine.listInstances({ processKey: 'data-deletion' })).total).to.equal(before);
+    // And the check before the head's review still names what it refuses (a record deleted meanwhile is the next story).
+    expect(await deletionProblems(w.db, 'engineer', [{ kind: 'power-record', recordId: 'QL-2026-0001' }])).to.deep.equal(['权力运行记录 QL-2026-0001 不是申请人录入的数据，只能由录入人申请删除']);
   });
 
   it('returns the second of two requests for one record when the first has already deleted it', async () => {
@@ -147,7 +159,7 @@ describe('procedure: data deletion (data-deletion.bpmn)', () => {
       'VALIDATION_FAILED',
     );
     expect(err.details).to.deep.equal([
-      { field: 'records[0].recordId', message: '“记录编号”格式不正确' },
+      { field: 'records[0].recordId', message: '“记录编号”不是有效的选项' },
       { field: 'reason', message: '“删除原因”为必填项' },
     ]);
     expect((await w.engine.listInstances({ processKey: 'data-deletion' })).total).to.equal(before);

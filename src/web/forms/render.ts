@@ -221,15 +221,19 @@ function withIds(schema: FormSchema): FormSchema {
 }
 
 /**
- * Renders `schema` into `container` with `data` filled in.
+ * Renders `schema` into `container` with `data` filled in. `platformData` is what the server sends
+ * beside the values (`formData`, e.g. select options under a `valuesKey`); it stays under every
+ * value set later and is never submitted (form-js submits only its fields).
  * Usage: `const f = await renderForm(el, schema, variables); api.post(..., {variables: f.data()})`.
  */
 export async function renderForm(
   container: HTMLElement,
   rawSchema: FormSchema,
-  data: Record<string, unknown>,
-  opts: { readOnly?: boolean } = {},
+  values: Record<string, unknown>,
+  opts: { readOnly?: boolean; platformData?: Record<string, unknown> } = {},
 ): Promise<FormHandle> {
+  const withPlatform = (v: Record<string, unknown>) => ({ ...v, ...(opts.platformData ?? {}) });
+  const data = withPlatform(values);
   const schema = withIds(rawSchema);
   // Without form-js's 300 ms input debounce, what is on screen is what is submitted: a quick click
   // on 提交 right after typing cannot lose the last input.
@@ -274,7 +278,7 @@ export async function renderForm(
       (form as any)._setState({ errors: {} });
     },
     async setData(next) {
-      await form.importSchema(schema as any, next);
+      await form.importSchema(schema as any, withPlatform(next));
     },
     onChange(fn) {
       listeners.push(fn);

@@ -16,6 +16,8 @@ interface StartForm {
   definitionId: string;
   formKey: string | null;
   form: { key: string; version: number; schema: FormSchema } | null;
+  /** Platform data the form shows (select options such as the caller's own records). */
+  formData?: Record<string, unknown>;
   canStart: boolean;
 }
 
@@ -59,7 +61,7 @@ export async function render(ctx: PageContext): Promise<void> {
   let handle: FormHandle | null = null;
   const initialValues = prefill(sf.form?.schema, ctx.query);
   if (sf.form?.schema?.components?.length) {
-    handle = await renderForm(host, sf.form.schema, initialValues, { readOnly: !sf.canStart });
+    handle = await renderForm(host, sf.form.schema, initialValues, { readOnly: !sf.canStart, platformData: sf.formData ?? {} });
     ctx.onLeave(() => handle?.destroy());
   } else {
     mount(host, empty('该流程发起时无需填写内容。'));

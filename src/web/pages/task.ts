@@ -22,6 +22,8 @@ interface TaskDetail {
   task: Task;
   form: FormSchema | null;
   variables: Record<string, unknown>;
+  /** Platform data the form shows (select options), from the server. */
+  formData: Record<string, unknown>;
   history?: HistoryEntry[];
   /** What the caller may do now, as the server sees it (separation of duties is checked on submit). */
   actions?: { claim: boolean; unclaim: boolean; complete: boolean };
@@ -31,7 +33,7 @@ interface TaskDetail {
 function normalise(body: any): TaskDetail {
   const task = body.task ?? body;
   const form = body.form?.schema ?? body.form ?? null;
-  return { task, form, variables: body.variables ?? task.variables ?? {}, history: body.history, actions: body.actions };
+  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions };
 }
 
 export async function render(ctx: PageContext): Promise<void> {
@@ -111,7 +113,7 @@ export async function render(ctx: PageContext): Promise<void> {
   // ---- form ---------------------------------------------------------------------------------
   let handle: FormHandle | null = null;
   if (detail.form && detail.form.components?.length) {
-    handle = await renderForm(formHost, detail.form, detail.variables, { readOnly: !may.complete });
+    handle = await renderForm(formHost, detail.form, detail.variables, { readOnly: !may.complete, platformData: detail.formData });
     ctx.onLeave(() => handle?.destroy());
   } else {
     mount(formHost, empty('此环节没有需要填写的内容，确认后直接提交即可。'));
