@@ -159,6 +159,18 @@ const paths: Record<string, Record<string, Op>> = {
       [400, 404, 409, 413, 422],
     ),
   },
+  '/api/tasks/{id}/remind': {
+    post: signedIn(
+      {
+        summary: '催办：提醒办理人（未认领时为候选人）尽快办理；监察室、申请人及相关单位负责人、联络员可用，同一人每小时一次',
+        tags: ['tasks'],
+        parameters: [pathParam('id', '任务 id')],
+        requestBody: jsonBody(obj({ message: str('催办留言（可选，最多 200 字）') }), false),
+        responses: { 201: ok(obj({ taskId: str(), instanceId: str(), recipients: arr(str()), at: time() }), '已催办') },
+      },
+      [400, 403, 404, 409, 413, 422],
+    ),
+  },
   '/api/process-definitions': {
     get: signedIn({ summary: '各流程的最新版本（含本人能否发起）', tags: ['process-definitions'], responses: { 200: ok(obj({ items: arr(ref('Definition')), total: { type: 'integer' } })) } }),
   },

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { isSupervision } from '../domain/access.ts';
 import { taskDetail } from '../domain/inbox.ts';
+import { remindTask, type Reminder } from '../domain/supervision/reminders.ts';
 import type { StepResult } from '../engine/steps.ts';
 import { actorOf } from '../domain/org.ts';
 import { canSee } from '../engine/tasks.ts';
@@ -16,7 +17,7 @@ const STATUSES = ['open', 'completed', 'cancelled'] as const;
 
 /**
  * The inbox: GET /tasks (filters, sorting, paging), GET /tasks/:id with its form and the
- * variables the form shows, and POST /tasks/:id/claim, /unclaim, /complete.
+ * variables the form shows, and POST /tasks/:id/claim, /unclaim, /complete, /remind (催办).
  * A task is listed and shown only to its assignee, candidates and completer — and, read-only, to
  * supervision; anyone else gets 403 NOT_CANDIDATE (the same answer the engine gives on claim).
  */
@@ -123,6 +124,25 @@ export function taskRoutes(deps: ApiDeps): Router {
       instance: instanceJson(result.instance),
       nextTasks: result.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
     };
+  });
+
+  // 催办: remind whoever must act on an open task (supervision, the starter, unit heads and contacts).
+  r.post('/tasks/:id/remind', json, async (ctx) => {
+    const { message } = bodyFields(ctx, { message: { type: 'string', max: 200 } });
+    const reminder = await remindTask(deps.db, ctx.params.id, {
+      by: me(ctx),
+      message: message ?? undefined,
+      now: engine.clock.now(),
+      hook: auditHook(ctx, deps, (r: Reminder) => ({
+        action: 'task.remind',
+        objectType: 'task',
+        objectId: r.taskId,
+        instanceId: r.instanceId,
+        after: { recipients: r.recipients, message: message ?? null },
+      })),
+    });
+    ctx.status = 201;
+    ctx.body = { taskId: reminder.taskId, instanceId: reminder.instanceId, recipients: reminder.recipients, at: new Date(reminder.at).toISOString() };
   });
 
   return r;
