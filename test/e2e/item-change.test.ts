@@ -298,8 +298,23 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await page.getByLabel('发起单位').selectOption('');
     await page.getByLabel('发起日期', { exact: true }).fill('');
     await page.getByLabel('发起日期（止）').fill('');
+    // 催办: the supervisor reminds the information centre of the overdue task, with a message.
+    await overdue.getByRole('button', { name: '催办：当日核查' }).click();
+    const dialog = page.locator('dialog.dialog');
+    await dialog.getByLabel('催办留言（可选）').fill('已超期，请今天处理');
+    await dialog.getByRole('button', { name: '发送催办' }).click();
+    await page.locator('.toast', { hasText: '已催办：孙网、马信' }).waitFor();
+    expect(await overdue.getByRole('button', { name: '催办：当日核查' }).textContent()).to.equal('已催办');
+    const itc = await apiAs(base, 'itc');
+    const note = (await itc.get('/api/notifications')).items.find((n: any) => n.kind === 'task.remind' && n.instanceId === urgent.id);
+    expect(note).to.include({ title: '催办：当日核查（HC-2026-0001）', body: '刘清催办此任务：已超期，请今天处理。' });
     await overdue.getByRole('link', { name: '当日核查' }).click();
     await page.waitForURL(new RegExp(`/monitor/instances/${urgent.id}`));
+    // The reminder is in the instance's history, with its message.
+    const reminded = page.locator('.history-table tr', { hasText: '催办' });
+    await reminded.first().waitFor();
+    expect(await reminded.first().locator('td').nth(3).textContent()).to.equal('刘清');
+    expect(await reminded.first().locator('td').nth(4).textContent()).to.contain('已超期，请今天处理');
     await page.locator('.diagram .djs-element.hl-overdue[data-element-id="Task_Check"]').waitFor();
     await screenshot(page, 'monitor-overdue-instance');
   });

@@ -9,8 +9,9 @@ import { ask, empty, h, loading, mount, toast } from '../dom.ts';
 import { auditLabel, fmtDateTime, shortValue } from '../format.ts';
 import { groupsLabel, processNames, userLabel } from '../names.ts';
 import { navigate, type PageContext } from '../router.ts';
-import { inGroup } from '../session.ts';
+import { inGroup, user } from '../session.ts';
 import { warningMarker } from './inbox.ts';
+import { remindButton } from './remind.ts';
 import { definitionXml, historyList, instanceState, openTasks, statusTag } from './shared.ts';
 
 export const title = '流程实例';
@@ -42,6 +43,8 @@ export async function render(ctx: PageContext): Promise<void> {
   const auditHost = h('div', monitor && supervision ? loading('正在加载审计记录…') : null);
   const procName = names.get(inst.processKey) ?? inst.processKey;
   const back = monitor ? h('a', { href: '/monitor' }, '监察') : h('a', { href: '/requests' }, '我的申请');
+  // 催办 for the supervision office and for the applicant (the server also lets unit heads and contacts).
+  const mayRemind = inst.status === 'running' && ((monitor && supervision) || inst.startedBy === user().user.id);
 
   const cancelBtn =
     supervision && inst.status === 'running'
@@ -94,8 +97,21 @@ export async function render(ctx: PageContext): Promise<void> {
             ? h(
                 'table',
                 { class: 'table compact' },
-                h('thead', h('tr', ['环节', '办理人', '到达', '期限'].map((t) => h('th', { scope: 'col' }, t)))),
-                h('tbody', tasks.map((t: Task) => h('tr', { class: `level-${t.warning}`, 'data-element': t.elementId }, h('td', t.name ?? t.elementId), h('td', t.assignee ? userLabel(t.assignee) : `待认领（${groupsLabel(t.candidateGroups) || '—'}）`), h('td', fmtDateTime(t.createdAt)), h('td', warningMarker(t))))),
+                h('thead', h('tr', ['环节', '办理人', '到达', '期限', ...(mayRemind ? [''] : [])].map((t) => h('th', { scope: 'col' }, t)))),
+                h(
+                  'tbody',
+                  tasks.map((t: Task) =>
+                    h(
+                      'tr',
+                      { class: `level-${t.warning}`, 'data-element': t.elementId },
+                      h('td', t.name ?? t.elementId),
+                      h('td', t.assignee ? userLabel(t.assignee) : `待认领（${groupsLabel(t.candidateGroups) || '—'}）`),
+                      h('td', fmtDateTime(t.createdAt)),
+                      h('td', warningMarker(t)),
+                      mayRemind ? h('td', { class: 'cell-actions' }, remindButton(t)) : null,
+                    ),
+                  ),
+                ),
               )
             : empty(inst.status === 'running' ? '当前没有人工待办（自动处理或等待中）。' : '流程已结束。'),
         ),

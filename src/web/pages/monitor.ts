@@ -11,6 +11,7 @@ import { allUnits, groupsLabel, processNames, userLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
 import { warningMarker } from './inbox.ts';
 import { retryIncident } from './instance.ts';
+import { remindButton } from './remind.ts';
 import { statusTag } from './shared.ts';
 import { monitorTabs } from './supervision-shared.ts';
 
@@ -202,7 +203,7 @@ export async function render(ctx: PageContext): Promise<void> {
                   h(
                     'table',
                     { class: 'table compact' },
-                    h('thead', h('tr', ['期限', '任务', '流程', '办理人'].map((t) => h('th', { scope: 'col' }, t)))),
+                    h('thead', h('tr', ['期限', '任务', '流程', '办理人', ''].map((t) => h('th', { scope: 'col' }, t)))),
                     h(
                       'tbody',
                       list.map((t) =>
@@ -213,6 +214,7 @@ export async function render(ctx: PageContext): Promise<void> {
                           h('td', h('a', { href: `/monitor/instances/${encodeURIComponent(t.instanceId)}` }, t.name ?? t.elementId)),
                           h('td', pname(t.processKey), t.businessKey ? h('div', { class: 'cell-sub' }, t.businessKey) : null),
                           h('td', t.assignee ? userLabel(t.assignee) : `待认领（${groupsLabel(t.candidateGroups)}）`),
+                          h('td', { class: 'cell-actions' }, remindButton(t)),
                         ),
                       ),
                     ),

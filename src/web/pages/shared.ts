@@ -42,7 +42,7 @@ export function instanceState(instance: Instance): DiagramState {
 }
 
 /** The people-facing history: who did what, when, with their comment. */
-const PEOPLE_EVENTS = new Set(['process.start', 'process.end', 'process.cancel', 'task.created', 'task.claimed', 'task.unclaimed', 'task.completed', 'message.received', 'incident.created', 'incident.retried']);
+const PEOPLE_EVENTS = new Set(['process.start', 'process.end', 'process.cancel', 'task.created', 'task.claimed', 'task.unclaimed', 'task.reminded', 'task.completed', 'message.received', 'incident.created', 'incident.retried']);
 const COMMENT_KEYS = ['comment', 'opinion', 'remark', 'reason', 'decisionComment', 'reviewComment', 'note'];
 
 export function commentOf(entry: HistoryEntry): string | null {
