@@ -28,8 +28,12 @@ export function forgetDirectory(): void {
   directory = null;
 }
 
-/** Process key → Chinese name (from `GET /api/process-definitions`). */
-export function processNames(): Promise<Map<string, string>> {
+/**
+ * Process key → Chinese name (from `GET /api/process-definitions`), cached for the session; asked
+ * for a key the cache lacks (a process deployed since), it reads the list again once.
+ */
+export async function processNames(need?: string): Promise<Map<string, string>> {
+  if (need && processCache && !(await processCache.catch(() => new Map())).has(need)) processCache = null;
   processCache ??= api
     .get<any>('/api/process-definitions')
     .then((body) => {

@@ -35,7 +35,7 @@ export async function render(ctx: PageContext): Promise<void> {
     }
     throw err;
   }
-  const names = await processNames().catch(() => new Map<string, string>());
+  const names = await processNames(inst.processKey).catch(() => new Map<string, string>());
   if (!ctx.alive()) return;
   const tasks = openTasks(inst);
   const incidents = (inst.incidents ?? []).filter((i) => i.status === 'open');

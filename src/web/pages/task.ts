@@ -52,7 +52,7 @@ export async function render(ctx: PageContext): Promise<void> {
   }
   if (!ctx.alive()) return;
   const { task } = detail;
-  const names = await processNames().catch(() => new Map<string, string>());
+  const names = await processNames(task.processKey).catch(() => new Map<string, string>());
   const scope = `task:${task.id}`;
   const open = task.status === 'open';
   const mine = task.assignee === me.user.id;
