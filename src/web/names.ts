@@ -3,6 +3,7 @@ import { api, type Definition } from './api.ts';
 
 let processCache: Promise<Map<string, string>> | null = null;
 const users = new Map<string, string>();
+const userUnits = new Map<string, string>();
 const units = new Map<string, { name: string; kind: string }>();
 let directory: Promise<void> | null = null;
 
@@ -12,9 +13,12 @@ let directory: Promise<void> | null = null;
  */
 export function loadDirectory(): Promise<void> {
   directory ??= api
-    .get<{ users: Array<{ id: string; displayName: string }>; groups: Array<{ id: string; name: string }>; units?: Array<{ id: string; name: string; kind: string }> }>('/api/directory')
+    .get<{ users: Array<{ id: string; displayName: string; unitName?: string | null }>; groups: Array<{ id: string; name: string }>; units?: Array<{ id: string; name: string; kind: string }> }>('/api/directory')
     .then((d) => {
-      for (const u of d.users) users.set(u.id, u.displayName);
+      for (const u of d.users) {
+        users.set(u.id, u.displayName);
+        if (u.unitName) userUnits.set(u.id, u.unitName);
+      }
       for (const g of d.groups) GROUPS[g.id] = g.name;
       for (const u of d.units ?? []) units.set(u.id, { name: u.name, kind: u.kind });
     })
@@ -96,4 +100,9 @@ export function districtUnits(): Array<{ id: string; name: string }> {
 /** Every unit (offices, centres, district bureaus) in directory order, for filters. */
 export function allUnits(): Array<{ id: string; name: string }> {
   return [...units].map(([id, u]) => ({ id, name: u.name }));
+}
+
+/** The unit a user belongs to (监察大队), from the directory; a dash when unknown. */
+export function userUnitLabel(id: string | null | undefined): string {
+  return (id && userUnits.get(id)) || '—';
 }

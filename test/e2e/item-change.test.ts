@@ -288,6 +288,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await row.waitFor({ state: 'detached' });
     await page.getByLabel('发起单位').selectOption({ label: '监察大队' });
     await row.waitFor();
+    expect(await row.locator('td').nth(3).textContent()).to.equal('监察大队');
     const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 32 * 3600e3).toISOString().slice(0, 10);
     await page.getByLabel('发起日期', { exact: true }).fill(tomorrow);

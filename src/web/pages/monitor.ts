@@ -7,7 +7,7 @@ import { Chart } from '../charts.ts';
 import { api, ApiError, type AuditVerify, type Definition, type Incident, type Instance, type Task } from '../api.ts';
 import { debounce, empty, field, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime, WARNING_LABEL } from '../format.ts';
-import { allUnits, groupsLabel, processNames, userLabel } from '../names.ts';
+import { allUnits, groupsLabel, processNames, userLabel, userUnitLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
 import { warningMarker } from './inbox.ts';
 import { retryIncident } from './instance.ts';
@@ -280,7 +280,7 @@ export async function render(ctx: PageContext): Promise<void> {
         ? h(
             'table',
             { class: 'table compact instances-table' },
-            h('thead', h('tr', ['流程', '业务编号', '发起人', '发起时间', '状态', ''].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', h('tr', ['流程', '业务编号', '发起人', '发起单位', '发起时间', '状态', ''].map((t) => h('th', { scope: 'col' }, t)))),
             h(
               'tbody',
               items.map((i) =>
@@ -290,6 +290,7 @@ export async function render(ctx: PageContext): Promise<void> {
                   h('td', pname(i.processKey)),
                   h('td', i.businessKey ?? '—'),
                   h('td', userLabel(i.startedBy, i.startedByName)),
+                  h('td', userUnitLabel(i.startedBy)),
                   h('td', fmtDateTime(i.startedAt)),
                   h('td', statusTag(i.status)),
                   h('td', h('a', { class: 'btn btn-small', href: `/monitor/instances/${encodeURIComponent(i.id)}` }, '查看')),
