@@ -159,6 +159,18 @@ const paths: Record<string, Record<string, Op>> = {
       [400, 404, 409, 413, 422],
     ),
   },
+  '/api/tasks/{id}/assign': {
+    post: signedIn(
+      {
+        summary: '转办：认领人把任务交给该任务的另一名候选人（须符合职责分离），接收人收到通知',
+        tags: ['tasks'],
+        parameters: [pathParam('id', '任务 id')],
+        requestBody: jsonBody(obj({ userId: str('接收人用户名'), comment: str('转办说明（可选）') }), true),
+        responses: { 200: ok(ref('Task'), '已转办') },
+      },
+      [400, 403, 404, 409, 413, 422],
+    ),
+  },
   '/api/tasks/{id}/remind': {
     post: signedIn(
       {
@@ -465,7 +477,8 @@ const schemas: Record<string, Schema> = {
     variables: anyObject,
     formData: anyObject,
     instance: ref('Instance'),
-    actions: obj({ claim: { type: 'boolean' }, unclaim: { type: 'boolean' }, complete: { type: 'boolean' } }),
+    actions: obj({ claim: { type: 'boolean' }, unclaim: { type: 'boolean' }, complete: { type: 'boolean' }, assign: { type: 'boolean' } }),
+    assignable: arr(obj({ id: str(), displayName: str(), unitId: str() })),
   }),
   Instance: obj({
     id: str(),

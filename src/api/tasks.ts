@@ -1,13 +1,13 @@
 import Router from '@koa/router';
 import { isSupervision } from '../domain/access.ts';
-import { taskDetail } from '../domain/inbox.ts';
+import { reassignTask, taskDetail } from '../domain/inbox.ts';
 import { remindTask, type Reminder } from '../domain/supervision/reminders.ts';
 import type { StepResult } from '../engine/steps.ts';
 import { actorOf } from '../domain/org.ts';
 import { canSee } from '../engine/tasks.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { listInboxTasks } from '../store/inbox.ts';
-import type { TaskFilter } from '../store/tasks.ts';
+import type { TaskFilter, TaskRow } from '../store/tasks.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
 import { instanceJson, taskJson } from './present.ts';
@@ -17,7 +17,7 @@ const STATUSES = ['open', 'completed', 'cancelled'] as const;
 
 /**
  * The inbox: GET /tasks (filters, sorting, paging), GET /tasks/:id with its form and the
- * variables the form shows, and POST /tasks/:id/claim, /unclaim, /complete, /remind (催办).
+ * variables the form shows, and POST /tasks/:id/claim, /unclaim, /complete, /assign (转办), /remind (催办).
  * A task is listed and shown only to its assignee, candidates and completer — and, read-only, to
  * supervision; anyone else gets 403 NOT_CANDIDATE (the same answer the engine gives on claim).
  */
@@ -69,6 +69,7 @@ export function taskRoutes(deps: ApiDeps): Router {
       formData: d.form ? await engine.formData(d.form.key, person) : {},
       instance: instanceJson(d.instance),
       actions: d.actions,
+      assignable: d.assignable,
     };
   });
 
@@ -124,6 +125,26 @@ export function taskRoutes(deps: ApiDeps): Router {
       instance: instanceJson(result.instance),
       nextTasks: result.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
     };
+  });
+
+  // 转办: the assignee hands the task to another candidate.
+  r.post('/tasks/:id/assign', json, async (ctx) => {
+    const { userId, comment } = bodyFields(ctx, { userId: { type: 'string', max: 100, required: true }, comment: { type: 'string', max: 500 } });
+    const person = me(ctx);
+    const task = await reassignTask(deps.db, engine, ctx.params.id, {
+      by: person,
+      to: userId!,
+      comment: comment ?? undefined,
+      hook: auditHook(ctx, deps, (t: TaskRow) => ({
+        action: 'task.assign',
+        objectType: 'task',
+        objectId: t.id,
+        instanceId: t.instanceId,
+        before: { assignee: person.id },
+        after: { assignee: t.assignee, task: t.name, comment: comment ?? null },
+      })),
+    });
+    ctx.body = taskJson(task);
   });
 
   // 催办: remind whoever must act on an open task (supervision, the starter, unit heads and contacts).

@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EngineService, TaskWithWarning } from '../engine/service.ts';
 import { isCandidate } from '../engine/tasks.ts';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { latestForm, type FormRow } from '../store/definitions.ts';
 import type { InstanceRow } from '../store/instances.ts';
+import { insertNotifications } from '../store/notifications.ts';
+import { listUsers } from '../store/org.ts';
+import type { TaskRow } from '../store/tasks.ts';
+import { activeMembers } from '../store/warnings.ts';
 import { mayViewTask } from './access.ts';
-import type { Person } from './org.ts';
+import { actorOf, type Person } from './org.ts';
 
 export interface TaskDetail {
   task: TaskWithWarning;
@@ -14,7 +19,9 @@ export interface TaskDetail {
   variables: Record<string, unknown>;
   instance: InstanceRow;
   /** What the caller may do now (separation of duties is checked when they try). */
-  actions: { claim: boolean; unclaim: boolean; complete: boolean };
+  actions: { claim: boolean; unclaim: boolean; complete: boolean; assign: boolean };
+  /** For the assignee: the other candidates the task can be handed to (转办). */
+  assignable: Array<{ id: string; displayName: string; unitId: string | null }>;
 }
 
 /**
@@ -31,6 +38,7 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
   const form = task.formKey ? ((await latestForm(db, task.formKey)) ?? null) : null;
   const open = task.status === 'open' && instance.status === 'running';
   const candidate = isCandidate(task, person);
+  const mine = open && task.assignee === person.id;
   return {
     task,
     form,
@@ -40,8 +48,56 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
       claim: open && !task.assignee && candidate,
       unclaim: open && task.assignee === person.id,
       complete: open && (task.assignee === person.id || (!task.assignee && candidate)),
+      assign: mine,
     },
+    assignable: mine ? (await candidatesOf(db, task)).filter((u) => u.id !== person.id) : [],
   };
+}
+
+/** The active users who are candidates of a task: its candidate users and its groups' members. */
+async function candidatesOf(db: Knex, task: TaskWithWarning): Promise<Array<{ id: string; displayName: string; unitId: string | null }>> {
+  const ids = new Set([...task.candidateUsers, ...(await activeMembers(db, task.candidateGroups))]);
+  const users = await listUsers(db, { status: 'active' });
+  return users.filter((u) => ids.has(u.id)).map((u) => ({ id: u.id, displayName: u.displayName, unitId: u.unitId }));
+}
+
+/**
+ * 转办: the assignee hands the task to another candidate, who is told in their notifications.
+ * Usage: `await reassignTask(db, engine, taskId, { by: person, to: 'itc-head', comment: '请处理' })`.
+ */
+export async function reassignTask(
+  db: Knex,
+  engine: EngineService,
+  taskId: string,
+  opts: { by: Person; to: string; comment?: string; hook?: (trx: Knex.Transaction, task: TaskRow) => Promise<void> },
+): Promise<TaskWithWarning> {
+  const target = await actorOf(db, opts.to);
+  if (!target) throw new ValidationError([{ field: 'userId', message: '接收人不存在或已停用' }]);
+  const comment = opts.comment?.trim() || '';
+  return engine.assign(taskId, {
+    by: opts.by,
+    to: target,
+    comment,
+    hook: async (trx, task) => {
+      const now = engine.clock.now();
+      await insertNotifications(trx, [
+        {
+          id: randomUUID(),
+          userId: target.id,
+          kind: 'task.assigned',
+          level: 'info',
+          title: `转办：${task.name ?? '任务'}${task.businessKey ? `（${task.businessKey}）` : ''}`,
+          body: `${opts.by.displayName}将此任务转给您办理${comment ? `：${comment}` : ''}。`,
+          taskId: task.id,
+          instanceId: task.instanceId,
+          dedupeKey: `assign:${task.id}:${now}:${target.id}`,
+          createdAt: now,
+          readAt: null,
+        },
+      ]);
+      await opts.hook?.(trx, task);
+    },
+  });
 }
 
 /**

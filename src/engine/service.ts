@@ -294,6 +294,33 @@ export class EngineService {
   }
 
   /**
+   * Hands a claimed task to another of its candidates (转办): only its assignee may, and the new
+   * assignee must be allowed to do it (a candidate, not kept off it by separation of duties).
+   * Usage: `await engine.assign(taskId, { by: itc, to: itcHead, comment: '请马主任处理' })`.
+   */
+  async assign(taskId: string, opts: { by: Actor; to: Actor; comment?: string; hook?: TaskHook }): Promise<TaskWithWarning> {
+    const task = await this.taskFor(taskId, opts.by);
+    if (task.assignee !== opts.by.id) throw new ForbiddenError('只有认领人可以转办任务', 'NOT_ASSIGNEE');
+    if (opts.to.id === opts.by.id) throw new ValidationError([{ field: 'userId', message: '不能转办给自己' }]);
+    if (!isCandidate(task, opts.to)) throw new ValidationError([{ field: 'userId', message: '接收人不是该任务的候选人，不能接收转办' }]);
+    try {
+      await this.checkDuties(task, opts.to);
+    } catch (err) {
+      // The rule speaks of the receiver here, and the request is the caller's to correct.
+      if (err instanceof ForbiddenError && err.code === 'SEPARATION_OF_DUTIES') throw new ValidationError([{ field: 'userId', message: `接收人不能办理此任务（${err.message}）` }]);
+      throw err;
+    }
+    const now = this.clock.now();
+    const comment = opts.comment?.trim() || null;
+    await this.db.transaction(async (trx) => {
+      if (!(await setAssignee(trx, taskId, opts.by.id, opts.to.id, now))) throw new ConflictError('任务状态已变化', 'TASK_STATE_CHANGED');
+      await appendHistory(trx, [{ ...taskEvent(task, 'task.assigned', opts.by.id, now), data: { to: opts.to.id, comment } }]);
+      await opts.hook?.(trx, { ...task, assignee: opts.to.id, claimedAt: now });
+    });
+    return this.withWarning({ ...task, assignee: opts.to.id, claimedAt: now });
+  }
+
+  /**
    * Completes a task with form values: the actor must be its assignee, or a candidate of an
    * unassigned task; separation of duties and the task's form are checked first.
    */
