@@ -92,12 +92,34 @@ export function toast(message: string, kind: 'ok' | 'error' | 'info' = 'ok'): vo
   setTimeout(() => t.remove(), 4300);
 }
 
-/** A confirm dialog with the native `<dialog>`; resolves with the text typed (or true) or null. */
-export function ask(opts: { title: string; message?: string; input?: string; required?: boolean; ok?: string; danger?: boolean }): Promise<string | null> {
+/** A confirm dialog with the native `<dialog>`; resolves with the text typed (or 'ok') or null. */
+export async function ask(opts: { title: string; message?: string; input?: string; required?: boolean; ok?: string; danger?: boolean }): Promise<string | null> {
+  const r = await dialogForm(opts);
+  return r === null ? null : opts.input !== undefined ? r.text : 'ok';
+}
+
+/**
+ * A dialog with a choice (a select) and an optional text; resolves with both, or null if cancelled.
+ * Usage: `const r = await choose({ title: '转办', select: { label: '接收人', options } })`.
+ */
+export function choose(opts: { title: string; message?: string; select: { label: string; options: Array<{ value: string; label: string }> }; input?: string; ok?: string }): Promise<{ value: string; text: string } | null> {
+  return dialogForm(opts);
+}
+
+function dialogForm(opts: {
+  title: string;
+  message?: string;
+  select?: { label: string; options: Array<{ value: string; label: string }> };
+  input?: string;
+  required?: boolean;
+  ok?: string;
+  danger?: boolean;
+}): Promise<{ value: string; text: string } | null> {
   return new Promise((resolve) => {
+    const select = opts.select ? h('select', { required: true }, h('option', { value: '' }, '请选择'), opts.select.options.map((o) => h('option', { value: o.value }, o.label))) : null;
     const input = opts.input !== undefined ? h('textarea', { rows: 3, required: opts.required ?? false }) : null;
     const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'dlg-title' });
-    const close = (value: string | null) => {
+    const close = (value: { value: string; text: string } | null) => {
       dialog.close();
       dialog.remove();
       resolve(value);
@@ -108,16 +130,19 @@ export function ask(opts: { title: string; message?: string; input?: string; req
         method: 'dialog',
         onsubmit: (ev: Event) => {
           ev.preventDefault();
-          if (input && opts.required && !input.value.trim()) {
-            input.focus();
-            input.setAttribute('aria-invalid', 'true');
-            return;
+          for (const [el, needed] of [[select, true], [input, opts.required]] as const) {
+            if (el && needed && !el.value.trim()) {
+              el.focus();
+              el.setAttribute('aria-invalid', 'true');
+              return;
+            }
           }
-          close(input ? input.value.trim() : 'ok');
+          close({ value: select?.value ?? '', text: input ? input.value.trim() : '' });
         },
       },
       h('h2', { id: 'dlg-title' }, opts.title),
       opts.message ? h('p', opts.message) : null,
+      select ? field(opts.select!.label, select) : null,
       input ? field(opts.input!, input) : null,
       h(
         'div',
@@ -130,7 +155,7 @@ export function ask(opts: { title: string; message?: string; input?: string; req
     dialog.addEventListener('cancel', () => close(null));
     document.body.appendChild(dialog);
     dialog.showModal();
-    (input ?? form.querySelector<HTMLButtonElement>('button[type=submit]'))?.focus();
+    (select ?? input ?? form.querySelector<HTMLButtonElement>('button[type=submit]'))?.focus();
   });
 }
 

@@ -42,7 +42,7 @@ export function instanceState(instance: Instance): DiagramState {
 }
 
 /** The people-facing history: who did what, when, with their comment. */
-const PEOPLE_EVENTS = new Set(['process.start', 'process.end', 'process.cancel', 'task.created', 'task.claimed', 'task.unclaimed', 'task.reminded', 'task.completed', 'message.received', 'incident.created', 'incident.retried']);
+const PEOPLE_EVENTS = new Set(['process.start', 'process.end', 'process.cancel', 'task.created', 'task.claimed', 'task.unclaimed', 'task.reminded', 'task.assigned', 'task.completed', 'message.received', 'incident.created', 'incident.retried']);
 const COMMENT_KEYS = ['comment', 'opinion', 'remark', 'reason', 'decisionComment', 'reviewComment', 'note'];
 
 export function commentOf(entry: HistoryEntry): string | null {
@@ -83,6 +83,7 @@ export function historyList(entries: HistoryEntry[], opts: { all?: boolean } = {
         decision ? h('div', { class: 'tl-decision' }, `结论：${decision}`) : null,
         comment ? h('blockquote', { class: 'tl-comment' }, comment) : null,
         e.type === 'process.cancel' && e.data?.reason ? h('blockquote', { class: 'tl-comment' }, `原因：${e.data.reason}`) : null,
+        e.type === 'task.assigned' && typeof e.data?.to === 'string' ? h('div', { class: 'tl-decision' }, `转给：${userLabel(e.data.to)}`) : null,
         opts.all && e.type === 'variable' && e.data ? h('div', { class: 'tl-data' }, `${e.data.name} = ${shortValue(e.data.value)}`) : null,
       );
     }),

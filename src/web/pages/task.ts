@@ -6,11 +6,11 @@
 import { api, ApiError, type FormSchema, type HistoryEntry, type Instance, type Task } from '../api.ts';
 import { showDiagram, legend } from '../bpmn/viewer.ts';
 import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
-import { debounce, empty, h, loading, mount, toast } from '../dom.ts';
+import { choose, debounce, empty, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime, fmtDue, TASK_STATUS } from '../format.ts';
 import { renderForm, type FormHandle } from '../forms/render.ts';
 import { refreshPendingCount } from '../layout.ts';
-import { groupsLabel, processNames, userLabel } from '../names.ts';
+import { groupsLabel, processNames, unitLabel, userLabel } from '../names.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { user } from '../session.ts';
 import { definitionXml, historyList, instanceState } from './shared.ts';
@@ -26,14 +26,16 @@ interface TaskDetail {
   formData: Record<string, unknown>;
   history?: HistoryEntry[];
   /** What the caller may do now, as the server sees it (separation of duties is checked on submit). */
-  actions?: { claim: boolean; unclaim: boolean; complete: boolean };
+  actions?: { claim: boolean; unclaim: boolean; complete: boolean; assign?: boolean };
+  /** For the assignee: the other candidates the task can be handed to (转办). */
+  assignable?: Array<{ id: string; displayName: string; unitId: string | null }>;
 }
 
 /** Accepts `{task, form, variables}` or a task object carrying `form` and `variables`. */
 function normalise(body: any): TaskDetail {
   const task = body.task ?? body;
   const form = body.form?.schema ?? body.form ?? null;
-  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions };
+  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions, assignable: body.assignable ?? [] };
 }
 
 export async function render(ctx: PageContext): Promise<void> {
@@ -67,6 +69,7 @@ export async function render(ctx: PageContext): Promise<void> {
   const submit = h('button', { type: 'button', class: 'btn btn-primary', disabled: !may.complete }, '提交');
   const claimBtn = may.claim ? h('button', { type: 'button', class: 'btn' }, '认领') : null;
   const unclaimBtn = may.unclaim ? h('button', { type: 'button', class: 'btn btn-ghost' }, '退回') : null;
+  const assignBtn = may.assign && detail.assignable?.length ? h('button', { type: 'button', class: 'btn btn-ghost' }, '转办') : null;
   const diagramHost = h('div', { class: 'diagram' }, loading('正在加载流程图…'));
   const historyHost = h('div', { class: 'history' }, loading('正在加载办理记录…'));
 
@@ -103,7 +106,7 @@ export async function render(ctx: PageContext): Promise<void> {
           { class: 'col-main' },
           statusNote,
           draftBanner,
-          h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, submit, claimBtn, unclaimBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
+          h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, submit, claimBtn, unclaimBtn, assignBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
         h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
       ),
@@ -186,6 +189,22 @@ export async function render(ctx: PageContext): Promise<void> {
     });
   if (claimBtn) claimAction(claimBtn, 'claim');
   if (unclaimBtn) claimAction(unclaimBtn, 'unclaim');
+  // 转办: hand the task to another candidate, with a note for them.
+  assignBtn?.addEventListener('click', async () => {
+    const options = (detail.assignable ?? []).map((u) => ({ value: u.id, label: `${u.displayName}（${unitLabel(u.unitId)}）` }));
+    const r = await choose({ title: '转办', message: `把“${task.name ?? task.elementId}”交给该环节的另一名办理人。接收人收到通知，转办记入流程历史。`, select: { label: '接收人', options }, input: '转办说明（可选）', ok: '确认转办' });
+    if (!r) return;
+    assignBtn.disabled = true;
+    try {
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/assign`, { userId: r.value, comment: r.text || undefined });
+      toast(`已转办给 ${userLabel(r.value)}`);
+      void refreshPendingCount();
+      navigate('/inbox');
+    } catch (err) {
+      assignBtn.disabled = false;
+      if (err instanceof ApiError && err.status !== 401) showProblem(err.fieldErrors[0]?.message ?? err.message);
+    }
+  });
 
   // ---- diagram and history --------------------------------------------------------------------
   let instance: Instance | null = null;
