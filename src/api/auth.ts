@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { SESSION_IDLE_MS, type Authenticated } from '../domain/auth.ts';
+import { unitRoles } from '../domain/supervision/unit-work.ts';
 import { ForbiddenError } from '../errors.ts';
 import { getUnit, getUser, listGroups } from '../store/org.ts';
 import { clientOf, requireGroup, session, type ApiDeps } from './context.ts';
@@ -58,7 +59,7 @@ async function meBody(deps: ApiDeps, a: Authenticated) {
   return {
     user: { id: a.person.id, displayName: a.person.displayName, title: user?.title ?? null, unitId: a.person.unitId },
     groups: a.person.groups.map((id) => ({ id, name: names.get(id) ?? id })),
-    unit: unit ? { id: unit.id, name: unit.name, kind: unit.kind } : null,
+    unit: unit ? { id: unit.id, name: unit.name, kind: unit.kind, ...unitRoles(unit, a.person.id) } : null,
     mustChangePassword: a.mustChangePassword,
     passwordExpiresAt: iso(a.passwordExpiresAt),
   };

@@ -159,6 +159,17 @@ const paths: Record<string, Record<string, Op>> = {
       [400, 404, 409, 413, 422],
     ),
   },
+  '/api/unit-tasks': {
+    get: signedIn(
+      {
+        summary: '本单位待办：等待本单位人员办理的任务（本单位负责人、联络员；监察室可查任一单位）',
+        tags: ['tasks'],
+        parameters: [param('unit', '单位 id（默认本人所在单位）'), ...paging],
+        responses: { 200: { ...ok(obj({ unit: obj({ id: str(), name: str() }), items: arr(ref('Task')), total: { type: 'integer' } })), headers: pagedHeaders } },
+      },
+      [400, 403, 404],
+    ),
+  },
   '/api/tasks/{id}/assign': {
     post: signedIn(
       {
@@ -441,7 +452,7 @@ const schemas: Record<string, Schema> = {
   Me: obj({
     user: ref('User'),
     groups: arr(obj({ id: str(), name: str() })),
-    unit: obj({ id: str(), name: str(), kind: str() }),
+    unit: obj({ id: str(), name: str(), kind: str(), isHead: { type: 'boolean', description: '本人是该单位负责人' }, isContact: { type: 'boolean', description: '本人是该单位联络员' } }),
     mustChangePassword: { type: 'boolean' },
     passwordExpiresAt: time(),
   }),

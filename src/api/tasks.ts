@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { isSupervision } from '../domain/access.ts';
 import { reassignTask, taskDetail } from '../domain/inbox.ts';
 import { remindTask, type Reminder } from '../domain/supervision/reminders.ts';
+import { unitPendingTasks } from '../domain/supervision/unit-work.ts';
 import type { StepResult } from '../engine/steps.ts';
 import { actorOf } from '../domain/org.ts';
 import { canSee } from '../engine/tasks.ts';
@@ -125,6 +126,17 @@ export function taskRoutes(deps: ApiDeps): Router {
       instance: instanceJson(result.instance),
       nextTasks: result.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
     };
+  });
+
+  // 本单位待办: the open tasks waiting on a unit's people, for its head and contact person (and supervision).
+  r.get('/unit-tasks', async (ctx) => {
+    const q = new QueryReader(ctx.query);
+    const unitId = q.string('unit', 60);
+    const paging = page(q);
+    q.done();
+    const res = await unitPendingTasks(deps.db, engine, me(ctx), { unitId, ...paging });
+    ctx.set('X-Total-Count', String(res.total));
+    ctx.body = { unit: { id: res.unit.id, name: res.unit.name }, items: res.items.map(taskJson), total: res.total };
   });
 
   // 转办: the assignee hands the task to another candidate.

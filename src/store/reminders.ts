@@ -1,12 +1,11 @@
 import type { Knex } from 'knex';
 import { getTask, type TaskRow } from './tasks.ts';
 
-/** A task with the people a reminder (催办) concerns: the instance's starter and the units involved. */
+/** A task with the people a reminder (催办) concerns: the instance's starter and their unit. */
 export interface ReminderContext {
   task: TaskRow;
   startedBy: string;
   starterUnit: string | null;
-  assigneeUnit: string | null;
 }
 
 /** Usage: `const c = await reminderContext(db, taskId)` — undefined for an unknown task. */
@@ -17,8 +16,7 @@ export async function reminderContext(db: Knex | Knex.Transaction, taskId: strin
     .leftJoin('users as s', 's.id', 'i.started_by')
     .where('i.id', task.instanceId)
     .first('i.started_by', 's.unit_id as starter_unit');
-  const assignee = task.assignee ? await db('users').where({ id: task.assignee }).first('unit_id') : undefined;
-  return { task, startedBy: row?.started_by, starterUnit: row?.starter_unit ?? null, assigneeUnit: assignee?.unit_id ?? null };
+  return { task, startedBy: row?.started_by, starterUnit: row?.starter_unit ?? null };
 }
 
 /** When `by` last reminded anyone of this task (ms), or null. */

@@ -83,6 +83,50 @@ describe('API: reminders (催办) of open tasks', () => {
     expect((await verifyAudit(s.db)).ok).to.equal(true);
   });
 
+  it('shows a unit head and contact person what waits on their colleagues, and lets them remind them', async () => {
+    // Given the legal office asks 李娜 (staff2, 监察大队) for a check, and the information centre for a repair.
+    const xml = (id: string, who: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D_${id}" targetNamespace="http://czmf.gov.cn/test">
+  <bpmn:process id="${id}" name="协查" isExecutable="true">
+    <bpmn:startEvent id="S" /><bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="T" />
+    <bpmn:userTask id="T" name="协助核查" ${who} camunda:dueDate="P3D" /><bpmn:sequenceFlow id="F2" sourceRef="T" targetRef="E" />
+    <bpmn:endEvent id="E" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    await s.engine.deploy([{ name: 'assist-user.bpmn', content: xml('assist-user', 'camunda:candidateUsers="staff2"') }, { name: 'assist-group.bpmn', content: xml('assist-group', 'camunda:candidateGroups="legal"') }], { by: 'owner' });
+    const legal = await as('legal');
+    const taskOf = async (key: string, businessKey: string) => {
+      const started = await legal.post(`/api/process-definitions/${key}/start`, { businessKey, variables: {} });
+      expect(started.status, started.text).to.equal(201);
+      return (await (await as('supervisor')).get(`/api/process-instances/${started.body.id}`)).body.tasks[0].id as string;
+    };
+    const forStaff2 = await taskOf('assist-user', 'XC-1');
+    const forLegal = await taskOf('assist-group', 'XC-2');
+
+    // Then the brigade's head and contact person (staff) see 李娜's task, not the legal office's.
+    for (const user of ['head', 'staff']) {
+      const res = await (await as(user)).get('/api/unit-tasks');
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.unit).to.deep.equal({ id: 'inspection-brigade', name: '监察大队' });
+      const ids = res.body.items.map((t: any) => t.id);
+      expect(ids).to.include(forStaff2);
+      expect(ids).to.not.include(forLegal);
+      expect(res.headers.get('x-total-count')).to.equal(String(res.body.total));
+    }
+    // A plain member may not look; supervision may look at any unit.
+    expect((await (await as('staff2')).get('/api/unit-tasks')).body.error.code).to.equal('NOT_UNIT_HEAD_OR_CONTACT');
+    const legalOffice = await (await as('supervisor')).get('/api/unit-tasks?unit=legal-office');
+    expect(legalOffice.body.items.map((t: any) => t.id)).to.include(forLegal);
+    expect((await (await as('supervisor')).get('/api/unit-tasks?unit=nowhere')).status).to.equal(404);
+    expect((await (await as('staff')).get('/api/me')).body.unit).to.include({ isContact: true, isHead: false });
+
+    // And the brigade's head may remind 李娜 though the request is the legal office's; the head of 工程处 may not.
+    const byHead = await (await as('head')).post(`/api/tasks/${forStaff2}/remind`, { message: '请今天反馈' });
+    expect(byHead.status, byHead.text).to.equal(201);
+    expect(byHead.body.recipients).to.deep.equal(['staff2']);
+    expect((await (await as('engineer-head')).post(`/api/tasks/${forStaff2}/remind`, {})).status).to.equal(403);
+  });
+
   it('answers bad requests clearly and changes nothing', async () => {
     const sup = await as('supervisor');
     const before = (await reminders('itc')).length;

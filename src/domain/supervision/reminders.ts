@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { appendHistory } from '../../store/history.ts';
 import { insertNotifications } from '../../store/notifications.ts';
 import { lastReminderBy, reminderContext, type ReminderContext } from '../../store/reminders.ts';
+import { unitsOfWorkers } from '../../store/unit-tasks.ts';
 import { activeMembers, unitPeople } from '../../store/warnings.ts';
 import type { Person } from '../org.ts';
 
@@ -13,7 +14,8 @@ import type { Person } from '../org.ts';
  * unclaimed, its candidates — as a notification, and is kept in the instance's history.
  *
  * Who may remind: the supervision office; the instance's starter; the head and the contact person
- * of the starter's unit and of the assignee's unit. One reminder per person and task per hour.
+ * of the starter's unit and of the units whose people must act (the assignee's, or, unclaimed, the
+ * candidates'). One reminder per person and task per hour.
  */
 export const REMIND_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -86,7 +88,7 @@ export async function remindTask(
 /** Whether this person may remind people of this task (see remindTask). */
 export async function mayRemind(db: Knex | Knex.Transaction, c: ReminderContext, person: Person): Promise<boolean> {
   if (person.groups.includes('supervision') || person.id === c.startedBy) return true;
-  for (const unit of new Set([c.starterUnit, c.assigneeUnit])) {
+  for (const unit of new Set([c.starterUnit, ...(await unitsOfWorkers(db, c.task))])) {
     const p = await unitPeople(db as Knex, unit);
     if (person.id === p.head || person.id === p.contact) return true;
   }
