@@ -37,7 +37,7 @@ export interface User {
 export interface Me {
   user: User;
   groups: string[];
-  unit?: { id: string; name: string } | null;
+  unit?: { id: string; name: string; isHead?: boolean; isContact?: boolean } | null;
   mustChangePassword?: boolean;
 }
 

@@ -16,6 +16,8 @@ export interface NavItem {
   group?: string | string[];
   /** Not shown to members of this group (supervision reaches the page inside 监察). */
   unless?: string;
+  /** Shown only when this holds for the signed-in user. */
+  when?: () => boolean;
 }
 
 export const NAV: NavItem[] = [
@@ -23,6 +25,7 @@ export const NAV: NavItem[] = [
   { id: 'start', href: '/start', label: '发起' },
   { id: 'requests', href: '/requests', label: '我的申请' },
   { id: 'monitor', href: '/monitor', label: '监察', group: 'supervision' },
+  { id: 'unit-tasks', href: '/unit-tasks', label: '本单位待办', unless: 'supervision', when: () => Boolean(user().unit?.isHead || user().unit?.isContact) },
   { id: 'stats', href: '/stats', label: '考核统计', group: 'unit-heads', unless: 'supervision' },
   { id: 'uploads', href: '/uploads', label: '省平台上传', group: 'engineering', unless: 'supervision' },
   { id: 'exchange-export', href: '/exchange/export', label: '交换文件导出', group: 'district-reporters', unless: 'supervision' },
@@ -40,7 +43,7 @@ export function frameFor(app: HTMLElement, active: string | undefined, onLogout:
     const nav = h(
       'nav',
       { class: 'nav', 'aria-label': '主导航' },
-      NAV.filter((n) => (!n.group || inAnyGroup(n.group)) && !(n.unless && inGroup(n.unless))).map((n) =>
+      NAV.filter((n) => (!n.group || inAnyGroup(n.group)) && !(n.unless && inGroup(n.unless)) && (!n.when || n.when())).map((n) =>
         h('a', { href: n.href, 'data-nav': n.id }, n.label, n.id === 'inbox' ? badge : null),
       ),
     );

@@ -33,6 +33,7 @@ const routes: Route[] = [
   { pattern: '/uploads', load: () => import('./pages/uploads.ts'), nav: 'uploads', group: ['engineering', 'supervision'] },
   { pattern: '/exchange/export', load: () => import('./pages/exchange-export.ts'), nav: 'exchange-export', group: ['district-reporters', 'supervision'] },
   { pattern: '/notifications', load: () => import('./pages/notifications.ts'), nav: 'notifications' },
+  { pattern: '/unit-tasks', load: () => import('./pages/unit-tasks.ts'), nav: 'unit-tasks' },
   { pattern: '/modeler', load: () => import('./pages/modeler-list.ts'), nav: 'modeler', group: 'process-owners' },
   { pattern: '/modeler/processes/:key', load: () => import('./pages/modeler.ts'), nav: 'modeler', group: 'process-owners' },
   { pattern: '/modeler/forms/:key', load: () => import('./pages/form-editor.ts'), nav: 'modeler', group: 'process-owners' },

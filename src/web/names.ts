@@ -106,3 +106,8 @@ export function allUnits(): Array<{ id: string; name: string }> {
 export function userUnitLabel(id: string | null | undefined): string {
   return (id && userUnits.get(id)) || '—';
 }
+
+/** Who may take an unclaimed task: its groups' names and its candidate users' names. */
+export function candidatesLabel(t: { candidateGroups?: string[] | null; candidateUsers?: string[] | null }): string {
+  return [...(t.candidateGroups ?? []).map(groupLabel), ...(t.candidateUsers ?? []).map((u) => userLabel(u))].join('、');
+}

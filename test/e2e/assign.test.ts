@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { launch, screenshot, signIn, signOut, until, type Browser } from './helpers/browser.ts';
 import { apiAs, startServer, type RunningServer } from './helpers/server.ts';
 
-describe('E2E: handing a task to a colleague (转办)', function () {
+describe('E2E: working with colleagues — 转办 and 本单位待办', function () {
   let server: RunningServer;
   let b: Browser;
 
@@ -56,5 +56,39 @@ describe('E2E: handing a task to a colleague (转办)', function () {
     await handed.waitFor();
     expect(await handed.locator('.tl-decision').textContent()).to.equal('转给：马信');
     expect(await handed.locator('.tl-comment').textContent()).to.equal('摄像头需更换，请主任安排');
+  });
+
+  it('the brigade’s contact person sees what waits on 李娜 under 本单位待办 and reminds her', async () => {
+    const { page } = b;
+    const owner = await apiAs(server.baseUrl, 'owner');
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D_assist" targetNamespace="http://czmf.gov.cn/e2e">
+  <bpmn:process id="e2e-assist" name="协助核查（测试）" isExecutable="true">
+    <bpmn:startEvent id="S" /><bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="T" />
+    <bpmn:userTask id="T" name="协助核查" camunda:candidateUsers="staff2" camunda:dueDate="P3D" /><bpmn:sequenceFlow id="F2" sourceRef="T" targetRef="E" />
+    <bpmn:endEvent id="E" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    await owner.post('/api/deployments', { files: [{ name: 'e2e-assist.bpmn', content: xml }] });
+    const legal = await apiAs(server.baseUrl, 'legal');
+    await legal.post('/api/process-definitions/e2e-assist/start', { businessKey: 'XC-2026-0007', variables: {} });
+
+    await signOut(page);
+    await signIn(page, server.baseUrl, 'staff');
+    await page.locator('.nav').getByRole('link', { name: '本单位待办' }).click();
+    await page.waitForURL(/\/unit-tasks/);
+    const row = page.locator('.unit-tasks-table tr', { hasText: 'XC-2026-0007' });
+    await row.waitFor();
+    expect(await row.locator('td').nth(3).textContent()).to.equal('待认领（李娜）');
+    await screenshot(page, 'unit-tasks');
+    await row.getByRole('button', { name: '催办：协助核查' }).click();
+    await page.locator('dialog.dialog').getByRole('button', { name: '发送催办' }).click();
+    await page.locator('.toast', { hasText: '已催办：李娜' }).waitFor();
+    const staff2 = await apiAs(server.baseUrl, 'staff2');
+    expect((await staff2.get('/api/notifications')).items.map((n: { title: string }) => n.title)).to.include('催办：协助核查（XC-2026-0007）');
+    // 李娜 herself is neither head nor contact: no such menu.
+    await signOut(page);
+    await signIn(page, server.baseUrl, 'staff2');
+    expect(await page.locator('.nav').getByRole('link', { name: '本单位待办' }).count()).to.equal(0);
   });
 });

@@ -7,7 +7,7 @@ import { api, ApiError, type AuditRow, type Incident, type Instance, type Task }
 import { legend, showDiagram } from '../bpmn/viewer.ts';
 import { ask, empty, h, loading, mount, toast } from '../dom.ts';
 import { auditLabel, fmtDateTime, shortValue } from '../format.ts';
-import { groupsLabel, processNames, userLabel } from '../names.ts';
+import { candidatesLabel, processNames, userLabel } from '../names.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { inGroup, user } from '../session.ts';
 import { warningMarker } from './inbox.ts';
@@ -105,7 +105,7 @@ export async function render(ctx: PageContext): Promise<void> {
                       'tr',
                       { class: `level-${t.warning}`, 'data-element': t.elementId },
                       h('td', t.name ?? t.elementId),
-                      h('td', t.assignee ? userLabel(t.assignee) : `待认领（${groupsLabel(t.candidateGroups) || '—'}）`),
+                      h('td', t.assignee ? userLabel(t.assignee) : `待认领（${candidatesLabel(t) || '—'}）`),
                       h('td', fmtDateTime(t.createdAt)),
                       h('td', warningMarker(t)),
                       mayRemind ? h('td', { class: 'cell-actions' }, remindButton(t)) : null,

@@ -7,7 +7,7 @@ import { Chart } from '../charts.ts';
 import { api, ApiError, type AuditVerify, type Definition, type Incident, type Instance, type Task } from '../api.ts';
 import { debounce, empty, field, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime, WARNING_LABEL } from '../format.ts';
-import { allUnits, groupsLabel, processNames, userLabel, userUnitLabel } from '../names.ts';
+import { allUnits, candidatesLabel, processNames, userLabel, userUnitLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
 import { warningMarker } from './inbox.ts';
 import { retryIncident } from './instance.ts';
@@ -213,7 +213,7 @@ export async function render(ctx: PageContext): Promise<void> {
                           h('td', warningMarker(t)),
                           h('td', h('a', { href: `/monitor/instances/${encodeURIComponent(t.instanceId)}` }, t.name ?? t.elementId)),
                           h('td', pname(t.processKey), t.businessKey ? h('div', { class: 'cell-sub' }, t.businessKey) : null),
-                          h('td', t.assignee ? userLabel(t.assignee) : `待认领（${groupsLabel(t.candidateGroups)}）`),
+                          h('td', t.assignee ? userLabel(t.assignee) : `待认领（${candidatesLabel(t) || '—'}）`),
                           h('td', { class: 'cell-actions' }, remindButton(t)),
                         ),
                       ),

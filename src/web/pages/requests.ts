@@ -7,7 +7,7 @@ import { api, ApiError, type Instance, type Task } from '../api.ts';
 import { withdrawPoints } from '../bpmn/model.ts';
 import { ask, empty, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime } from '../format.ts';
-import { groupsLabel, processNames, userLabel } from '../names.ts';
+import { candidatesLabel, processNames, userLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
 import { user } from '../session.ts';
 import { definitionXml, openTasks, statusTag } from './shared.ts';
@@ -116,7 +116,7 @@ export async function render(ctx: PageContext): Promise<void> {
         inst.status !== 'running'
           ? h('div', h('strong', endName(detail) ?? (inst.status === 'cancelled' ? '已撤销' : '已结束')), ' ', h('span', { class: 'cell-sub' }, inst.endedAt ? fmtDateTime(inst.endedAt) : ''))
           : tasks.length
-            ? tasks.map((t) => h('div', { class: 'where' }, h('strong', t.name ?? t.elementId), ' ', h('span', { class: 'cell-sub' }, t.assignee ? `（${userLabel(t.assignee)} 办理中）` : `（待${groupsLabel(t.candidateGroups) || '办理人'}认领）`), ' ', warningMarker(t)))
+            ? tasks.map((t) => h('div', { class: 'where' }, h('strong', t.name ?? t.elementId), ' ', h('span', { class: 'cell-sub' }, t.assignee ? `（${userLabel(t.assignee)} 办理中）` : `（待${candidatesLabel(t) || '办理人'}认领）`), ' ', warningMarker(t)))
             : detail?.activities && (detail.activities as any).active?.length
               ? (detail.activities as any).active.map((a: any) => h('div', a.name ?? a.elementId))
               : '自动处理中',

@@ -1,0 +1,84 @@
+/**
+ * 本单位待办 (Art. 5): for a unit's head and contact person, the open tasks waiting on colleagues —
+ * assigned to them or waiting for one of them to claim — most urgent first, with 催办.
+ */
+import { api, ApiError, type Task } from '../api.ts';
+import { empty, h, loading, mount } from '../dom.ts';
+import { fmtDateTime } from '../format.ts';
+import { candidatesLabel, processNames, userLabel } from '../names.ts';
+import type { PageContext } from '../router.ts';
+import { warningMarker } from './inbox.ts';
+import { remindButton } from './remind.ts';
+import { pageHead } from './supervision-shared.ts';
+
+export const title = '本单位待办';
+
+const PAGE_SIZE = 20;
+
+export async function render(ctx: PageContext): Promise<void> {
+  let pageNo = 1;
+  const list = h('div', { class: 'card' }, loading());
+  const pager = h('nav', { class: 'pager', 'aria-label': '分页' });
+  const sub = h('p', { class: 'page-sub' }, '《办法》第五条：各单位联络员负责提醒本单位人员及时办理待办事项。');
+  mount(ctx.root, h('section', { class: 'page unit-tasks-page' }, pageHead('本单位待办', sub), list, pager));
+  let names = await processNames().catch(() => new Map<string, string>());
+
+  async function load(): Promise<void> {
+    let body: { unit: { id: string; name: string }; items: Task[]; total: number };
+    try {
+      body = await api.get(`/api/unit-tasks?limit=${PAGE_SIZE}&offset=${(pageNo - 1) * PAGE_SIZE}`);
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
+        mount(list, empty(err.message));
+        return;
+      }
+      throw err;
+    }
+    if (!ctx.alive()) return;
+    const { unit, items, total } = body;
+    const unnamed = items.find((t) => !names.has(t.processKey));
+    if (unnamed) names = await processNames(unnamed.processKey).catch(() => names);
+    sub.textContent = `${unit.name}：共 ${total} 件待办。《办法》第五条：各单位联络员负责提醒本单位人员及时办理待办事项。`;
+    mount(
+      list,
+      items.length
+        ? h(
+            'div',
+            { class: 'table-scroll' },
+            h(
+              'table',
+              { class: 'table compact unit-tasks-table' },
+              h('thead', h('tr', ['期限', '任务', '流程', '办理人', '到达', ''].map((t) => h('th', { scope: 'col' }, t)))),
+              h(
+                'tbody',
+                items.map((t) =>
+                  h(
+                    'tr',
+                    { class: `level-${t.warning}`, 'data-task': t.id },
+                    h('td', warningMarker(t)),
+                    h('td', h('strong', t.name ?? t.elementId), t.businessKey ? h('div', { class: 'cell-sub' }, t.businessKey) : null),
+                    h('td', names.get(t.processKey) ?? t.processKey),
+                    h('td', t.assignee ? userLabel(t.assignee) : `待认领（${candidatesLabel(t) || '—'}）`),
+                    h('td', fmtDateTime(t.createdAt)),
+                    h('td', { class: 'cell-actions' }, remindButton(t)),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : empty(`${unit.name}当前没有待办任务。`),
+    );
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    mount(
+      pager,
+      total > PAGE_SIZE
+        ? [
+            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo <= 1, onclick: () => { pageNo--; void load(); } }, '上一页'),
+            h('span', { class: 'pager-info' }, `第 ${pageNo} / ${pages} 页，共 ${total} 件`),
+            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo >= pages, onclick: () => { pageNo++; void load(); } }, '下一页'),
+          ]
+        : [],
+    );
+  }
+  await load();
+}
