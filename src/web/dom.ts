@@ -79,6 +79,26 @@ export function filePicker(label: string, input: HTMLInputElement, hint?: string
   );
 }
 
+/**
+ * Fills a pager: 上一页 / "第 2 / 5 页，共 93 件" / 下一页, or nothing (or just the count) on one page.
+ * Usage: `showPager(pager, { page: pageNo, total, size: 20, unit: '件', go: (p) => { pageNo = p; void load(); } })`.
+ */
+export function showPager(host: HTMLElement, o: { page: number; total: number; size: number; unit: string; go: (page: number) => void; countAlone?: boolean }): void {
+  const pages = Math.max(1, Math.ceil(o.total / o.size));
+  mount(
+    host,
+    o.total > o.size
+      ? [
+          h('button', { type: 'button', class: 'btn btn-small', disabled: o.page <= 1, onclick: () => o.go(o.page - 1) }, '上一页'),
+          h('span', { class: 'pager-info' }, `第 ${o.page} / ${pages} 页，共 ${o.total} ${o.unit}`),
+          h('button', { type: 'button', class: 'btn btn-small', disabled: o.page >= pages, onclick: () => o.go(o.page + 1) }, '下一页'),
+        ]
+      : o.countAlone && o.total
+        ? h('span', { class: 'pager-info' }, `共 ${o.total} ${o.unit}`)
+        : [],
+  );
+}
+
 /** A short-lived message at the top of the page (role=status, read by screen readers). */
 export function toast(message: string, kind: 'ok' | 'error' | 'info' = 'ok'): void {
   let host = document.getElementById('toasts');

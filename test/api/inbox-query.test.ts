@@ -14,7 +14,6 @@ import { flow, process, userTask } from '../helpers/bpmn.ts';
  */
 describe('Inbox query: same answers as listTasks, sparse and dense', () => {
   let t: TestDatabase;
-  const groups = ['g-common', 'g-rare', 'g-other'];
   const users = ['u1', 'u2', 'u3'];
 
   before(async () => {

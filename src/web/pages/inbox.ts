@@ -5,7 +5,7 @@
  * "/" jumps to the search box.
  */
 import { api, ApiError, type Definition, type Task } from '../api.ts';
-import { debounce, empty, field, h, loading, mount, toast } from '../dom.ts';
+import { debounce, empty, field, h, loading, mount, showPager, toast } from '../dom.ts';
 import { fmtDateTime, fmtDue, timeLeft, WARNING_LABEL } from '../format.ts';
 import { refreshPendingCount } from '../layout.ts';
 import { navigate, type PageContext } from '../router.ts';
@@ -167,23 +167,13 @@ export async function render(ctx: PageContext): Promise<void> {
     if (mine !== seq || !ctx.alive()) return;
     list.removeAttribute('aria-busy');
     const { items, total } = page;
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     summary.textContent = total ? `共 ${total} 件${state.overdue ? '超期' : ''}任务` : '';
     if (!items.length) {
       mount(list, empty(state.q || state.process || state.overdue ? '没有符合条件的任务。' : '暂无待办任务。'));
     } else {
       mount(list, table(items));
     }
-    mount(
-      pager,
-      total > PAGE_SIZE
-        ? [
-            h('button', { type: 'button', class: 'btn btn-small', disabled: state.page <= 1, onclick: () => update({ page: state.page - 1 }) }, '上一页'),
-            h('span', { class: 'pager-info' }, `第 ${state.page} / ${pages} 页，共 ${total} 件`),
-            h('button', { type: 'button', class: 'btn btn-small', disabled: state.page >= pages, onclick: () => update({ page: state.page + 1 }) }, '下一页'),
-          ]
-        : [],
-    );
+    showPager(pager, { page: state.page, total, size: PAGE_SIZE, unit: '件', go: (p) => update({ page: p }) });
   }
 
   function update(patch: Partial<State>): void {

@@ -5,7 +5,7 @@
  */
 import { Chart } from '../charts.ts';
 import { api, ApiError, type AuditVerify, type Definition, type Incident, type Instance, type Task } from '../api.ts';
-import { debounce, empty, field, h, loading, mount, toast } from '../dom.ts';
+import { debounce, empty, field, h, loading, mount, showPager, toast } from '../dom.ts';
 import { fmtDateTime, WARNING_LABEL } from '../format.ts';
 import { allUnits, candidatesLabel, processNames, userLabel, userUnitLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
@@ -300,17 +300,7 @@ export async function render(ctx: PageContext): Promise<void> {
           )
         : empty('没有符合条件的实例。'),
     );
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    mount(
-      pager,
-      total > PAGE_SIZE
-        ? [
-            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo <= 1, onclick: () => { pageNo--; void loadInstances(); } }, '上一页'),
-            h('span', { class: 'pager-info' }, `第 ${pageNo} / ${pages} 页，共 ${total} 个`),
-            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo >= pages, onclick: () => { pageNo++; void loadInstances(); } }, '下一页'),
-          ]
-        : total ? h('span', { class: 'pager-info' }, `共 ${total} 个`) : [],
-    );
+    showPager(pager, { page: pageNo, total, size: PAGE_SIZE, unit: '个', countAlone: true, go: (p) => { pageNo = p; void loadInstances(); } });
   }
 
   const guard = (p: Promise<void>, host: HTMLElement) =>

@@ -3,7 +3,7 @@
  * unread or all, with paging; each links to its task or instance and can be marked read.
  */
 import { api, ApiError, type NotificationPage } from '../api.ts';
-import { empty, h, loading, mount, toast } from '../dom.ts';
+import { empty, h, loading, mount, showPager, toast } from '../dom.ts';
 import { markRead, notificationItem } from '../notifications.ts';
 import type { PageContext } from '../router.ts';
 import { pageHead } from './supervision-shared.ts';
@@ -56,17 +56,7 @@ export async function render(ctx: PageContext): Promise<void> {
         ? h('ul', { class: 'notif-list card' }, res.items.map((n) => notificationItem(n, () => void load())))
         : empty(unreadOnly ? '没有未读通知。' : '还没有收到通知。'),
     );
-    const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
-    mount(
-      pager,
-      res.total > PAGE_SIZE
-        ? [
-            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo <= 1, onclick: () => { pageNo--; void load(); } }, '上一页'),
-            h('span', { class: 'pager-info' }, `第 ${pageNo} / ${pages} 页，共 ${res.total} 条`),
-            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo >= pages, onclick: () => { pageNo++; void load(); } }, '下一页'),
-          ]
-        : [],
-    );
+    showPager(pager, { page: pageNo, total: res.total, size: PAGE_SIZE, unit: '条', go: (p) => { pageNo = p; void load(); } });
   }
   await load();
 }

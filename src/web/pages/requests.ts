@@ -5,7 +5,7 @@
  */
 import { api, ApiError, type Instance, type Task } from '../api.ts';
 import { withdrawPoints } from '../bpmn/model.ts';
-import { ask, empty, h, loading, mount, toast } from '../dom.ts';
+import { ask, empty, h, loading, mount, showPager, toast } from '../dom.ts';
 import { fmtDateTime } from '../format.ts';
 import { candidatesLabel, processNames, userLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
@@ -85,17 +85,7 @@ export async function render(ctx: PageContext): Promise<void> {
           )
         : empty('您还没有发起过申请。'),
     );
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    mount(
-      pager,
-      total > PAGE_SIZE
-        ? [
-            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo <= 1, onclick: () => { pageNo--; void load(); } }, '上一页'),
-            h('span', { class: 'pager-info' }, `第 ${pageNo} / ${pages} 页，共 ${total} 件`),
-            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo >= pages, onclick: () => { pageNo++; void load(); } }, '下一页'),
-          ]
-        : [],
-    );
+    showPager(pager, { page: pageNo, total, size: PAGE_SIZE, unit: '件', go: (p) => { pageNo = p; void load(); } });
   }
 
   function row(inst: Instance, detail: Instance | null, fresh: boolean): HTMLElement {

@@ -3,7 +3,7 @@
  * assigned to them or waiting for one of them to claim — most urgent first, with 催办.
  */
 import { api, ApiError, type Task } from '../api.ts';
-import { empty, h, loading, mount } from '../dom.ts';
+import { empty, h, loading, mount, showPager } from '../dom.ts';
 import { fmtDateTime } from '../format.ts';
 import { candidatesLabel, processNames, userLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
@@ -68,17 +68,7 @@ export async function render(ctx: PageContext): Promise<void> {
           )
         : empty(`${unit.name}当前没有待办任务。`),
     );
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    mount(
-      pager,
-      total > PAGE_SIZE
-        ? [
-            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo <= 1, onclick: () => { pageNo--; void load(); } }, '上一页'),
-            h('span', { class: 'pager-info' }, `第 ${pageNo} / ${pages} 页，共 ${total} 件`),
-            h('button', { type: 'button', class: 'btn btn-small', disabled: pageNo >= pages, onclick: () => { pageNo++; void load(); } }, '下一页'),
-          ]
-        : [],
-    );
+    showPager(pager, { page: pageNo, total, size: PAGE_SIZE, unit: '件', go: (p) => { pageNo = p; void load(); } });
   }
   await load();
 }
