@@ -1,25 +1,14 @@
 import { expect } from 'chai';
-import { launch, screenshot, signIn, signOut, until, type Browser } from './helpers/browser.ts';
-import { apiAs, startServer, type RunningServer } from './helpers/server.ts';
+import { screenshot, signIn, signOut, until } from './helpers/browser.ts';
+import { apiAs } from './helpers/server.ts';
+import { serverAndBrowser } from './helpers/suite.ts';
 
 describe('E2E: working with colleagues — 转办 and 本单位待办', function () {
-  let server: RunningServer;
-  let b: Browser;
-
-  before(async () => {
-    server = await startServer();
-    b = await launch();
-  });
-  after(async () => {
-    await b?.close();
-    await server?.stop();
-  });
-  afterEach(() => {
-    expect(b.errors, 'errors in the page').to.deep.equal([]);
-  });
+  const s = serverAndBrowser();
 
   it('孙网 claims a repair and hands it to 马信 with a note; 马信 finds it in his inbox and is told', async () => {
-    const { page } = b;
+    const { page } = s.b;
+    const server = s.server;
     const staff = await apiAs(server.baseUrl, 'staff');
     const now = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 16) + '+08:00';
     const started = await staff.post('/api/process-definitions/fault-report/start', { businessKey: 'GZ-2026-0400', variables: { device: 'webcam', occurredAt: now, description: '网络摄像头无画面，无法视频会商' } });
@@ -59,7 +48,8 @@ describe('E2E: working with colleagues — 转办 and 本单位待办', function
   });
 
   it('the brigade’s contact person sees what waits on 李娜 under 本单位待办 and reminds her', async () => {
-    const { page } = b;
+    const { page } = s.b;
+    const server = s.server;
     const owner = await apiAs(server.baseUrl, 'owner');
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D_assist" targetNamespace="http://czmf.gov.cn/e2e">

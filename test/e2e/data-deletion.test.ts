@@ -1,25 +1,14 @@
 import { expect } from 'chai';
-import { fillField, formField, launch, screenshot, selectOption, signIn, type Browser } from './helpers/browser.ts';
-import { apiAs, startServer, type RunningServer } from './helpers/server.ts';
+import { fillField, formField, screenshot, selectOption, signIn } from './helpers/browser.ts';
+import { apiAs } from './helpers/server.ts';
+import { serverAndBrowser } from './helpers/suite.ts';
 
 describe('E2E: a data deletion request picks from the applicant’s own records (Art. 7)', function () {
-  let server: RunningServer;
-  let b: Browser;
-
-  before(async () => {
-    server = await startServer();
-    b = await launch();
-  });
-  after(async () => {
-    await b?.close();
-    await server?.stop();
-  });
-  afterEach(() => {
-    expect(b.errors, 'errors in the page').to.deep.equal([]);
-  });
+  const s = serverAndBrowser();
 
   it('offers staff only the records staff entered, and starts the request with the one chosen', async () => {
-    const { page } = b;
+    const { page } = s.b;
+    const server = s.server;
     const staff = await apiAs(server.baseUrl, 'staff');
     const own: Array<{ value: string; label: string }> = (await staff.get('/api/process-definitions/data-deletion/start-form')).formData.myRecords;
     expect(own.length, 'staff entered demo records').to.be.greaterThan(1);
