@@ -122,6 +122,10 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     expect(await row.locator('.tag').first().textContent()).to.equal('办理中');
     expect(await row.locator('.cell-where').textContent()).to.contain('政策法规处法律审核');
     await screenshot(page, 'requests');
+    // The applicant urges the legal office from 我的申请 (催办).
+    await row.getByRole('button', { name: '催办：政策法规处法律审核' }).click();
+    await page.locator('dialog.dialog').getByRole('button', { name: '发送催办' }).click();
+    await page.locator('.toast', { hasText: '已催办：赵法' }).waitFor();
   });
 
   it('a required field left empty shows the server’s error on that field and nothing is submitted', async () => {

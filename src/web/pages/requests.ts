@@ -12,6 +12,7 @@ import type { PageContext } from '../router.ts';
 import { user } from '../session.ts';
 import { definitionXml, openTasks, statusTag } from './shared.ts';
 import { warningMarker } from './inbox.ts';
+import { remindButton } from './remind.ts';
 
 export const title = '我的申请';
 
@@ -106,7 +107,19 @@ export async function render(ctx: PageContext): Promise<void> {
         inst.status !== 'running'
           ? h('div', h('strong', endName(detail) ?? (inst.status === 'cancelled' ? '已撤销' : '已结束')), ' ', h('span', { class: 'cell-sub' }, inst.endedAt ? fmtDateTime(inst.endedAt) : ''))
           : tasks.length
-            ? tasks.map((t) => h('div', { class: 'where' }, h('strong', t.name ?? t.elementId), ' ', h('span', { class: 'cell-sub' }, t.assignee ? `（${userLabel(t.assignee)} 办理中）` : `（待${candidatesLabel(t) || '办理人'}认领）`), ' ', warningMarker(t)))
+            ? tasks.map((t) =>
+                h(
+                  'div',
+                  { class: 'where' },
+                  h('strong', t.name ?? t.elementId),
+                  ' ',
+                  h('span', { class: 'cell-sub' }, t.assignee ? `（${userLabel(t.assignee)} 办理中）` : `（待${candidatesLabel(t) || '办理人'}认领）`),
+                  ' ',
+                  warningMarker(t),
+                  // The applicant may urge whoever holds their request (not themselves).
+                  t.assignee !== me.user.id && !(t.candidateUsers ?? []).includes(me.user.id) ? h('span', { class: 'where-action' }, remindButton(t)) : null,
+                ),
+              )
             : detail?.activities && (detail.activities as any).active?.length
               ? (detail.activities as any).active.map((a: any) => h('div', a.name ?? a.elementId))
               : '自动处理中',
