@@ -97,7 +97,7 @@ describe('API: handing a task to another candidate (转办)', () => {
     expect((await (await as('supervisor')).get(`/api/audit?action=task.assign&instance=${started.body.id}`)).body.items).to.have.length(0);
   });
 
-  it('does not hand a filing to the supervision officer who asked for the deletion (separation of duties)', async () => {
+  it('does not hand a filing to the supervision officer who asked for the deletion (separation of duties); her returned form shows supervision her records', async () => {
     // 何静 (supervisor2) asks to delete a record she entered; 刘清 (supervisor) files it.
     await createPowerRecord(
       s.db,
@@ -124,5 +124,16 @@ describe('API: handing a task to another candidate (转办)', () => {
     expect(r.body.error.details[0].field).to.equal('userId');
     expect(r.body.error.details[0].message).to.contain('职责分离');
     expect((await s.engine.getTask(filing.id))!.assignee).to.equal('supervisor');
+
+    // Returned to her, the request's revise form offers her own records — and shows them so to supervision, read-only.
+    expect((await sup.post(`/api/tasks/${filing.id}/complete`, { variables: { decision: 'reject', comment: '请补充删除原因' } })).status).to.equal(200);
+    await settle();
+    const revise = await openTask(started.body.id, 'Task_Revise');
+    const own = (await asker.get(`/api/tasks/${revise.id}`)).body;
+    expect(own.actions.complete).to.equal(true);
+    expect(own.formData.myRecords.map((o: any) => o.value)).to.include(recordId);
+    const bySupervision = (await sup.get(`/api/tasks/${revise.id}`)).body;
+    expect(bySupervision.actions.complete).to.equal(false);
+    expect(bySupervision.formData).to.deep.equal(own.formData);
   });
 });
