@@ -28,6 +28,7 @@ const routes: Route[] = [
   { pattern: '/monitor/warnings', load: () => import('./pages/warnings.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/uploads', load: () => import('./pages/uploads.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/exchange', load: () => import('./pages/exchange.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/unit-tasks', load: () => import('./pages/unit-tasks.ts'), nav: 'monitor', group: 'supervision' },
   // The same pages outside the monitor, for the offices that use one of them.
   { pattern: '/stats', load: () => import('./pages/stats.ts'), nav: 'stats', group: ['unit-heads', 'supervision'] },
   { pattern: '/uploads', load: () => import('./pages/uploads.ts'), nav: 'uploads', group: ['engineering', 'supervision'] },

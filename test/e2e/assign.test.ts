@@ -80,5 +80,16 @@ describe('E2E: working with colleagues — 转办 and 本单位待办', function
     await signOut(page);
     await signIn(page, server.baseUrl, 'staff2');
     expect(await page.locator('.nav').getByRole('link', { name: '本单位待办' }).count()).to.equal(0);
+    // The supervision office looks at any unit's pending work inside the monitor.
+    await signOut(page);
+    await signIn(page, server.baseUrl, 'supervisor');
+    await page.goto(`${server.baseUrl}/monitor`);
+    await page.locator('.subnav').getByRole('link', { name: '单位待办' }).click();
+    await page.waitForURL(/\/monitor\/unit-tasks/);
+    await page.getByLabel('单位').selectOption({ label: '监察大队' });
+    await page.waitForURL(/unit=inspection-brigade/);
+    await page.locator('.unit-tasks-table tr', { hasText: 'XC-2026-0007' }).waitFor();
+    await page.getByLabel('单位').selectOption({ label: '政策法规处' });
+    await page.locator('.unit-tasks-page .empty-state', { hasText: '政策法规处当前没有待办任务' }).waitFor();
   });
 });

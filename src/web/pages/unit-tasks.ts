@@ -1,15 +1,16 @@
 /**
  * 本单位待办 (Art. 5): for a unit's head and contact person, the open tasks waiting on colleagues —
- * assigned to them or waiting for one of them to claim — most urgent first, with 催办.
+ * assigned to them or waiting for one of them to claim — most urgent first, with 催办. Inside the
+ * monitor (/monitor/unit-tasks) supervision picks any unit.
  */
 import { api, ApiError, type Task } from '../api.ts';
-import { empty, h, loading, mount, showPager } from '../dom.ts';
+import { empty, field, h, loading, mount, showPager } from '../dom.ts';
 import { fmtDateTime } from '../format.ts';
-import { candidatesLabel, processNames, userLabel } from '../names.ts';
+import { allUnits, candidatesLabel, processNames, userLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
 import { warningMarker } from './inbox.ts';
 import { remindButton } from './remind.ts';
-import { pageHead } from './supervision-shared.ts';
+import { inMonitor, monitorTabs, pageHead } from './supervision-shared.ts';
 
 export const title = '本单位待办';
 
@@ -17,16 +18,33 @@ const PAGE_SIZE = 20;
 
 export async function render(ctx: PageContext): Promise<void> {
   let pageNo = 1;
+  // Inside the monitor, supervision chooses the unit (in the URL); elsewhere it is one's own.
+  const monitor = inMonitor();
+  let unitId = monitor ? (ctx.query.get('unit') ?? allUnits()[0]?.id ?? '') : '';
   const list = h('div', { class: 'card' }, loading());
   const pager = h('nav', { class: 'pager', 'aria-label': '分页' });
   const sub = h('p', { class: 'page-sub' }, '《办法》第五条：各单位联络员负责提醒本单位人员及时办理待办事项。');
-  mount(ctx.root, h('section', { class: 'page unit-tasks-page' }, pageHead('本单位待办', sub), list, pager));
+  const picker = monitor
+    ? h(
+        'div',
+        { class: 'filters' },
+        field(
+          '单位',
+          h(
+            'select',
+            { onchange: (e: Event) => { unitId = (e.target as HTMLSelectElement).value; pageNo = 1; history.replaceState(null, '', `${location.pathname}?unit=${encodeURIComponent(unitId)}`); void load(); } },
+            allUnits().map((u) => h('option', { value: u.id, selected: u.id === unitId }, u.name)),
+          ),
+        ),
+      )
+    : null;
+  mount(ctx.root, h('section', { class: 'page unit-tasks-page' }, monitorTabs(), pageHead(monitor ? '单位待办' : '本单位待办', sub), picker, list, pager));
   let names = await processNames().catch(() => new Map<string, string>());
 
   async function load(): Promise<void> {
     let body: { unit: { id: string; name: string }; items: Task[]; total: number };
     try {
-      body = await api.get(`/api/unit-tasks?limit=${PAGE_SIZE}&offset=${(pageNo - 1) * PAGE_SIZE}`);
+      body = await api.get(`/api/unit-tasks?limit=${PAGE_SIZE}&offset=${(pageNo - 1) * PAGE_SIZE}${unitId ? `&unit=${encodeURIComponent(unitId)}` : ''}`);
     } catch (err) {
       if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
         mount(list, empty(err.message));
