@@ -8,7 +8,7 @@ export function supervisionPaths(h: OpenApiHelpers): Record<string, Record<strin
   const items = (item: Record<string, unknown>) => obj({ items: arr(item) });
   const notification = obj({ id: str(), kind: str('task.yellow | task.red | case.red | logins.short | upload.missing'), level: str('info | yellow | red'), title: str(), body: str(), taskId: str(), instanceId: str(), createdAt: time(), readAt: time() });
   const upload = obj({ id: str(), month: str(), schema: str(), sha256: str(), operations: { type: 'integer' }, trigger: str('job | manual'), createdBy: str(), createdAt: time(), uploadedAt: time(), uploadedBy: str(), receipt: str() });
-  const figures = { handled: { type: 'integer' }, onTime: { type: 'integer' }, yellow: { type: 'integer' }, red: { type: 'integer' }, avgWorkdays: { type: 'number', nullable: true }, openOverdue: { type: 'integer' }, accountability: { type: 'integer' } };
+  const figures = { handled: { type: 'integer' }, onTime: { type: 'integer' }, yellow: { type: 'integer' }, red: { type: 'integer' }, avgWorkdays: { type: 'number', nullable: true }, openOverdue: { type: 'integer' }, reminded: { type: 'integer', description: '被催办次数（本人已认领任务的催办）' }, accountability: { type: 'integer' } };
   return {
     '/api/notifications': {
       get: signedIn({

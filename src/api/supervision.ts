@@ -12,7 +12,7 @@ import { appraisalStats, statsCsv } from '../domain/supervision/stats.ts';
 import { confirmSuggestion, dismissSuggestion } from '../domain/supervision/suggestions.ts';
 import { listSuggestions } from '../store/compliance.ts';
 import { districtOperations, listDistrictKeys, listImports, listUploads } from '../store/exchange.ts';
-import { accountabilityCountsByPerson } from '../store/stats.ts';
+import { accountabilityCountsByPerson, remindersByPerson } from '../store/stats.ts';
 import { listNotifications, markNotificationsRead } from '../store/notifications.ts';
 import { clientOf, me, requireGroup, requireSupervision, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
@@ -82,7 +82,13 @@ export function supervisionRoutes(deps: ApiDeps): Router {
     const isSupervision = person.groups.includes('supervision');
     if (!isSupervision && !person.groups.includes('unit-heads')) throw new ForbiddenError('仅监察室或处室负责人可以查看考核统计', 'FORBIDDEN');
     const period = periodFrom(ctx);
-    const result = await appraisalStats(db, engine.calendar, { from: period.from, to: period.to, now: now(), accountability: await accountabilityCountsByPerson(db, period.from, period.to) });
+    const result = await appraisalStats(db, engine.calendar, {
+      from: period.from,
+      to: period.to,
+      now: now(),
+      accountability: await accountabilityCountsByPerson(db, period.from, period.to),
+      reminded: await remindersByPerson(db, period.from, period.to),
+    });
     // A unit head sees their own unit only.
     if (!isSupervision) {
       result.people = result.people.filter((p) => p.unitId === person.unitId);

@@ -39,3 +39,19 @@ export async function accountabilityCountsByPerson(db: Knex, from: number, to: n
   const rows = await db('accountability_cases').whereNotNull('user_id').where('opened_at', '>=', from).where('opened_at', '<', to).groupBy('user_id').select('user_id').count({ n: '*' });
   return new Map(rows.map((r: any) => [r.user_id as string, Number(r.n)]));
 }
+
+/**
+ * Reminders (催办) in [from, to) about tasks a person held: a reminder of a claimed task has one
+ * recipient, its assignee; reminders of unclaimed tasks go to every candidate and count for nobody.
+ */
+export async function remindersByPerson(db: Knex, from: number, to: number): Promise<Map<string, number>> {
+  // The type as a literal, so that the planner can use the partial index on reminders.
+  const rows = await db('history').whereRaw("type = 'task.reminded'").where('at', '>=', from).where('at', '<', to).select('data');
+  const out = new Map<string, number>();
+  for (const r of rows) {
+    const data = typeof r.data === 'string' ? JSON.parse(r.data) : r.data;
+    const recipients: unknown = data?.recipients;
+    if (Array.isArray(recipients) && recipients.length === 1 && typeof recipients[0] === 'string') out.set(recipients[0], (out.get(recipients[0]) ?? 0) + 1);
+  }
+  return out;
+}

@@ -323,6 +323,8 @@ export interface Figures {
   red: number;
   avgWorkdays: number | null;
   openOverdue: number;
+  /** Reminders (催办) received about tasks the person held. */
+  reminded: number;
   accountability: number;
 }
 

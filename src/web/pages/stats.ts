@@ -65,8 +65,8 @@ export async function render(ctx: PageContext): Promise<void> {
     const s = await api.get<AppraisalStats>('/api/stats', { from: asked.from, to: asked.to });
     if (!ctx.alive() || asked !== period) return;
     const total = s.units.reduce(
-      (t, u) => ({ handled: t.handled + u.handled, onTime: t.onTime + u.onTime, yellow: t.yellow + u.yellow, red: t.red + u.red, openOverdue: t.openOverdue + u.openOverdue, accountability: t.accountability + u.accountability }),
-      { handled: 0, onTime: 0, yellow: 0, red: 0, openOverdue: 0, accountability: 0 },
+      (t, u) => ({ handled: t.handled + u.handled, onTime: t.onTime + u.onTime, yellow: t.yellow + u.yellow, red: t.red + u.red, openOverdue: t.openOverdue + u.openOverdue, reminded: t.reminded + u.reminded, accountability: t.accountability + u.accountability }),
+      { handled: 0, onTime: 0, yellow: 0, red: 0, openOverdue: 0, reminded: 0, accountability: 0 },
     );
     const tile = (label: string, value: string, cls = '', hint?: string) => h('div', { class: `kpi ${cls}` }, h('span', { class: 'kpi-value' }, value), h('span', { class: 'kpi-label' }, label), hint ? h('small', hint) : null);
     mount(
@@ -127,7 +127,7 @@ type Row = Figures & { key: string; name: string; unit: string | null };
 
 function figuresTable(rows: Row[]): HTMLElement {
   const withUnit = rows.some((r) => r.unit !== null);
-  const head = ['名称', ...(withUnit ? ['单位'] : []), '办结', '按时', '黄色', '红色', '按时率', '平均工作日', '超期未办', '追责案件'];
+  const head = ['名称', ...(withUnit ? ['单位'] : []), '办结', '按时', '黄色', '红色', '按时率', '平均工作日', '超期未办', '被催办', '追责案件'];
   const n = (v: number, cls?: string) => h('td', { class: 'num' }, v && cls ? h('span', { class: cls }, String(v)) : String(v));
   return h(
     'div',
@@ -151,6 +151,7 @@ function figuresTable(rows: Row[]): HTMLElement {
             h('td', { class: 'num' }, rate(r)),
             h('td', { class: 'num' }, days(r.avgWorkdays)),
             n(r.openOverdue, 'text-red'),
+            n(r.reminded ?? 0, 'text-yellow'),
             n(r.accountability, 'text-red'),
           ),
         ),
