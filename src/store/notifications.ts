@@ -52,6 +52,13 @@ export async function insertNotifications(db: Knex, rows: NotificationRow[]): Pr
   }
 }
 
+/** How many of these notifications exist (an insert skipped by its dedupe key leaves none). */
+export async function countNotifications(db: Knex, ids: string[]): Promise<number> {
+  if (!ids.length) return 0;
+  const r = await db('notifications').whereIn('id', ids).count({ n: '*' }).first();
+  return Number(r?.n ?? 0);
+}
+
 export async function listNotifications(
   db: Knex,
   userId: string,

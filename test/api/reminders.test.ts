@@ -127,6 +127,22 @@ describe('API: reminders (催办) of open tasks', () => {
     expect((await (await as('engineer-head')).post(`/api/tasks/${forStaff2}/remind`, {})).status).to.equal(403);
   });
 
+  it('takes one of two simultaneous reminders by the same person, and refuses the other', async () => {
+    const started = await (await as('staff')).post('/api/process-definitions/fault-report/start', {
+      businessKey: 'GZ-2026-0202',
+      variables: { device: 'network', occurredAt: '2026-11-30T08:45+08:00', description: '网络中断，无法访问内控平台' },
+    });
+    for (let i = 0; i < 10 && (await s.engine.jobs.runDue()) > 0; i++);
+    const detail = await (await as('supervisor')).get(`/api/process-instances/${started.body.id}`);
+    const id = detail.body.tasks.find((t: any) => t.elementId === 'Task_Repair' && t.status === 'open').id;
+    const sup = await as('supervisor');
+    const both = await Promise.all([sup.post(`/api/tasks/${id}/remind`, {}), sup.post(`/api/tasks/${id}/remind`, {})]);
+    expect(both.map((r) => r.status).sort()).to.deep.equal([201, 409]);
+    const history = (await sup.get(`/api/process-instances/${started.body.id}`)).body.history;
+    expect(history.filter((h: any) => h.type === 'task.reminded')).to.have.length(1);
+    expect((await sup.get(`/api/audit?action=task.remind&instance=${started.body.id}`)).body.items).to.have.length(1);
+  });
+
   it('answers bad requests clearly and changes nothing', async () => {
     const sup = await as('supervisor');
     const before = (await reminders('itc')).length;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { appendHistory } from '../../store/history.ts';
-import { insertNotifications } from '../../store/notifications.ts';
+import { countNotifications, insertNotifications } from '../../store/notifications.ts';
 import { lastReminderBy, reminderContext, type ReminderContext } from '../../store/reminders.ts';
 import { unitsOfWorkers } from '../../store/unit-tasks.ts';
 import { activeMembers, unitPeople } from '../../store/warnings.ts';
@@ -50,11 +50,12 @@ export async function remindTask(
   // The hour bucket makes two simultaneous requests one reminder, whichever node takes them.
   const bucket = Math.floor(opts.now / REMIND_INTERVAL_MS);
   const reminder: Reminder = { taskId, instanceId: task.instanceId, recipients, at: opts.now };
+  const ids = recipients.map(() => randomUUID());
   await db.transaction(async (trx) => {
     await insertNotifications(
       trx,
-      recipients.map((userId) => ({
-        id: randomUUID(),
+      recipients.map((userId, i) => ({
+        id: ids[i],
         userId,
         kind: 'task.remind',
         level: 'info' as const,
@@ -67,6 +68,8 @@ export async function remindTask(
         readAt: null,
       })),
     );
+    // A simultaneous request of the same person (another node) got there first: its dedupe keys won.
+    if (!(await countNotifications(trx, ids))) throw new ConflictError('您刚刚已催办过，一小时内不能重复催办', 'REMIND_TOO_SOON');
     await appendHistory(trx, [
       {
         instanceId: task.instanceId,
