@@ -8,7 +8,7 @@ import type { InstanceRow } from '../store/instances.ts';
 import { insertNotifications } from '../store/notifications.ts';
 import { listUsers } from '../store/org.ts';
 import type { TaskRow } from '../store/tasks.ts';
-import { activeMembers } from '../store/warnings.ts';
+import { workersOf } from '../store/warnings.ts';
 import { mayViewTask } from './access.ts';
 import { actorOf, type Person } from './org.ts';
 
@@ -56,9 +56,9 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
 
 /** The active users who are candidates of a task: its candidate users and its groups' members. */
 async function candidatesOf(db: Knex, task: TaskWithWarning): Promise<Array<{ id: string; displayName: string; unitId: string | null }>> {
-  const ids = new Set([...task.candidateUsers, ...(await activeMembers(db, task.candidateGroups))]);
-  const users = await listUsers(db, { status: 'active' });
-  return users.filter((u) => ids.has(u.id)).map((u) => ({ id: u.id, displayName: u.displayName, unitId: u.unitId }));
+  const ids = await workersOf(db, { ...task, assignee: null });
+  const users = await listUsers(db, { status: 'active', ids });
+  return users.map((u) => ({ id: u.id, displayName: u.displayName, unitId: u.unitId }));
 }
 
 /**

@@ -118,8 +118,9 @@ export async function getUser(db: Knex, id: string): Promise<UserRow | undefined
   return r && toUser(r);
 }
 
-export async function listUsers(db: Knex, f: { unitId?: string; groupId?: string; status?: string } = {}): Promise<UserRow[]> {
+export async function listUsers(db: Knex, f: { unitId?: string; groupId?: string; status?: string; ids?: string[] } = {}): Promise<UserRow[]> {
   const q = db('users').select('users.*').orderBy('users.unit_id').orderBy('users.id');
+  if (f.ids) q.whereIn('users.id', f.ids);
   if (f.unitId) q.where('users.unit_id', f.unitId);
   if (f.status) q.where('users.status', f.status);
   if (f.groupId) q.join('memberships', 'memberships.user_id', 'users.id').where('memberships.group_id', f.groupId);

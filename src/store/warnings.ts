@@ -62,6 +62,15 @@ export async function activeMembers(db: Knex, groups: string[]): Promise<string[
   return rows.map((r: { user_id: string }) => r.user_id).sort();
 }
 
+/**
+ * Who must act on a task: its assignee, or, unclaimed, its candidate users and the active members
+ * of its candidate groups (sorted, each once). Warnings and reminders go to them.
+ */
+export async function workersOf(db: Knex, task: { assignee: string | null; candidateUsers: string[]; candidateGroups: string[] }): Promise<string[]> {
+  if (task.assignee) return [task.assignee];
+  return [...new Set([...task.candidateUsers, ...(await activeMembers(db, task.candidateGroups))])].sort();
+}
+
 /** Head and contact person of a unit. */
 export async function unitPeople(db: Knex, unitId: string | null): Promise<{ head: string | null; contact: string | null }> {
   if (!unitId) return { head: null, contact: null };

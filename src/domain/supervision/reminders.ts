@@ -5,7 +5,7 @@ import { appendHistory } from '../../store/history.ts';
 import { countNotifications, insertNotifications } from '../../store/notifications.ts';
 import { lastReminderBy, reminderContext, type ReminderContext } from '../../store/reminders.ts';
 import { unitsOfWorkers } from '../../store/unit-tasks.ts';
-import { activeMembers, unitPeople } from '../../store/warnings.ts';
+import { unitPeople, workersOf } from '../../store/warnings.ts';
 import type { Person } from '../org.ts';
 
 /**
@@ -43,8 +43,7 @@ export async function remindTask(
     throw new ConflictError(`您已于 ${Math.max(1, Math.round((opts.now - last) / 60000))} 分钟前催办过，一小时内不能重复催办`, 'REMIND_TOO_SOON');
   }
   const task = c.task;
-  const workers = task.assignee ? [task.assignee] : [...new Set([...task.candidateUsers, ...(await activeMembers(db, task.candidateGroups))])];
-  const recipients = workers.filter((u) => u !== opts.by.id).sort();
+  const recipients = (await workersOf(db, task)).filter((u) => u !== opts.by.id);
   if (!recipients.length) throw new ConflictError('该任务没有可以催办的办理人', 'NO_ONE_TO_REMIND');
   const what = `${task.name ?? '任务'}${task.businessKey ? `（${task.businessKey}）` : ''}`;
   // The hour bucket makes two simultaneous requests one reminder, whichever node takes them.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { beijingDate } from '../../engine/workdays.ts';
 import { insertNotifications, type NotificationRow } from '../../store/notifications.ts';
-import { activeMembers, advanceWarnedLevel, unitPeople, type WarnedTask } from '../../store/warnings.ts';
+import { activeMembers, advanceWarnedLevel, unitPeople, workersOf, type WarnedTask } from '../../store/warnings.ts';
 
 /**
  * Warnings (预警): when an open task turns yellow (80 % of its working-day limit used), its
@@ -27,9 +27,8 @@ export async function scanWarnings(db: Knex, now: number): Promise<{ yellow: num
 }
 
 async function notify(trx: Knex, task: WarnedTask, level: 'yellow' | 'red', supervision: string[], now: number): Promise<NotificationRow[]> {
-  const workers = task.assignee ? [task.assignee] : [...new Set([...task.candidateUsers, ...(await activeMembers(trx, task.candidateGroups))])];
   const unit = await unitPeople(trx, task.starterUnit);
-  const recipients = new Set(workers);
+  const recipients = new Set(await workersOf(trx, task));
   if (unit.contact) recipients.add(unit.contact);
   if (level === 'red') {
     if (unit.head) recipients.add(unit.head);
