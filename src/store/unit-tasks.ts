@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { taskFromRow, type TaskRow } from './tasks.ts';
+import { workersOf } from './warnings.ts';
 
 /** Active users of a unit (a sub-query). */
 function unitUsers(db: Knex, unitId: string): Knex.QueryBuilder {
@@ -39,14 +40,8 @@ export async function openTasksOfUnit(db: Knex, unitId: string, page: { limit?: 
 }
 
 /** The units whose people must act on a task: the assignee's, or, unclaimed, its candidates'. */
-export async function unitsOfWorkers(db: Knex | Knex.Transaction, task: TaskRow): Promise<string[]> {
-  const q = db('users').distinct('unit_id').whereNotNull('unit_id').where('status', 'active');
-  if (task.assignee) q.where('id', task.assignee);
-  else {
-    q.where((w) => {
-      w.whereIn('id', task.candidateUsers.length ? task.candidateUsers : ['']);
-      if (task.candidateGroups.length) w.orWhereIn('id', db('memberships').select('user_id').whereIn('group_id', task.candidateGroups));
-    });
-  }
-  return (await q).map((r: { unit_id: string }) => r.unit_id).sort();
+export async function unitsOfWorkers(db: Knex, task: TaskRow): Promise<string[]> {
+  const ids = await workersOf(db, task);
+  const rows = await db('users').distinct('unit_id').whereIn('id', ids).whereNotNull('unit_id').where('status', 'active');
+  return rows.map((r: { unit_id: string }) => r.unit_id).sort();
 }
