@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ManualClock } from '../../src/clock.ts';
 import { verifyAudit } from '../../src/domain/audit.ts';
 import { startServer, type Client, type TestServer } from '../helpers/api.ts';
+import { flow, process, userTask } from '../helpers/bpmn.ts';
 
 /** 催办 (Art. 5): reminding whoever must act on an open task, over HTTP. */
 describe('API: reminders (催办) of open tasks', () => {
@@ -85,14 +86,8 @@ describe('API: reminders (催办) of open tasks', () => {
 
   it('shows a unit head and contact person what waits on their colleagues, and lets them remind them', async () => {
     // Given the legal office asks 李娜 (staff2, 监察大队) for a check, and the information centre for a repair.
-    const xml = (id: string, who: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D_${id}" targetNamespace="http://czmf.gov.cn/test">
-  <bpmn:process id="${id}" name="协查" isExecutable="true">
-    <bpmn:startEvent id="S" /><bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="T" />
-    <bpmn:userTask id="T" name="协助核查" ${who} camunda:dueDate="P3D" /><bpmn:sequenceFlow id="F2" sourceRef="T" targetRef="E" />
-    <bpmn:endEvent id="E" />
-  </bpmn:process>
-</bpmn:definitions>`;
+    const xml = (id: string, who: string) =>
+      process(id, `<bpmn:startEvent id="S" />${flow('F1', 'S', 'T')}${userTask('T', '协助核查', `${who} camunda:dueDate="P3D"`)}${flow('F2', 'T', 'E')}<bpmn:endEvent id="E" />`);
     await s.engine.deploy([{ name: 'assist-user.bpmn', content: xml('assist-user', 'camunda:candidateUsers="staff2"') }, { name: 'assist-group.bpmn', content: xml('assist-group', 'camunda:candidateGroups="legal"') }], { by: 'owner' });
     const legal = await as('legal');
     const taskOf = async (key: string, businessKey: string) => {

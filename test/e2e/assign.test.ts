@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { screenshot, signIn, signOut, until } from './helpers/browser.ts';
+import { flow, process, userTask } from '../helpers/bpmn.ts';
 import { apiAs } from './helpers/server.ts';
 import { serverAndBrowser } from './helpers/suite.ts';
 
@@ -51,14 +52,7 @@ describe('E2E: working with colleagues — 转办 and 本单位待办', function
     const { page } = s.b;
     const server = s.server;
     const owner = await apiAs(server.baseUrl, 'owner');
-    const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D_assist" targetNamespace="http://czmf.gov.cn/e2e">
-  <bpmn:process id="e2e-assist" name="协助核查（测试）" isExecutable="true">
-    <bpmn:startEvent id="S" /><bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="T" />
-    <bpmn:userTask id="T" name="协助核查" camunda:candidateUsers="staff2" camunda:dueDate="P3D" /><bpmn:sequenceFlow id="F2" sourceRef="T" targetRef="E" />
-    <bpmn:endEvent id="E" />
-  </bpmn:process>
-</bpmn:definitions>`;
+    const xml = process('e2e-assist', `<bpmn:startEvent id="S" />${flow('F1', 'S', 'T')}${userTask('T', '协助核查', 'camunda:candidateUsers="staff2" camunda:dueDate="P3D"')}${flow('F2', 'T', 'E')}<bpmn:endEvent id="E" />`);
     await owner.post('/api/deployments', { files: [{ name: 'e2e-assist.bpmn', content: xml }] });
     const legal = await apiAs(server.baseUrl, 'legal');
     await legal.post('/api/process-definitions/e2e-assist/start', { businessKey: 'XC-2026-0007', variables: {} });
