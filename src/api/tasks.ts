@@ -63,13 +63,14 @@ export function taskRoutes(deps: ApiDeps): Router {
     const person = me(ctx);
     const d = await taskDetail(deps.db, engine, ctx.params.id, person);
     // A read-only viewer (supervision) sees the form's platform data as the person who works it would.
-    const worker = d.actions.complete ? person : ((await actorOf(deps.db, d.task.assignee ?? d.instance.startedBy)) ?? person);
+    const withData = engine.hasFormData(d.form?.key);
+    const worker = !withData || d.actions.complete ? person : ((await actorOf(deps.db, d.task.assignee ?? d.instance.startedBy)) ?? person);
     ctx.body = {
       task: taskJson(d.task),
       form: d.form && { key: d.form.key, version: d.form.version, schema: d.form.schema },
       variables: d.variables,
       // Platform data the form shows (e.g. select options), as the caller would submit against it.
-      formData: d.form ? await engine.formData(d.form.key, worker) : {},
+      formData: withData ? await engine.formData(d.form!.key, worker) : {},
       instance: instanceJson(d.instance),
       actions: d.actions,
       assignable: d.assignable,

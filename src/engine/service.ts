@@ -121,6 +121,11 @@ export class EngineService {
     this.formProviders.set(formKey, fn);
   }
 
+  /** Whether a form has platform data (a provider registered for its key). */
+  hasFormData(formKey: string | null | undefined): boolean {
+    return Boolean(formKey && this.formProviders.has(formKey));
+  }
+
   /**
    * The platform data a form shows to this actor (empty when the form has no provider).
    * Usage: `const data = await engine.formData('data-deletion-apply', person)`.
