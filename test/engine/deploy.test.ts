@@ -9,7 +9,7 @@ import { expectError } from '../helpers/expect.ts';
 
 const owner = 'owner';
 const staff = { id: 'zhang', groups: ['staff'] };
-const CASES = path.resolve(import.meta.dirname, '../../../shared/cases/camunda-forms-quickstart');
+const CASES = path.resolve(import.meta.dirname, '../fixtures/camunda-forms-quickstart');
 
 function simple(name: string, extra = '') {
   return process(
