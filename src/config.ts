@@ -15,6 +15,13 @@ export interface Config {
   trustProxy: boolean;
   /** How often each node runs the supervision checks (warnings, weekly/monthly checks), in ms. */
   supervisionTickMs: number;
+  /** Scheduled backups go here (unset: no scheduled backups). */
+  backupDir: string | null;
+  /** Beijing time of day (minutes after midnight) from which the daily backup runs. */
+  backupAtMinutes: number;
+  /** Retention: the newest backup of each of the last N days, and of each of the last M months. */
+  backupKeepDaily: number;
+  backupKeepMonthly: number;
 }
 
 /**
@@ -31,7 +38,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.TRUST_PROXY === '1',
     supervisionTickMs: intOr(env.SUPERVISION_TICK_MS, 60_000),
+    backupDir: env.BACKUP_DIR || null,
+    backupAtMinutes: clockTime(env.BACKUP_AT, 2 * 60),
+    backupKeepDaily: intOr(env.BACKUP_KEEP_DAILY, 30),
+    backupKeepMonthly: intOr(env.BACKUP_KEEP_MONTHLY, 12),
   };
+}
+
+/** `HH:MM` as minutes after midnight. */
+function clockTime(value: string | undefined, fallback: number): number {
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(value ?? '');
+  return m ? Number(m[1]) * 60 + Number(m[2]) : fallback;
 }
 
 function intOr(value: string | undefined, fallback: number): number {
