@@ -14,6 +14,8 @@ import { scanCaseWarnings } from './domain/supervision/cases.ts';
 import { SupervisionScheduler } from './domain/supervision/scheduler.ts';
 import { organisationSince } from './store/org.ts';
 import { createLogger } from './logger.ts';
+import { opsTarget } from './ops/database.ts';
+import { BackupScheduler } from './ops/scheduled.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,6 +49,20 @@ async function main(): Promise<void> {
     extra: [(now) => scanCaseWarnings(db, engine.calendar, now)],
   });
   supervision.start(config.supervisionTickMs);
+  // Scheduled backups only when BACKUP_DIR is set; once per day across all nodes.
+  const backups = config.backupDir
+    ? new BackupScheduler({
+        db,
+        clock: engine.clock,
+        node: `${os.hostname()}:${process.pid}`,
+        target: opsTarget(config.databaseUrl),
+        dir: config.backupDir,
+        atMinutes: config.backupAtMinutes,
+        policy: { daily: config.backupKeepDaily, monthly: config.backupKeepMonthly },
+        logger,
+      })
+    : null;
+  backups?.start(60_000);
   const server = createApp({ db, engine, logger, auth, trustProxy: config.trustProxy }).listen(config.port, () => {
     logger.info({ port: config.port, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on http://localhost:${config.port}/`);
   });
@@ -54,6 +70,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     server.close();
     await supervision.stop();
+    await backups?.stop();
     await engine.stop();
     await db.destroy();
     process.exit(0);
