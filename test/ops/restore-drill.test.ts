@@ -8,9 +8,13 @@ import { appendAudit, verifyAudit } from '../../src/domain/audit.ts';
 import { EngineService } from '../../src/engine/service.ts';
 import type { StepHook } from '../../src/engine/steps.ts';
 import type { Actor } from '../../src/engine/types.ts';
+import { backup } from '../../src/ops/backup.ts';
+import { opsTarget } from '../../src/ops/database.ts';
 import { databaseFacts, readManifest } from '../../src/ops/manifest.ts';
+import { restore } from '../../src/ops/restore.ts';
 import { historyOf } from '../../src/store/history.ts';
 import { flow, process as bpmn, userTask } from '../helpers/bpmn.ts';
+import { expectError } from '../helpers/expect.ts';
 import { freshDatabase, postgresUrl, usingPostgres, type TestDatabase } from '../helpers/db.ts';
 import { emptyTarget, lastLine, npmRun, snapshotOf, type InstanceSnapshot, type RestoreTarget } from './drill-helpers.ts';
 
@@ -252,6 +256,18 @@ describe('ops: restore drill (backup under a stream of work, restore onto a fres
       expectRefusal(run, 'RESTORE_MISMATCH');
       expect(run.code).to.equal(1);
       expect(run.stderr).to.contain('审计链末尾');
+      expect(await spare.isUntouched(t.searchPath)).to.equal(true);
+    });
+
+    it('refuses a backup whose audit chain was edited before it was taken (AUDIT_CHAIN_BROKEN)', async () => {
+      // Given a backup, with a consistent manifest, of a database where one audit row was edited by hand
+      await t.db('audit_log').where({ seq: 2 }).update({ actor: 'someone-else' });
+      const { file } = await backup(usingPostgres ? opsTarget(sourceUrl, t.searchPath) : opsTarget(t.url), fs.mkdtempSync(path.join(dir, 'edited-')));
+      // When it is restored, the re-computed chain breaks at the edited row
+      const err = await expectError(restore(opsTarget(spare.url, t.searchPath), file), 'AUDIT_CHAIN_BROKEN');
+      expect(err.exitCode).to.equal(1);
+      expect(err.details.firstBrokenAt).to.equal(2);
+      // Then the target is as empty as it was
       expect(await spare.isUntouched(t.searchPath)).to.equal(true);
     });
 
