@@ -9,6 +9,7 @@ import { backup, backupTimeOf } from './backup.ts';
 import type { OpsTarget } from './database.ts';
 import { manifestPathOf } from './manifest.ts';
 import { backupsToDelete, type RetentionPolicy } from './retention.ts';
+import { Ticker } from '../lib/ticker.ts';
 
 export interface BackupScheduleOptions {
   db: Knex;
@@ -30,30 +31,15 @@ export interface BackupScheduleOptions {
  * Usage: `new BackupScheduler(opts).start(60_000)`; tests call `await s.tick()`.
  */
 export class BackupScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-
   constructor(private readonly o: BackupScheduleOptions) {}
+  private readonly ticker = new Ticker(() => this.tick(), (err) => this.o.logger?.error({ err }, 'scheduled backup failed'));
 
   start(intervalMs = 60_000): void {
-    if (this.timer) return;
-    const loop = () => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((err) => this.o.logger?.error({ err }, 'scheduled backup failed'))
-        .finally(() => {
-          this.running = null;
-        });
-    };
-    this.timer = setInterval(loop, intervalMs);
-    this.timer.unref?.();
-    loop();
+    this.ticker.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.ticker.stop();
   }
 
   /** Takes today's backup if it is due and no node took it yet; says what it did. */

@@ -7,6 +7,7 @@ import { detectSharedAccounts, runWeeklyLoginCheck } from './logins.ts';
 import { isoWeekOf, monthOf } from './periods.ts';
 import { monthlyUploadCheck } from './provincial.ts';
 import { scanWarnings } from './warnings.ts';
+import { Ticker } from '../../lib/ticker.ts';
 
 const DAY = 86_400_000;
 
@@ -28,29 +29,15 @@ export interface SchedulerDeps {
  * Usage: `const s = new SupervisionScheduler(deps); s.start(60_000)`; tests call `await s.tick()`.
  */
 export class SupervisionScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-
   constructor(private readonly d: SchedulerDeps) {}
+  private readonly ticker = new Ticker(() => this.tick(), (err) => this.d.logger?.error({ err }, 'supervision tick failed'));
 
   start(intervalMs = 60_000): void {
-    if (this.timer) return;
-    const loop = () => {
-      this.running = this.tick()
-        .catch((err) => this.d.logger?.error({ err }, 'supervision tick failed'))
-        .finally(() => {
-          this.running = null;
-        });
-    };
-    this.timer = setInterval(loop, intervalMs);
-    this.timer.unref?.();
-    loop();
+    this.ticker.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.ticker.stop();
   }
 
   async tick(now = this.d.clock.now()): Promise<Record<string, unknown>> {
