@@ -130,9 +130,9 @@ export class EngineService {
    * The platform data a form shows to this actor (empty when the form has no provider).
    * Usage: `const data = await engine.formData('data-deletion-apply', person)`.
    */
-  async formData(formKey: string | null | undefined, actor: Actor): Promise<Record<string, unknown>> {
+  async formData(formKey: string | null | undefined, actor: Actor, db: Knex = this.db): Promise<Record<string, unknown>> {
     const provider = formKey ? this.formProviders.get(formKey) : undefined;
-    return provider ? provider({ db: this.db, actor }) : {};
+    return provider ? provider({ db, actor }) : {};
   }
 
   /** Starts the job poller (timers, service tasks, timer start events). */
@@ -327,31 +327,36 @@ export class EngineService {
 
   /**
    * Completes a task with form values: the actor must be its assignee, or a candidate of an
-   * unassigned task; separation of duties and the task's form are checked first.
+   * unassigned task. Separation of duties, the task's form and its completion checks run inside
+   * the step's transaction and again on every optimistic-lock retry: two parallel tasks that
+   * exclude each other's completer cannot both pass on state read before the other committed.
    */
   async complete(taskId: string, opts: { by: Actor; variables?: Record<string, unknown>; hook?: StepHook }): Promise<StepResult> {
-    const task = await this.taskFor(taskId, opts.by);
-    if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
-    const instance = await this.checkDuties(task, opts.by);
-    const values = await this.validated(task.formKey, opts.variables ?? {}, { ...instance.variables, ...(await this.formData(task.formKey, opts.by)) });
-    await this.runChecks(task, instance, values);
+    const first = await this.taskFor(taskId, opts.by);
     return this.steps.run(
-      task.instanceId,
+      first.instanceId,
       opts.by.id,
-      (ctx) => {
+      async (ctx) => {
+        const trx = ctx.trx!;
+        const task = await this.taskFor(taskId, opts.by, trx);
+        if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
         if (!ctx.live.hasTask(task.executionId)) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
+        await this.checkDutiesOn(trx, task, opts.by, ctx.instance);
+        const platform = await this.formData(task.formKey, opts.by, trx);
+        const values = await this.validated(task.formKey, opts.variables ?? {}, { ...ctx.instance.variables, ...platform }, trx);
+        await this.runChecks(trx, task, ctx.instance, values, opts.by);
         Object.assign(ctx.variables, values);
         ctx.completion = { executionId: task.executionId, by: opts.by.id, variables: values };
         ctx.history.push({ ...taskEvent(task, 'task.completed', opts.by.id, this.clock.now()), data: { variables: values } });
         ctx.live.completeTask(task.executionId, values);
       },
-      { instance, hook: opts.hook },
+      { inTransaction: true, hook: opts.hook },
     );
   }
 
   /** The task if the actor may work on it: 404 unknown, 403 not a candidate, 409 not open. */
-  private async taskFor(taskId: string, actor: Actor): Promise<TaskRow> {
-    const task = await getTask(this.db, taskId);
+  private async taskFor(taskId: string, actor: Actor, db: Knex = this.db): Promise<TaskRow> {
+    const task = await getTask(db, taskId);
     if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`, 'TASK_NOT_FOUND');
     if (!actor.system && task.assignee !== actor.id && !isCandidate(task, actor)) {
       throw new ForbiddenError('您不是该任务的办理人或候选人', 'NOT_CANDIDATE');
@@ -367,27 +372,33 @@ export class EngineService {
     const instance = cached ?? (await getInstance(this.db, task.instanceId));
     if (!instance) throw new NotFoundError('流程实例不存在', 'INSTANCE_NOT_FOUND');
     if (instance.status !== 'running') throw new ConflictError('流程实例已结束', 'INSTANCE_ENDED');
-    if (rule.starter || rule.elements.length || rule.variables.length) {
-      checkSeparationOfDuties(task, actor, instance, await completersOf(this.db, task.instanceId, rule.elements));
-    }
+    await this.checkDutiesOn(this.db, task, actor, instance);
     return instance;
   }
 
+  /** Separation of duties for `task` against `instance` as read through `db` (a step's transaction). */
+  private async checkDutiesOn(db: Knex, task: TaskRow, actor: Actor, instance: InstanceRow): Promise<void> {
+    const rule = sodRule(task);
+    if (rule.starter || rule.elements.length || rule.variables.length) {
+      checkSeparationOfDuties(task, actor, instance, await completersOf(db, task.instanceId, rule.elements));
+    }
+  }
+
   /** The task's completion checks, all of them; their refusals together are one 422. */
-  private async runChecks(task: TaskRow, instance: InstanceRow, variables: Record<string, unknown>): Promise<void> {
+  private async runChecks(db: Knex, task: TaskRow, instance: InstanceRow, variables: Record<string, unknown>, actor: Actor): Promise<void> {
     const names = (task.properties.completionCheck ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const errors = [];
     for (const name of names) {
       const check = this.checks.get(name);
       if (!check) throw new ConflictError(`完成校验 ${name} 未注册`, 'CHECK_NOT_REGISTERED');
-      errors.push(...(await check({ db: this.db, task, instance, variables })));
+      errors.push(...(await check({ db, task, instance, variables, actor })));
     }
     if (errors.length) throw new ValidationError(errors);
   }
 
-  private async validated(formKey: string | null, data: Record<string, unknown>, context: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async validated(formKey: string | null, data: Record<string, unknown>, context: Record<string, unknown>, db: Knex = this.db): Promise<Record<string, unknown>> {
     if (!formKey) return sanitizeVariables(data);
-    const form = await latestForm(this.db, formKey);
+    const form = await latestForm(db, formKey);
     if (!form) throw new ConflictError(`表单 ${formKey} 不存在`, 'FORM_NOT_FOUND');
     const { values, errors } = validateSubmission(form.schema as FormSchema, data, context);
     if (errors.length) throw new ValidationError(errors);

@@ -155,7 +155,9 @@ export class StepRunner {
           const known = attempt === 1 ? (opts.instance ?? this.cachedRow(instanceId)) : undefined;
           return await this.attempt(instanceId, actor, action, opts, known);
         } catch (err) {
-          if (err instanceof StaleWriteError && attempt < MAX_ATTEMPTS) {
+          // SQLITE_BUSY: another process held the database past busy_timeout; the step rolled
+          // back, so it is retried from fresh state like a lost optimistic-lock race.
+          if ((err instanceof StaleWriteError || isBusy(err)) && attempt < MAX_ATTEMPTS) {
             await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * attempt)));
             continue;
           }
@@ -363,6 +365,10 @@ function jobRow(
     payload: null,
     createdAt: now,
   };
+}
+
+function isBusy(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'SQLITE_BUSY';
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -70,8 +70,9 @@ export interface DeploymentResult {
  * A completion check, registered by name and named on a user task by the camunda:property
  * `completionCheck` (comma list): it sees the submitted, form-validated values before the step
  * runs and answers the fields it refuses (422), e.g. a fine outside the item's discretion tier.
+ * It runs inside the step's transaction (`db` is that transaction) and again on every retry.
  */
-export type TaskCheck = (ctx: { db: Knex; task: TaskRow; instance: InstanceRow; variables: Record<string, unknown> }) => Promise<FieldError[]> | FieldError[];
+export type TaskCheck = (ctx: { db: Knex; task: TaskRow; instance: InstanceRow; variables: Record<string, unknown>; actor: Actor }) => Promise<FieldError[]> | FieldError[];
 
 /**
  * Data a form shows that comes from the platform, not from the instance: e.g. the records the
