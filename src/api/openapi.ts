@@ -317,13 +317,16 @@ const paths: Record<string, Record<string, Op>> = {
   '/api/process-instances/{id}/cancel': {
     post: signedIn(
       {
-        summary: '撤销流程实例（监察室）',
+        summary: '撤销流程实例（监察室；须符合职责分离，责任追究、行政处罚案件须经局领导审批：202 pending，已有待审批申请 409 CANCEL_PENDING）',
         tags: ['process-instances'],
         parameters: [pathParam('id', '实例 id')],
         requestBody: jsonBody(obj({ reason: str() }, ['reason'])),
-        responses: { 200: ok(ref('Instance')) },
+        responses: {
+          200: ok(ref('Instance')),
+          202: ok(obj({ status: str(undefined, { enum: ['pending'] }), requestId: str(), approvalInstanceId: str(), instance: ref('Instance') })),
+        },
       },
-      [400, 404, 409],
+      [400, 403, 404, 409],
     ),
   },
   '/api/process-instances/messages/{name}': {

@@ -4,7 +4,9 @@ import { authoriseMessage } from '../domain/messages.ts';
 import { canSee } from '../engine/tasks.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { listVisibleInstances, openTasksOf } from '../store/visibility.ts';
-import { auditHook, me, requireSupervision, type ApiDeps } from './context.ts';
+import { appendAudit } from '../domain/audit.ts';
+import { cancelInstance } from '../domain/cancellation.ts';
+import { auditHook, clientOf, me, requireSupervision, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
 import { activitiesOf, historyJson, incidentJson, instanceJson, iso, taskJson } from './present.ts';
 
@@ -69,23 +71,29 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
     };
   });
 
+  // Supervision cancels, honouring the instance's separation of duties; accountability and
+  // penalty cases (process property cancelRequiresApproval) need a leader's approval: 202 pending.
   r.post('/process-instances/:id/cancel', json, async (ctx) => {
     const person = requireSupervision(ctx);
     const { reason } = bodyFields(ctx, { reason: { type: 'string', required: true, nonEmpty: true, max: 1000 } });
-    const before = await engine.getInstance(ctx.params.id);
-    const instance = await engine.cancel(ctx.params.id, {
+    const client = clientOf(ctx);
+    const res = await cancelInstance(db, engine, ctx.params.id, {
       by: person,
       reason: reason.trim(),
-      hook: auditHook(ctx, deps, (res) => ({
-        action: 'process.cancel',
-        objectType: 'process-instance',
-        objectId: res.instance.id,
-        instanceId: res.instance.id,
-        before: { status: before?.status ?? 'running' },
-        after: { status: res.instance.status, reason: reason.trim() },
-      })),
+      audit: async (trx, e) => {
+        await appendAudit(
+          trx,
+          { actor: person.id, action: e.action, objectType: 'process-instance', objectId: e.instanceId, instanceId: e.instanceId, before: { status: 'running' }, after: e.after, ip: client.ip, requestId: client.requestId },
+          engine.clock.now(),
+        );
+      },
     });
-    ctx.body = instanceJson(instance);
+    if (res.status === 'pending') {
+      ctx.status = 202;
+      ctx.body = { status: 'pending', requestId: res.requestId, approvalInstanceId: res.approvalInstanceId, instance: instanceJson(res.instance) };
+      return;
+    }
+    ctx.body = instanceJson(res.instance);
   });
 
   r.post('/process-instances/messages/:name', json, async (ctx) => {

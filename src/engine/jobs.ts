@@ -22,6 +22,8 @@ export interface JobExecutorOptions {
   handlers: Map<string, Handler>;
   /** Correlates a queued message (EngineService#correlateMessage). */
   correlate: (name: string, opts: MessageToSend & { hook: StepHook }) => Promise<unknown>;
+  /** Cancels an instance a handler queued for cancelling (EngineService#cancel). */
+  cancel: (instanceId: string, opts: { by: string; reason: string; hook: StepHook }) => Promise<unknown>;
   pollMs: number;
   leaseMs?: number;
   batch?: number;
@@ -105,6 +107,7 @@ export class JobExecutor {
       if (job.type === 'timer') await this.fireTimer(job);
       else if (job.type === 'service') await this.callService(job);
       else if (job.type === 'message') await this.sendMessage(job);
+      else if (job.type === 'cancel') await this.cancelQueued(job);
       else await this.startByTimer(job);
     } catch (err) {
       if (err instanceof AppError && err.code === 'INSTANCE_ENDED') {
@@ -142,6 +145,7 @@ export class JobExecutor {
           attempt: job.attempts + 1,
           now: this.o.clock.now(),
           sendMessage: (name, message) => queueMessage(ctx.trx!, name, message, this.o.clock.now()),
+          cancelInstance: (instanceId, opts) => queueCancel(ctx.trx!, instanceId, opts, this.o.clock.now()),
         });
         if (output && typeof output === 'object') Object.assign(ctx.variables, output);
         ctx.history.push({
@@ -169,6 +173,12 @@ export class JobExecutor {
       variables: p.variables,
       hook: (trx) => runStatementsIn(trx, [deleteLeasedJobStmt(job.id, this.o.node)]),
     });
+  }
+
+  private async cancelQueued(job: JobRow): Promise<void> {
+    const p = (job.payload ?? {}) as { instanceId: string; by: string; reason: string };
+    // The job goes in the same transaction as the cancel: it happens exactly once.
+    await this.o.cancel(p.instanceId, { by: p.by, reason: p.reason, hook: (trx) => runStatementsIn(trx, [deleteLeasedJobStmt(job.id, this.o.node)]) });
   }
 
   private async startByTimer(job: JobRow): Promise<void> {
@@ -256,6 +266,32 @@ export async function queueMessage(trx: Knex | Knex.Transaction, name: string, m
       retryCycle: 'R5/PT30S',
       lastError: null,
       payload: { name, ...message },
+      createdAt: now,
+    },
+  ]);
+}
+
+/**
+ * Queues the cancelling of instance `instanceId` in a transaction (see HandlerContext.cancelInstance):
+ * run after commit; an instance that ended meanwhile drops the job (INSTANCE_ENDED).
+ */
+export async function queueCancel(trx: Knex | Knex.Transaction, instanceId: string, opts: { by: string; reason: string }, now: number): Promise<void> {
+  await insertJobs(trx, [
+    {
+      id: randomUUID(),
+      type: 'cancel',
+      instanceId: null,
+      definitionId: null,
+      executionId: null,
+      elementId: 'cancel',
+      dueAt: now,
+      lockedBy: null,
+      lockedUntil: null,
+      attempts: 0,
+      retries: 5,
+      retryCycle: 'R5/PT30S',
+      lastError: null,
+      payload: { instanceId, by: opts.by, reason: opts.reason },
       createdAt: now,
     },
   ]);

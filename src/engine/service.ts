@@ -84,6 +84,7 @@ export class EngineService {
       definitions: this.definitions,
       handlers: this.handlers,
       correlate: (name, opts) => this.correlateMessage(name, opts),
+      cancel: (id, opts) => this.cancel(id, { by: { id: opts.by, groups: [] }, reason: opts.reason, hook: opts.hook }),
       pollMs: o.pollMs ?? 1000,
       logger: o.logger,
     });

@@ -100,7 +100,7 @@ export function canSee(task: TaskRow, actor: Actor): boolean {
  * the instance's starter, whoever completed the listed tasks of this instance, and the users named
  * by the listed variables (e.g. the subject of an accountability case).
  */
-export function sodRule(task: TaskRow): { starter: boolean; elements: string[]; variables: string[] } {
+export function sodRule(task: Pick<TaskRow, 'properties'>): { starter: boolean; elements: string[]; variables: string[] } {
   const raw = task.properties[SOD_PROPERTY];
   if (!raw) return { starter: false, elements: [], variables: [] };
   const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -128,10 +128,15 @@ export function checkSeparationOfDuties(
       element: clash.elementId,
     });
   }
-  const named = rule.variables.find((v) => instance.variables[v] === actor.id);
+  const named = rule.variables.find((v) => namesUser(instance.variables[v], actor.id));
   if (named) {
     throw new ForbiddenError('职责分离：本案涉及的当事人不能办理此环节', 'SEPARATION_OF_DUTIES', { variable: named });
   }
+}
+
+/** A `var:` entry names a user by id, or several by a list of ids (e.g. everyone a case concerns). */
+export function namesUser(value: unknown, userId: string): boolean {
+  return Array.isArray(value) ? value.includes(userId) : value === userId;
 }
 
 export type WarningLevel = 'green' | 'yellow' | 'red' | 'none';

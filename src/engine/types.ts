@@ -30,6 +30,11 @@ export interface HandlerContext {
    * in the step's transaction and correlated by the job executor, with retries.
    */
   sendMessage(name: string, opts: MessageToSend): Promise<void>;
+  /**
+   * Cancels another instance after this step commits (queued in the step's transaction, run once by
+   * the job executor): one step changes one instance, so a cross-instance effect goes through the outbox.
+   */
+  cancelInstance(instanceId: string, opts: { by: string; reason: string }): Promise<void>;
 }
 
 export interface MessageToSend {

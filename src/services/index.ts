@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { EngineService } from '../engine/service.ts';
 import type { FormDataProvider, Handler, TaskCheck } from '../engine/types.ts';
 import { accountabilityHandlers } from './accountability.ts';
+import { cancellationHandlers } from './cancellation.ts';
 import { catalogHandlers } from './catalog.ts';
 import { faultHandlers } from './faults.ts';
 import { orgHandlers } from './org.ts';
@@ -23,6 +24,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...faultHandlers,
   ...accountabilityHandlers,
   ...penaltyHandlers,
+  ...cancellationHandlers,
 };
 
 /** Every completion check user tasks of processes/ declare (camunda:property completionCheck). */
