@@ -7,6 +7,7 @@ import type { EngineService } from '../engine/service.ts';
 import { DEFAULT_LIMITS, type ApiLimits } from './context.ts';
 import { AppError } from '../errors.ts';
 import { errorMiddleware } from './errors.ts';
+import { apiSecurityHeaders } from './headers.ts';
 import { apiRouter } from './router.ts';
 import { webUi } from './static.ts';
 
@@ -32,6 +33,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = deps.trustProxy ?? false;
+  app.use(apiSecurityHeaders());
   app.use(errorMiddleware(deps.logger));
   app.use(async (ctx, next) => {
     const started = performance.now();

@@ -1,3 +1,4 @@
+import { serveAsAttachment } from './headers.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Person } from '../domain/org.ts';
@@ -68,7 +69,7 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
     if (!chosen) throw new NotFoundError(`流程定义 ${ctx.params.key} 没有第 ${version} 版`, 'PROCESS_VERSION_NOT_FOUND');
     const row = await definitionById(db, chosen.id);
     ctx.type = 'application/xml; charset=utf-8';
-    ctx.set('Content-Disposition', `inline; filename="${encodeURIComponent(chosen.resourceName)}"`);
+    serveAsAttachment(ctx, chosen.resourceName);
     ctx.body = row!.bpmnXml;
   });
 

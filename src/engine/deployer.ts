@@ -18,6 +18,7 @@ import type { DefinitionCache } from './definitions.ts';
 import { parseBpmn, type ProcessModel } from './model.ts';
 import { CompiledDefinition } from './runtime.ts';
 import type { DeployedItem, DeployFile, DeploymentResult } from './types.ts';
+import { checkXml } from './xml-guard.ts';
 
 /** Largest BPMN or form file accepted (Art. 12: uploads are checked for type and size). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -96,6 +97,12 @@ export async function deploy(db: Knex, files: DeployFile[], opts: DeployOptions)
   };
   const processes: PreparedProcess[] = [];
   for (const f of bpmn) {
+    // Foreign namespaces, DOCTYPE and deep nesting are refused before the parser sees the file.
+    const unsafe = checkXml(f.content);
+    if (unsafe.length) {
+      for (const p of unsafe) problems.push({ file: f.name, ...p });
+      continue;
+    }
     const parsed = await parseBpmn(f.content, ctx);
     for (const p of parsed.problems) problems.push({ file: f.name, ...p });
     if (parsed.model && !parsed.problems.length) {
