@@ -11,8 +11,16 @@ export interface Config {
   /** Maximum number of live bpmn-engine objects kept per node. */
   engineCacheSize: number;
   logLevel: string;
-  /** Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it). */
+  /**
+   * Behind a reverse proxy (TRUST_PROXY=1): take the client address from X-Forwarded-For and the
+   * scheme from X-Forwarded-Proto (Secure cookie, HSTS). Only behind a proxy that sets both.
+   */
   trustProxy: boolean;
+  /** scrypt worker threads (HASH_WORKERS) and hashes allowed to wait for one (HASH_QUEUE). */
+  hashWorkers: number;
+  hashQueue: number;
+  /** Absolute session lifetime in hours (SESSION_MAX_HOURS), besides the 30-minute idle timeout. */
+  sessionMaxHours: number;
   /** How often each node runs the supervision checks (warnings, weekly/monthly checks), in ms. */
   supervisionTickMs: number;
   /** Scheduled backups go here (unset: no scheduled backups). */
@@ -37,6 +45,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engineCacheSize: intOr(env.ENGINE_CACHE_SIZE, 64),
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.TRUST_PROXY === '1',
+    hashWorkers: Math.max(1, intOr(env.HASH_WORKERS, 2)),
+    hashQueue: intOr(env.HASH_QUEUE, 64),
+    sessionMaxHours: Math.max(1, intOr(env.SESSION_MAX_HOURS, 12)),
     supervisionTickMs: intOr(env.SUPERVISION_TICK_MS, 60_000),
     backupDir: env.BACKUP_DIR || null,
     backupAtMinutes: clockTime(env.BACKUP_AT, 2 * 60),

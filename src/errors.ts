@@ -59,6 +59,22 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** 429: too many attempts; `retryAfterSeconds` becomes the Retry-After header. */
+export class TooManyRequestsError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, code = 'TOO_MANY_REQUESTS', retryAfterSeconds = 1) {
+    super(429, code, message, { retryAfterSeconds });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** 503: the server is too busy for this now (a bounded queue is full); try again shortly. */
+export class ServiceUnavailableError extends AppError {
+  constructor(message = '服务繁忙，请稍后再试', code = 'SERVICE_UNAVAILABLE') {
+    super(503, code, message);
+  }
+}
+
 export interface FieldError {
   field: string;
   message: string;

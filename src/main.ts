@@ -8,6 +8,7 @@ import { EngineService } from './engine/service.ts';
 import { seedOrganisation } from './domain/org.ts';
 import { seedDemoData } from './domain/demo-records.ts';
 import { AuthService } from './domain/auth.ts';
+import { PasswordHasher } from './domain/password-hasher.ts';
 import { ensureInitialSignIns, formatSignIns } from './domain/sign-ins.ts';
 import { registerHandlers } from './services/index.ts';
 import { scanCaseWarnings } from './domain/supervision/cases.ts';
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   const engine = await EngineService.create({ db, logger, cacheSize: config.engineCacheSize, pollMs: config.jobPollMs });
   await seedOrganisation(db, engine.clock.now(), config.demo);
   if (config.demo) await seedDemoData(db, engine.clock.now());
-  const auth = new AuthService(db, engine.clock);
+  const hasher = new PasswordHasher({ workers: config.hashWorkers, maxQueue: config.hashQueue });
+  const auth = new AuthService(db, engine.clock, { hasher, sessionMaxMs: config.sessionMaxHours * 3600e3 });
   const signIns = await ensureInitialSignIns(db, auth, { demo: config.demo });
   // Printed once, on the console only (not the JSON log): the first sign-ins of a new database.
   if (signIns.length) console.log(formatSignIns(signIns));
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     await backups?.stop();
     await engine.stop();
     await db.destroy();
+    await hasher.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
-import { AppError } from '../errors.ts';
+import { AppError, ServiceUnavailableError, TooManyRequestsError } from '../errors.ts';
 
 /**
  * First middleware in the chain: every error leaves as `{error: {code, message, details}}` with
@@ -21,6 +21,8 @@ export function errorMiddleware(logger: Logger) {
       const e = err as { status?: number; expose?: boolean };
       if (err instanceof AppError) {
         ctx.status = err.status;
+        if (err instanceof TooManyRequestsError) ctx.set('Retry-After', String(err.retryAfterSeconds));
+        else if (err instanceof ServiceUnavailableError) ctx.set('Retry-After', '1');
         ctx.body = { error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } };
         return;
       }

@@ -1,48 +1,13 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FieldError } from '../errors.ts';
 
 /**
- * Password hashing (scrypt, Node's built-in, with a random salt per password) and the password
- * rules of Art. 11. A stored hash names its own parameters, so they can be raised later without
- * invalidating existing passwords.
+ * The password rules of Art. 11. Hashing (scrypt in a worker pool; a stored hash names its own
+ * parameters) lives in password-hasher.ts.
  */
-
-const COST = { N: 1 << 15, r: 8, p: 1 };
-const KEY_LENGTH = 32;
-const MAX_MEM = 64 * 1024 * 1024;
 
 export const MIN_LENGTH = 10;
 export const MAX_LENGTH = 128;
-
-function derive(password: string, salt: Buffer, o: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...o, maxmem: MAX_MEM }, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-}
-
-/**
- * `scrypt$N$r$p$salt$key` (base64url).
- * Usage: `const stored = await hashPassword('Demo@2026!')`.
- */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await derive(password, salt, COST);
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), key.toString('base64url')].join('$');
-}
-
-/** Whether `password` matches a stored hash; false for anything malformed. */
-export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  const parts = (stored ?? '').split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') {
-    // Same work as a real check, so that timing does not tell which accounts have a password.
-    await derive(password, randomBytes(16), COST);
-    return false;
-  }
-  const [, n, r, p, salt, key] = parts;
-  const expected = Buffer.from(key, 'base64url');
-  const actual = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
 
 /**
  * Problems with a new password: at least 10 characters from at least three of lower case, upper

@@ -31,8 +31,12 @@ export async function ensureInitialSignIns(db: Knex, auth: AuthService, opts: { 
       const row = await getUser(db, u.id);
       if (row && row.status === 'active') users.push(u);
     }
-    // Hashing is the slow part; the thread pool runs a few at once.
-    await Promise.all(users.map((u) => auth.setPassword(u.id, DEMO_PASSWORD, { mustChange: false, by: 'system' })));
+    // Hashing is the slow part: as many at once as the hasher has workers, never more than its
+    // queue takes (a full queue refuses with 503).
+    const batch = Math.max(1, auth.hasher.workers);
+    for (let i = 0; i < users.length; i += batch) {
+      await Promise.all(users.slice(i, i + batch).map((u) => auth.setPassword(u.id, DEMO_PASSWORD, { mustChange: false, by: 'system' })));
+    }
     for (const u of users) out.push({ username: u.id, password: DEMO_PASSWORD, displayName: u.displayName, groups: u.groups, mustChangePassword: false });
     if (out.length) return out;
   }

@@ -7,8 +7,6 @@ export interface CredentialRow {
   passwordHash: string | null;
   passwordChangedAt: number | null;
   mustChangePassword: boolean;
-  failedLogins: number;
-  lockedUntil: number | null;
 }
 
 export interface SessionRow {
@@ -39,14 +37,12 @@ function toCredential(r: any): CredentialRow {
     passwordHash: r.password_hash,
     passwordChangedAt: num(r.password_changed_at),
     mustChangePassword: Boolean(r.must_change_password),
-    failedLogins: Number(r.failed_logins ?? 0),
-    lockedUntil: num(r.locked_until),
   };
 }
 
 export async function getCredential(db: Knex, userId: string): Promise<CredentialRow | undefined> {
   const r = await db('users')
-    .select('id', 'status', 'password_hash', 'password_changed_at', 'must_change_password', 'failed_logins', 'locked_until')
+    .select('id', 'status', 'password_hash', 'password_changed_at', 'must_change_password')
     .where({ id: userId })
     .first();
   return r && toCredential(r);
@@ -68,17 +64,42 @@ export async function setPassword(db: Knex, userId: string, hash: string, at: nu
   });
 }
 
-/** Records a failed attempt; with `lockUntil` the account is locked and the counter restarts. */
-export async function recordFailure(db: Knex, userId: string, lockUntil: number | null): Promise<void> {
-  if (lockUntil !== null) {
-    await db('users').where({ id: userId }).update({ failed_logins: 0, locked_until: lockUntil });
-  } else {
-    await db('users').where({ id: userId }).increment('failed_logins', 1);
-  }
+export interface SignInFailures {
+  failures: number;
+  lockedUntil: number | null;
 }
 
-export async function clearFailures(db: Knex, userId: string): Promise<void> {
-  await db('users').where({ id: userId }).update({ failed_logins: 0, locked_until: null });
+/** The failure count and lock of a (lower-cased) user name; none when it has no recent failure. */
+export async function getSignInFailures(db: Knex, username: string): Promise<SignInFailures | undefined> {
+  const r = await db('sign_in_failures').select('failures', 'locked_until').where({ username }).first();
+  return r && { failures: Number(r.failures), lockedUntil: num(r.locked_until) };
+}
+
+/**
+ * Counts one failed attempt in a single statement and returns the new count: parallel attempts
+ * each see their own number (on PostgreSQL the row stays locked until the caller commits). A
+ * count whose last failure is `windowMs` old starts again at 1.
+ */
+export async function countSignInFailure(db: Knex, username: string, now: number, windowMs: number): Promise<number> {
+  const res: any = await db.raw(
+    `INSERT INTO sign_in_failures (username, failures, last_failure_at, locked_until) VALUES (?, 1, ?, NULL)
+     ON CONFLICT (username) DO UPDATE SET
+       failures = CASE WHEN sign_in_failures.last_failure_at <= ? THEN 1 ELSE sign_in_failures.failures + 1 END,
+       last_failure_at = excluded.last_failure_at
+     RETURNING failures`,
+    [username, now, now - windowMs],
+  );
+  const rows = Array.isArray(res) ? res : res.rows;
+  return Number(rows[0].failures);
+}
+
+export async function lockSignIn(db: Knex, username: string, until: number): Promise<void> {
+  await db('sign_in_failures').where({ username }).update({ locked_until: until });
+}
+
+/** Forgets a name's failures and lock (a successful sign-in, a password reset). */
+export async function clearSignInFailures(db: Knex, username: string): Promise<void> {
+  await db('sign_in_failures').where({ username }).delete();
 }
 
 export async function recentPasswordHashes(db: Knex, userId: string, count: number): Promise<string[]> {
@@ -194,7 +215,6 @@ export async function getSessionUser(db: Knex, sessionId: string): Promise<Sessi
     .select(
       's.id as session_id', 's.created_at', 's.last_seen_at', 's.ended_at', 's.ip',
       'u.id', 'u.status', 'u.display_name', 'u.unit_id', 'u.password_hash', 'u.password_changed_at', 'u.must_change_password',
-      'u.failed_logins', 'u.locked_until',
     )
     .where('s.id', sessionId)
     .first();

@@ -7,7 +7,8 @@ import pino from 'pino';
 import { createApp } from '../../src/api/app.ts';
 import type { ApiLimits } from '../../src/api/context.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { AuthService } from '../../src/domain/auth.ts';
+import { AuthService, type AuthOptions } from '../../src/domain/auth.ts';
+import { PasswordHasher } from '../../src/domain/password-hasher.ts';
 import { seedOrganisation } from '../../src/domain/org.ts';
 import { DEMO_PASSWORD, ensureInitialSignIns, type InitialSignIn } from '../../src/domain/sign-ins.ts';
 import { EngineService } from '../../src/engine/service.ts';
@@ -85,6 +86,12 @@ export interface TestServer {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * scrypt at N=2^10 instead of 2^15: the same code path (worker pool, stored parameters), a
+ * thirty-second of the cost, so seeding two dozen demo passwords per file stays fast.
+ */
+export const testHasher = new PasswordHasher({ workers: 2, maxQueue: 1000, cost: { N: 1 << 10, r: 8, p: 1 } });
+
 /** Tuesday 1 December 2026, 09:00 Beijing time: a working day. */
 export const T0 = Date.parse('2026-12-01T09:00:00+08:00');
 
@@ -97,6 +104,10 @@ export async function startServer(
     procedures?: boolean;
     /** false: no demo people, only the first administrator (as `DEMO=0 npm start`). */
     demo?: boolean;
+    /** Sign-in settings (throttle, hasher, session lifetime); scrypt is cheap in tests by default. */
+    auth?: AuthOptions;
+    /** As TRUST_PROXY=1: X-Forwarded-For / X-Forwarded-Proto are believed. */
+    trustProxy?: boolean;
   } = {},
 ): Promise<TestServer> {
   const database = await freshDatabase();
@@ -105,14 +116,14 @@ export async function startServer(
   const engine = await EngineService.create({ db, clock, handlers: opts.handlers });
   const demo = opts.demo ?? true;
   await seedOrganisation(db, clock.now(), demo);
-  const auth = new AuthService(db, clock);
+  const auth = new AuthService(db, clock, { hasher: testHasher, ...opts.auth });
   const signIns = await ensureInitialSignIns(db, auth, { demo });
   if (opts.procedures) {
     await seedDemoData(db, clock.now());
     registerHandlers({ db, engine, clock });
     await engine.deployDirectories(path.join(root, 'processes'), path.join(root, 'forms'));
   }
-  const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits });
+  const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
