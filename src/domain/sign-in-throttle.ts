@@ -57,7 +57,8 @@ export class SignInThrottle {
     const key = address || '(unknown)';
     const now = this.clock.now();
     let e = this.entries.get(key);
-    if (e && now - e.lastAt >= this.windowMs) e = undefined;
+    // Forgotten after the window, and when the clock was set back (a stale entry must not bar anyone).
+    if (e && (now < e.lastAt || now - e.lastAt >= this.windowMs)) e = undefined;
     if (e && now < e.nextAt) {
       const seconds = Math.max(1, Math.ceil((e.nextAt - now) / 1000));
       throw new TooManyRequestsError(`登录尝试过于频繁，请 ${seconds} 秒后再试`, 'SIGN_IN_THROTTLED', seconds);
