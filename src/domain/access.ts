@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { canSee } from '../engine/tasks.ts';
+import { isCandidate } from '../engine/tasks.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import type { TaskRow } from '../store/tasks.ts';
 import { tookPart } from '../store/visibility.ts';
@@ -17,12 +17,17 @@ export function isSupervision(p: Person): boolean {
   return p.groups.includes(SUPERVISION);
 }
 
-/** Assignee, candidate or completer of the task, or supervision. */
+/**
+ * Assignee or completer of the task, a candidate while it is open and unclaimed, or supervision.
+ * Once someone claimed or finished it, the other candidates no longer read it.
+ */
 export function mayViewTask(task: TaskRow, p: Person): boolean {
-  return canSee(task, p) || task.completedBy === p.id || isSupervision(p);
+  if (isSupervision(p) || p.system === true) return true;
+  if (task.assignee === p.id || task.completedBy === p.id) return true;
+  return task.status === 'open' && !task.assignee && isCandidate(task, p);
 }
 
-/** The starter, anyone who had a task in it, or supervision. */
+/** The starter, anyone who acted on it or may act on it now (see visibility.ts), or supervision. */
 export async function mayViewInstance(db: Knex, instance: Pick<InstanceRow, 'id' | 'startedBy'>, p: Person): Promise<boolean> {
   if (isSupervision(p) || instance.startedBy === p.id) return true;
   return tookPart(db, instance.id, { user: p.id, groups: p.groups });

@@ -2,8 +2,9 @@ import type { Knex } from 'knex';
 import type { InstanceStatus } from './instances.ts';
 
 /**
- * Which process instances a person may look at: those they started and those with a task they
- * are or were assignee, completer or candidate of. (Supervision sees all: no `viewer`.)
+ * Which process instances a person may look at: those they started, those with a task they are or
+ * were assignee or completer of, and those with an open unclaimed task they are a candidate of.
+ * (Supervision sees all: no `viewer`.)
  */
 export interface Viewer {
   user: string;
@@ -39,19 +40,28 @@ export interface InstanceListRow {
   endReason: string | null;
 }
 
-function taskIdsOfViewer(db: Knex, v: Viewer): Knex.QueryBuilder {
+/** Open, unclaimed tasks naming the viewer or one of their groups as candidate: those they may still take. */
+function openTaskIdsOfCandidate(db: Knex, v: Viewer): Knex.QueryBuilder {
   return db('task_candidates')
-    .select('task_id')
+    .join('tasks as ct', 'ct.id', 'task_candidates.task_id')
+    .select('task_candidates.task_id')
+    .where('ct.status', 'open')
+    .whereNull('ct.assignee')
     .where((w) => {
-      w.where({ kind: 'user', name: v.user });
-      if (v.groups.length) w.orWhere((g) => g.where('kind', 'group').whereIn('name', v.groups));
+      w.where({ 'task_candidates.kind': 'user', 'task_candidates.name': v.user });
+      if (v.groups.length) w.orWhere((g) => g.where('task_candidates.kind', 'group').whereIn('task_candidates.name', v.groups));
     });
 }
 
+/**
+ * Instances the viewer acted on (assignee or completer of a task) or may act on now (candidate of
+ * an open, unclaimed task). Having once been a candidate is not enough: a whole group must not keep
+ * reading a case after one of them took it (issue 10, finding 8).
+ */
 function participatedIn(db: Knex, v: Viewer): Knex.QueryBuilder {
   return db('tasks')
     .select('instance_id')
-    .where((w) => w.where('assignee', v.user).orWhere('completed_by', v.user).orWhereIn('id', taskIdsOfViewer(db, v)));
+    .where((w) => w.where('assignee', v.user).orWhere('completed_by', v.user).orWhereIn('id', openTaskIdsOfCandidate(db, v)));
 }
 
 function applyFilter(db: Knex, q: Knex.QueryBuilder, f: InstanceListFilter): Knex.QueryBuilder {
@@ -99,7 +109,7 @@ export async function listVisibleInstances(db: Knex, f: InstanceListFilter): Pro
   };
 }
 
-/** Whether the viewer took part in the instance (a task they are or were assignee, completer or candidate of). */
+/** Whether the viewer took part in the instance (assignee or completer of a task) or is a candidate of an open unclaimed task. */
 export async function tookPart(db: Knex, instanceId: string, v: Viewer): Promise<boolean> {
   const row = await participatedIn(db, v).where('instance_id', instanceId).first();
   return Boolean(row);
@@ -116,4 +126,21 @@ export async function openTasksOf(db: Knex, instanceIds: string[]): Promise<Map<
     out.set(r.instance_id, list);
   }
   return out;
+}
+
+/**
+ * Whether the viewer must act on the instance now: assignee of one of its open tasks, or named
+ * personally (a candidate user, not a group) on an open unclaimed task. They read personal data in full.
+ */
+export async function mustActOn(db: Knex, instanceId: string, user: string): Promise<boolean> {
+  const row = await db('tasks')
+    .select('id')
+    .where({ instance_id: instanceId, status: 'open' })
+    .where((w) =>
+      w
+        .where('assignee', user)
+        .orWhere((c) => c.whereNull('assignee').whereIn('id', db('task_candidates').select('task_id').where({ kind: 'user', name: user }))),
+    )
+    .first();
+  return Boolean(row);
 }

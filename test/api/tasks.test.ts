@@ -112,8 +112,13 @@ describe('API: the task inbox and who may work on what', () => {
     const complete = await legal.post(`/api/tasks/${approveTaskId}/complete`, { variables: { decision: 'approve' } });
     expect(complete.status).to.equal(409);
     expect((await legal.get('/api/tasks?candidate=me')).body.items).to.deep.equal([]);
-    // legal stays a candidate and may still read it, but it is no longer in their claimable list.
-    expect((await legal.get(`/api/tasks/${approveTaskId}`)).status).to.equal(200);
+    // Once head took it, legal (a candidate no longer) may not read it nor its instance (issue 10, finding 8).
+    const read = await legal.get(`/api/tasks/${approveTaskId}`);
+    expect(read.status).to.equal(403);
+    expect(read.body.error.code).to.equal('NOT_CANDIDATE');
+    const instance = await legal.get(`/api/process-instances/${(await s.engine.getTask(approveTaskId))!.instanceId}`);
+    expect(instance.status).to.equal(403);
+    expect(instance.body.error.code).to.equal('INSTANCE_FORBIDDEN');
     expect((await head.get('/api/tasks?assignee=me')).body.items.map((t: any) => t.id)).to.deep.equal([approveTaskId]);
   });
 
