@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { listVisibleInstances, openTasksOf } from '../store/visibility.ts';
 import { appendAudit } from '../domain/audit.ts';
 import { cancelInstance } from '../domain/cancellation.ts';
+import { personalView } from '../domain/personal-data.ts';
 import { auditHook, clientOf, me, requireSupervision, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
 import { activitiesOf, historyJson, incidentJson, instanceJson, iso, taskJson } from './present.ts';
@@ -53,6 +54,11 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
     const instance = await engine.getInstance(ctx.params.id);
     if (!instance) throw new NotFoundError(`流程实例 ${ctx.params.id} 不存在`, 'INSTANCE_NOT_FOUND');
     if (!(await mayViewInstance(db, instance, person))) throw new ForbiddenError('您无权查看该流程实例', 'INSTANCE_FORBIDDEN');
+    const q = new QueryReader(ctx.query);
+    const reveal = q.oneOf('reveal', ['personal'] as const) === 'personal';
+    q.done();
+    const client = clientOf(ctx);
+    const view = await personalView(db, engine, instance, person, { reveal, via: 'instance', ip: client.ip, requestId: client.requestId });
     const [tasks, history, incidents] = await Promise.all([
       engine.tasksOfInstance(instance.id),
       engine.history(instance.id, { limit: 5000 }),
@@ -60,14 +66,17 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
     ]);
     const activities = activitiesOf(history);
     if (instance.status !== 'running') activities.active = [];
+    const variables = view.apply(instance.variables);
+    const historyShown = view.apply(history.map(historyJson));
     ctx.body = {
       ...instanceJson(instance),
       version: instance.version,
-      variables: instance.variables,
+      variables,
       activities,
       tasks: tasks.map(taskJson),
       incidents: incidents.map(incidentJson),
-      history: history.map(historyJson),
+      history: historyShown,
+      personalData: await view.finish(),
     };
   });
 

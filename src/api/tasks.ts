@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { isSupervision } from '../domain/access.ts';
 import { reassignTask, taskDetail } from '../domain/inbox.ts';
+import { personalView } from '../domain/personal-data.ts';
 import { remindTask, type Reminder } from '../domain/supervision/reminders.ts';
 import { unitPendingTasks } from '../domain/supervision/unit-work.ts';
 import type { StepResult } from '../engine/steps.ts';
@@ -9,7 +10,7 @@ import { canSee } from '../engine/tasks.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { listInboxTasks } from '../store/inbox.ts';
 import type { TaskFilter, TaskRow } from '../store/tasks.ts';
-import { auditHook, me, type ApiDeps } from './context.ts';
+import { auditHook, clientOf, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
 import { instanceJson, taskJson } from './present.ts';
 
@@ -61,19 +62,25 @@ export function taskRoutes(deps: ApiDeps): Router {
 
   r.get('/tasks/:id', async (ctx) => {
     const person = me(ctx);
+    const q = new QueryReader(ctx.query);
+    const reveal = q.oneOf('reveal', ['personal'] as const) === 'personal';
+    q.done();
     const d = await taskDetail(deps.db, engine, ctx.params.id, person);
+    const client = clientOf(ctx);
+    const view = await personalView(deps.db, engine, d.instance, person, { reveal, via: 'task', ip: client.ip, requestId: client.requestId });
     // A read-only viewer (supervision) sees the form's platform data as the person who works it would.
     const withData = engine.hasFormData(d.form?.key);
     const worker = !withData || d.actions.complete ? person : ((await actorOf(deps.db, d.task.assignee ?? d.instance.startedBy)) ?? person);
     ctx.body = {
       task: taskJson(d.task),
       form: d.form && { key: d.form.key, version: d.form.version, schema: d.form.schema },
-      variables: d.variables,
+      variables: view.apply(d.variables),
       // Platform data the form shows (e.g. select options), as the caller would submit against it.
       formData: withData ? await engine.formData(d.form!.key, worker) : {},
       instance: instanceJson(d.instance),
       actions: d.actions,
       assignable: d.assignable,
+      personalData: await view.finish(),
     };
   });
 
