@@ -134,8 +134,8 @@ const paths: Record<string, Record<string, Op>> = {
       {
         summary: '任务详情：任务、表单 JSON、表单显示的实例变量',
         tags: ['tasks'],
-        description: '对无权查看的任务一律答 403 NOT_CANDIDATE（与认领、办理一致）；不存在答 404。',
-        parameters: [pathParam('id', '任务 id')],
+        description: '对无权查看的任务一律答 403 NOT_CANDIDATE（与认领、办理一致）；不存在答 404。候选人仅在任务未认领时可查看。个人信息（身份证号、电话、地址）除正在办理的人外一律脱敏（personalData）；监察室可加 reveal=personal 查看完整信息（记入审计 personal-data.read），其他人 403 PERSONAL_DATA_FORBIDDEN。',
+        parameters: [pathParam('id', '任务 id'), param('reveal', 'personal：监察室查看未脱敏的个人信息（记入审计）', str(undefined, { enum: ['personal'] }))],
         responses: { 200: ok(ref('TaskDetail')) },
       },
       [404],
@@ -308,7 +308,8 @@ const paths: Record<string, Record<string, Op>> = {
       {
         summary: '流程实例详情：状态、活动、任务、变量、故障、历史',
         tags: ['process-instances'],
-        parameters: [pathParam('id', '实例 id')],
+        description: '发起人、办理过的人、未认领待办的当前候选人和监察室可查看，其他人 403 INSTANCE_FORBIDDEN。个人信息除正在办理的人外一律脱敏（personalData）；监察室可加 reveal=personal（记入审计），其他人 403 PERSONAL_DATA_FORBIDDEN。',
+        parameters: [pathParam('id', '实例 id'), param('reveal', 'personal：监察室查看未脱敏的个人信息（记入审计）', str(undefined, { enum: ['personal'] }))],
         responses: { 200: ok(ref('InstanceDetail')) },
       },
       [404],

@@ -135,6 +135,14 @@ export interface Instance {
   version?: number;
   canWithdraw?: boolean;
   withdraw?: { message: string } | null;
+  personalData?: PersonalData;
+}
+
+/** Whether the personal data in an answer is masked, which fields, and whether the caller (supervision) may reveal it. */
+export interface PersonalData {
+  masked: boolean;
+  fields: string[];
+  canReveal: boolean;
 }
 
 export interface ActivityInfo {

@@ -12,7 +12,7 @@ import { navigate, type PageContext } from '../router.ts';
 import { inGroup, user } from '../session.ts';
 import { warningMarker } from './inbox.ts';
 import { remindButton } from './remind.ts';
-import { definitionXml, historyList, instanceState, openTasks, statusTag } from './shared.ts';
+import { definitionXml, historyList, instanceState, openTasks, personalNotice, revealQuery, statusTag } from './shared.ts';
 
 export const title = '流程实例';
 
@@ -27,7 +27,7 @@ export async function render(ctx: PageContext): Promise<void> {
   mount(ctx.root, loading());
   let inst: Instance;
   try {
-    inst = await api.get<Instance>(`/api/process-instances/${encodeURIComponent(id)}`);
+    inst = await api.get<Instance>(`/api/process-instances/${encodeURIComponent(id)}`, revealQuery());
   } catch (err) {
     if (err instanceof ApiError && (err.status === 404 || err.status === 403)) {
       mount(ctx.root, h('section', { class: 'page narrow' }, h('h1', '无法查看'), h('p', err.message)));
@@ -57,8 +57,9 @@ export async function render(ctx: PageContext): Promise<void> {
               const reason = await ask({ title: '撤销流程实例', message: `撤销后“${procName}”${inst.businessKey ? `（${inst.businessKey}）` : ''}的所有待办将取消，操作记入审计日志。`, input: '撤销原因', required: true, ok: '确认撤销', danger: true });
               if (reason === null) return;
               try {
-                await api.post(`/api/process-instances/${encodeURIComponent(inst.id)}/cancel`, { reason });
-                toast('流程实例已撤销');
+                const res = await api.post<{ status?: string }>(`/api/process-instances/${encodeURIComponent(inst.id)}/cancel`, { reason });
+                // Accountability and penalty cases: a leader approves the cancel first (202 pending).
+                toast(res.status === 'pending' ? '撤销申请已提交，待局领导审批' : '流程实例已撤销');
                 navigate(location.pathname, { replace: true });
               } catch (err) {
                 if (err instanceof ApiError && err.status !== 401) toast(err.message, 'error');
@@ -76,6 +77,7 @@ export async function render(ctx: PageContext): Promise<void> {
       { class: 'page instance-page' },
       h('nav', { class: 'crumbs', 'aria-label': '位置' }, back, h('span', { 'aria-hidden': 'true' }, ' / '), h('span', inst.businessKey ?? procName)),
       h('div', { class: 'page-head' }, h('div', h('h1', procName), h('p', { class: 'page-sub' }, inst.businessKey ? `业务编号 ${inst.businessKey} · ` : '', `实例 ${inst.id}`)), h('div', { class: 'head-actions' }, statusTag(inst.status), cancelBtn)),
+      personalNotice(inst.personalData),
       h(
         'dl',
         { class: 'meta' },

@@ -1,7 +1,8 @@
 /** Pieces shared by the task, request and monitor pages. */
-import { api, type HistoryEntry, type Instance, type Task } from '../api.ts';
+import { api, type HistoryEntry, type Instance, type PersonalData, type Task } from '../api.ts';
 import type { DiagramState } from '../bpmn/viewer.ts';
-import { empty, h } from '../dom.ts';
+import { ask, empty, h } from '../dom.ts';
+import { navigate } from '../router.ts';
 import { fmtDateTime, historyLabel, INSTANCE_STATUS, shortValue } from '../format.ts';
 import { userLabel } from '../names.ts';
 
@@ -92,4 +93,38 @@ export function historyList(entries: HistoryEntry[], opts: { all?: boolean } = {
 
 export function statusTag(status: string): HTMLElement {
   return h('span', { class: `tag tag-status-${status}` }, INSTANCE_STATUS[status] ?? status);
+}
+
+/** Pages (by path) where supervision asked to see personal data in full: for the next load only. */
+const revealOnce = new Set<string>();
+
+/** The query that asks for personal data in full, once, after supervision pressed the button. */
+export function revealQuery(): { reveal?: string } {
+  return revealOnce.delete(location.pathname) ? { reveal: 'personal' } : {};
+}
+
+/**
+ * 已脱敏: says that ID numbers, phones and addresses on the page are masked, and gives supervision
+ * a button to see them in full (the server audits each such read).
+ */
+export function personalNotice(info: PersonalData | undefined): HTMLElement | null {
+  if (!info?.masked) return null;
+  const reveal = info.canReveal
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-small',
+          'data-action': 'reveal-personal',
+          onclick: async () => {
+            const ok = await ask({ title: '查看完整个人信息', message: '将显示未脱敏的身份证号、电话和地址。此次查看将记入审计日志。', ok: '确认查看' });
+            if (ok === null) return;
+            revealOnce.add(location.pathname);
+            navigate(location.pathname, { replace: true });
+          },
+        },
+        '查看完整信息',
+      )
+    : null;
+  return h('p', { class: 'notice notice-warn personal-notice', role: 'status' }, h('strong', '已脱敏'), '：本页的个人信息（身份证号、电话、地址）已部分隐藏。', reveal);
 }

@@ -3,7 +3,7 @@
  * server's 422 errors on the fields, a local draft offered back after a session timeout, the
  * instance's history and the diagram with the current step highlighted.
  */
-import { api, ApiError, type FormSchema, type HistoryEntry, type Instance, type Task } from '../api.ts';
+import { api, ApiError, type FormSchema, type HistoryEntry, type Instance, type PersonalData, type Task } from '../api.ts';
 import { showDiagram, legend } from '../bpmn/viewer.ts';
 import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
 import { choose, debounce, empty, h, loading, mount, toast } from '../dom.ts';
@@ -13,7 +13,7 @@ import { refreshPendingCount } from '../layout.ts';
 import { groupsLabel, processNames, unitLabel, userLabel } from '../names.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { user } from '../session.ts';
-import { definitionXml, historyList, instanceState } from './shared.ts';
+import { definitionXml, historyList, instanceState, personalNotice, revealQuery } from './shared.ts';
 import { warningMarker } from './inbox.ts';
 
 export const title = '办理任务';
@@ -29,13 +29,15 @@ interface TaskDetail {
   actions?: { claim: boolean; unclaim: boolean; complete: boolean; assign?: boolean };
   /** For the assignee: the other candidates the task can be handed to (转办). */
   assignable?: Array<{ id: string; displayName: string; unitId: string | null }>;
+  /** Whether ID numbers, phones and addresses are masked for the caller (已脱敏). */
+  personalData?: PersonalData;
 }
 
 /** Accepts `{task, form, variables}` or a task object carrying `form` and `variables`. */
 function normalise(body: any): TaskDetail {
   const task = body.task ?? body;
   const form = body.form?.schema ?? body.form ?? null;
-  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions, assignable: body.assignable ?? [] };
+  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions, assignable: body.assignable ?? [], personalData: body.personalData };
 }
 
 export async function render(ctx: PageContext): Promise<void> {
@@ -44,7 +46,7 @@ export async function render(ctx: PageContext): Promise<void> {
   mount(ctx.root, loading());
   let detail: TaskDetail;
   try {
-    detail = normalise(await api.get(`/api/tasks/${encodeURIComponent(id)}`));
+    detail = normalise(await api.get(`/api/tasks/${encodeURIComponent(id)}`, revealQuery()));
   } catch (err) {
     if (err instanceof ApiError && (err.status === 404 || err.status === 403)) {
       mount(ctx.root, h('section', { class: 'page narrow' }, h('h1', '无法打开任务'), h('p', err.message), h('a', { href: '/inbox', class: 'btn btn-primary' }, '返回待办')));
@@ -105,6 +107,7 @@ export async function render(ctx: PageContext): Promise<void> {
           'div',
           { class: 'col-main' },
           statusNote,
+          personalNotice(detail.personalData),
           draftBanner,
           h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, submit, claimBtn, unclaimBtn, assignBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
