@@ -111,6 +111,19 @@ describe('security: cancelling a case needs the case’s separation of duties an
     expect((await sup.post(`/api/process-instances/${id}/cancel`, { reason: '补充材料后再次申请' })).status).to.equal(202);
   });
 
+  it('asks a leader before cancelling a penalty case too', async () => {
+    const staff = await s.login('staff');
+    const started = await staff.post('/api/power-items/CF-0001/start', {
+      variables: { caseSource: 'inspection', foundOn: '2026-11-20', partyType: 'organisation', partyName: '常州某置业有限公司', partyCreditCode: '91320400MA1P2XYW3K', partyAddress: '常州市新北区太湖东路101号', facts: '擅自拆除人防工程防护密闭门及部分口部结构' },
+    });
+    expect(started.status, started.text).to.equal(201);
+    await settle();
+    const res = await sup.post(`/api/process-instances/${started.body.id}/cancel`, { reason: '当事人已自行整改' });
+    expect(res.status, res.text).to.equal(202);
+    expect(res.body.status).to.equal('pending');
+    expect((await s.engine.getInstance(started.body.id))!.status).to.equal('running');
+  });
+
   it('lets nobody start the cancellation procedure by hand, and marks penalty cases as needing approval', async () => {
     const before = await snapshot('none');
     const res = await sup.post('/api/process-definitions/platform-cancellation/start', { variables: { requestId: 'x', targetInstanceId: 'y' } });
