@@ -69,11 +69,21 @@ export async function cancelInstance(
   const def = await engine.definitions.byId(instance.definitionId);
   const exclusions = cancelExclusions(def, instance);
   checkMayCancel(exclusions, instance, opts.by);
-  if (def.model.properties[CANCEL_REQUIRES_APPROVAL] !== 'true') {
+  if (!(await needsApproval(engine, def))) {
     const hook: StepHook = (trx, res) => opts.audit(trx, { action: 'process.cancel', instanceId: res.instance.id, after: { status: res.instance.status, reason: opts.reason } });
     return { status: 'cancelled', instance: await engine.cancel(instanceId, { by: opts.by, reason: opts.reason, hook }) };
   }
   return requestApproval(db, engine, instance, exclusions.users, opts);
+}
+
+/**
+ * Whether a cancel needs approval: the instance's version or the process's latest version says so,
+ * so that cases started before the property was added are covered too.
+ */
+async function needsApproval(engine: EngineService, def: { key: string; model: { properties: Record<string, string> } }): Promise<boolean> {
+  if (def.model.properties[CANCEL_REQUIRES_APPROVAL] === 'true') return true;
+  const latest = await engine.definitions.latest(def.key).catch(() => null);
+  return latest?.def.model.properties[CANCEL_REQUIRES_APPROVAL] === 'true';
 }
 
 async function requestApproval(

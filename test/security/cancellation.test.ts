@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { verifyAudit } from '../../src/domain/audit.ts';
 import { auditHead } from '../../src/store/audit.ts';
 import { startServer, type Client, type TestServer } from '../helpers/api.ts';
+import { root } from '../helpers/procedures.ts';
 
 /**
  * Issue 10, finding 3: the subject of an accountability case cancelled it alone. Cancel now honours
@@ -122,6 +125,21 @@ describe('security: cancelling a case needs the case’s separation of duties an
     expect(res.status, res.text).to.equal(202);
     expect(res.body.status).to.equal('pending');
     expect((await s.engine.getInstance(started.body.id))!.status).to.equal('running');
+  });
+
+  it('also asks for approval for a case started on a version before the property was added', async () => {
+    // Given a case running on a version of accountability-review without cancelRequiresApproval
+    const file = fs.readFileSync(path.join(root, 'processes', 'accountability-review.bpmn'), 'utf8');
+    const without = file.replace(/<camunda:property name="cancelRequiresApproval" value="true" \/>/, '');
+    expect(without).to.not.equal(file);
+    await s.engine.deploy([{ name: 'accountability-review.bpmn', content: without }], { by: 'system' });
+    const id = await openCase(sup2, 'staff2');
+    // And the property back in the latest version
+    await s.engine.deploy([{ name: 'accountability-review.bpmn', content: file }], { by: 'system' });
+    // When supervision cancels the older case, a leader must still approve
+    const res = await sup.post(`/api/process-instances/${id}/cancel`, { reason: '重复立案' });
+    expect(res.status, res.text).to.equal(202);
+    expect((await s.engine.getInstance(id))!.status).to.equal('running');
   });
 
   it('lets nobody start the cancellation procedure by hand, and marks penalty cases as needing approval', async () => {
