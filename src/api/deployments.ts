@@ -4,6 +4,7 @@ import type { Context, Next } from 'koa';
 import { koaBody } from 'koa-body';
 import type { DeployFile } from '../engine/types.ts';
 import { AppError, BadRequestError, DeploymentError, PayloadTooLargeError, type DeployProblem } from '../errors.ts';
+import { assertJsonAcceptable } from '../json-guard.ts';
 import { auditHook, GROUPS, requireGroup, type ApiDeps } from './context.ts';
 
 /** Content types a browser or curl may give a BPMN or form file; anything else is refused (Art. 12). */
@@ -47,6 +48,8 @@ export function deploymentRoutes(deps: ApiDeps): Router {
       if (e.httpCode && e.httpCode < 500) throw new BadRequestError('上传内容格式错误');
       throw err;
     }
+    // Deep or ill-formed JSON is refused before anything recursive or the database sees it.
+    if (ctx.is('application/json', '+json')) assertJsonAcceptable(ctx.request.body, '部署请求', { allowNul: true });
     return next();
   };
 

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { koaBody } from 'koa-body';
 import { AppError, BadRequestError, type FieldError } from '../errors.ts';
+import { assertJsonAcceptable } from '../json-guard.ts';
 
 /**
  * Request parsing for the thin handlers: a size-limited JSON body, typed body fields and query
@@ -27,6 +28,7 @@ export function jsonBody(limit: number) {
     await parse(ctx, async () => undefined);
     const body = ctx.request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestError('请求体须为 JSON 对象');
+    assertJsonAcceptable(body);
     return next();
   };
 }

@@ -422,7 +422,7 @@ const paths: Record<string, Record<string, Op>> = {
     get: signedIn({
       summary: '校验审计哈希链（监察室）',
       tags: ['audit'],
-      responses: { 200: ok(obj({ ok: { type: 'boolean' }, checked: { type: 'integer' }, firstBrokenAt: { type: 'integer' }, reason: str(), headHash: str() })) },
+      responses: { 200: ok(obj({ ok: { type: 'boolean' }, checked: { type: 'integer' }, firstBrokenAt: { type: 'integer' }, reason: str(), broken: arr(obj({ seq: { type: 'integer' }, reason: str() })), truncated: { type: 'boolean' }, headHash: str() })) },
     }),
   },
   '/api/login-events': {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { wellFormed } from '../json-guard.ts';
 import { advanceHead, auditHead, auditRowsAfter, insertAuditRow, listAuditRows, type AuditFilter, type AuditRow } from '../store/audit.ts';
 
 /**
@@ -49,7 +50,13 @@ export function rowHash(r: Omit<AuditRow, 'hash'>): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
 }
 
-const text = (v: unknown, max: number) => (v === undefined || v === null ? null : String(v).slice(0, max));
+/**
+ * A field as it will be stored: cut to its column and made well formed. Text with a lone UTF-16
+ * surrogate (or one made by the cut) is stored by both databases as U+FFFD, and PostgreSQL cannot
+ * store U+0000 at all; so both are replaced here, and the hash covers exactly what is stored.
+ */
+const text = (v: unknown, max: number) => (v === undefined || v === null ? null : storable(String(v).slice(0, max)));
+const storable = (s: string) => wellFormed(s).replace(/\u0000/g, '\ufffd');
 
 /**
  * Appends one entry to the chain inside `trx` (the transaction of the change it records).
@@ -82,36 +89,61 @@ export interface VerifyResult {
   /** The chain position of the first row that is altered, out of place, or missing. */
   firstBrokenAt?: number;
   reason?: string;
+  /** Every break found, in chain order (at most MAX_BROKEN_LISTED; then `truncated`). */
+  broken: Array<{ seq: number; reason: string }>;
+  truncated?: boolean;
   /** The last hash; noting it elsewhere also detects a rewrite of the whole chain. */
   headHash: string;
 }
 
+/** Breaks listed by verifyAudit; a chain broken in more places than this is reported truncated. */
+export const MAX_BROKEN_LISTED = 1000;
+
 /**
- * Re-computes the whole chain in order.
- * Usage: `const { ok, firstBrokenAt } = await verifyAudit(db)`.
+ * Re-computes the whole chain in order and reports every break, not only the first: one damaged
+ * row must not hide later tampering. After a break, checking goes on from the row's stored hash,
+ * so each edited, inserted or deleted row is reported once.
+ * Usage: `const { ok, broken } = await verifyAudit(db)`.
  */
 export async function verifyAudit(db: Knex, batch = 5000): Promise<VerifyResult> {
   const head = await auditHead(db);
+  const broken: Array<{ seq: number; reason: string }> = [];
+  let truncated = false;
+  const report = (seq: number, reason: string) => {
+    if (broken.length < MAX_BROKEN_LISTED) broken.push({ seq, reason });
+    else truncated = true;
+  };
   let expectedSeq = 1;
   let prev = GENESIS_HASH;
   let checked = 0;
-  const broken = (at: number, reason: string): VerifyResult => ({ ok: false, checked, firstBrokenAt: at, reason, headHash: head.hash });
   for (;;) {
     const rows = await auditRowsAfter(db, expectedSeq - 1, batch);
     if (!rows.length) break;
     for (const r of rows) {
-      if (r.seq !== expectedSeq) return broken(expectedSeq, `第 ${expectedSeq} 条审计记录缺失`);
-      if (r.prevHash !== prev) return broken(r.seq, `第 ${r.seq} 条审计记录与前一条不衔接`);
+      if (r.seq !== expectedSeq) {
+        report(expectedSeq, r.seq === expectedSeq + 1 ? `第 ${expectedSeq} 条审计记录缺失` : `第 ${expectedSeq}–${r.seq - 1} 条审计记录缺失`);
+      } else if (r.prevHash !== prev) {
+        report(r.seq, `第 ${r.seq} 条审计记录与前一条不衔接`);
+      }
       const { hash, ...rest } = r;
-      if (rowHash(rest) !== hash) return broken(r.seq, `第 ${r.seq} 条审计记录内容被修改`);
+      if (rowHash(rest) !== hash) report(r.seq, `第 ${r.seq} 条审计记录内容被修改`);
       prev = hash;
-      expectedSeq++;
+      expectedSeq = r.seq + 1;
       checked++;
     }
   }
-  if (head.seq !== checked) return broken(checked + 1, `第 ${checked + 1} 条及之后的审计记录缺失`);
-  if (head.hash !== prev) return broken(checked, `审计链末尾哈希不一致`);
-  return { ok: true, checked, headHash: head.hash };
+  const last = expectedSeq - 1;
+  if (head.seq > last) report(last + 1, `第 ${last + 1} 条及之后的审计记录缺失`);
+  else if (head.hash !== prev) report(last, `审计链末尾哈希不一致`);
+  const first = broken[0];
+  return {
+    ok: !first,
+    checked,
+    ...(first ? { firstBrokenAt: first.seq, reason: first.reason } : {}),
+    broken,
+    ...(truncated ? { truncated } : {}),
+    headHash: head.hash,
+  };
 }
 
 /** An audit row as the API shows it: JSON parsed, no hashes needed by readers but kept. */

@@ -19,6 +19,7 @@ import { parseBpmn, type ProcessModel } from './model.ts';
 import { CompiledDefinition } from './runtime.ts';
 import type { DeployedItem, DeployFile, DeploymentResult } from './types.ts';
 import { checkXml } from './xml-guard.ts';
+import { jsonProblem, MAX_JSON_DEPTH } from '../json-guard.ts';
 
 /** Largest BPMN or form file accepted (Art. 12: uploads are checked for type and size). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -131,6 +132,11 @@ function prepareForm(file: string, content: string, problems: DeployProblem[]): 
     schema = JSON.parse(content);
   } catch (err) {
     problems.push({ file, message: `表单不是有效的 JSON：${(err as Error).message}` });
+    return null;
+  }
+  const unsafe = jsonProblem(schema);
+  if (unsafe) {
+    problems.push({ file, message: unsafe.code === 'JSON_TOO_DEEP' ? `表单嵌套超过 ${MAX_JSON_DEPTH} 层，不接受` : `表单含有无效字符（孤立的 UTF-16 代理项或空字符）：${unsafe.path.slice(0, 100)}` });
     return null;
   }
   for (const message of checkFormSchema(schema)) problems.push({ file, message });

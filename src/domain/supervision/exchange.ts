@@ -10,6 +10,7 @@ import {
   upsertDistrictOperation,
   type ImportRow,
 } from '../../store/exchange.ts';
+import { assertJsonAcceptable } from '../../json-guard.ts';
 import { getUnit } from '../../store/org.ts';
 import { buildOperationsPackage, canonicalJson, OPERATIONS_SCHEMA, sha256Hex, type OperationsPackage } from './operations.ts';
 import type { Period } from './periods.ts';
@@ -96,6 +97,8 @@ export async function importDistrictFile(db: Knex, text: string, by: string, now
   } catch {
     throw new BadRequestError('交换文件已损坏：不是有效的 JSON', undefined, 'EXCHANGE_DAMAGED');
   }
+  // Before anything recursive (stringify, canonical JSON) walks it.
+  assertJsonAcceptable(file, '交换文件');
   if (!file || file.format !== EXCHANGE_FORMAT || !file.package || file.package.schema !== OPERATIONS_SCHEMA) {
     throw new BadRequestError(`交换文件格式不符：应为 ${EXCHANGE_FORMAT}`, undefined, 'EXCHANGE_FORMAT');
   }
