@@ -119,12 +119,22 @@ export async function orgChangeProblems(db: Knex | Knex.Transaction, changes: Or
 export async function applyOrgChanges(
   trx: Knex.Transaction,
   changes: OrgChange[],
-  meta: { instanceId: string; reason: string; by: string; now: number },
+  meta: { instanceId: string; reason: string; by: string; now: number; requestedBy?: string; approvedBy?: unknown },
 ): Promise<{ ok: true; applied: number } | { ok: false; problems: string[] }> {
   const problems = await orgChangeProblems(trx, changes);
   if (problems.length) return { ok: false, problems };
   const log = (userId: string, action: string, detail: unknown) =>
-    recordOrgChange(trx, { userId, action, detail, instanceId: meta.instanceId, reason: meta.reason, by: meta.by, at: meta.now });
+    recordOrgChange(trx, {
+      userId,
+      action,
+      detail,
+      instanceId: meta.instanceId,
+      reason: meta.reason,
+      by: meta.by,
+      at: meta.now,
+      requestedBy: meta.requestedBy ?? null,
+      approvedBy: meta.approvedBy ?? null,
+    });
   for (const c of changes) {
     const groups = c.groups ?? [];
     switch (c.op) {

@@ -5,12 +5,14 @@ import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { appendHistory } from '../store/history.ts';
 import { insertIncident } from '../store/incidents.ts';
+import { getInstance } from '../store/instances.ts';
 import { acquireDueJobs, deleteJob, deleteLeasedJobStmt, insertJobs, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
 import { runStatementsIn } from '../db/batch.ts';
 import type { StepHook } from './steps.ts';
 import { nextFiring, retryPolicy } from './cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import type { StepRunner } from './steps.ts';
+import { checkGuard, EffectRefusedError, type EffectAuditor, type EffectGuard } from './guards.ts';
 import type { Handler, MessageToSend } from './types.ts';
 
 export interface JobExecutorOptions {
@@ -20,6 +22,10 @@ export interface JobExecutorOptions {
   steps: StepRunner;
   definitions: DefinitionCache;
   handlers: Map<string, Handler>;
+  /** Capabilities of effect handlers, by handler name (see guards.ts); a handler without one is unguarded. */
+  guards: Map<string, EffectGuard>;
+  /** Writes the audit rows of effects and refusals (registered by the services layer). */
+  auditor: () => EffectAuditor | undefined;
   /** Correlates a queued message (EngineService#correlateMessage). */
   correlate: (name: string, opts: MessageToSend & { hook: StepHook }) => Promise<unknown>;
   /** Cancels an instance a handler queued for cancelling (EngineService#cancel). */
@@ -114,6 +120,10 @@ export class JobExecutor {
         await deleteJob(this.o.db, job.id);
         return;
       }
+      if (err instanceof EffectRefusedError) {
+        await this.refuse(job, err);
+        return;
+      }
       await this.fail(job, err);
     }
   }
@@ -135,18 +145,37 @@ export class JobExecutor {
         const info = ctx.live.def.element(job.elementId);
         const handler = info?.handler ? this.o.handlers.get(info.handler) : undefined;
         if (!handler) throw new Error(`处理程序 "${info?.handler}" 未注册`);
+        const topic = info!.handler!;
+        const now = this.o.clock.now();
+        const properties = info?.properties ?? {};
+        // The capability is checked on what this transaction reads, so approvals cannot change
+        // between the check and the effect.
+        const guard = this.o.guards.get(topic);
+        const call = { variables: { ...ctx.variables }, properties };
+        const verdict = guard ? await checkGuard(ctx.trx!, guard, ctx.instance, call) : null;
+        if (verdict && !verdict.ok) throw new EffectRefusedError(topic, verdict.problem);
+        const approvals = verdict?.ok ? verdict.approvals : [];
         const output = await handler({
           trx: ctx.trx!,
           instance: ctx.instance,
           variables: { ...ctx.variables },
           elementId: job.elementId,
           elementName: info?.name,
-          properties: info?.properties ?? {},
+          properties,
           attempt: job.attempts + 1,
-          now: this.o.clock.now(),
+          now,
           sendMessage: (name, message) => queueMessage(ctx.trx!, name, message, this.o.clock.now()),
           cancelInstance: (instanceId, opts) => queueCancel(ctx.trx!, instanceId, opts, this.o.clock.now()),
+          ...(guard && { authority: { requestedBy: ctx.instance.startedBy, approvals } }),
         });
+        if (guard?.effect) {
+          const out = output && typeof output === 'object' ? output : {};
+          await this.audit(ctx.trx!, `effect.${topic}`, job, ctx.instance.processKey, {
+            requestedBy: ctx.instance.startedBy,
+            approvedBy: approvals,
+            changed: guard.describe ? guard.describe(call, out) : out,
+          });
+        }
         if (output && typeof output === 'object') Object.assign(ctx.variables, output);
         ctx.history.push({
           instanceId: ctx.instance.id,
@@ -203,6 +232,52 @@ export class JobExecutor {
           ? deleteLeasedJobStmt(job.id, this.o.node)
           : rescheduleJobStmt(job.id, this.o.node, next, { ...payload, fired, previous: job.dueAt }),
       ],
+    });
+  }
+
+  /** The audit row of an effect or a refusal; without a registered auditor (bare engine tests), none. */
+  private async audit(trx: Knex.Transaction, action: string, job: JobRow, processKey: string, after: Record<string, unknown>): Promise<void> {
+    const auditor = this.o.auditor();
+    if (!auditor || !job.instanceId) return;
+    await auditor(trx, { action, instanceId: job.instanceId, processKey, elementId: job.elementId, after }, this.o.clock.now());
+  }
+
+  /**
+   * A guard refused the call: no retry (the history will not change by waiting), an incident for
+   * the monitor and an `effect.refused` audit row, together in one transaction.
+   */
+  private async refuse(job: JobRow, err: EffectRefusedError): Promise<void> {
+    const now = this.o.clock.now();
+    const attempts = job.attempts + 1;
+    this.o.logger?.warn({ jobId: job.id, element: job.elementId, topic: err.topic, problem: err.problem }, 'effect refused');
+    const instance = job.instanceId ? await getInstance(this.o.db, job.instanceId) : undefined;
+    await this.o.db.transaction(async (trx) => {
+      const held = await releaseJob(trx, job.id, this.o.node, { dueAt: null, attempts, retries: 0, lastError: err.message });
+      if (!held) return;
+      const incidentId = randomUUID();
+      await insertIncident(trx, {
+        id: incidentId,
+        instanceId: job.instanceId,
+        jobId: job.id,
+        elementId: job.elementId,
+        type: 'effectRefused',
+        message: err.message,
+        status: 'open',
+        createdAt: now,
+        resolvedAt: null,
+        resolvedBy: null,
+      });
+      if (job.instanceId) {
+        await appendHistory(trx, [
+          { instanceId: job.instanceId, type: 'incident.created', elementId: job.elementId, actor: 'system', at: now, data: { incidentId, message: err.message, attempts } },
+        ]);
+      }
+      await this.audit(trx, 'effect.refused', job, instance?.processKey ?? '', {
+        topic: err.topic,
+        problem: err.problem,
+        requestedBy: instance?.startedBy ?? null,
+        incidentId,
+      });
     });
   }
 

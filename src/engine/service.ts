@@ -18,6 +18,7 @@ import { listInboxTasks } from '../store/inbox.ts';
 import { completersOf, getTask, setAssignee, tasksOfInstance, type TaskFilter, type TaskRow } from '../store/tasks.ts';
 import { DefinitionCache } from './definitions.ts';
 import { deploy as deployFiles } from './deployer.ts';
+import type { EffectAuditor, EffectGuard } from './guards.ts';
 import { JobExecutor } from './jobs.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
@@ -59,6 +60,8 @@ export class EngineService {
   readonly steps: StepRunner;
   readonly jobs: JobExecutor;
   readonly handlers = new Map<string, Handler>();
+  readonly guards = new Map<string, EffectGuard>();
+  private effectAuditor: EffectAuditor | undefined;
   readonly checks = new Map<string, TaskCheck>();
   private readonly formProviders = new Map<string, FormDataProvider>();
   private cal!: WorkCalendar;
@@ -83,6 +86,8 @@ export class EngineService {
       steps: this.steps,
       definitions: this.definitions,
       handlers: this.handlers,
+      guards: this.guards,
+      auditor: () => this.effectAuditor,
       correlate: (name, opts) => this.correlateMessage(name, opts),
       cancel: (id, opts) => this.cancel(id, { by: { id: opts.by, groups: [] }, reason: opts.reason, hook: opts.hook }),
       pollMs: o.pollMs ?? 1000,
@@ -107,9 +112,19 @@ export class EngineService {
     this.cal = await loadCalendar(this.db);
   }
 
-  /** Registers a service-task handler under the name BPMN files use as camunda:topic. */
-  registerHandler(name: string, fn: Handler): void {
+  /**
+   * Registers a service-task handler under the name BPMN files use as camunda:topic, with the
+   * guard (capability) every call must satisfy; see guards.ts.
+   */
+  registerHandler(name: string, fn: Handler, guard?: EffectGuard): void {
     this.handlers.set(name, fn);
+    if (guard) this.guards.set(name, guard);
+    else this.guards.delete(name);
+  }
+
+  /** Sets who writes the audit rows of guarded effects and refused calls (the services layer). */
+  setEffectAuditor(fn: EffectAuditor): void {
+    this.effectAuditor = fn;
   }
 
   /** Registers a completion check under the name user tasks give as camunda:property completionCheck. */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { FieldError } from '../errors.ts';
+import type { GuardApproval } from './guards.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import type { TaskRow } from '../store/tasks.ts';
 
@@ -35,6 +36,11 @@ export interface HandlerContext {
    * the job executor): one step changes one instance, so a cross-instance effect goes through the outbox.
    */
   cancelInstance(instanceId: string, opts: { by: string; reason: string }): Promise<void>;
+  /**
+   * For a guarded handler (see guards.ts): who asked (the instance's starter) and the approvals
+   * that satisfied its guard, checked in this transaction. Absent for unguarded handlers.
+   */
+  authority?: { requestedBy: string; approvals: GuardApproval[] };
 }
 
 export interface MessageToSend {

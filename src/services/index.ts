@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import type { EngineService } from '../engine/service.ts';
 import type { FormDataProvider, Handler, TaskCheck } from '../engine/types.ts';
+import type { EffectAuditor } from '../engine/guards.ts';
+import { appendAudit } from '../domain/audit.ts';
+import { GUARDS } from './guards.ts';
 import { accountabilityHandlers } from './accountability.ts';
 import { cancellationHandlers } from './cancellation.ts';
 import { catalogHandlers } from './catalog.ts';
@@ -37,14 +40,23 @@ export const FORM_DATA: Record<string, FormDataProvider> = {
   ...recordForms,
 };
 
+/** Effects and refused calls go into the audit trail in the step's transaction. */
+const effectAuditor: EffectAuditor = (trx, e, at) =>
+  appendAudit(trx, { actor: 'system', action: e.action, objectType: 'process-instance', objectId: e.instanceId, instanceId: e.instanceId, after: { processKey: e.processKey, element: e.elementId, ...e.after } }, at).then(() => undefined);
+
 /**
- * Registers every service-task handler (camunda:topic) and completion check the BPMN files in
- * processes/ name, and the forms' platform data. Must run before deploying, since deploy refuses a
- * file naming an unregistered handler or check.
+ * Registers every service-task handler (camunda:topic) with its guard (src/services/guards.ts),
+ * the completion checks the BPMN files in processes/ name, the forms' platform data, and the
+ * auditor of effects. Throws if a handler has no guard: an unguarded effect would let any deployed
+ * diagram call it. Must run before deploying, since deploy refuses a file naming an unregistered
+ * handler or check.
  * Usage: `registerHandlers({ db, engine, clock })`.
  */
-export function registerHandlers(deps: ServiceDeps): void {
-  for (const [name, fn] of Object.entries(HANDLERS)) deps.engine.registerHandler(name, fn);
+export function registerHandlers(deps: ServiceDeps, handlers: Record<string, Handler> = HANDLERS): void {
+  const unguarded = Object.keys(handlers).filter((name) => !GUARDS[name]);
+  if (unguarded.length) throw new Error(`处理程序没有声明调用权限（src/services/guards.ts）：${unguarded.join('、')}`);
+  for (const [name, fn] of Object.entries(handlers)) deps.engine.registerHandler(name, fn, GUARDS[name]);
   for (const [name, fn] of Object.entries(CHECKS)) deps.engine.registerTaskCheck(name, fn);
   for (const [key, fn] of Object.entries(FORM_DATA)) deps.engine.registerFormData(key, fn);
+  deps.engine.setEffectAuditor(effectAuditor);
 }

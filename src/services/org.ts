@@ -19,13 +19,20 @@ export const orgHandlers: Record<string, Handler> = {
   },
 
   /** After the vendor confirms: users, units and roles change in this step's transaction. */
-  'org.applyChanges': async ({ trx, variables, instance, now }) => {
+  'org.applyChanges': async ({ trx, variables, instance, now, authority }) => {
     const reason =
       variables.branch === 'leader'
         ? `局领导变更，依据${ISSUERS[String(variables.docIssuer)] ?? ''}文件 ${String(variables.docNumber ?? '')}（${String(variables.docDate ?? '')}）`
         : `处室、单位变更：${String(variables.reason ?? '')}`;
     const by = (await completerOf(trx, instance.id, 'Task_VendorApply')) ?? 'system';
-    const res = await applyOrgChanges(trx, changesFromVariables(variables), { instanceId: instance.id, reason: `${reason}（申请人 ${String(variables.applicant ?? instance.startedBy)}）`, by, now });
+    const res = await applyOrgChanges(trx, changesFromVariables(variables), {
+      instanceId: instance.id,
+      reason: `${reason}（申请人 ${String(variables.applicant ?? instance.startedBy)}）`,
+      by,
+      now,
+      requestedBy: authority?.requestedBy ?? instance.startedBy,
+      approvedBy: authority?.approvals ?? null,
+    });
     return res.ok ? { applied: true } : { applied: false, comment: `用户及权限未能调整：${res.problems.join('；')}` };
   },
 

@@ -165,9 +165,21 @@ export async function revoke(db: Knex, userId: string, groupId: string): Promise
 
 export async function recordOrgChange(
   db: Knex,
-  c: { userId: string | null; action: string; detail: unknown; instanceId?: string | null; reason?: string | null; by: string; at: number },
+  c: {
+    userId: string | null;
+    action: string;
+    detail: unknown;
+    instanceId?: string | null;
+    reason?: string | null;
+    by: string;
+    at: number;
+    requestedBy?: string | null;
+    approvedBy?: unknown;
+  },
 ): Promise<void> {
   await db('org_changes').insert({
+    requested_by: c.requestedBy ?? null,
+    approved_by: c.approvedBy === undefined || c.approvedBy === null ? null : toJson(c.approvedBy),
     user_id: c.userId,
     action: c.action,
     detail: toJson(c.detail),
@@ -178,9 +190,21 @@ export async function recordOrgChange(
   });
 }
 
-export async function orgChangesOf(db: Knex, userId: string): Promise<Array<{ action: string; detail: unknown; instanceId: string | null; reason: string | null; by: string; at: number }>> {
+export async function orgChangesOf(
+  db: Knex,
+  userId: string,
+): Promise<Array<{ action: string; detail: unknown; instanceId: string | null; reason: string | null; by: string; at: number; requestedBy: string | null; approvedBy: unknown }>> {
   const rows = await db('org_changes').where({ user_id: userId }).orderBy('id');
-  return rows.map((r: any) => ({ action: r.action, detail: JSON.parse(r.detail), instanceId: r.instance_id, reason: r.reason, by: r.by, at: Number(r.at) }));
+  return rows.map((r: any) => ({
+    action: r.action,
+    detail: JSON.parse(r.detail),
+    instanceId: r.instance_id,
+    reason: r.reason,
+    by: r.by,
+    at: Number(r.at),
+    requestedBy: r.requested_by ?? null,
+    approvedBy: r.approved_by ? JSON.parse(r.approved_by) : null,
+  }));
 }
 
 /** When the organisation was first set up: the platform's go-live, for periodic checks. */

@@ -96,11 +96,16 @@ describe('procedure: user and role change (user-role-change.bpmn)', () => {
     // Every change is recorded with the instance and the reason
     const log = await orgChangesOf(w.db, 'staff2');
     expect(log).to.have.length(1);
-    expect(log[0]).to.deep.include({ action: 'grant', instanceId: instance.id, by: 'vendor', detail: { groups: ['legal'] } });
+    expect(log[0]).to.deep.include({ action: 'grant', instanceId: instance.id, by: 'vendor', requestedBy: 'head', detail: { groups: ['legal'] } });
+    expect((log[0].approvedBy as Array<{ element: string; by: string }>).map((a) => [a.element, a.by])).to.deep.equal([
+      ['Task_LeaderApproval', 'leader'],
+      ['Task_Filing', 'supervisor'],
+      ['Task_VendorApply', 'vendor'],
+    ]);
     expect(log[0].reason).to.contain('大队内部岗位调整');
   });
 
-  it('bureau-leader branch: backed by the written document, straight to filing without a leader approval', async () => {
+  it('bureau-leader branch: backed by the written document, which supervision verifies instead of a leader approval', async () => {
     const { instance } = await w.start('user-role-change', 'supervisor', {
       branch: 'leader',
       docNumber: '常民防〔2026〕12号',
@@ -108,15 +113,42 @@ describe('procedure: user and role change (user-role-change.bpmn)', () => {
       docDate: '2026-11-20',
       changes: [{ op: 'create', userId: 'leader3', displayName: '周敏', unitId: 'leadership', title: '副局长', groups: ['staff', 'leaders'] }],
     });
-    expect(await w.open(instance.id)).to.deep.equal(['Task_Filing']);
-    // The starter is a supervision officer: a colleague files it
+    expect(await w.open(instance.id)).to.deep.equal(['Task_VerifyDocument']);
+    // The starter is a supervision officer: a colleague verifies the document and files it
+    await expectError(w.engine.complete((await w.task(instance.id, 'Task_VerifyDocument')).id, { by: await w.as('supervisor'), variables: approve }), 'SEPARATION_OF_DUTIES');
+    await w.complete(instance.id, 'Task_VerifyDocument', 'supervisor2', { decision: 'approve', comment: '已核对党委文件原件' });
     await expectError(w.engine.complete((await w.task(instance.id, 'Task_Filing')).id, { by: await w.as('supervisor'), variables: approve }), 'SEPARATION_OF_DUTIES');
     await w.complete(instance.id, 'Task_Filing', 'supervisor2', approve);
     await w.complete(instance.id, 'Task_VendorApply', 'vendor', { applied: true, vendorNote: '已新增' });
     expect((await actorOf(w.db, 'leader3'))!.groups).to.deep.equal(['leaders', 'staff']);
     const [created] = await orgChangesOf(w.db, 'leader3');
     expect(created.reason).to.contain('常民防〔2026〕12号').and.to.contain('中共常州市民防局党委');
+    // Who asked and who approved are recorded with the change
+    expect(created.requestedBy).to.equal('supervisor');
+    expect((created.approvedBy as Array<{ element: string; by: string }>).map((a) => [a.element, a.by])).to.deep.equal([
+      ['Task_VerifyDocument', 'supervisor2'],
+      ['Task_Filing', 'supervisor2'],
+      ['Task_VendorApply', 'vendor'],
+    ]);
     expect((await w.engine.history(instance.id)).some((h) => h.elementId === 'Task_LeaderApproval')).to.equal(false);
+  });
+
+  it('bureau-leader branch with a document supervision cannot verify: returned to the applicant, no role granted', async () => {
+    // Given an ordinary applicant who claims the leader branch to skip the leader's approval
+    const { instance } = await w.start('user-role-change', 'staff', {
+      branch: 'leader',
+      docNumber: '常民防〔2026〕99号',
+      docIssuer: 'bureau',
+      docDate: '2026-11-20',
+      changes: [{ op: 'grant', userId: 'staff', groups: ['supervision', 'leaders'] }],
+    });
+    // Then it does not reach filing or the vendor before supervision has verified the document
+    expect(await w.open(instance.id)).to.deep.equal(['Task_VerifyDocument']);
+    await w.complete(instance.id, 'Task_VerifyDocument', 'supervisor', { decision: 'reject', comment: '局办公室无此文号，无法核实' });
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Revise']);
+    await w.complete(instance.id, 'Task_Revise', 'staff', { action: 'withdraw', withdrawReason: '撤回' });
+    expect((await actorOf(w.db, 'staff'))!.groups).to.deep.equal(['staff']);
+    expect(await orgChangesOf(w.db, 'staff')).to.deep.equal([]);
   });
 
   it('returns a rejection to the applicant at the leader and at filing; the applicant revises, then withdraws', async () => {
