@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { FieldError } from '../errors.ts';
 import { itemVersion, type DiscretionStandard, type DiscretionTier } from '../store/catalog.ts';
+import { listUsers } from '../store/org.ts';
 import { penaltyOfInstance } from '../store/penalties.ts';
 
 /**
@@ -65,4 +66,36 @@ export async function fineProblems(
   const standard = (await itemVersion(db, c.itemCode, c.itemVersion))?.snapshot.discretion ?? null;
   const res = checkFine(standard, { partyType: c.partyType, tier: variables[fields.tier], amount: variables[fields.amount] });
   return res.ok ? [] : [{ field: fields.amount, message: res.message }];
+}
+
+/**
+ * Who may be named co-investigator (协同执法人员) by `investigator`: active members of the staff
+ * group other than the investigator, as select options. A second real person, not free text.
+ * Usage: `const options = await coInvestigatorOptions(db, 'staff')`.
+ */
+export async function coInvestigatorOptions(db: Knex, investigator: string): Promise<Array<{ label: string; value: string }>> {
+  const staff = await listUsers(db, { groupId: 'staff', status: 'active' });
+  return staff.filter((u) => u.id !== investigator).map((u) => ({ value: u.id, label: `${u.displayName}（${u.id}）${u.title ? ` · ${u.title}` : ''}` }));
+}
+
+/**
+ * The co-investigator must be an active staff member other than the investigator, and not the
+ * registrar or whoever approved the filing: two people investigate, and neither checks themselves.
+ */
+export async function coInvestigatorProblems(
+  db: Knex,
+  investigator: string,
+  instance: { id: string; startedBy: string; variables: Record<string, unknown> },
+  variables: Record<string, unknown>,
+  filedBy: string | null,
+): Promise<FieldError[]> {
+  const who = variables.coInvestigator;
+  const field = 'coInvestigator';
+  if (typeof who !== 'string' || !who) return [{ field, message: '须选择协同执法人员' }];
+  if (who === investigator) return [{ field, message: '协同执法人员不能是调查人本人' }];
+  if (who === instance.startedBy || who === instance.variables.registrar || who === filedBy) {
+    return [{ field, message: '协同执法人员不能是本案的登记人或立案审批人' }];
+  }
+  if (!(await coInvestigatorOptions(db, investigator)).some((o) => o.value === who)) return [{ field, message: '协同执法人员须为在岗的执法工作人员' }];
+  return [];
 }

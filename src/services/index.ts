@@ -10,7 +10,7 @@ import { cancellationHandlers } from './cancellation.ts';
 import { catalogHandlers } from './catalog.ts';
 import { faultHandlers } from './faults.ts';
 import { orgHandlers } from './org.ts';
-import { penaltyChecks, penaltyHandlers } from './penalty.ts';
+import { penaltyChecks, penaltyForms, penaltyHandlers } from './penalty.ts';
 import { recordForms, recordHandlers } from './records.ts';
 
 export interface ServiceDeps {
@@ -38,6 +38,7 @@ export const CHECKS: Record<string, TaskCheck> = {
 /** Platform data the forms in forms/ show (select options from `valuesKey`), by form key. */
 export const FORM_DATA: Record<string, FormDataProvider> = {
   ...recordForms,
+  ...penaltyForms,
 };
 
 /** Effects and refused calls go into the audit trail in the step's transaction. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Handler, TaskCheck } from '../engine/types.ts';
+import type { FormDataProvider, Handler, TaskCheck } from '../engine/types.ts';
 import { completerOf } from '../domain/approvals.ts';
 import { beijingDay } from '../domain/faults.ts';
-import { checkFine, fineProblems, tierOptions } from '../domain/penalty.ts';
+import { checkFine, coInvestigatorOptions, coInvestigatorProblems, fineProblems, tierOptions } from '../domain/penalty.ts';
 import { createPowerRecord } from '../domain/records.ts';
 import { getItem, itemVersion } from '../store/catalog.ts';
 import { insertPenaltyCase, penaltyOfInstance, updatePenaltyCase, type PenaltyStatus } from '../store/penalties.ts';
@@ -148,4 +148,11 @@ export const penaltyHandlers: Record<string, Handler> = {
 /** Completion checks penalty-case.bpmn declares (camunda:property completionCheck). */
 export const penaltyChecks: Record<string, TaskCheck> = {
   'penalty.fine': ({ db, task, variables }) => fineProblems(db, task, variables),
+  'penalty.coInvestigator': async ({ db, instance, variables, actor }) =>
+    coInvestigatorProblems(db, actor.id, instance, variables, await completerOf(db, instance.id, 'Task_Filing')),
+};
+
+/** The investigation form offers the staff who may investigate with the investigator (`valuesKey: "coInvestigators"`). */
+export const penaltyForms: Record<string, FormDataProvider> = {
+  'penalty-investigation': async ({ db, actor }) => ({ coInvestigators: await coInvestigatorOptions(db, actor.id) }),
 };

@@ -219,6 +219,56 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
     expect(c.people).to.include({ registrar: 'legal', filedBy: 'head', investigatedBy: 'leader', reviewedBy: 'staff3', decidedBy: 'leader2' });
   });
 
+  it('keeps the leader who decided a major fine off the collective decision: another leader takes it, nothing changes on refusal', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: company });
+    await w.settle();
+    await throughLegalReview(instance.id, 'org-serious', 40000);
+    await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-serious', 40000, 11));
+    const collective = await w.task(instance.id, 'Task_Collective');
+    const variables = await w.variables(instance.id);
+    const caseBefore = await penaltyOfInstance(w.db, instance.id);
+    const minutes = { meetingDate: '2026-12-02', minutesNo: '局长办公会纪要〔2026〕22号', attendees: '陈立新', collectiveDecision: 'agree', collectiveComment: '同意' };
+    await expectError(w.engine.claim(collective.id, { by: await w.as('leader') }), 'SEPARATION_OF_DUTIES');
+    const refused = await expectError(w.engine.complete(collective.id, { by: await w.as('leader'), variables: minutes }), 'SEPARATION_OF_DUTIES');
+    expect(refused.details).to.deep.equal({ element: 'Task_Decide' });
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Collective']);
+    expect(await w.variables(instance.id)).to.deep.equal(variables);
+    expect(await penaltyOfInstance(w.db, instance.id)).to.deep.equal(caseBefore);
+    await w.complete(instance.id, 'Task_Collective', 'leader2', minutes);
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Serve']);
+  });
+
+  it('makes the co-investigator a real person from the list, not the investigator or the registrar, and keeps them off review and decision', async () => {
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: company });
+    await w.settle();
+    await w.complete(instance.id, 'Task_Filing', 'head', file);
+    const task = await w.task(instance.id, 'Task_Investigate');
+    // The form offers active staff other than the investigator
+    const options = ((await w.engine.formData('penalty-investigation', await w.as('staff2'))).coInvestigators as Array<{ value: string }>).map((o) => o.value);
+    expect(options).to.include.members(['staff', 'staff3', 'leader']).and.not.to.include('staff2');
+    expect(options).not.to.include('vendor');
+    const variables = await w.variables(instance.id);
+    // Himself, a name typed in, or the registrar of the case: refused on the field, nothing changes
+    for (const [who, message] of [
+      ['staff2', '“协同执法人员”不是有效的选项'],
+      ['李娜', '“协同执法人员”不是有效的选项'],
+      ['staff', '协同执法人员不能是本案的登记人或立案审批人'],
+    ]) {
+      const err = await expectError(w.engine.complete(task.id, { by: await w.as('staff2'), variables: { ...investigated('org-light', 12000), coInvestigator: who } }), 'VALIDATION_FAILED');
+      expect(err.details, who).to.deep.equal([{ field: 'coInvestigator', message }]);
+      expect(await w.open(instance.id)).to.deep.equal(['Task_Investigate']);
+      expect(await w.variables(instance.id)).to.deep.equal(variables);
+    }
+    // A leader investigates with staff2; that leader may then not decide
+    await w.complete(instance.id, 'Task_Investigate', 'staff2', { ...investigated('org-light', 12000), coInvestigator: 'leader' });
+    await w.complete(instance.id, 'Task_LegalReview', 'legal', legalOk);
+    const decideTask = await w.task(instance.id, 'Task_Decide');
+    const err = await expectError(w.engine.complete(decideTask.id, { by: await w.as('leader'), variables: decide('org-light', 12000, 12) }), 'SEPARATION_OF_DUTIES');
+    expect(err.details).to.deep.equal({ variable: 'coInvestigator' });
+    await w.complete(instance.id, 'Task_Decide', 'leader2', decide('org-light', 12000, 12));
+    expect((await penaltyOfInstance(w.db, instance.id))!.people).to.include({ investigatedBy: 'staff2', coInvestigator: 'leader', decidedBy: 'leader2' });
+  });
+
   it('refuses the registrar filing their own case', async () => {
     const { instance } = await startItemCase(w.engine, w.db, 'CF-0002', {
       by: await w.as('head'),
