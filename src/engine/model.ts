@@ -1,3 +1,4 @@
+import { retryCycleProblem, timeLimitProblem, timerValueProblem } from './timer-limits.ts';
 import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { compile, problemOf } from './feel.ts';
@@ -233,9 +234,11 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
         if (el[attr]) checkExpression(el, attr, el[attr], problems);
       }
       for (const attr of ['dueDate', 'followUpDate'] as const) {
-        if (el[attr] && compileKind(el[attr]) === 'literal' && !parseTimeLimit(el[attr])) {
-          problems.push({ element: el.id, message: `${label(el)} 的 ${attr} "${el[attr]}" 不是有效的期限（如 P5D 表示 5 个工作日，或 2026-12-31）` });
-        }
+        if (!el[attr] || compileKind(el[attr]) !== 'literal') continue;
+        const limit = parseTimeLimit(el[attr]);
+        const bounded = limit && timeLimitProblem(limit, el[attr]);
+        if (!limit) problems.push({ element: el.id, message: `${label(el)} 的 ${attr} "${el[attr]}" 不是有效的期限（如 P5D 表示 5 个工作日，或 2026-12-31）` });
+        else if (bounded) problems.push({ element: el.id, message: `${label(el)} 的 ${attr}：${bounded}` });
       }
       if (el.dueDate) info.dueDate = el.dueDate;
       if (el.followUpDate) info.followUpDate = el.followUpDate;
@@ -258,6 +261,8 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       info.retryCycle = retryCycleOf(el);
       if (info.retryCycle && !/^R\d+\/P/.test(info.retryCycle)) {
         problems.push({ element: el.id, message: `${label(el)} 的重试周期 "${info.retryCycle}" 应形如 R3/PT10S` });
+      } else if (info.retryCycle && retryCycleProblem(info.retryCycle)) {
+        problems.push({ element: el.id, message: `${label(el)} 的${retryCycleProblem(info.retryCycle)}` });
       }
     }
     if (type === 'bpmn:ReceiveTask') {
@@ -318,9 +323,16 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
       if (el.$type === 'bpmn:StartEvent' && type === 'timeDuration') {
         problems.push({ element: el.id, message: `定时开始事件 ${label(el)} 应使用 timeCycle 或 timeDate` });
       }
-      if (value.startsWith('=') || value.includes('${')) checkExpression(el, type, value, problems);
+      const expression = value.startsWith('=') || value.includes('${');
+      // A cycle is evaluated by bpmn-engine's cycle library, where a zero interval never returns:
+      // only a literal, checked here, may be deployed.
+      if (expression && type === 'timeCycle') problems.push({ element: el.id, message: `定时事件 ${label(el)} 的 timeCycle 须为固定值（如 R/P1D），不能是表达式` });
+      else if (expression) checkExpression(el, type, value, problems);
       else if (!isoTimerValid(type, value)) {
         problems.push({ element: el.id, message: `定时事件 ${label(el)} 的 ${type} "${value}" 不是有效的 ISO 8601 值` });
+      } else {
+        const bounded = timerValueProblem(type, value);
+        if (bounded) problems.push({ element: el.id, message: `定时事件 ${label(el)} 的${bounded}` });
       }
     }
   }

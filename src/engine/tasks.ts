@@ -1,3 +1,4 @@
+import { instantProblem, timeLimitProblem } from './timer-limits.ts';
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError } from '../errors.ts';
 import type { TaskRow } from '../store/tasks.ts';
@@ -81,6 +82,10 @@ function timeLimit(text: string, now: number, variables: Record<string, unknown>
   const value = evalText(text, variables, elementId);
   const limit = value === null || value === undefined || value === '' ? null : parseTimeLimit(String(value));
   if (!limit) throw new EngineStepError(`节点 ${elementId} 的期限 "${String(value)}" 无效`, elementId);
+  // An expression-valued limit is bounded here as a literal is at deploy: out of bounds, the step
+  // fails into an incident rather than make a task with a limit nobody can meet or compute cheaply.
+  const bounded = timeLimitProblem(limit, String(value)) ?? (limit.kind === 'instant' ? instantProblem(limit.at, now, String(value)) : null);
+  if (bounded) throw new EngineStepError(`节点 ${elementId} 的${bounded}`, elementId);
   const end = limitEnd(limit, now, calendar);
   return { end, yellow: yellowAt(now, end, limit, calendar) };
 }

@@ -40,23 +40,19 @@ export class WorkCalendar {
    * Usage: `calendar.addWorkdays(Date.parse('2026-09-30T10:00:00+08:00'), 1)` → 2026-10-09T00:00+08:00.
    */
   addWorkdays(from: number, n: number): number {
-    let dayStart = beijingDayStart(from);
-    let left = n;
-    while (left > 0) {
-      dayStart += DAY;
-      if (this.isWorkday(beijingDate(dayStart))) left--;
-    }
-    return n > 0 ? dayStart + DAY : from;
+    if (n <= 0) return from;
+    return (this.nthWorkdayAfter(dayIndex(from), n) + 1) * DAY - BEIJING;
   }
 
   /** Milliseconds of working days (whole days count 24 h) between two instants. */
   workingMsBetween(a: number, b: number): number {
     if (b <= a) return 0;
-    let total = 0;
-    for (let dayStart = beijingDayStart(a); dayStart < b; dayStart += DAY) {
-      if (!this.isWorkday(beijingDate(dayStart))) continue;
-      total += Math.min(b, dayStart + DAY) - Math.max(a, dayStart);
-    }
+    const da = dayIndex(a);
+    const db = dayIndex(b);
+    if (da === db) return this.isWorkdayIndex(da) ? b - a : 0;
+    let total = this.countWorkdays(da + 1, db) * DAY;
+    if (this.isWorkdayIndex(da)) total += (da + 1) * DAY - BEIJING - a;
+    if (this.isWorkdayIndex(db)) total += b - (db * DAY - BEIJING);
     return total;
   }
 
@@ -68,14 +64,80 @@ export class WorkCalendar {
     const total = this.workingMsBetween(from, due);
     if (total <= 0) return from + Math.floor((due - from) * fraction);
     let need = total * fraction;
-    for (let dayStart = beijingDayStart(from); dayStart < due; dayStart += DAY) {
-      if (!this.isWorkday(beijingDate(dayStart))) continue;
-      const s = Math.max(from, dayStart);
-      const e = Math.min(due, dayStart + DAY);
-      if (e - s >= need) return Math.ceil(s + need);
-      need -= e - s;
+    const first = dayIndex(from);
+    if (this.isWorkdayIndex(first)) {
+      const used = Math.min(due, (first + 1) * DAY - BEIJING) - from;
+      if (used >= need) return Math.ceil(from + need);
+      need -= used;
     }
-    return due;
+    // Whole working days of 24 h each until the one in which the rest of `need` falls.
+    const skipped = Math.max(0, Math.ceil(need / DAY) - 1);
+    const d = this.nthWorkdayAfter(first, skipped + 1);
+    const s = d * DAY - BEIJING;
+    if (s >= due) return due;
+    need -= skipped * DAY;
+    return Math.min(due, s + DAY) - s >= need ? Math.ceil(s + need) : due;
+  }
+
+  /** Whether the Beijing day with this index (days since 1970-01-01) is a working day. */
+  private isWorkdayIndex(d: number): boolean {
+    return this.isWorkday(new Date(d * DAY).toISOString().slice(0, 10));
+  }
+
+  /**
+   * Per year, prefix[i] = working days among its first i days. Built once per year on first use
+   * (366 look-ups), so every later question costs a few array reads instead of a day-by-day walk.
+   */
+  private readonly years = new Map<number, { first: number; prefix: Int32Array }>();
+
+  private year(y: number): { first: number; prefix: Int32Array } {
+    let e = this.years.get(y);
+    if (!e) {
+      const first = Date.UTC(y, 0, 1) / DAY;
+      const days = Date.UTC(y + 1, 0, 1) / DAY - first;
+      const prefix = new Int32Array(days + 1);
+      for (let i = 0; i < days; i++) prefix[i + 1] = prefix[i] + (this.isWorkdayIndex(first + i) ? 1 : 0);
+      e = { first, prefix };
+      this.years.set(y, e);
+    }
+    return e;
+  }
+
+  /** Working days among day indices [lo, hi): O(years spanned), a handful at most. */
+  private countWorkdays(lo: number, hi: number): number {
+    let total = 0;
+    while (lo < hi) {
+      const { first, prefix } = this.year(yearOf(lo));
+      const end = Math.min(hi, first + prefix.length - 1);
+      total += prefix[end - first] - prefix[lo - first];
+      lo = end;
+    }
+    return total;
+  }
+
+  /** The day index of the nth (n ≥ 1) working day after day `d`. */
+  private nthWorkdayAfter(d: number, n: number): number {
+    let lo = d + 1;
+    let left = n;
+    for (;;) {
+      const { first, prefix } = this.year(yearOf(lo));
+      const base = prefix[lo - first];
+      const inYear = prefix[prefix.length - 1] - base;
+      if (inYear < left) {
+        left -= inYear;
+        lo = first + prefix.length - 1;
+        continue;
+      }
+      // Smallest i with prefix[i + 1] - base >= left: binary search over the year.
+      let a = lo - first;
+      let b = prefix.length - 2;
+      while (a < b) {
+        const m = (a + b) >> 1;
+        if (prefix[m + 1] - base >= left) b = m;
+        else a = m + 1;
+      }
+      return first + a;
+    }
   }
 
   /** Working days left until `due` (negative when past), to one decimal, for display. */
@@ -83,6 +145,15 @@ export class WorkCalendar {
     const ms = now <= due ? this.workingMsBetween(now, due) : -this.workingMsBetween(due, now);
     return Math.round((ms / DAY) * 10) / 10;
   }
+}
+
+/** Days since 1970-01-01 of the Beijing day containing `ms`. */
+function dayIndex(ms: number): number {
+  return Math.floor((ms + BEIJING) / DAY);
+}
+
+function yearOf(d: number): number {
+  return new Date(d * DAY).getUTCFullYear();
 }
 
 /** The Beijing calendar date (YYYY-MM-DD) of an instant. */
