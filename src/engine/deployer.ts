@@ -42,25 +42,72 @@ interface PreparedForm {
   hash: string;
 }
 
-export interface DeployOptions {
+/** What the checks need to know about the platform around the files. */
+export interface CheckOptions {
+  handlerExists(name: string): boolean;
+  checkExists(name: string): boolean;
+  /**
+   * The process key a message start name is reserved to (a regulation procedure's start, e.g.
+   * `accountability-open` → accountability-review), so no other process can make its correlation
+   * ambiguous.
+   */
+  reservedMessage?(name: string): string | undefined;
+}
+
+export interface DeployOptions extends CheckOptions {
   by: string;
   source: string;
   name?: string;
   now: number;
-  handlerExists(name: string): boolean;
-  checkExists(name: string): boolean;
   definitions: DefinitionCache;
   /** Extra writes (the API's audit row) in the deployment's transaction. */
   hook?: (trx: Knex.Transaction, result: DeploymentResult) => Promise<void>;
 }
 
+/** Files that passed every deploy check, parsed, ready to be planned and stored (now or later). */
+export interface CheckedDeployment {
+  processes: PreparedProcess[];
+  forms: PreparedForm[];
+  notes: DeploymentResult['notes'];
+}
+
+/** Where the store step may put what it stored in memory; filled by the caller after commit. */
+export interface StoredDeployment {
+  result: DeploymentResult;
+  compiled: CompiledDefinition[];
+}
+
 /**
  * Checks every file, then stores new versions of the changed ones in one transaction. A file whose
  * content is unchanged keeps its current version. Any problem in any file refuses the whole
- * deployment, listing every problem found.
+ * deployment, listing every problem found. The parsed definitions enter the engine's cache only
+ * once the transaction has committed.
  * Usage: `await deploy(db, [{name: 'fault-report.bpmn', content}], opts)`.
  */
 export async function deploy(db: Knex, files: DeployFile[], opts: DeployOptions): Promise<DeploymentResult> {
+  const checked = await checkDeployment(db, files, opts);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const stored = await db.transaction(async (trx) => {
+        const s = await storeDeployment(trx, checked, opts);
+        if (s.result.id) await opts.hook?.(trx, s.result);
+        return s;
+      });
+      for (const def of stored.compiled) opts.definitions.put(def);
+      return stored.result;
+    } catch (err) {
+      // Two nodes deploying the same key at once: one wins the version number, the other retries.
+      if (attempt < 2 && isUniqueViolation(err)) continue;
+      throw err;
+    }
+  }
+}
+
+/**
+ * The check step: names, sizes, types, form schemas, BPMN (every engine rule) and reserved
+ * message names. Throws DeploymentError (400) listing every problem; stores nothing.
+ */
+export async function checkDeployment(db: Knex, files: DeployFile[], opts: CheckOptions): Promise<CheckedDeployment> {
   const problems: DeployProblem[] = [];
   if (!files.length) throw new DeploymentError([{ file: '', message: '没有要部署的文件' }]);
   const forms: PreparedForm[] = [];
@@ -107,23 +154,26 @@ export async function deploy(db: Knex, files: DeployFile[], opts: DeployOptions)
     const parsed = await parseBpmn(f.content, ctx);
     for (const p of parsed.problems) problems.push({ file: f.name, ...p });
     if (parsed.model && !parsed.problems.length) {
+      for (const message of reservedMessageProblems(parsed.model, opts)) problems.push({ file: f.name, message });
       processes.push({ file: f.name, content: f.content, hash: sha256(f.content), model: parsed.model, moddleContext: parsed.moddleContext });
     }
   }
   const keys = processes.map((p) => p.model.processId);
   if (new Set(keys).size !== keys.length) problems.push({ file: '', message: '同一次部署中有多个文件定义了同一个流程' });
   if (problems.length) throw new DeploymentError(problems);
+  return { processes, forms, notes: processes.flatMap((p) => p.model.notes.map((message) => ({ file: p.file, message }))) };
+}
 
-  const notes = processes.flatMap((p) => p.model.notes.map((message) => ({ file: p.file, message })));
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await db.transaction((trx) => store(trx, processes, forms, opts, notes));
-    } catch (err) {
-      // Two nodes deploying the same key at once: one wins the version number, the other retries.
-      if (attempt < 2 && isUniqueViolation(err)) continue;
-      throw err;
+function reservedMessageProblems(model: ProcessModel, opts: CheckOptions): string[] {
+  const out: string[] = [];
+  for (const s of model.startEvents) {
+    if (s.kind !== 'message' || !s.messageName) continue;
+    const owner = opts.reservedMessage?.(s.messageName);
+    if (owner && owner !== model.processId) {
+      out.push(`消息名称“${s.messageName}”保留给规章流程 ${owner} 的开始事件，流程 ${model.processId} 不能以它开始（否则该消息无法唯一对应流程）`);
     }
   }
+  return out;
 }
 
 function prepareForm(file: string, content: string, problems: DeployProblem[]): PreparedForm | null {
@@ -143,46 +193,60 @@ function prepareForm(file: string, content: string, problems: DeployProblem[]): 
   return { file, key: path.basename(file).replace(FORM_EXT, ''), schema, hash: sha256(content) };
 }
 
-async function store(
+/**
+ * The plan step: which files make a new version (and which number) and which are unchanged,
+ * against what is stored now. Read-only; a proposal shows this plan to its approver.
+ */
+export async function planDeployment(db: Knex, checked: CheckedDeployment): Promise<DeployedItem[]> {
+  const formLatest = await latestHashes(db, 'forms', checked.forms.map((f) => f.key));
+  const procLatest = await latestHashes(db, 'process_definitions', checked.processes.map((p) => p.model.processId));
+  const item = (file: string, kind: 'form' | 'process', key: string, latest: { version: number; hash: string } | undefined, hash: string): DeployedItem => {
+    const unchanged = latest?.hash === hash;
+    const version = unchanged ? latest!.version : (latest?.version ?? 0) + 1;
+    return { file, kind, key, version, id: `${key}:${version}`, unchanged };
+  };
+  return [
+    ...checked.forms.map((f) => item(f.file, 'form', f.key, formLatest.get(f.key), f.hash)),
+    ...checked.processes.map((p) => item(p.file, 'process', p.model.processId, procLatest.get(p.model.processId), p.hash)),
+  ];
+}
+
+/**
+ * The store step, inside the caller's transaction: new versions of the changed files, their start
+ * events and timer jobs, and the deployment row. Returns the compiled definitions for the caller to
+ * put into the engine's cache after commit (never before: a rolled-back version must not start).
+ */
+export async function storeDeployment(
   trx: Knex.Transaction,
-  processes: PreparedProcess[],
-  forms: PreparedForm[],
-  opts: DeployOptions,
-  notes: DeploymentResult['notes'],
-): Promise<DeploymentResult> {
-  const items: DeployedItem[] = [];
+  checked: CheckedDeployment,
+  opts: Pick<DeployOptions, 'by' | 'source' | 'name' | 'now'>,
+): Promise<StoredDeployment> {
+  const items = await planDeployment(trx, checked);
   const deploymentId = randomUUID();
   const compiled: CompiledDefinition[] = [];
-  const formLatest = await latestHashes(trx, 'forms', forms.map((f) => f.key));
-  const procLatest = await latestHashes(trx, 'process_definitions', processes.map((p) => p.model.processId));
-  const pendingForms: Array<() => Promise<void>> = [];
-  const pendingDefs: Array<() => Promise<void>> = [];
-
-  for (const f of forms) {
-    const latest = formLatest.get(f.key);
-    if (latest?.hash === f.hash) {
-      items.push({ file: f.file, kind: 'form', key: f.key, version: latest.version, id: `${f.key}:${latest.version}`, unchanged: true });
-      continue;
-    }
-    const version = (latest?.version ?? 0) + 1;
-    const id = `${f.key}:${version}`;
-    items.push({ file: f.file, kind: 'form', key: f.key, version, id, unchanged: false });
-    pendingForms.push(() =>
-      insertForm(trx, { id, key: f.key, version, schema: f.schema, hash: f.hash, deploymentId, deployedAt: opts.now, deployedBy: opts.by }),
-    );
+  const byKey = new Map(items.map((i) => [`${i.kind}:${i.key}`, i]));
+  if (items.every((i) => i.unchanged)) return { result: { id: null, items, notes: checked.notes }, compiled };
+  await insertDeployment(trx, {
+    id: deploymentId,
+    name: opts.name ?? items.map((i) => i.file).join(', '),
+    source: opts.source,
+    deployedAt: opts.now,
+    deployedBy: opts.by,
+    files: items,
+  });
+  for (const f of checked.forms) {
+    const it = byKey.get(`form:${f.key}`)!;
+    if (it.unchanged) continue;
+    await insertForm(trx, { id: it.id, key: f.key, version: it.version, schema: f.schema, hash: f.hash, deploymentId, deployedAt: opts.now, deployedBy: opts.by });
   }
-  for (const p of processes) {
+  for (const p of checked.processes) {
     const key = p.model.processId;
-    const latest = procLatest.get(key);
-    if (latest?.hash === p.hash) {
-      items.push({ file: p.file, kind: 'process', key, version: latest.version, id: `${key}:${latest.version}`, unchanged: true });
-      continue;
-    }
-    const version = (latest?.version ?? 0) + 1;
+    const it = byKey.get(`process:${key}`)!;
+    if (it.unchanged) continue;
     const row: DefinitionRow = {
-      id: `${key}:${version}`,
+      id: it.id,
       key,
-      version,
+      version: it.version,
       name: p.model.name ?? null,
       bpmnXml: p.content,
       hash: p.hash,
@@ -194,28 +258,12 @@ async function store(
       starterUsers: p.model.starterUsers ?? null,
       properties: p.model.properties,
     };
-    items.push({ file: p.file, kind: 'process', key, version, id: row.id, unchanged: false });
-    const previous = latest ? Array.from({ length: latest.version }, (_, i) => `${key}:${i + 1}`) : [];
+    const previous = Array.from({ length: it.version - 1 }, (_, i) => `${key}:${i + 1}`);
     compiled.push(new CompiledDefinition(row, p.model, p.moddleContext));
-    pendingDefs.push(async () => {
-      await insertDefinition(trx, row);
-      await registerStartEvents(trx, row, p.model, previous, opts.now);
-    });
+    await insertDefinition(trx, row);
+    await registerStartEvents(trx, row, p.model, previous, opts.now);
   }
-  if (!pendingForms.length && !pendingDefs.length) return { id: null, items, notes };
-  await insertDeployment(trx, {
-    id: deploymentId,
-    name: opts.name ?? items.map((i) => i.file).join(', '),
-    source: opts.source,
-    deployedAt: opts.now,
-    deployedBy: opts.by,
-    files: items,
-  });
-  for (const run of [...pendingForms, ...pendingDefs]) await run();
-  const result = { id: deploymentId, items, notes };
-  await opts.hook?.(trx, result);
-  for (const def of compiled) opts.definitions.put(def);
-  return result;
+  return { result: { id: deploymentId, items, notes: checked.notes }, compiled };
 }
 
 /** Message and timer start events belong to the newest version: older versions' ones are removed. */
