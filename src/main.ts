@@ -11,6 +11,7 @@ import { AuthService } from './domain/auth.ts';
 import { PasswordHasher } from './domain/password-hasher.ts';
 import { ensureInitialSignIns, formatSignIns } from './domain/sign-ins.ts';
 import { registerHandlers } from './services/index.ts';
+import { bootstrapDeployments } from './domain/deployments/bootstrap.ts';
 import { scanCaseWarnings } from './domain/supervision/cases.ts';
 import { SupervisionScheduler } from './domain/supervision/scheduler.ts';
 import { organisationSince } from './store/org.ts';
@@ -21,7 +22,7 @@ import { BackupScheduler } from './ops/scheduled.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * `npm start`: migrate the database, deploy processes/ and forms/, start the job poller and
+ * `npm start`: migrate the database, deploy processes/ and forms/ (or propose their changes), start the job poller and
  * listen. Several nodes may run this against one PostgreSQL database.
  */
 async function main(): Promise<void> {
@@ -37,9 +38,17 @@ async function main(): Promise<void> {
   // Printed once, on the console only (not the JSON log): the first sign-ins of a new database.
   if (signIns.length) console.log(formatSignIns(signIns));
   registerHandlers({ db, engine, clock: engine.clock });
-  const deployed = await engine.deployDirectories(path.join(root, 'processes'), path.join(root, 'forms'));
-  for (const item of deployed.items) {
-    logger.info({ file: item.file, key: item.key, version: item.version, unchanged: item.unchanged }, 'deployed');
+  // A fresh database gets processes/ deployed directly; on an existing one, changed files become a
+  // pending proposal by `system` that a leader approves (README: Deployments are proposals).
+  const boot = await bootstrapDeployments(engine, path.join(root, 'processes'), path.join(root, 'forms'));
+  if (boot.mode === 'bootstrap') {
+    for (const item of boot.result.items) logger.info({ file: item.file, key: item.key, version: item.version }, 'deployed (bootstrap)');
+  } else {
+    for (const item of boot.platform?.items ?? []) logger.info({ file: item.file, key: item.key, version: item.version }, 'deployed (approval procedure bootstrap)');
+    if (boot.proposal.id) {
+      const changed = boot.proposal.items.filter((i) => !i.unchanged).map((i) => `${i.key}:${i.version}`);
+      logger.warn({ proposal: boot.proposal.id, approverGroup: boot.proposal.approverGroup, changed }, 'processes/ changed: pending deployment proposal, awaiting approval');
+    }
   }
   engine.startJobs();
   const supervision = new SupervisionScheduler({

@@ -5,7 +5,10 @@ import { koaBody } from 'koa-body';
 import type { DeployFile } from '../engine/types.ts';
 import { AppError, BadRequestError, DeploymentError, PayloadTooLargeError, type DeployProblem } from '../errors.ts';
 import { assertJsonAcceptable } from '../json-guard.ts';
-import { auditHook, GROUPS, requireGroup, type ApiDeps } from './context.ts';
+import { propose } from '../domain/deployments/proposals.ts';
+import type { ProposalRow } from '../store/proposals.ts';
+import { auditHook, GROUPS, me, requireGroup, type ApiDeps } from './context.ts';
+import { addProposalRoutes } from './proposals.ts';
 
 /** Content types a browser or curl may give a BPMN or form file; anything else is refused (Art. 12). */
 const TEXT_TYPES = /^(application\/(xml|json|octet-stream|bpmn\+xml|x-bpmn)|text\/(xml|plain|json|x-bpmn))$/i;
@@ -20,7 +23,9 @@ interface UploadedFile {
 /**
  * POST /deployments: BPMN and form files as multipart/form-data (any field name) or JSON
  * `{name?, files: [{name, content}]}`; process owners only. Sizes and types are checked before
- * the engine reads anything; the engine then lists every problem of every file (400).
+ * the engine reads anything; the engine then lists every problem of every file (400). Files that
+ * pass become a pending proposal (202) that a second person approves (see proposals.ts); files
+ * that change nothing answer 200 with `id: null`.
  */
 export function deploymentRoutes(deps: ApiDeps): Router {
   const r = new Router();
@@ -58,21 +63,25 @@ export function deploymentRoutes(deps: ApiDeps): Router {
     return next();
   }, body, async (ctx) => {
     const { files, name } = ctx.is('multipart/form-data') ? await multipartFiles(ctx) : jsonFiles(ctx, L.deploymentFiles);
-    const result = await deps.engine.deploy(files, {
-      by: ctx.state.auth.person.id,
+    const person = me(ctx);
+    const outcome = await propose(deps.engine, files, {
+      proposer: person,
       source: 'api',
       name,
-      hook: auditHook(ctx, deps, (res) => ({
-        action: 'deployment.create',
-        objectType: 'deployment',
-        objectId: res.id,
-        after: { name: name ?? null, items: res.items.filter((i) => !i.unchanged).map((i) => ({ file: i.file, kind: i.kind, key: i.key, version: i.version })) },
+      hook: auditHook(ctx, deps, (p: ProposalRow) => ({
+        action: 'deployment.propose',
+        objectType: 'deployment-proposal',
+        objectId: p.id,
+        instanceId: p.instanceId,
+        after: { name: p.name, approverGroup: p.approverGroup, items: p.items.filter((i) => !i.unchanged).map((i) => ({ file: i.file, kind: i.kind, key: i.key, version: i.version })) },
       })),
     });
-    ctx.status = result.id ? 201 : 200;
-    ctx.body = result;
+    // 202: accepted as a proposal, nothing runs until a second person approves it.
+    ctx.status = outcome.id ? 202 : 200;
+    ctx.body = outcome;
   });
 
+  addProposalRoutes(r, deps);
   return r;
 }
 

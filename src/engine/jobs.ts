@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { appendHistory } from '../store/history.ts';
 import { insertIncident } from '../store/incidents.ts';
 import { getInstance } from '../store/instances.ts';
-import { acquireDueJobs, deleteJob, deleteLeasedJobStmt, insertJobs, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
+import { acquireDueJobs, acquireDueJobsOf, deleteJob, deleteLeasedJobStmt, insertJobs, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
 import { runStatementsIn } from '../db/batch.ts';
 import type { StepHook } from './steps.ts';
 import { nextFiring, retryPolicy } from './cycles.ts';
@@ -83,6 +83,25 @@ export class JobExecutor {
     while (done < max) {
       const now = this.o.clock.now();
       const jobs = await acquireDueJobs(this.o.db, this.o.node, now, now + this.o.leaseMs, Math.min(this.o.batch, max - done));
+      if (!jobs.length) break;
+      for (const job of jobs) {
+        await this.execute(job);
+        done++;
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Runs the jobs of one instance that are due now, here (e.g. a deployment's activation right
+   * after its approval, so the approver's answer says whether it took effect). A job another node
+   * holds is left to it.
+   */
+  async runDueOf(instanceId: string): Promise<number> {
+    let done = 0;
+    for (let round = 0; round < 10; round++) {
+      const now = this.o.clock.now();
+      const jobs = await acquireDueJobsOf(this.o.db, this.o.node, instanceId, now, now + this.o.leaseMs);
       if (!jobs.length) break;
       for (const job of jobs) {
         await this.execute(job);

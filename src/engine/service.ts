@@ -17,7 +17,8 @@ import { messageStarts, messageWaits } from '../store/subscriptions.ts';
 import { listInboxTasks } from '../store/inbox.ts';
 import { completersOf, getTask, setAssignee, tasksOfInstance, type TaskFilter, type TaskRow } from '../store/tasks.ts';
 import { DefinitionCache } from './definitions.ts';
-import { deploy as deployFiles } from './deployer.ts';
+import { parseBpmn } from './model.ts';
+import { deploy as deployFiles, type CheckOptions } from './deployer.ts';
 import type { EffectAuditor, EffectGuard } from './guards.ts';
 import { JobExecutor } from './jobs.ts';
 import type { CompiledDefinition } from './runtime.ts';
@@ -63,6 +64,8 @@ export class EngineService {
   readonly guards = new Map<string, EffectGuard>();
   private effectAuditor: EffectAuditor | undefined;
   readonly checks = new Map<string, TaskCheck>();
+  /** Message start names reserved to a regulation procedure (name → process key), see deployer. */
+  readonly reservedMessages = new Map<string, string>();
   private readonly formProviders = new Map<string, FormDataProvider>();
   private cal!: WorkCalendar;
 
@@ -168,19 +171,49 @@ export class EngineService {
     opts: { by: string; source?: string; name?: string; hook?: (trx: Knex.Transaction, result: DeploymentResult) => Promise<void> },
   ): Promise<DeploymentResult> {
     return deployFiles(this.db, files, {
+      ...this.checkOptions(),
       by: opts.by,
       source: opts.source ?? 'api',
       name: opts.name,
       hook: opts.hook,
       now: this.clock.now(),
-      handlerExists: (name) => this.handlers.has(name),
-      checkExists: (name) => this.checks.has(name),
       definitions: this.definitions,
     });
   }
 
+  /** What the deploy checks need from this engine: registered handlers, checks, reserved messages. */
+  checkOptions(): CheckOptions {
+    return {
+      handlerExists: (name) => this.handlers.has(name),
+      checkExists: (name) => this.checks.has(name),
+      reservedMessage: (name) => this.reservedMessages.get(name),
+    };
+  }
+
   /** Deploys every `.form` in `formsDir` and `.bpmn` in `processesDir` (start-up). */
   async deployDirectories(processesDir: string, formsDir: string, by = 'system'): Promise<DeploymentResult> {
+    const files = await EngineService.readDirectories(processesDir, formsDir);
+    await this.reserveMessageStarts(files);
+    if (!files.length) return { id: null, items: [], notes: [] };
+    return this.deploy(files, { by, source: 'startup', name: 'startup' });
+  }
+
+  /**
+   * Reserves the message start names of these (regulation) files to their process keys: another
+   * key deploying a start on one of them is refused, so correlation stays unambiguous.
+   */
+  async reserveMessageStarts(files: DeployFile[]): Promise<void> {
+    for (const f of files) {
+      if (!f.name.endsWith('.bpmn')) continue;
+      const parsed = await parseBpmn(f.content, { formExists: () => true, handlerExists: () => true });
+      for (const s of parsed.model?.startEvents ?? []) {
+        if (s.kind === 'message' && s.messageName) this.reservedMessages.set(s.messageName, parsed.model!.processId);
+      }
+    }
+  }
+
+  /** The `.form` files of `formsDir` and `.bpmn` files of `processesDir`, forms first. */
+  static async readDirectories(processesDir: string, formsDir: string): Promise<DeployFile[]> {
     const files: DeployFile[] = [];
     for (const dir of [formsDir, processesDir]) {
       let names: string[] = [];
@@ -194,8 +227,7 @@ export class EngineService {
         files.push({ name, content: await fs.readFile(path.join(dir, name), 'utf8') });
       }
     }
-    if (!files.length) return { id: null, items: [], notes: [] };
-    return this.deploy(files, { by, source: 'startup', name: 'startup' });
+    return files;
   }
 
   // ---- instances ----------------------------------------------------------------------------
@@ -384,7 +416,7 @@ export class EngineService {
   private async checkDuties(task: TaskRow, actor: Actor): Promise<InstanceRow> {
     const rule = sodRule(task);
     // A rule on variables is checked against the stored instance, never a possibly stale cache.
-    const cached = rule.variables.length ? undefined : this.steps.cachedRow(task.instanceId);
+    const cached = rule.variables.length || rule.groups.length ? undefined : this.steps.cachedRow(task.instanceId);
     const instance = cached ?? (await getInstance(this.db, task.instanceId));
     if (!instance) throw new NotFoundError('流程实例不存在', 'INSTANCE_NOT_FOUND');
     if (instance.status !== 'running') throw new ConflictError('流程实例已结束', 'INSTANCE_ENDED');
@@ -395,7 +427,7 @@ export class EngineService {
   /** Separation of duties for `task` against `instance` as read through `db` (a step's transaction). */
   private async checkDutiesOn(db: Knex, task: TaskRow, actor: Actor, instance: InstanceRow): Promise<void> {
     const rule = sodRule(task);
-    if (rule.starter || rule.elements.length || rule.variables.length) {
+    if (rule.starter || rule.elements.length || rule.variables.length || rule.groups.length) {
       checkSeparationOfDuties(task, actor, instance, await completersOf(db, task.instanceId, rule.elements));
     }
   }

@@ -103,17 +103,26 @@ export function canSee(task: TaskRow, actor: Actor): boolean {
 /**
  * Who may not do this task, from `separationOfDuties` = "starter,Task_Filing,var:subjectUserId":
  * the instance's starter, whoever completed the listed tasks of this instance, and the users named
- * by the listed variables (e.g. the subject of an accountability case).
+ * by the listed variables (e.g. the subject of an accountability case); `groups:proposerGroups`
+ * keeps off every member of the groups the variable lists (the proposer's colleagues: four eyes
+ * means a second person from a different group).
  */
-export function sodRule(task: Pick<TaskRow, 'properties'>): { starter: boolean; elements: string[]; variables: string[] } {
+export function sodRule(task: Pick<TaskRow, 'properties'>): { starter: boolean; elements: string[]; variables: string[]; groups: string[] } {
   const raw = task.properties[SOD_PROPERTY];
-  if (!raw) return { starter: false, elements: [], variables: [] };
+  if (!raw) return { starter: false, elements: [], variables: [], groups: [] };
   const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
   return {
     starter: parts.includes('starter'),
-    elements: parts.filter((p) => p !== 'starter' && !p.startsWith('var:')),
+    elements: parts.filter((p) => p !== 'starter' && !p.startsWith('var:') && !p.startsWith('groups:')),
     variables: parts.filter((p) => p.startsWith('var:')).map((p) => p.slice(4)),
+    groups: parts.filter((p) => p.startsWith('groups:')).map((p) => p.slice(7)),
   };
+}
+
+/** A variable holding groups: an array of ids or a comma list. */
+function groupList(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return list.map((g) => String(g).trim()).filter(Boolean);
 }
 
 /** Throws 403 when separation of duties forbids the actor this task. */
@@ -136,6 +145,10 @@ export function checkSeparationOfDuties(
   const named = rule.variables.find((v) => namesUser(instance.variables[v], actor.id));
   if (named) {
     throw new ForbiddenError('职责分离：本案涉及的当事人不能办理此环节', 'SEPARATION_OF_DUTIES', { variable: named });
+  }
+  for (const v of rule.groups) {
+    const shared = groupList(instance.variables[v]).find((g) => actor.groups.includes(g));
+    if (shared) throw new ForbiddenError(`职责分离：与提交人同属“${shared}”组的人员不能办理此环节`, 'SEPARATION_OF_DUTIES', { variable: v, group: shared });
   }
 }
 

@@ -8,6 +8,7 @@ import { GUARDS } from './guards.ts';
 import { accountabilityHandlers } from './accountability.ts';
 import { cancellationHandlers } from './cancellation.ts';
 import { catalogHandlers } from './catalog.ts';
+import { deploymentChecks, deploymentHandlers } from './deployments.ts';
 import { faultHandlers } from './faults.ts';
 import { orgHandlers } from './org.ts';
 import { penaltyChecks, penaltyForms, penaltyHandlers } from './penalty.ts';
@@ -60,4 +61,18 @@ export function registerHandlers(deps: ServiceDeps, handlers: Record<string, Han
   for (const [name, fn] of Object.entries(CHECKS)) deps.engine.registerTaskCheck(name, fn);
   for (const [key, fn] of Object.entries(FORM_DATA)) deps.engine.registerFormData(key, fn);
   deps.engine.setEffectAuditor(effectAuditor);
+  registerPlatformHandlers(deps.engine);
+}
+
+/**
+ * The handlers and checks of the platform's own procedure (platform-deployment.bpmn): every
+ * server needs them, since every deploy through the API is a proposal that procedure approves.
+ */
+export function registerPlatformHandlers(engine: EngineService): void {
+  for (const [name, fn] of Object.entries(deploymentHandlers(engine))) {
+    if (!GUARDS[name]) throw new Error(`处理程序没有声明调用权限（src/services/guards.ts）：${name}`);
+    engine.registerHandler(name, fn, GUARDS[name]);
+  }
+  engine.setEffectAuditor(effectAuditor);
+  for (const [name, fn] of Object.entries(deploymentChecks)) engine.registerTaskCheck(name, fn);
 }

@@ -104,6 +104,18 @@ export async function acquireDueJobs(db: Knex, node: string, now: number, until:
   return list.map(toRow).sort((a: JobRow, b: JobRow) => (a.dueAt ?? 0) - (b.dueAt ?? 0));
 }
 
+/** Leases the due jobs of one instance (see JobExecutor#runDueOf). */
+export async function acquireDueJobsOf(db: Knex, node: string, instanceId: string, now: number, until: number): Promise<JobRow[]> {
+  const rows = await db.raw(
+    `UPDATE jobs SET locked_by = ?, locked_until = ?
+      WHERE instance_id = ? AND due_at IS NOT NULL AND due_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+      RETURNING *`,
+    [node, until, instanceId, now, now],
+  );
+  const list = Array.isArray(rows) ? rows : rows.rows;
+  return list.map(toRow).sort((a: JobRow, b: JobRow) => (a.dueAt ?? 0) - (b.dueAt ?? 0));
+}
+
 /** Removes a job this node holds (it ran); the step fails if the lease was lost meanwhile. */
 export function deleteLeasedJobStmt(id: string, node: string): Statement {
   return { sql: 'DELETE FROM jobs WHERE id = ? AND locked_by = ?', bindings: [id, node], expectOne: true };

@@ -6,12 +6,14 @@ describe('API: deployments, definitions and forms', () => {
   let s: TestServer;
   let owner: Client;
   let staff: Client;
+  let leader: Client;
 
   before(async () => {
     // Small limits so that "too large" is cheap to provoke.
     s = await startServer({ limits: { deploymentBytes: 256 * 1024, deploymentFileBytes: 96 * 1024, deploymentFiles: 10 } });
     owner = await s.login('owner');
     staff = await s.login('staff');
+    leader = await s.login('leader');
   });
   after(async () => {
     await s.close();
@@ -22,29 +24,35 @@ describe('API: deployments, definitions and forms', () => {
     expect(res.status).to.equal(403);
     expect(res.body.error.code).to.equal('FORBIDDEN');
     expect((await s.anonymous().post('/api/deployments', { files: approvalFiles })).status).to.equal(401);
-    expect(await s.db('process_definitions').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+    expect(await s.db('process_definitions').whereNot({ key: 'platform-deployment' }).count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+    expect(await s.db('deployment_proposals').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
   });
 
-  it('deploys JSON files: 201 with the versions made; unchanged files make no new version', async () => {
+  it('proposes JSON files (202), a leader approves, the versions are made; unchanged files make no new version', async () => {
     const res = await owner.post('/api/deployments', { name: '测试部署', files: approvalFiles });
-    expect(res.status).to.equal(201);
-    expect(res.body.id).to.be.a('string');
+    expect(res.status).to.equal(202);
+    expect(res.body).to.include({ status: 'pending', approverGroup: 'leaders' });
     const made = res.body.items.map((i: any) => `${i.kind}:${i.key}:${i.version}`).sort();
     expect(made).to.deep.equal(['form:api-apply:1', 'form:api-approve:1', 'process:api-approval:1', 'process:api-heads-only:1', 'process:api-wait:1']);
+    const approved = await leader.post(`/api/deployments/${res.body.id}/approve`, {});
+    expect(approved.status).to.equal(200);
+    expect(approved.body.status).to.equal('active');
+    expect(approved.body.deploymentId).to.be.a('string');
     const again = await owner.post('/api/deployments', { files: approvalFiles });
     expect(again.status).to.equal(200);
     expect(again.body.id).to.equal(null);
     expect(again.body.items.every((i: any) => i.unchanged)).to.equal(true);
   });
 
-  it('deploys multipart uploads and makes version 2 of a changed file', async () => {
+  it('proposes multipart uploads; once approved, version 2 of a changed file is served', async () => {
     const form = new FormData();
     form.append('files', new Blob([approvalBpmn.replace('负责人审批', '负责人审核')], { type: 'application/octet-stream' }), 'api-approval.bpmn');
     form.append('name', '第二版');
     const res = await owner.post('/api/deployments', undefined, { raw: form });
-    expect(res.status).to.equal(201);
+    expect(res.status).to.equal(202);
     expect(res.body.items).to.have.length(1);
     expect(res.body.items[0]).to.include({ key: 'api-approval', version: 2, unchanged: false });
+    expect((await leader.post(`/api/deployments/${res.body.id}/approve`, { comment: '同意第二版' })).body.status).to.equal('active');
     const versions = await owner.get('/api/process-definitions/api-approval');
     expect(versions.status).to.equal(200);
     expect(versions.body.versions.map((v: any) => v.version)).to.deep.equal([2, 1]);
@@ -58,6 +66,7 @@ describe('API: deployments, definitions and forms', () => {
 
   it('refuses a bad deployment as a whole, listing every problem per file (400), and stores nothing', async () => {
     const before = await s.db('process_definitions').count({ n: '*' }).first();
+    const proposalsBefore = await s.db('deployment_proposals').count({ n: '*' }).first();
     const res = await owner.post('/api/deployments', {
       files: [
         { name: 'broken.bpmn', content: '<bpmn:definitions><oops' },
@@ -71,6 +80,7 @@ describe('API: deployments, definitions and forms', () => {
     expect([...files].sort()).to.deep.equal(['bad.form', 'broken.bpmn']);
     expect(res.body.error.details.find((d: any) => d.file === 'broken.bpmn').line).to.be.a('number');
     expect(await s.db('process_definitions').count({ n: '*' }).first()).to.deep.equal(before);
+    expect(await s.db('deployment_proposals').count({ n: '*' }).first()).to.deep.equal(proposalsBefore);
     expect((await owner.get('/api/forms/api-apply')).body.schema.components[0].label).to.equal('事项名称');
   });
 
@@ -153,12 +163,16 @@ describe('API: deployments, definitions and forms', () => {
     expect(await s.db('process_instances').where({ process_key: 'api-approval' }).count({ n: '*' }).first()).to.deep.equal({ n: 0 });
   });
 
-  it('audits each deployment with the versions it made', async () => {
+  it('audits each proposal, approval and activation with the versions it made', async () => {
     const sup = await s.login('supervisor');
-    const rows = (await sup.get('/api/audit?action=deployment.create')).body.items;
-    expect(rows).to.have.length(2);
-    expect(rows.every((r: any) => r.actor === 'owner')).to.equal(true);
-    const latest = rows[0];
-    expect(latest.after.items).to.deep.equal([{ file: 'api-approval.bpmn', kind: 'process', key: 'api-approval', version: 2 }]);
+    const proposed = (await sup.get('/api/audit?action=deployment.propose')).body.items;
+    expect(proposed).to.have.length(2);
+    expect(proposed.every((r: any) => r.actor === 'owner')).to.equal(true);
+    const approvals = (await sup.get('/api/audit?action=deployment.approve')).body.items;
+    expect(approvals.map((r: any) => r.actor)).to.deep.equal(['leader', 'leader']);
+    const activations = (await sup.get('/api/audit?action=deployment.activate')).body.items;
+    expect(activations).to.have.length(2);
+    expect(activations[0].after).to.include({ proposedBy: 'owner', approvedBy: 'leader', comment: '同意第二版' });
+    expect(activations[0].after.items).to.deep.equal([{ file: 'api-approval.bpmn', kind: 'process', key: 'api-approval', version: 2 }]);
   });
 });

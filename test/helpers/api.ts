@@ -14,7 +14,8 @@ import { DEMO_PASSWORD, ensureInitialSignIns, type InitialSignIn } from '../../s
 import { EngineService } from '../../src/engine/service.ts';
 import type { Handler } from '../../src/engine/types.ts';
 import { seedDemoData } from '../../src/domain/demo-records.ts';
-import { registerHandlers } from '../../src/services/index.ts';
+import { registerHandlers, registerPlatformHandlers } from '../../src/services/index.ts';
+import { bootstrapDeployments, PLATFORM_FILES } from '../../src/domain/deployments/bootstrap.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
 
 
@@ -118,11 +119,14 @@ export async function startServer(
   await seedOrganisation(db, clock.now(), demo);
   const auth = new AuthService(db, clock, { hasher: testHasher, ...opts.auth });
   const signIns = await ensureInitialSignIns(db, auth, { demo });
+  // As `npm start` on a fresh database: processes/ deployed directly (bootstrap). Without the
+  // procedures only the approval procedure is, since every deploy through the API is a proposal.
+  registerPlatformHandlers(engine);
   if (opts.procedures) {
     await seedDemoData(db, clock.now());
     registerHandlers({ db, engine, clock });
-    await engine.deployDirectories(path.join(root, 'processes'), path.join(root, 'forms'));
   }
+  await bootstrapDeployments(engine, path.join(root, 'processes'), path.join(root, 'forms'), { only: opts.procedures ? undefined : PLATFORM_FILES });
   const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -153,10 +157,19 @@ export async function startServer(
   };
 }
 
-/** Deploys files through the API as the process owner; throws unless 201/200. */
+/**
+ * Deploys files through the API: the process owner proposes them (202) and a second person of the
+ * approving group (a leader, or supervision for its own procedures) approves, so they are active
+ * when this returns. Throws unless both steps succeed. Answers like a direct deployment did
+ * (`id` = the deployment made, or null when nothing changed), plus `proposalId`.
+ */
 export async function deployViaApi(s: TestServer, files: Array<{ name: string; content: string }>): Promise<any> {
   const owner = await s.login('owner');
   const res = await owner.post('/api/deployments', { files });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`deploy failed: ${res.status} ${res.text}`);
-  return res.body;
+  if (res.status === 200) return res.body;
+  if (res.status !== 202) throw new Error(`deploy failed: ${res.status} ${res.text}`);
+  const approver = await s.login(res.body.approverGroup === 'supervision' ? 'supervisor' : 'leader');
+  const approved = await approver.post(`/api/deployments/${res.body.id}/approve`, { comment: '同意' });
+  if (approved.status !== 200 || approved.body.status !== 'active') throw new Error(`approval failed: ${approved.status} ${approved.text}`);
+  return { ...res.body, id: approved.body.deploymentId, proposalId: res.body.id, status: 'active' };
 }
