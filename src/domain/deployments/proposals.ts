@@ -48,7 +48,7 @@ export async function propose(
   const start = def.model.startEvents.find((s) => s.kind === 'none');
   if (!start) throw new ConflictError('部署审批流程缺少开始事件', 'APPROVAL_PROCEDURE_MISSING');
   const proposerGroups = opts.proposer.groups.filter((g) => DEPLOYMENT_GROUPS.includes(g));
-  const approverGroup = await approverGroupFor(engine.db, opts.proposer, checked);
+  const approverGroup = await approverGroupFor(engine.db, opts.proposer, checked, items);
   const row: ProposalRow = {
     id: randomUUID(),
     status: 'pending',
@@ -84,9 +84,10 @@ export async function propose(
  * Leaders approve; supervision approves supervision's own procedures (those it starts), and a
  * proposal by a member of the preferred group goes to the other one.
  */
-async function approverGroupFor(db: Knex, proposer: Actor, checked: CheckedDeployment): Promise<string> {
+async function approverGroupFor(db: Knex, proposer: Actor, checked: CheckedDeployment, items: DeployedItem[]): Promise<string> {
+  const changed = new Set(items.filter((i) => i.kind === 'process' && !i.unchanged).map((i) => i.key));
   let supervisionOwn = false;
-  for (const p of checked.processes) {
+  for (const p of checked.processes.filter((x) => changed.has(x.model.processId))) {
     const current = await latestDefinition(db, p.model.processId);
     if (p.model.starterGroups?.includes('supervision') || current?.starterGroups?.includes('supervision')) supervisionOwn = true;
   }
