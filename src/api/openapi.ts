@@ -53,6 +53,13 @@ const signedIn = (o: Op, errors: Array<keyof typeof E> = []): Op => ({
 });
 
 /** The helpers, for the paths described in other modules (openapi-supervision.ts). */
+/** A deployment proposal (four eyes on deployments). */
+const proposalProps = {
+  id: str(), status: str(undefined, { enum: ['pending', 'active', 'rejected'] }), name: str(), source: str(), proposedBy: str(), proposedAt: str(),
+  approverGroup: str(), items: arr(anyObject), instanceId: str(), taskId: str(), decidedBy: str(), decidedAt: str(), comment: str(), deploymentId: str(),
+};
+const proposal = obj(proposalProps);
+
 export const openApiHelpers = { ref, str, time, arr, obj, anyObject, ok, jsonBody, E, param, pathParam, paging, list, pagedHeaders, signedIn };
 export type OpenApiHelpers = typeof openApiHelpers;
 export type { Op };
@@ -358,9 +365,56 @@ const paths: Record<string, Record<string, Op>> = {
             'multipart/form-data': { schema: obj({ name: str(), files: arr(str(undefined, { format: 'binary' })) }) },
           },
         },
-        responses: { 201: ok(ref('Deployment'), '已部署新版本'), 200: ok(ref('Deployment'), '内容未变化，未产生新版本') },
+        responses: {
+          202: ok(proposal, '已提交审批：待分管局领导（监察室自身的流程为监察室）审批，审批前不能发起'),
+          200: ok(ref('Deployment'), '内容未变化，未提交审批（id 为 null）'),
+        },
       },
-      [400, 413, 415],
+      [400, 409, 413, 415],
+    ),
+    get: signedIn(
+      {
+        summary: '部署方案列表（分管局领导、监察室、流程管理员）',
+        tags: ['deployments'],
+        parameters: [param('status', 'pending | active | rejected', str(undefined, { enum: ['pending', 'active', 'rejected'] })), param('limit', '条数（1–200）', { type: 'integer' })],
+        responses: { 200: ok(obj({ items: arr(proposal) })) },
+      },
+      [400, 403],
+    ),
+  },
+  '/api/deployments/{id}': {
+    get: signedIn(
+      {
+        summary: '部署方案详情：每个变更文件的新旧内容（供审批人对比）',
+        tags: ['deployments'],
+        parameters: [pathParam('id', '部署方案 id')],
+        responses: { 200: ok(obj({ ...proposalProps, files: arr(obj({ file: str(), kind: str(), key: str(), version: { type: 'integer' }, content: str(), previous: str() })) })) },
+      },
+      [403, 404],
+    ),
+  },
+  '/api/deployments/{id}/approve': {
+    post: signedIn(
+      {
+        summary: '同意部署方案（审批人不能是提交人或与其同组的人员），新版本随即生效',
+        tags: ['deployments'],
+        parameters: [pathParam('id', '部署方案 id')],
+        requestBody: jsonBody(obj({ comment: str() }), false),
+        responses: { 200: ok(proposal, 'status: active') },
+      },
+      [400, 403, 404, 409],
+    ),
+  },
+  '/api/deployments/{id}/reject': {
+    post: signedIn(
+      {
+        summary: '驳回部署方案（须填写理由）',
+        tags: ['deployments'],
+        parameters: [pathParam('id', '部署方案 id')],
+        requestBody: jsonBody(obj({ comment: str() }, ['comment'])),
+        responses: { 200: ok(proposal, 'status: rejected') },
+      },
+      [400, 403, 404, 409],
     ),
   },
   '/api/forms/{key}': {
