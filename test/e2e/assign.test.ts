@@ -53,7 +53,7 @@ describe('E2E: working with colleagues — 转办 and 本单位待办', function
     const server = s.server;
     const owner = await apiAs(server.baseUrl, 'owner');
     const xml = process('e2e-assist', `<bpmn:startEvent id="S" />${flow('F1', 'S', 'T')}${userTask('T', '协助核查', 'camunda:candidateUsers="staff2" camunda:dueDate="P3D"')}${flow('F2', 'T', 'E')}<bpmn:endEvent id="E" />`);
-    await owner.post('/api/deployments', { files: [{ name: 'e2e-assist.bpmn', content: xml }] });
+    await owner.deploy({ files: [{ name: 'e2e-assist.bpmn', content: xml }] });
     const legal = await apiAs(server.baseUrl, 'legal');
     await legal.post('/api/process-definitions/e2e-assist/start', { businessKey: 'XC-2026-0007', variables: {} });
 

@@ -42,7 +42,7 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
     server = await startServer();
     base = server.baseUrl;
     const owner = await apiAs(base, 'owner');
-    await owner.post('/api/deployments', { files: [{ name: 'e2e-notice-read.form', content: NOTICE_FORM }, { name: 'e2e-notice.bpmn', content: NOTICE_BPMN }] });
+    await owner.deploy({ files: [{ name: 'e2e-notice-read.form', content: NOTICE_FORM }, { name: 'e2e-notice.bpmn', content: NOTICE_BPMN }] });
     const head = await apiAs(base, 'head');
     for (const key of ['NOTICE-1', 'NOTICE-2', 'NOTICE-3']) started.push((await head.post('/api/process-definitions/e2e-notice/start', { businessKey: key, variables: {} })).id);
     b = await launch();

@@ -259,7 +259,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
 
   it('the monitor shows counts, the audit-chain check and an overdue task in red', async () => {
     const owner = await apiAs(base, 'owner');
-    await owner.post('/api/deployments', { files: [{ name: 'e2e-urgent.bpmn', content: OVERDUE_BPMN }] });
+    await owner.deploy({ files: [{ name: 'e2e-urgent.bpmn', content: OVERDUE_BPMN }] });
     const staff = await apiAs(base, 'staff');
     const urgent = await staff.post('/api/process-definitions/e2e-urgent/start', { businessKey: 'HC-2026-0001', variables: {} });
     // Two fault reports, so the monitor and the information centre's inbox have more than one thing.
@@ -326,7 +326,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
 
   it('an incident appears in the monitor, and 重试 runs the failed job again', async () => {
     const owner = await apiAs(base, 'owner');
-    await owner.post('/api/deployments', { files: [{ name: 'e2e-appraisal.bpmn', content: FAILING_BPMN }] });
+    await owner.deploy({ files: [{ name: 'e2e-appraisal.bpmn', content: FAILING_BPMN }] });
     const started = await owner.post('/api/process-definitions/e2e-appraisal/start', { businessKey: 'KH-2026-0009', variables: {} });
     const supervisor = await apiAs(base, 'supervisor');
     const openIncidents = async () => (await supervisor.get(`/api/incidents?status=open&instance=${started.id}`)).items as Array<{ id: string }>;

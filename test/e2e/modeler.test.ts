@@ -65,8 +65,12 @@ describe('E2E: the process owner edits and deploys in the modeler', function () 
     const deployed = page.waitForResponse((r) => r.url().endsWith('/api/deployments'));
     await page.getByRole('button', { name: '部署' }).click();
     const res = await deployed;
-    expect(res.status()).to.equal(201);
-    await page.waitForURL(/\/modeler\/processes\/fault-report\?version=2/);
+    // A deploy is a proposal: the owner is told it awaits approval, and a leader approves it.
+    expect(res.status()).to.equal(202);
+    await page.getByText('已提交审批', { exact: false }).first().waitFor();
+    const leader = await apiAs(base, 'leader');
+    expect((await leader.post(`/api/deployments/${(await res.json()).id}/approve`, { comment: '同意' })).status).to.equal('active');
+    await page.goto(`${base}/modeler/processes/fault-report?version=2`);
     await shape(TASK).waitFor();
     expect(await page.locator('#modeler-version option:checked').textContent()).to.match(/^第 2 版/);
     expect(await shape(TASK).textContent()).to.contain(NEW_NAME);
@@ -111,8 +115,10 @@ describe('E2E: the process owner edits and deploys in the modeler', function () 
     await shape('Task_Review').waitFor();
     const deployed = page.waitForResponse((r) => r.url().endsWith('/api/deployments'));
     await page.getByRole('button', { name: '部署' }).click();
-    expect((await deployed).status()).to.equal(201);
-    await page.waitForURL(/\/modeler\/processes\/duty-report\?version=1/);
+    const proposed = await deployed;
+    expect(proposed.status()).to.equal(202);
+    const leader = await apiAs(base, 'leader');
+    expect((await leader.post(`/api/deployments/${(await proposed.json()).id}/approve`, {})).status).to.equal('active');
     const owner = await apiAs(base, 'owner');
     const def = await owner.get('/api/process-definitions/duty-report');
     expect(def).to.include({ name: '值班情况报告' });

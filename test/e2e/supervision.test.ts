@@ -70,7 +70,7 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     base = server.baseUrl;
     db = await openDatabase(server.dbPath, { migrate: false });
     const owner = await apiAs(base, 'owner');
-    await owner.post('/api/deployments', { files: [{ name: 'e2e-urgent-check.bpmn', content: URGENT_BPMN }, { name: 'e2e-routine.bpmn', content: ROUTINE_BPMN }] });
+    await owner.deploy({ files: [{ name: 'e2e-urgent-check.bpmn', content: URGENT_BPMN }, { name: 'e2e-routine.bpmn', content: ROUTINE_BPMN }] });
     const staff = await apiAs(base, 'staff');
     const engineer = await apiAs(base, 'engineer');
     // Two urgent checks of the inspection brigade: both go red within a second; the supervision

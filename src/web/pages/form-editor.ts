@@ -119,8 +119,9 @@ export async function render(ctx: PageContext): Promise<void> {
         status.textContent = '内容未改变，未产生新版本';
         return;
       }
-      toast(`已部署表单 ${item.key} 第 ${item.version} 版`);
-      navigate(`/modeler/forms/${encodeURIComponent(key)}?version=${item.version}`, { replace: true });
+      // A deploy is a proposal (202): the version exists only once a second person approves it.
+      status.textContent = `已提交审批：表单 ${item.key} 第 ${item.version} 版审批前不会生效`;
+      toast(`已提交审批：表单 ${item.key} 第 ${item.version} 版`);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status === 401) return;
       const details = Array.isArray(err.details) ? (err.details as Array<{ message: string }>) : [];

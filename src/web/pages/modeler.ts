@@ -303,7 +303,7 @@ export async function render(ctx: PageContext): Promise<void> {
         if (!go) return;
       }
       status.textContent = '正在部署…';
-      const res = await api.post<{ id: string | null; items: Array<{ kind: string; key: string; version: number; unchanged: boolean }>; notes?: Array<{ message: string }> }>(
+      const res = await api.post<{ id: string | null; status?: string; approverGroup?: string; items: Array<{ kind: string; key: string; version: number; unchanged: boolean }>; notes?: Array<{ message: string }> }>(
         '/api/deployments',
         { name: `${name ?? key}（流程设计器）`, files: [{ name: `${processId}.bpmn`, content }] },
       );
@@ -316,8 +316,10 @@ export async function render(ctx: PageContext): Promise<void> {
         toast('内容未改变，未产生新版本', 'info');
         return;
       }
-      toast(`已部署：${item.key} 第 ${item.version} 版`);
-      navigate(`/modeler/processes/${encodeURIComponent(item.key)}?version=${item.version}`, { replace: item.key === key });
+      // A deploy is a proposal (202): the version exists only once a second person approves it.
+      const who = res.approverGroup === 'supervision' ? '监察室' : '分管局领导';
+      status.textContent = `已提交审批：${item.key} 第 ${item.version} 版待${who}审批，审批前不会生效`;
+      toast(`已提交审批：${item.key} 第 ${item.version} 版`);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status === 401) return;
       if (err.code === 'DEPLOYMENT_INVALID' && Array.isArray(err.details)) {

@@ -98,5 +98,15 @@ export async function apiAs(baseUrl: string, username: string, password = 'Demo@
     if (!r.ok) throw new Error(`${method} ${p} → ${r.status} ${text}`);
     return json;
   };
-  return { get: (p: string) => call('GET', p), post: (p: string, body: unknown = {}) => call('POST', p, body) };
+  /**
+   * Deploys as this user through the four-eyes path: the proposal (202) is approved by a second
+   * person of the approving group, so the files are active when this returns.
+   */
+  const deploy = async (body: unknown) => {
+    const proposed = await call('POST', '/api/deployments', body);
+    if (!proposed?.id) return proposed;
+    const approver = await apiAs(baseUrl, proposed.approverGroup === 'supervision' ? 'supervisor' : 'leader', password);
+    return approver.post(`/api/deployments/${proposed.id}/approve`, { comment: '同意' });
+  };
+  return { get: (p: string) => call('GET', p), post: (p: string, body: unknown = {}) => call('POST', p, body), deploy };
 }
