@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { historyOf } from '../store/history.ts';
 import { groupsOf } from '../store/org.ts';
 import type { InstanceRow } from '../store/instances.ts';
+import { namesUser } from './tasks.ts';
 
 /**
  * Effect handlers as capabilities. A service-task handler that changes something outside its own
@@ -130,7 +131,8 @@ async function satisfied(
   if (c.seq < voidedAt) return null;
   for (const [field, value] of Object.entries(r.equals ?? {})) if (c.values[field] !== value) return null;
   if ((r.notStarter ?? true) && c.by === instance.startedBy) return null;
-  if (r.notVariables?.some((v) => instance.variables[v] === c.by)) return null;
+  // A variable names one user or lists several (e.g. everyone a case concerns).
+  if (r.notVariables?.some((v) => namesUser(instance.variables[v], c.by))) return null;
   if (r.groups && !(await groupsOfUser(c.by)).some((g) => r.groups!.includes(g))) return null;
   return { element: c.element, by: c.by, at: c.at };
 }

@@ -152,11 +152,13 @@ export const GUARDS: Record<string, EffectGuard> = {
   'platform.cancelInstance': {
     processKeys: ['platform-cancellation'],
     effect: true,
-    requires: [{ element: 'Task_Approval', groups: ['leaders'], equals: { decision: 'approve' }, notVariables: ['requestedBy'] }],
+    requires: [{ element: 'Task_Approval', groups: ['leaders'], equals: { decision: 'approve' }, notVariables: ['requestedBy', 'excludedUsers'] }],
+    describe: pick('targetInstanceId', 'targetProcessKey', 'targetBusinessKey', 'requestedBy', 'reason'),
   },
   'platform.rejectCancellation': {
     processKeys: ['platform-cancellation'],
     effect: true,
-    requires: [{ element: 'Task_Approval', groups: ['leaders'], equals: { decision: 'reject' }, notVariables: ['requestedBy'] }],
+    requires: [{ element: 'Task_Approval', groups: ['leaders'], equals: { decision: 'reject' }, notVariables: ['requestedBy', 'excludedUsers'] }],
+    describe: pick('targetInstanceId', 'targetProcessKey', 'targetBusinessKey', 'requestedBy', 'reason'),
   },
 };
