@@ -30,6 +30,7 @@ export const NAV: NavItem[] = [
   { id: 'uploads', href: '/uploads', label: '省平台上传', group: 'engineering', unless: 'supervision' },
   { id: 'exchange-export', href: '/exchange/export', label: '交换文件导出', group: 'district-reporters', unless: 'supervision' },
   { id: 'modeler', href: '/modeler', label: '流程设计', group: 'process-owners' },
+  { id: 'deployments', href: '/deployments', label: '部署审批', group: ['leaders', 'supervision', 'process-owners'] },
 ];
 
 let frame: { root: HTMLElement; main: HTMLElement; badge: HTMLElement; nav: HTMLElement; userId: string } | null = null;

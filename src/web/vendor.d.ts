@@ -32,3 +32,11 @@ declare module '*.bpmn' {
   const xml: string;
   export default xml;
 }
+
+declare module 'bpmn-js-differ' {
+  /** Semantic diff of two bpmn-moddle definitions, keyed by element id. */
+  export function diff(
+    oldDefinitions: unknown,
+    newDefinitions: unknown,
+  ): { _added: Record<string, any>; _removed: Record<string, any>; _changed: Record<string, { model: any; attrs: Record<string, { oldValue: unknown; newValue: unknown }> }>; _layoutChanged: Record<string, any> };
+}
