@@ -149,8 +149,9 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
       expect(await card.locator('.report-head .level-tag').textContent(), `article ${a.article}`).to.equal(label[a.status]);
       expect(await card.locator('.finding').count()).to.equal(a.findings.length);
     }
-    // Art. 4 counts this month's finished tasks (the four routine ones and one late check).
-    expect(await page.locator('.report-article[data-article="4"]').textContent()).to.contain('本期办结任务 5 件，超期办结 1 件');
+    // Art. 4 counts this month's finished tasks (the four routine ones, one late check, and the
+    // leader's approval of the fixtures' deployment proposal).
+    expect(await page.locator('.report-article[data-article="4"]').textContent()).to.contain('本期办结任务 6 件，超期办结 1 件');
     // No district has reported yet; while the month runs that is not yet a shortfall.
     expect(await page.locator('.report-article[data-article="6"] .level-tag').first().textContent()).to.equal('情况说明');
     expect(await page.locator('.report-article[data-article="6"] .finding').first().textContent()).to.contain('本期尚未结束，尚未报送：');
