@@ -79,7 +79,8 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<{ ms: number; b
     target: 'es2022',
     platform: 'browser',
     minify,
-    sourcemap: 'linked',
+    // No source maps in a production build (the server also refuses *.map when NODE_ENV=production).
+    sourcemap: process.env.NODE_ENV === 'production' ? false : 'linked',
     metafile: true,
     legalComments: 'linked',
     entryNames: '[name]',

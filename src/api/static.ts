@@ -38,7 +38,10 @@ function securityHeaders(ctx: Context): void {
  * public, the data behind /api is not.
  * Usage: `app.use(webUi())`.
  */
-export function webUi(dir: string = WEB_DIST) {
+export function webUi(dir: string = WEB_DIST, opts: { sourceMaps?: boolean } = {}) {
+  // Source maps give the original sources to anyone who asks; only in development (NODE_ENV is
+  // not "production") are they served.
+  const sourceMaps = opts.sourceMaps ?? process.env.NODE_ENV !== 'production';
   const files = serve(dir, {
     index: false,
     defer: false,
@@ -55,6 +58,12 @@ export function webUi(dir: string = WEB_DIST) {
     if (ctx.path === '/api' || ctx.path.startsWith('/api/')) return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     securityHeaders(ctx);
+    if (!sourceMaps && ctx.path.endsWith('.map')) {
+      ctx.status = 404;
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = '文件不存在';
+      return;
+    }
     if (ctx.path !== '/' && ctx.path !== '/index.html') {
       await files(ctx, async () => {});
       if (ctx.body !== undefined && ctx.body !== null) return;

@@ -169,7 +169,7 @@ export function supervisionRoutes(deps: ApiDeps): Router {
   // ---- district exchange (Art. 6) ----
   r.get('/district-exchange/imports', async (ctx) => {
     requireSupervision(ctx);
-    ctx.body = { items: (await listImports(db)).map((i) => ({ ...i, importedAt: iso(i.importedAt) })) };
+    ctx.body = { items: (await listImports(db)).map((i) => ({ ...i, importedAt: iso(i.importedAt), exportedAt: iso(i.exportedAt) })) };
   });
   r.get('/district-exchange/operations', async (ctx) => {
     requireSupervision(ctx);
@@ -181,12 +181,12 @@ export function supervisionRoutes(deps: ApiDeps): Router {
   r.post('/district-exchange/imports', exchangeJson, async (ctx) => {
     const person = requireSupervision(ctx);
     const { file } = bodyFields(ctx, { file: { type: 'string', required: true, nonEmpty: true } });
-    const res = await importDistrictFile(db, file, person.id, now());
-    await db.transaction((trx) =>
-      appendAudit(trx, { actor: person.id, action: 'district.import', objectType: 'district-import', objectId: res.import.id, ...clientOf(ctx), after: { ...res.import, alreadyImported: res.alreadyImported } }, now()),
+    // The audit row commits with the import or not at all.
+    const res = await importDistrictFile(db, file, person.id, now(), (trx, r) =>
+      appendAudit(trx, { actor: person.id, action: 'district.import', objectType: 'district-import', objectId: r.import.id, ...clientOf(ctx), after: { ...r.import, alreadyImported: r.alreadyImported } }, now()).then(() => undefined),
     );
     ctx.status = res.alreadyImported ? 200 : 201;
-    ctx.body = { ...res.import, importedAt: iso(res.import.importedAt), alreadyImported: res.alreadyImported };
+    ctx.body = { ...res.import, importedAt: iso(res.import.importedAt), exportedAt: iso(res.import.exportedAt), alreadyImported: res.alreadyImported };
   });
   r.get('/district-exchange/keys', async (ctx) => {
     requireSupervision(ctx);

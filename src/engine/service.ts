@@ -11,7 +11,7 @@ import { loadCalendar, seedCalendar } from '../store/calendar.ts';
 import { latestForm } from '../store/definitions.ts';
 import { appendHistory, historyOf, type HistoryRow } from '../store/history.ts';
 import { getIncident, listIncidents, resolveIncident, resolveIncidentsOfInstanceStmt, type IncidentRow } from '../store/incidents.ts';
-import { getInstance, listInstances, type InstanceFilter, type InstanceRow } from '../store/instances.ts';
+import { businessKeyTaken, getInstance, listInstances, type InstanceFilter, type InstanceRow } from '../store/instances.ts';
 import { getJob, jobsOfInstance, resumeJob, type JobRow } from '../store/jobs.ts';
 import { messageStarts, messageWaits } from '../store/subscriptions.ts';
 import { listInboxTasks } from '../store/inbox.ts';
@@ -257,7 +257,15 @@ export class EngineService {
     const initiator = this.initiatorVariable(def, start.id);
     if (initiator) values[initiator] = opts.by.id;
     const businessKey = opts.businessKey === undefined || opts.businessKey === null || opts.businessKey === '' ? null : String(opts.businessKey).slice(0, 200);
-    return this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, hook: opts.hook });
+    const taken = () => new ConflictError(`流程 ${processKey} 已有业务编号为 ${businessKey} 的案件`, 'BUSINESS_KEY_TAKEN', { businessKey });
+    if (businessKey !== null && (await businessKeyTaken(this.db, processKey, businessKey))) throw taken();
+    try {
+      return await this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, hook: opts.hook });
+    } catch (err) {
+      // Two starts with the same key at once: the unique index lets one through.
+      if (businessKey !== null && /business_key|process_instances_key_business_key_unique|process_instances\.process_key/.test(String((err as Error)?.message))) throw taken();
+      throw err;
+    }
   }
 
   private initiatorVariable(def: CompiledDefinition, startId: string): string | undefined {

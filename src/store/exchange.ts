@@ -179,6 +179,8 @@ export interface ImportRow {
   updated: number;
   importedBy: string;
   importedAt: number;
+  /** The package's generatedAt (null for imports made before it was kept). */
+  exportedAt: number | null;
 }
 
 const toImport = (r: any): ImportRow => ({
@@ -193,6 +195,7 @@ const toImport = (r: any): ImportRow => ({
   updated: r.updated,
   importedBy: r.imported_by,
   importedAt: Number(r.imported_at),
+  exportedAt: r.exported_at === null || r.exported_at === undefined ? null : Number(r.exported_at),
 });
 
 export async function importByFileHash(db: Knex, sha: string): Promise<ImportRow | undefined> {
@@ -213,7 +216,14 @@ export async function insertImport(db: Knex, i: ImportRow): Promise<void> {
     updated: i.updated,
     imported_by: i.importedBy,
     imported_at: i.importedAt,
+    exported_at: i.exportedAt,
   });
+}
+
+/** The newest export time imported so far for a district (null if none is known). */
+export async function latestExportedAt(db: Knex, districtId: string): Promise<number | null> {
+  const r = (await db('district_imports').where({ district_id: districtId }).max({ m: 'exported_at' }).first()) as { m: number | string | null } | undefined;
+  return r?.m === null || r?.m === undefined ? null : Number(r.m);
 }
 
 export async function listImports(db: Knex): Promise<ImportRow[]> {

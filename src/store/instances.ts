@@ -131,3 +131,8 @@ export async function listInstances(db: Knex, f: InstanceFilter): Promise<{ rows
     .offset(f.offset ?? 0);
   return { rows: rows.map(toRow), total: Number(n) };
 }
+
+/** Whether an instance of `processKey` already carries this business key (any status). */
+export async function businessKeyTaken(db: Knex, processKey: string, businessKey: string): Promise<boolean> {
+  return Boolean(await db('process_instances').where({ process_key: processKey, business_key: businessKey }).first('id'));
+}

@@ -1,11 +1,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import type { Knex } from 'knex';
-import { BadRequestError, NotFoundError, PayloadTooLargeError } from '../../errors.ts';
+import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError } from '../../errors.ts';
 import {
   getDistrictKey,
   importByFileHash,
   insertDistrictKey,
   insertImport,
+  latestExportedAt,
   operationHashes,
   upsertDistrictOperation,
   type ImportRow,
@@ -59,7 +60,14 @@ export async function registerDistrictKey(db: Knex, districtId: string, keyId: s
   } catch {
     throw new BadRequestError('公钥格式无效（应为 PEM）', undefined, 'BAD_KEY');
   }
-  await insertDistrictKey(db, { keyId, districtId, publicKey: publicKeyPem, createdAt: now, createdBy: by, revokedAt: null });
+  if (await getDistrictKey(db, keyId)) throw new ConflictError(`密钥编号 ${keyId} 已登记，不能覆盖`, 'DISTRICT_KEY_EXISTS');
+  try {
+    await insertDistrictKey(db, { keyId, districtId, publicKey: publicKeyPem, createdAt: now, createdBy: by, revokedAt: null });
+  } catch (err) {
+    // The same id registered at the same moment by another request.
+    if (isUniqueViolation(err)) throw new ConflictError(`密钥编号 ${keyId} 已登记，不能覆盖`, 'DISTRICT_KEY_EXISTS');
+    throw err;
+  }
 }
 
 /** Builds and signs the district's exchange file for a period. */
@@ -68,12 +76,25 @@ export async function exportDistrictFile(db: Knex, districtId: string, period: P
   if (!unit) throw new NotFoundError(`单位 ${districtId} 不存在`, 'DISTRICT_NOT_FOUND');
   const pkg = await buildOperationsPackage(db, period, { unitId: unit.id, unitName: unit.name }, now);
   const canonical = canonicalJson(pkg);
+  const badKey = () => new BadRequestError('私钥无效（应为登记该密钥编号时发放的 Ed25519 PKCS#8 PEM）', undefined, 'BAD_KEY');
+  let signature: string;
+  try {
+    const privateKey = createPrivateKey(key.privateKeyPem);
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw badKey();
+    // A key that does not belong to the named key id would make a file the city refuses anyway.
+    const registered = await getDistrictKey(db, key.keyId);
+    const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    if (registered && createPublicKey(registered.publicKey).export({ type: 'spki', format: 'pem' }).toString() !== publicPem) throw badKey();
+    signature = sign(null, Buffer.from(canonical), privateKey).toString('base64');
+  } catch {
+    throw badKey();
+  }
   const file: ExchangeFile = {
     format: EXCHANGE_FORMAT,
     district: districtId,
     keyId: key.keyId,
     checksum: { alg: 'SHA-256', value: sha256Hex(canonical) },
-    signature: { alg: 'Ed25519', value: sign(null, Buffer.from(canonical), createPrivateKey(key.privateKeyPem)).toString('base64') },
+    signature: { alg: 'Ed25519', value: signature },
     package: pkg,
   };
   return JSON.stringify(file, null, 1);
@@ -89,7 +110,14 @@ export interface ImportResult {
  * JSON, has the wrong format, a checksum that does not match, an unknown or revoked key, a key of
  * another district, or a signature that does not verify.
  */
-export async function importDistrictFile(db: Knex, text: string, by: string, now: number): Promise<ImportResult> {
+export async function importDistrictFile(
+  db: Knex,
+  text: string,
+  by: string,
+  now: number,
+  /** Extra writes (the API's audit row) in the import's transaction: both commit or neither. */
+  hook?: (trx: Knex.Transaction, result: ImportResult) => Promise<void>,
+): Promise<ImportResult> {
   if (Buffer.byteLength(text) > MAX_EXCHANGE_BYTES) throw new PayloadTooLargeError('交换文件过大');
   let file: ExchangeFile;
   try {
@@ -127,9 +155,20 @@ export async function importDistrictFile(db: Knex, text: string, by: string, now
   if (operations.some((o) => !o || typeof o.id !== 'string')) throw new BadRequestError('交换文件内容不完整', undefined, 'EXCHANGE_FORMAT');
 
   const fileSha = sha256Hex(text);
+  const exportedAt = Date.parse(String(file.package.generatedAt));
+  if (Number.isNaN(exportedAt)) throw new BadRequestError('交换文件缺少导出时间', undefined, 'EXCHANGE_FORMAT');
   return db.transaction(async (trx) => {
     const previous = await importByFileHash(trx, fileSha);
-    if (previous) return { import: previous, alreadyImported: true };
+    if (previous) {
+      const again = { import: previous, alreadyImported: true };
+      await hook?.(trx, again);
+      return again;
+    }
+    // A replayed older file would roll the district's operations back to an earlier state.
+    const latest = await latestExportedAt(trx, file.district);
+    if (latest !== null && exportedAt < latest) {
+      throw new ConflictError(`该交换文件（导出于 ${new Date(exportedAt).toISOString()}）早于本辖区已导入的最新文件（${new Date(latest).toISOString()}），未导入任何数据`, 'EXCHANGE_OUTDATED');
+    }
     const existing = await operationHashes(trx, file.district, operations.map((o) => o.id));
     const id = randomUUID();
     let inserted = 0;
@@ -165,9 +204,12 @@ export async function importDistrictFile(db: Knex, text: string, by: string, now
       updated,
       importedBy: by,
       importedAt: now,
+      exportedAt,
     };
     await insertImport(trx, row);
-    return { import: row, alreadyImported: false };
+    const result = { import: row, alreadyImported: false };
+    await hook?.(trx, result);
+    return result;
   });
 }
 
@@ -177,3 +219,8 @@ function toMs(iso: unknown): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}
