@@ -101,7 +101,8 @@ async function requestApproval(
     // the approval task's separation of duties excludes, as is everyone the case concerns.
     const res = await engine.start(CANCELLATION_PROCESS, {
       by: SYSTEM,
-      businessKey: `cancel:${instance.businessKey ?? instance.id}`.slice(0, 200),
+      // One key per request: business keys are unique per process, and a case may be asked again after a rejection.
+      businessKey: `cancel:${(instance.businessKey ?? instance.id).slice(0, 180)}:${requestId.slice(0, 8)}`,
       variables: {
         requestId,
         targetInstanceId: instance.id,

@@ -257,10 +257,15 @@ export class EngineService {
     const initiator = this.initiatorVariable(def, start.id);
     if (initiator) values[initiator] = opts.by.id;
     const businessKey = opts.businessKey === undefined || opts.businessKey === null || opts.businessKey === '' ? null : String(opts.businessKey).slice(0, 200);
+    return this.startKeyed(processKey, businessKey, () => this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, hook: opts.hook }));
+  }
+
+  /** A business key names one case of one process: a second start with it answers 409 BUSINESS_KEY_TAKEN. */
+  private async startKeyed(processKey: string, businessKey: string | null, run: () => Promise<StepResult>): Promise<StepResult> {
     const taken = () => new ConflictError(`流程 ${processKey} 已有业务编号为 ${businessKey} 的案件`, 'BUSINESS_KEY_TAKEN', { businessKey });
     if (businessKey !== null && (await businessKeyTaken(this.db, processKey, businessKey))) throw taken();
     try {
-      return await this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, hook: opts.hook });
+      return await run();
     } catch (err) {
       // Two starts with the same key at once: the unique index lets one through.
       if (businessKey !== null && /business_key|process_instances_key_business_key_unique|process_instances\.process_key/.test(String((err as Error)?.message))) throw taken();
@@ -313,13 +318,16 @@ export class EngineService {
     if (starts.length > 1) throw new ConflictError(`消息“${name}”对应多个流程的开始事件`, 'AMBIGUOUS_CORRELATION');
     if (!starts.length) throw new NotFoundError(`没有等待消息“${name}”的流程实例或流程`, 'MESSAGE_NOT_CORRELATED');
     const def = await this.definitions.byId(starts[0].definitionId!);
-    const res = await this.steps.start(def, starts[0].elementId, {
-      businessKey: opts.businessKey ?? null,
-      variables,
-      by: by.id,
-      history: [{ instanceId: '', type: 'message.received', elementId: starts[0].elementId, actor: by.id, at: this.clock.now(), data: { name } }],
-      hook: opts.hook,
-    });
+    const businessKey = opts.businessKey ?? null;
+    const res = await this.startKeyed(def.key, businessKey, () =>
+      this.steps.start(def, starts[0].elementId, {
+        businessKey,
+        variables,
+        by: by.id,
+        history: [{ instanceId: '', type: 'message.received', elementId: starts[0].elementId, actor: by.id, at: this.clock.now(), data: { name } }],
+        hook: opts.hook,
+      }),
+    );
     return { ...res, started: true };
   }
 
