@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import { errorMiddleware } from './errors.ts';
 import { apiSecurityHeaders } from './headers.ts';
 import { apiRouter } from './router.ts';
+import { crossSiteGuard, transportSecurity } from './security.ts';
 import { webUi } from './static.ts';
 
 export interface AppDeps {
@@ -60,6 +61,8 @@ export function createApp(deps: AppDeps): Koa {
     auth: deps.auth ?? new AuthService(deps.db, deps.engine.clock),
     limits: { ...DEFAULT_LIMITS, ...deps.limits },
   });
+  app.use(transportSecurity());
+  app.use(crossSiteGuard());
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(webUi());

@@ -8,7 +8,10 @@ import { clientOf, requireGroup, session, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody } from './input.ts';
 import { iso } from './present.ts';
 
-/** The session cookie: HttpOnly, SameSite=Strict, so scripts cannot read it nor other sites send it. */
+/**
+ * The session cookie: HttpOnly, SameSite=Strict, so scripts cannot read it nor other sites send it;
+ * Secure whenever the request came over HTTPS (behind a proxy: X-Forwarded-Proto with TRUST_PROXY=1).
+ */
 export const SESSION_COOKIE = 'pcp_session';
 
 /** Routes anyone may call without signing in. */
@@ -78,7 +81,7 @@ export function authRoutes(deps: ApiDeps): Router {
     const result = await deps.auth.login(username, password, clientOf(ctx));
     setCookie(ctx, result.token);
     const body = await meBody(deps, result);
-    ctx.body = { token: result.token, tokenType: 'Bearer', idleTimeoutSeconds: SESSION_IDLE_MS / 1000, ...body };
+    ctx.body = { token: result.token, tokenType: 'Bearer', idleTimeoutSeconds: SESSION_IDLE_MS / 1000, maxLifetimeSeconds: deps.auth.sessionMaxMs / 1000, ...body };
   });
 
   r.post('/auth/logout', json, async (ctx) => {

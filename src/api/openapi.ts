@@ -515,7 +515,7 @@ const schemas: Record<string, Schema> = {
     passwordExpiresAt: time(),
   }),
   LoginResult: {
-    allOf: [obj({ token: str('Bearer 令牌'), tokenType: str(), idleTimeoutSeconds: { type: 'integer' } }, ['token']), ref('Me')],
+    allOf: [obj({ token: str('Bearer 令牌'), tokenType: str(), idleTimeoutSeconds: { type: 'integer' }, maxLifetimeSeconds: { type: 'integer', description: '会话最长时限（SESSION_MAX_HOURS，默认 12 小时）' } }, ['token']), ref('Me')],
   },
   Task: obj({
     id: str(),
