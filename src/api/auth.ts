@@ -4,7 +4,7 @@ import { SESSION_IDLE_MS, type Authenticated } from '../domain/auth.ts';
 import { unitRoles } from '../domain/supervision/unit-work.ts';
 import { ForbiddenError } from '../errors.ts';
 import { getUnit, getUser, listGroups } from '../store/org.ts';
-import { clientOf, requireGroup, session, type ApiDeps } from './context.ts';
+import { clientOf, session, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody } from './input.ts';
 import { iso } from './present.ts';
 
@@ -97,16 +97,6 @@ export function authRoutes(deps: ApiDeps): Router {
     });
     const { passwordExpiresAt } = await deps.auth.changePassword(session(ctx), oldPassword, newPassword, clientOf(ctx));
     ctx.body = { ok: true, mustChangePassword: false, passwordExpiresAt: iso(passwordExpiresAt) };
-  });
-
-  // Art. 9: the vendor (the platform's system administrator) sets the first password of a user
-  // created by the user/role-change procedure, or resets a forgotten one; it must be changed at
-  // the next sign-in, and the user's sessions end.
-  r.post('/users/:id/password', json, async (ctx) => {
-    requireGroup(ctx, 'vendor', '仅软件公司（系统管理员）可以设置用户初始密码');
-    const { password } = bodyFields(ctx, { password: { type: 'string', required: true, nonEmpty: true, max: 200 } });
-    await deps.auth.setPassword(ctx.params.id, password, { mustChange: true, by: session(ctx).person.id, client: clientOf(ctx) });
-    ctx.body = { ok: true, userId: ctx.params.id, mustChangePassword: true };
   });
 
   r.get('/me', async (ctx) => {

@@ -20,7 +20,7 @@ const jsonBody = (schema: Schema, required = true) => ({ required, content: { 'a
 const E = {
   400: errorResponse('请求格式或参数错误（details 按字段列出）'),
   401: errorResponse('未登录或会话已过期（UNAUTHORIZED / SESSION_EXPIRED）'),
-  403: errorResponse('无权执行（FORBIDDEN、NOT_CANDIDATE、NOT_STARTER、SEPARATION_OF_DUTIES、PASSWORD_CHANGE_REQUIRED …）'),
+  403: errorResponse('无权执行（FORBIDDEN、NOT_CANDIDATE、NOT_STARTER、SEPARATION_OF_DUTIES、PASSWORD_CHANGE_REQUIRED、PASSWORD_RESET_NEEDS_APPROVAL、跨站请求 CROSS_SITE_REQUEST …）'),
   404: errorResponse('对象不存在'),
   409: errorResponse('状态冲突（任务已被认领或已办结、实例已结束 …）'),
   413: errorResponse('请求内容过大'),
@@ -59,6 +59,12 @@ const proposalProps = {
   approverGroup: str(), items: arr(anyObject), instanceId: str(), taskId: str(), decidedBy: str(), decidedAt: str(), comment: str(), deploymentId: str(),
 };
 const proposal = obj(proposalProps);
+/** A request to reset someone's password (four eyes on accounts). */
+const passwordReset = obj({
+  id: str(), userId: str(), userName: str(), requestedBy: str(), reason: str(),
+  status: str(undefined, { enum: ['pending', 'approved', 'rejected', 'used', 'expired'] }),
+  approvalInstanceId: str(), decidedBy: str(), comment: str(), requestedAt: time(), decidedAt: time(), expiresAt: time(), usedAt: time(),
+});
 
 export const openApiHelpers = { ref, str, time, arr, obj, anyObject, ok, jsonBody, E, param, pathParam, paging, list, pagedHeaders, signedIn };
 export type OpenApiHelpers = typeof openApiHelpers;
@@ -76,9 +82,19 @@ const paths: Record<string, Record<string, Op>> = {
       summary: '登录：返回令牌（Bearer）并设置 HttpOnly 会话 Cookie',
       tags: ['auth'],
       security: [],
-      description: '连续 5 次密码错误锁定 15 分钟（403 ACCOUNT_LOCKED）；会话 30 分钟无操作失效。',
+      description:
+        '同一用户名 15 分钟内连续 5 次失败即锁定 15 分钟（403 ACCOUNT_LOCKED，不结束已登录的会话；不存在的用户名同样计数、同样应答）；同一地址短时间内大量尝试答 429 SIGN_IN_THROTTLED（带 Retry-After）；密码校验繁忙时答 503 SIGN_IN_BUSY（带 Retry-After）。会话 30 分钟无操作失效，登录 12 小时后失效。',
       requestBody: jsonBody(obj({ username: str(), password: str() }, ['username', 'password'])),
-      responses: { 200: ok(ref('LoginResult')), 400: E[400], 401: E[401], 403: E[403], 413: E[413], 415: E[415] },
+      responses: {
+        200: ok(ref('LoginResult')),
+        400: E[400],
+        401: E[401],
+        403: E[403],
+        413: E[413],
+        415: E[415],
+        429: errorResponse('同一地址登录尝试过多（SIGN_IN_THROTTLED），Retry-After 秒后再试'),
+        503: errorResponse('密码校验繁忙（SIGN_IN_BUSY），Retry-After 秒后再试'),
+      },
     },
   },
   '/api/auth/logout': {
@@ -99,13 +115,52 @@ const paths: Record<string, Record<string, Op>> = {
   '/api/users/{id}/password': {
     post: signedIn(
       {
-        summary: '设置用户初始密码或重置密码（软件公司，第九条）；用户下次登录须修改',
+        summary: '设置用户密码（软件公司，第九条）；用户下次登录须修改',
+        description:
+          '经审批的用户变更新建、从未登录、且不属于局领导、监察室、党委、纪委、软件公司的账号：直接设置初始密码（mode=first-password）。其他账号须先提交重置申请并经局领导或监察室批准，由申请人在 24 小时内设置一次（mode=approved-reset），账号本人的会话全部结束并收到通知；否则 403 PASSWORD_RESET_NEEDS_APPROVAL，不作任何更改。不能重置自己的密码（403 PASSWORD_RESET_SELF）。',
         tags: ['auth'],
         parameters: [pathParam('id', '用户名')],
         requestBody: jsonBody(obj({ password: str() }, ['password'])),
-        responses: { 200: ok(obj({ ok: { type: 'boolean' }, userId: str(), mustChangePassword: { type: 'boolean' } })) },
+        responses: {
+          200: ok(
+            obj({
+              ok: { type: 'boolean' },
+              userId: str(),
+              mustChangePassword: { type: 'boolean' },
+              mode: str(undefined, { enum: ['first-password', 'approved-reset'] }),
+              resetRequestId: str(),
+              sessionsEnded: { type: 'integer' },
+            }),
+          ),
+        },
       },
       [400, 404, 422],
+    ),
+  },
+  '/api/users/{id}/password-reset-requests': {
+    post: signedIn(
+      {
+        summary: '申请重置用户密码（软件公司）：由局领导或监察室审批（流程 platform-password-reset），申请人和账号本人不得审批；账号本人收到通知',
+        tags: ['auth'],
+        parameters: [pathParam('id', '用户名')],
+        requestBody: jsonBody(obj({ reason: str() }, ['reason'])),
+        responses: { 202: ok(passwordReset, '已提交审批') },
+      },
+      [400, 404, 409],
+    ),
+  },
+  '/api/password-reset-requests': {
+    get: signedIn(
+      {
+        summary: '密码重置申请（软件公司、局领导、监察室）',
+        tags: ['auth'],
+        parameters: [
+          param('status', 'pending | approved | rejected | used | expired', str(undefined, { enum: ['pending', 'approved', 'rejected', 'used', 'expired'] })),
+          param('userId', '账号'),
+        ],
+        responses: { 200: ok(obj({ items: arr(passwordReset) })) },
+      },
+      [400],
     ),
   },
   '/api/me': {

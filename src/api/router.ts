@@ -8,6 +8,7 @@ import { deploymentRoutes } from './deployments.ts';
 import { formRoutes } from './forms.ts';
 import { monitorRoutes } from './monitor.ts';
 import { openApiDocument } from './openapi.ts';
+import { passwordResetRoutes } from './password-resets.ts';
 import { powerItemRoutes } from './power-items.ts';
 import { processDefinitionRoutes } from './process-definitions.ts';
 import { processInstanceRoutes } from './process-instances.ts';
@@ -35,6 +36,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use(
     system.routes(),
     authRoutes(deps).routes(),
+    passwordResetRoutes(deps).routes(),
     taskRoutes(deps).routes(),
     processDefinitionRoutes(deps).routes(),
     powerItemRoutes(deps).routes(),

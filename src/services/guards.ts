@@ -161,4 +161,16 @@ export const GUARDS: Record<string, EffectGuard> = {
     requires: [{ element: 'Task_Approval', groups: ['leaders'], equals: { decision: 'reject' }, notVariables: ['requestedBy', 'excludedUsers'] }],
     describe: pick('targetInstanceId', 'targetProcessKey', 'targetBusinessKey', 'requestedBy', 'reason'),
   },
+  'auth.approvePasswordReset': {
+    processKeys: ['platform-password-reset'],
+    effect: true,
+    requires: [{ element: 'Task_Approval', groups: ['leaders', 'supervision'], equals: { decision: 'approve' }, notVariables: ['requestedBy', 'userId'] }],
+    describe: pick('requestId', 'userId', 'requestedBy', 'reason'),
+  },
+  'auth.rejectPasswordReset': {
+    processKeys: ['platform-password-reset'],
+    effect: true,
+    requires: [{ element: 'Task_Approval', groups: ['leaders', 'supervision'], equals: { decision: 'reject' }, notVariables: ['requestedBy', 'userId'] }],
+    describe: pick('requestId', 'userId', 'requestedBy', 'reason'),
+  },
 };

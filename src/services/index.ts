@@ -11,6 +11,7 @@ import { catalogHandlers } from './catalog.ts';
 import { deploymentChecks, deploymentHandlers } from './deployments.ts';
 import { faultHandlers } from './faults.ts';
 import { orgHandlers } from './org.ts';
+import { passwordResetHandlers } from './password-resets.ts';
 import { penaltyChecks, penaltyForms, penaltyHandlers } from './penalty.ts';
 import { recordForms, recordHandlers } from './records.ts';
 
@@ -29,6 +30,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...accountabilityHandlers,
   ...penaltyHandlers,
   ...cancellationHandlers,
+  ...passwordResetHandlers,
 };
 
 /** Every completion check user tasks of processes/ declare (camunda:property completionCheck). */

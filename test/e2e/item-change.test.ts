@@ -335,7 +335,8 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await page.goto(`${base}/monitor`);
     const item = page.locator('.incident-list li', { hasText: 'Task_Enter' });
     await item.waitFor();
-    expect(await item.textContent()).to.contain('追责案件未登记');
+    // appraisal.enter may only be called by accountability-review: the effect guard refuses it.
+    expect(await item.locator('.error-text').textContent()).to.equal('处理程序“appraisal.enter”拒绝执行：流程“e2e-appraisal”无权调用（仅限 accountability-review）');
     const retried = page.waitForResponse((r) => r.url().endsWith(`/api/incidents/${first.id}/retry`));
     await item.getByRole('button', { name: '重试' }).click();
     expect((await retried).status()).to.equal(200);
