@@ -13,7 +13,7 @@ import {
 } from '../store/definitions.ts';
 import { deleteTimerStartJobs, insertJobs } from '../store/jobs.ts';
 import { replaceMessageStarts } from '../store/subscriptions.ts';
-import { cycleRepeats, nextFiring } from './cycles.ts';
+import { cycleRepeats, nextFiring } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { parseBpmn, type ProcessModel } from './model.ts';
 import { CompiledDefinition } from './runtime.ts';

@@ -9,7 +9,7 @@ import { getInstance } from '../store/instances.ts';
 import { acquireDueJobs, acquireDueJobsOf, deleteJob, deleteLeasedJobStmt, insertJobs, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
 import { runStatementsIn } from '../db/batch.ts';
 import type { StepHook } from './steps.ts';
-import { nextFiring, retryPolicy } from './cycles.ts';
+import { nextFiring, retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import type { StepRunner } from './steps.ts';
 import { checkGuard, EffectRefusedError, type EffectAuditor, type EffectGuard } from './guards.ts';

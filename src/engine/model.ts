@@ -1,8 +1,8 @@
-import { retryCycleProblem, timeLimitProblem, timerValueProblem } from './timer-limits.ts';
+import { retryCycleProblem, timeLimitProblem, timerValueProblem } from '../lib/timer-limits.ts';
 import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
-import { compile, problemOf } from './feel.ts';
-import { parseTimeLimit } from './due.ts';
+import { compile, problemOf } from '../lib/feel.ts';
+import { parseTimeLimit } from '../lib/time-limits.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.

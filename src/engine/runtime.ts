@@ -6,7 +6,7 @@ import { Engine } from 'bpmn-engine';
 import * as Elements from 'bpmn-elements';
 import { map as mapModdleContext, deserialize, TypeResolver } from 'moddle-context-serializer';
 import type { Clock } from '../clock.ts';
-import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from './feel.ts';
+import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from '../lib/feel.ts';
 import type { ElementInfo, ProcessModel } from './model.ts';
 import { ISOInterval } from '@0dep/piso';
 

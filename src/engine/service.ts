@@ -25,7 +25,7 @@ import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, sodRule, warningLevel, type WarningLevel } from './tasks.ts';
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck } from './types.ts';
-import type { WorkCalendar } from './workdays.ts';
+import type { WorkCalendar } from '../lib/workdays.ts';
 
 export interface EngineServiceOptions {
   db: Knex;

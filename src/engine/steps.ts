@@ -9,11 +9,11 @@ import { deleteInstanceJobsStmt, insertJobsStmt, type JobRow } from '../store/jo
 import { deleteSubscriptionsStmt, insertSubscriptionsStmt } from '../store/subscriptions.ts';
 import { closeTasksStmt, insertTasksStmts, type TaskRow } from '../store/tasks.ts';
 import { KeyedMutex, Lru } from './cache.ts';
-import { retryPolicy } from './cycles.ts';
+import { retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { EngineStepError, LiveInstance, type CompiledDefinition } from './runtime.ts';
 import { buildTaskRows } from './tasks.ts';
-import type { WorkCalendar } from './workdays.ts';
+import type { WorkCalendar } from '../lib/workdays.ts';
 
 /**
  * Runs engine steps: get the instance's engine (cached, or rebuilt from its saved state), apply

@@ -1,13 +1,13 @@
-import { instantProblem, timeLimitProblem } from './timer-limits.ts';
+import { instantProblem, timeLimitProblem } from '../lib/timer-limits.ts';
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError } from '../errors.ts';
 import type { TaskRow } from '../store/tasks.ts';
-import { limitEnd, parseTimeLimit, yellowAt } from './due.ts';
-import { compile, evaluateCompiled } from './feel.ts';
+import { limitEnd, parseTimeLimit, yellowAt } from '../lib/time-limits.ts';
+import { compile, evaluateCompiled } from '../lib/feel.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { EngineStepError } from './runtime.ts';
 import type { Actor } from './types.ts';
-import type { WorkCalendar } from './workdays.ts';
+import type { WorkCalendar } from '../lib/workdays.ts';
 
 /** camunda:properties entry that declares separation of duties on a user task. */
 export const SOD_PROPERTY = 'separationOfDuties';

@@ -1,4 +1,4 @@
-import { compile, evaluateCompiled } from '../engine/feel.ts';
+import { compile, evaluateCompiled } from '../lib/feel.ts';
 import type { FieldError } from '../errors.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { beijingDate } from '../engine/workdays.ts';
+import { beijingDate } from '../lib/workdays.ts';
 
 /** How many backups to keep: the newest of each of the last `daily` days and `monthly` months. */
 export interface RetentionPolicy {

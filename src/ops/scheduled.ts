@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import { beijingDate, beijingDayStart } from '../engine/workdays.ts';
+import { beijingDate, beijingDayStart } from '../lib/workdays.ts';
 import { claimRun, finishRun, releaseRun } from '../store/schedule.ts';
 import { backup, backupTimeOf } from './backup.ts';
 import type { OpsTarget } from './database.ts';

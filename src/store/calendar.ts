@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
-import { WorkCalendar, type DayKind } from '../engine/workdays.ts';
+import { WorkCalendar, type DayKind } from '../lib/workdays.ts';
 
 const require = createRequire(import.meta.url);
 

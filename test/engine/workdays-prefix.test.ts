@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { beijingDate, beijingDayStart, WorkCalendar, type DayKind } from '../../src/engine/workdays.ts';
+import { beijingDate, beijingDayStart, WorkCalendar, type DayKind } from '../../src/lib/workdays.ts';
 
 /**
  * Issue 10, finding 13: working-day arithmetic by per-year prefix sums gives exactly what the

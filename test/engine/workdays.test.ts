@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../src/clock.ts';
-import { parseTimeLimit } from '../../src/engine/due.ts';
+import { parseTimeLimit } from '../../src/lib/time-limits.ts';
 import { EngineService } from '../../src/engine/service.ts';
-import { beijingDate } from '../../src/engine/workdays.ts';
+import { beijingDate } from '../../src/lib/workdays.ts';
 import { setCalendarDay } from '../../src/store/calendar.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { flow, process, userTask } from '../helpers/bpmn.ts';

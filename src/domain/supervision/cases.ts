@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { yellowAt } from '../../engine/due.ts';
+import { yellowAt } from '../../lib/time-limits.ts';
 import { queueMessage } from '../../engine/jobs.ts';
-import { beijingDate, type WorkCalendar } from '../../engine/workdays.ts';
+import { beijingDate, type WorkCalendar } from '../../lib/workdays.ts';
 import { markAccountabilityQueued, overdueStep, raiseCaseLevel, runningCases, type RunningCase } from '../../store/cases.ts';
 import { insertNotifications, type NotificationRow } from '../../store/notifications.ts';
 import { activeMembers, unitPeople } from '../../store/warnings.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit.ts';
 import type { Knex } from 'knex';
-import { beijingDate } from '../../engine/workdays.ts';
+import { beijingDate } from '../../lib/workdays.ts';
 import { boundProcessKeys, instancesInPeriod, stepsOf } from '../../store/exchange.ts';
 import { warningLevel } from '../../engine/tasks.ts';
 import type { Period } from './periods.ts';

@@ -1,5 +1,5 @@
 import { BadRequestError } from '../../errors.ts';
-import { beijingDate, beijingDayStart } from '../../engine/workdays.ts';
+import { beijingDate, beijingDayStart } from '../../lib/workdays.ts';
 
 /** Periods in Beijing time: ISO weeks (`2026-W48`, Monday to Sunday) and months (`2026-11`). */
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors.ts';
-import { beijingDate } from '../../engine/workdays.ts';
+import { beijingDate } from '../../lib/workdays.ts';
 import { getUpload, insertUpload, listUploads, markUploaded, uploadsDoneIn, type UploadRow } from '../../store/exchange.ts';
 import { insertNotifications } from '../../store/notifications.ts';
 import { activeMembers } from '../../store/warnings.ts';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { beijingDate, type WorkCalendar } from '../../engine/workdays.ts';
+import { beijingDate, type WorkCalendar } from '../../lib/workdays.ts';
 import {
   accountabilityCasesIn,
   casesStartedIn,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
-import { beijingDate } from '../../engine/workdays.ts';
+import { beijingDate } from '../../lib/workdays.ts';
 import { claimRun, finishRun, releaseRun } from '../../store/schedule.ts';
 import { detectSharedAccounts, runWeeklyLoginCheck } from './logins.ts';
 import { isoWeekOf, monthOf } from './periods.ts';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { WorkCalendar } from '../../engine/workdays.ts';
+import type { WorkCalendar } from '../../lib/workdays.ts';
 import { listUnits, listUsers } from '../../store/org.ts';
 import { handledTasks, overdueOpenByAssignee } from '../../store/stats.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { beijingDate } from '../../engine/workdays.ts';
+import { beijingDate } from '../../lib/workdays.ts';
 import { insertNotifications, type NotificationRow } from '../../store/notifications.ts';
 import { activeMembers, advanceWarnedLevel, unitPeople, workersOf, type WarnedTask } from '../../store/warnings.ts';
 

@@ -1,4 +1,4 @@
-import type { TimeLimit } from './due.ts';
+import type { TimeLimit } from './time-limits.ts';
 
 /**
  * Bounds on timers and time limits (issue 10, finding 13). A zero cycle (`R/PT0S`) makes the cycle
