@@ -154,6 +154,11 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
     const parsed = await parseBpmn(f.content, ctx);
     for (const p of parsed.problems) problems.push({ file: f.name, ...p });
     if (parsed.model && !parsed.problems.length) {
+      const unreadable = engineProblem(parsed.model, parsed.moddleContext);
+      if (unreadable) {
+        problems.push({ file: f.name, message: unreadable });
+        continue;
+      }
       for (const message of reservedMessageProblems(parsed.model, opts)) problems.push({ file: f.name, message });
       processes.push({ file: f.name, content: f.content, hash: sha256(f.content), model: parsed.model, moddleContext: parsed.moddleContext });
     }
@@ -162,6 +167,20 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
   if (new Set(keys).size !== keys.length) problems.push({ file: '', message: '同一次部署中有多个文件定义了同一个流程' });
   if (problems.length) throw new DeploymentError(problems);
   return { processes, forms, notes: processes.flatMap((p) => p.model.notes.map((message) => ({ file: p.file, message }))) };
+}
+
+/**
+ * Whether the engine can build a runnable context from the file: a shape the model checks did not
+ * foresee must be a deploy refusal naming the file, never a server error at deploy or start.
+ */
+function engineProblem(model: ProcessModel, moddleContext: any): string | null {
+  try {
+    const def = new CompiledDefinition({ id: `${model.processId}:check`, key: model.processId, version: 0 }, model, moddleContext);
+    for (const s of model.startEvents) def.contextFor(s.id);
+    return null;
+  } catch (err) {
+    return `引擎无法读取此文件的结构：${(err as Error).message.slice(0, 300)}`;
+  }
 }
 
 function reservedMessageProblems(model: ProcessModel, opts: CheckOptions): string[] {

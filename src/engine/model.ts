@@ -3,6 +3,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { compile, problemOf } from '../lib/feel.ts';
 import { parseTimeLimit } from '../lib/time-limits.ts';
+import { chooseProcess, classifyWarnings, fillGaps, hideDescriptiveRoots, pruneMessageFlows } from './lenient.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.
@@ -88,9 +89,11 @@ export async function parseBpmn(xml: string, ctx: AnalyseContext): Promise<Parse
   } catch (err) {
     return { problems: [xmlProblem((err as Error).message, 'XML 无法解析')] };
   }
-  const problems: Problem[] = [];
-  for (const w of moddleContext.warnings ?? []) problems.push(xmlProblem(w.message, '文件内容不符合 BPMN 2.0 规范', w.element?.id));
+  const { problems, notes } = classifyWarnings(moddleContext.warnings ?? [], xmlProblem);
+  pruneMessageFlows(moddleContext);
   const model = analyse(moddleContext.rootElement, ctx, problems);
+  model?.notes.unshift(...notes);
+  hideDescriptiveRoots(moddleContext.rootElement);
   return { moddleContext, model, problems };
 }
 
@@ -130,6 +133,21 @@ const SUPPORTED = new Set([
   'bpmn:DataStoreReference',
 ]);
 
+/** Top-level elements that only describe (data types, resources, interfaces, event names). */
+const HARMLESS_ROOTS = new Set([
+  'bpmn:Process',
+  'bpmn:Collaboration',
+  'bpmn:Error',
+  'bpmn:DataStore',
+  'bpmn:Category',
+  'bpmn:ItemDefinition',
+  'bpmn:Resource',
+  'bpmn:Interface',
+  'bpmn:Signal',
+  'bpmn:Escalation',
+  'bpmn:EndPoint',
+]);
+
 const TYPE_NAMES: Record<string, string> = {
   'bpmn:ScriptTask': '脚本任务',
   'bpmn:BusinessRuleTask': '业务规则任务',
@@ -154,24 +172,19 @@ function label(el: any): string {
 
 function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): ProcessModel | undefined {
   const roots: any[] = definitions?.rootElements ?? [];
-  const processes = roots.filter((r) => r.$type === 'bpmn:Process');
-  const executable = processes.filter((p) => p.isExecutable);
-  if (executable.length !== 1) {
-    problems.push({
-      message:
-        executable.length === 0
-          ? '文件中没有可执行的流程（bpmn:process 需要 isExecutable="true"）'
-          : `一个文件只能包含一个可执行流程，发现 ${executable.length} 个`,
-    });
-    if (!executable.length) return undefined;
+  const chosen = chooseProcess(definitions);
+  if (!chosen.process) {
+    problems.push({ message: chosen.problem! });
+    return undefined;
   }
-  const proc = executable[0];
+  const proc = chosen.process;
+  const lenientNotes = [...(chosen.note ? [chosen.note] : []), ...fillGaps(proc)];
   const messages = new Map<string, string>();
   for (const r of roots) {
     if (r.$type === 'bpmn:Message') {
-      if (!r.name) problems.push({ element: r.id, message: `消息 ${r.id} 没有名称（name），无法关联` });
+      // A message without a name is refused where the process waits for it (see messageNameOf).
       messages.set(r.id, r.name ?? r.id);
-    } else if (!['bpmn:Process', 'bpmn:Collaboration', 'bpmn:Error', 'bpmn:DataStore', 'bpmn:Category'].includes(r.$type)) {
+    } else if (!HARMLESS_ROOTS.has(r.$type)) {
       problems.push({ element: r.id, message: `不支持的元素类型 ${r.$type}：${label(r)}` });
     }
   }
@@ -184,7 +197,7 @@ function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): Pr
     startEvents: [],
     conditions: new Set(),
     messages,
-    notes: [],
+    notes: lenientNotes,
   };
   const starterGroups = splitList(proc.candidateStarterGroups);
   const starterUsers = splitList(proc.candidateStarterUsers);
@@ -267,7 +280,7 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
     }
     if (type === 'bpmn:ReceiveTask') {
       if (!el.messageRef) problems.push({ element: el.id, message: `接收任务 ${label(el)} 没有引用消息` });
-      else info.messageName = el.messageRef.name ?? el.messageRef.id;
+      else info.messageName = messageNameOf(el, el.messageRef, problems);
     }
     if (type === 'bpmn:InclusiveGateway' && (el.incoming?.length ?? 0) > 1) {
       problems.push({ element: el.id, message: `包容网关 ${label(el)} 不能用于汇合（引擎不支持包容汇合），请改用并行网关或排他网关` });
@@ -309,7 +322,7 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
     }
     if (def.$type === 'bpmn:MessageEventDefinition') {
       if (!def.messageRef) problems.push({ element: el.id, message: `消息事件 ${label(el)} 没有引用消息` });
-      else info.messageName = model.messages.get(def.messageRef.id) ?? def.messageRef.name ?? def.messageRef.id;
+      else info.messageName = messageNameOf(el, def.messageRef, problems);
     }
     if (def.$type === 'bpmn:TimerEventDefinition') {
       const kinds = (['timeDuration', 'timeDate', 'timeCycle'] as const).filter((k) => def[k]?.body);
@@ -336,6 +349,12 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
       }
     }
   }
+}
+
+/** The name a message is correlated by; a nameless message cannot be correlated where it is awaited. */
+function messageNameOf(el: any, message: any, problems: Problem[]): string {
+  if (!message.name) problems.push({ element: message.id, message: `消息 ${message.id} 没有名称（name），${label(el)} 无法按名称关联它` });
+  return message.name ?? message.id;
 }
 
 function isoTimerValid(type: string, value: string): boolean {
