@@ -4,6 +4,7 @@ import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'j
 import { compile, problemOf } from '../lib/feel.ts';
 import { parseTimeLimit } from '../lib/time-limits.ts';
 import { chooseProcess, classifyWarnings, fillGaps, hideDescriptiveRoots, pruneMessageFlows } from './lenient.ts';
+import { loopInfoOf, type LoopInfo } from './multi-instance.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.
@@ -29,6 +30,8 @@ export interface ElementInfo {
   timer?: { type: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string };
   /** camunda:initiator on a start event: the variable that receives the starter's user id. */
   initiator?: string;
+  /** Multi-instance marker (会签/或签): see multi-instance.ts. */
+  loop?: LoopInfo;
 }
 
 export interface StartEventInfo {
@@ -219,7 +222,7 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       continue;
     }
     checkNoCode(el, problems);
-    if (el.loopCharacteristics) problems.push({ element: el.id, message: `暂不支持多实例/循环：${label(el)}` });
+    const loop = loopInfoOf(el, label(el), (message) => problems.push({ element: el.id, message }));
     if (type === 'bpmn:SequenceFlow') {
       checkCondition(el, model, problems);
       continue;
@@ -232,6 +235,7 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       candidateGroups: splitList(el.candidateGroups),
       candidateUsers: splitList(el.candidateUsers),
       properties: camundaProperties(el),
+      ...(loop && { loop }),
     };
     if (!el.name && type !== 'bpmn:SequenceFlow') model.notes.push(`元素 ${el.id} 没有名称`);
     checkEventDefinitions(el, info, topLevel, model, problems);

@@ -8,6 +8,7 @@ import { map as mapModdleContext, deserialize, TypeResolver } from 'moddle-conte
 import type { Clock } from '../clock.ts';
 import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from '../lib/feel.ts';
 import type { ElementInfo, ProcessModel } from './model.ts';
+import { completionContext, iterationLocals } from './multi-instance.ts';
 import { ISOInterval } from '@0dep/piso';
 
 /**
@@ -94,6 +95,10 @@ export interface TimerJob {
 export class StepEffects {
   readonly tasksCreated = new Map<string, string>(); // executionId → elementId
   readonly tasksClosed = new Map<string, 'completed' | 'cancelled'>();
+  /** A multi-instance task's own variables (its collection item, loopCounter …), by executionId. */
+  readonly taskLocals = new Map<string, Record<string, unknown>>();
+  /** Why a task was cancelled, when it was not the instance's end (e.g. a 或签 decided). */
+  readonly cancelReasons = new Map<string, string>();
   readonly timersCreated = new Map<string, TimerJob>();
   readonly timersRemoved = new Set<string>();
   readonly servicesRequested = new Map<string, string>(); // executionId → elementId
@@ -321,7 +326,14 @@ export class LiveInstance {
       });
     };
     listener.on('activity.start', (api: any) => record('activity.start', api));
-    listener.on('activity.end', (api: any) => record('activity.end', api));
+    listener.on('activity.end', (api: any) => {
+      const loop = this.def.element(api.id)?.loop;
+      if (!loop) return record('activity.end', api);
+      // The multi-instance activity as a whole: how many instances there were and how many finished.
+      const output: unknown[] = Array.isArray(api.content?.output) ? api.content.output : [];
+      const completed = output.filter((o) => o !== undefined && o !== null).length;
+      record('activity.end', api, { nrOfInstances: api.content?.loopCardinality ?? output.length, nrOfCompletedInstances: completed });
+    });
     listener.on('activity.wait', (api: any) => {
       const info = this.def.element(api.id);
       if (!info) return;
@@ -329,6 +341,7 @@ export class LiveInstance {
       if (USER_TASK_TYPES.has(info.type)) {
         this.waits.set(api.executionId, { api, kind: 'task', elementId: api.id });
         if (!recovered) this.effects.tasksCreated.set(api.executionId, api.id);
+        if (!recovered && info.loop && api.content?.isMultiInstance) this.effects.taskLocals.set(api.executionId, iterationLocals(info.loop, api.content));
       } else if (info.messageName) {
         this.waits.set(api.executionId, { api, kind: 'message', elementId: api.id });
         if (!recovered) this.effects.messageWaits.set(api.executionId, { elementId: api.id, messageName: info.messageName });
@@ -359,6 +372,9 @@ export class LiveInstance {
         const outcome = this.signalled.has(id) ? 'completed' : 'cancelled';
         if (outcome === 'cancelled' && this.effects.tasksCreated.has(id)) this.effects.tasksCreated.delete(id);
         else this.effects.tasksClosed.set(id, outcome);
+        if (outcome === 'cancelled' && id !== executionId && this.def.element(w.elementId)?.loop) {
+          this.effects.cancelReasons.set(id, 'completionCondition');
+        }
       } else {
         StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, id);
       }
@@ -403,10 +419,12 @@ export class LiveInstance {
   private expressionsApi() {
     const conditions = this.def.model.conditions;
     return {
-      resolveExpression: (text: unknown) => {
+      resolveExpression: (text: unknown, message?: any) => {
         if (typeof text !== 'string') return text;
         const compiled = compiled_(text);
         if (compiled.kind === 'literal') return compiled.value;
+        const loop = message?.content?.isMultiInstance ? this.def.element(message.content.id)?.loop : undefined;
+        if (loop?.completionCondition === text.trim()) return evaluateCondition(compiled, completionContext(loop, this.variables, message.content));
         return conditions.has(text.trim()) ? evaluateCondition(compiled, this.variables) : evaluateCompiled(compiled, this.variables);
       },
       isExpression: (text: unknown) => typeof text === 'string' && (text.trim().startsWith('=') || /^\$\{.*\}$/s.test(text.trim())),

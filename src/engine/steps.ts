@@ -285,9 +285,12 @@ export class StepRunner {
     const cancelled = [...e.tasksClosed].filter(([id, outcome]) => outcome === 'cancelled' || id !== ctx.completion?.executionId).map(([id]) => id);
     if (cancelled.length) {
       out.push(closeTasksStmt(instance.id, cancelled, { status: 'cancelled', at: now, by: null }));
-      for (const executionId of cancelled) history.push({ instanceId: instance.id, type: 'task.cancelled', executionId, actor: ctx.actor, at: now });
+      for (const executionId of cancelled) {
+        const reason = e.cancelReasons.get(executionId);
+        history.push({ instanceId: instance.id, type: 'task.cancelled', executionId, actor: ctx.actor, at: now, ...(reason && { data: { reason } }) });
+      }
     }
-    const tasks = buildTaskRows(def, instance, e.tasksCreated, ctx.variables, now, this.o.calendar());
+    const tasks = buildTaskRows(def, instance, e.tasksCreated, ctx.variables, now, this.o.calendar(), e.taskLocals);
     out.push(...insertTasksStmts(tasks));
     for (const t of tasks) {
       history.push({

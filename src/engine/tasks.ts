@@ -30,11 +30,16 @@ export function buildTaskRows(
   variables: Record<string, unknown>,
   now: number,
   calendar: WorkCalendar,
+  locals?: Map<string, Record<string, unknown>>,
 ): TaskRow[] {
   const rows: TaskRow[] = [];
+  const instanceVariables = variables;
   for (const [executionId, elementId] of created) {
     const info = def.element(elementId);
     if (!info) continue;
+    // A multi-instance task evaluates its assignee etc. with its own item (e.g. ${reviewer}).
+    const own = locals?.get(executionId);
+    const variables = own ? { ...instanceVariables, ...own } : instanceVariables;
     const evalList = (items: string[]) =>
       items.flatMap((g) => String(evalText(g, variables, elementId) ?? '').split(',')).map((s) => s.trim()).filter(Boolean);
     const assignee = info.assignee ? String(evalText(info.assignee, variables, elementId) ?? '') || null : null;
