@@ -1,11 +1,17 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 
 /** Runtime configuration, read once from the environment (documented in README.md). */
 export interface Config {
+  /** NODE_ENV=production turns on the production checks (checkProduction) and hides source maps. */
+  production: boolean;
   port: number;
   databaseUrl: string;
   /** Seed the demo organisation on an empty database (DEMO=0 turns it off). */
   demo: boolean;
+  /** Whether DEMO was set at all (production insists on DEMO=0 being said). */
+  demoSet: boolean;
   /** How often each node polls for due jobs, in ms. */
   jobPollMs: number;
   /** Maximum number of live bpmn-engine objects kept per node. */
@@ -30,39 +36,209 @@ export interface Config {
   /** Retention: the newest backup of each of the last N days, and of each of the last M months. */
   backupKeepDaily: number;
   backupKeepMonthly: number;
+  /** HTTPS served directly: PEM certificate (chain) and private key files (TLS_CERT, TLS_KEY). */
+  tls: { certFile: string; keyFile: string } | null;
+  /** GET /metrics (Prometheus) served (METRICS=0 turns it off). */
+  metrics: boolean;
+}
+
+/** A configuration problem, named by its variable. */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/** Thrown by loadConfig with every problem at once; main prints them without a stack trace. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(`配置有误：\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads one variable at a time and collects what is wrong, instead of falling back silently. */
+class EnvReader {
+  readonly problems: ConfigProblem[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) {
+      this.problems.push({ variable: name, message: `应为 ${min} 到 ${max} 之间的整数，实际为 “${v}”` });
+      return fallback;
+    }
+    return n;
+  }
+
+  flag(name: string, fallback: boolean): boolean {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (v === '1' || v === 'true') return true;
+    if (v === '0' || v === 'false') return false;
+    this.problems.push({ variable: name, message: `应为 0 或 1，实际为 “${v}”` });
+    return fallback;
+  }
+
+  oneOf(name: string, values: string[], fallback: string): string {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (!values.includes(v)) {
+      this.problems.push({ variable: name, message: `应为 ${values.join('、')} 之一，实际为 “${v}”` });
+      return fallback;
+    }
+    return v;
+  }
+
+  /** `HH:MM` (Beijing time) as minutes after midnight. */
+  clock(name: string, fallback: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
+    if (!m) {
+      this.problems.push({ variable: name, message: `应为 HH:MM（北京时间），实际为 “${v}”` });
+      return fallback;
+    }
+    return Number(m[1]) * 60 + Number(m[2]);
+  }
+
+  /** A file that must exist and be readable. */
+  file(name: string): string | null {
+    const v = this.raw(name);
+    if (v === undefined) return null;
+    try {
+      fs.accessSync(v, fs.constants.R_OK);
+      if (!fs.statSync(v).isFile()) throw new Error('not a file');
+      return v;
+    } catch {
+      this.problems.push({ variable: name, message: `文件 “${v}” 不存在或不可读` });
+      return null;
+    }
+  }
+
+  databaseUrl(name: string, fallback: string): string {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !/^postgres(ql)?:\/\//i.test(v)) {
+      this.problems.push({ variable: name, message: `只支持 PostgreSQL（postgres://…）或 SQLite 文件路径，实际为 “${v.replace(/:[^:@/]+@/, ':***@')}”` });
+      return fallback;
+    }
+    return v;
+  }
 }
 
 /**
- * Reads configuration from `env`.
+ * Reads and checks configuration from `env`: every variable with a bad value is reported at once
+ * (ConfigError, a message per variable), never silently replaced by its default.
  * Usage: `const config = loadConfig(process.env)`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return {
-    port: intOr(env.PORT, 3000),
-    databaseUrl: env.DATABASE_URL || path.join('data', 'platform.sqlite'),
-    demo: env.DEMO !== '0',
-    jobPollMs: intOr(env.JOB_POLL_MS, 1000),
-    engineCacheSize: intOr(env.ENGINE_CACHE_SIZE, 64),
-    logLevel: env.LOG_LEVEL || 'info',
-    trustProxy: env.TRUST_PROXY === '1',
-    hashWorkers: Math.max(1, intOr(env.HASH_WORKERS, 2)),
-    hashQueue: intOr(env.HASH_QUEUE, 64),
-    sessionMaxHours: Math.max(1, intOr(env.SESSION_MAX_HOURS, 12)),
-    supervisionTickMs: intOr(env.SUPERVISION_TICK_MS, 60_000),
-    backupDir: env.BACKUP_DIR || null,
-    backupAtMinutes: clockTime(env.BACKUP_AT, 2 * 60),
-    backupKeepDaily: intOr(env.BACKUP_KEEP_DAILY, 30),
-    backupKeepMonthly: intOr(env.BACKUP_KEEP_MONTHLY, 12),
+  const r = new EnvReader(env);
+  const certFile = r.file('TLS_CERT');
+  const keyFile = r.file('TLS_KEY');
+  if (!!r.raw('TLS_CERT') !== !!r.raw('TLS_KEY')) r.problems.push({ variable: 'TLS_CERT/TLS_KEY', message: '证书和私钥须同时设置' });
+  if (certFile && keyFile) {
+    try {
+      tls.createSecureContext({ cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) });
+    } catch (err) {
+      r.problems.push({ variable: 'TLS_CERT/TLS_KEY', message: `证书或私钥无效，或二者不匹配（${(err as Error).message}）` });
+    }
+  }
+  const config: Config = {
+    production: r.oneOf('NODE_ENV', ['production', 'development', 'test'], 'development') === 'production',
+    port: r.int('PORT', 3000, 0, 65535),
+    databaseUrl: r.databaseUrl('DATABASE_URL', path.join('data', 'platform.sqlite')),
+    demo: r.flag('DEMO', true),
+    demoSet: r.raw('DEMO') !== undefined,
+    jobPollMs: r.int('JOB_POLL_MS', 1000, 50, 3_600_000),
+    engineCacheSize: r.int('ENGINE_CACHE_SIZE', 64, 0, 100_000),
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    trustProxy: r.flag('TRUST_PROXY', false),
+    hashWorkers: r.int('HASH_WORKERS', 2, 1, 64),
+    hashQueue: r.int('HASH_QUEUE', 64, 0, 100_000),
+    sessionMaxHours: r.int('SESSION_MAX_HOURS', 12, 1, 24 * 30),
+    supervisionTickMs: r.int('SUPERVISION_TICK_MS', 60_000, 1000, 86_400_000),
+    backupDir: r.raw('BACKUP_DIR') ?? null,
+    backupAtMinutes: r.clock('BACKUP_AT', 2 * 60),
+    backupKeepDaily: r.int('BACKUP_KEEP_DAILY', 30, 1, 3650),
+    backupKeepMonthly: r.int('BACKUP_KEEP_MONTHLY', 12, 0, 1200),
+    tls: certFile && keyFile ? { certFile, keyFile } : null,
+    metrics: r.flag('METRICS', true),
   };
+  if (r.problems.length) throw new ConfigError(r.problems);
+  return config;
 }
 
-/** `HH:MM` as minutes after midnight. */
-function clockTime(value: string | undefined, fallback: number): number {
-  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(value ?? '');
-  return m ? Number(m[1]) * 60 + Number(m[2]) : fallback;
+/** Filesystems a SQLite database must not live on: its locking does not work over the network. */
+const NETWORK_FILESYSTEMS = /^(nfs4?|cifs|smb3?|smbfs|ncpfs|afs|9p|fuse\.sshfs|fuse\.s3fs|fuse\.glusterfs|glusterfs|ceph|fuse\.ceph|davfs|fuse\.davfs2?)$/;
+
+/**
+ * The filesystem type that holds `file` (its nearest existing directory), from /proc/mounts;
+ * null where that cannot be read (not Linux).
+ * Usage: `filesystemOf('data/platform.sqlite')` → 'ext4'.
+ */
+export function filesystemOf(file: string, mounts = readMounts(), realPath: (file: string) => string = nearestRealPath): string | null {
+  if (!mounts) return null;
+  const real = realPath(file);
+  let best: { point: string; type: string } | null = null;
+  for (const m of mounts) {
+    const inside = real === m.point || real.startsWith(m.point.endsWith('/') ? m.point : `${m.point}/`);
+    if (inside && (!best || m.point.length >= best.point.length)) best = m;
+  }
+  return best?.type ?? null;
 }
 
-function intOr(value: string | undefined, fallback: number): number {
-  const n = value === undefined || value === '' ? NaN : Number(value);
-  return Number.isInteger(n) && n >= 0 ? n : fallback;
+/** The real path of `file`'s nearest existing directory (the file may not exist yet). */
+function nearestRealPath(file: string): string {
+  let dir = path.resolve(file);
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+function readMounts(): Array<{ point: string; type: string }> | null {
+  try {
+    return fs
+      .readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' '))
+      .map(([, point, type]) => ({ point: point.replace(/\\040/g, ' '), type }));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What production refuses before anything starts: a SQLite file on a network filesystem, and
+ * (with `hasData`/`usesDemoPassword` from the database) demo seeding or the demo password.
+ * Returns the problems; main prints them and exits.
+ */
+export function productionProblems(
+  config: Config,
+  facts: { sqliteFilesystem: string | null; hasData: boolean; usersWithDemoPassword: string[] },
+): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (facts.sqliteFilesystem && NETWORK_FILESYSTEMS.test(facts.sqliteFilesystem)) {
+    out.push({ variable: 'DATABASE_URL', message: `SQLite 数据库文件位于网络文件系统（${facts.sqliteFilesystem}）上，文件锁不可靠，会损坏数据；请放在本地磁盘或改用 PostgreSQL` });
+  }
+  if (!config.demoSet || config.demo) {
+    out.push({
+      variable: 'DEMO',
+      message: facts.hasData ? '生产环境的数据库已有数据，必须设置 DEMO=0（不得生成演示组织和演示密码）' : '生产环境必须设置 DEMO=0（不生成演示组织和演示密码）',
+    });
+  }
+  if (facts.usersWithDemoPassword.length) {
+    out.push({ variable: 'DEMO', message: `以下账号仍使用演示密码，生产环境拒绝启动：${facts.usersWithDemoPassword.join('、')}（请先修改或停用）` });
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './api/app.ts';
-import { loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/knex.ts';
 import { EngineService } from './engine/service.ts';
 import { seedOrganisation } from './domain/org.ts';
@@ -18,6 +18,7 @@ import { organisationSince } from './store/org.ts';
 import { createLogger } from './logger.ts';
 import { opsTarget } from './ops/database.ts';
 import { BackupScheduler } from './ops/scheduled.ts';
+import { serve, startupProblems } from './ops/startup.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,13 +27,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * listen. Several nodes may run this against one PostgreSQL database.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.databaseUrl);
+  const hasher = new PasswordHasher({ workers: config.hashWorkers, maxQueue: config.hashQueue });
+  // Production refuses a SQLite file on a network filesystem, demo seeding and demo passwords.
+  const problems = await startupProblems(config, db, hasher);
+  if (problems.length) {
+    await Promise.all([db.destroy(), hasher.close()]);
+    exitWith(new ConfigError(problems));
+  }
   const engine = await EngineService.create({ db, logger, cacheSize: config.engineCacheSize, pollMs: config.jobPollMs });
   await seedOrganisation(db, engine.clock.now(), config.demo);
   if (config.demo) await seedDemoData(db, engine.clock.now());
-  const hasher = new PasswordHasher({ workers: config.hashWorkers, maxQueue: config.hashQueue });
   const auth = new AuthService(db, engine.clock, { hasher, sessionMaxMs: config.sessionMaxHours * 3600e3 });
   const signIns = await ensureInitialSignIns(db, auth, { demo: config.demo });
   // Printed once, on the console only (not the JSON log): the first sign-ins of a new database.
@@ -74,9 +81,9 @@ async function main(): Promise<void> {
       })
     : null;
   backups?.start(60_000);
-  const server = createApp({ db, engine, logger, auth, trustProxy: config.trustProxy }).listen(config.port, () => {
-    logger.info({ port: config.port, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on http://localhost:${config.port}/`);
-  });
+  const server = await serve(createApp({ db, engine, logger, auth, trustProxy: config.trustProxy }), config);
+  const scheme = config.tls ? 'https' : 'http';
+  logger.info({ port: config.port, tls: !!config.tls, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on ${scheme}://localhost:${config.port}/`);
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close();
@@ -89,6 +96,21 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** The configuration, or its problems printed (no stack trace) and exit code 1. */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) exitWith(err);
+    throw err;
+  }
+}
+
+function exitWith(err: ConfigError): never {
+  console.error(err.message);
+  process.exit(1);
 }
 
 main().catch((err) => {
