@@ -14,7 +14,7 @@ export function monitorRoutes(deps: ApiDeps): Router {
 
   r.get('/monitor/summary', async (ctx) => {
     requireSupervision(ctx);
-    ctx.body = await monitorSummary(db, engine.clock.now(), async (key, id) => (await engine.definitions.latest(key)).def.element(id)?.name ?? null);
+    ctx.body = await monitorSummary(db, engine.clock.now(), async (key, id) => (await engine.definitions.latest(key)).def.element(id)?.name ?? null, engine.calendar);
   });
 
   r.get('/incidents', async (ctx) => {

@@ -1,3 +1,4 @@
+import { calendarPaths } from './openapi-calendar.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
 
 /**
@@ -677,6 +678,12 @@ const schemas: Record<string, Schema> = {
     tasks: obj({ open: { type: 'integer' }, green: { type: 'integer' }, yellow: { type: 'integer' }, red: { type: 'integer' }, none: { type: 'integer' } }),
     incidents: obj({ open: { type: 'integer' }, perProcess: arr(obj({ processKey: str(), open: { type: 'integer' } })) }),
     units: arr(obj({ unitId: str(), unitName: str(), running: { type: 'integer' }, openTasks: { type: 'integer' }, tasks: anyObject, incidents: { type: 'integer' } })),
+    calendar: obj({
+      coveredUntil: str('工作日历连续覆盖到的日期（YYYY-MM-DD）', { nullable: true }),
+      horizon: str('今天起 90 天后的日期'),
+      missingYears: arr({ type: 'integer' }),
+      warning: str('日历未覆盖未来 90 天时的提示，否则 null', { nullable: true }),
+    }),
   }),
   AuditEntry: obj({
     seq: { type: 'integer' },
@@ -707,8 +714,8 @@ export function openApiDocument() {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],
-    tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision'].map((name) => ({ name })),
-    paths: { ...paths, ...supervisionPaths(openApiHelpers) },
+    tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar'].map((name) => ({ name })),
+    paths: { ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers) },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },

@@ -3,6 +3,7 @@ import { isPostgres } from '../db/knex.ts';
 import { auditRoutes } from './audit.ts';
 import { directoryRoutes } from './directory.ts';
 import { authenticate, authRoutes } from './auth.ts';
+import { calendarRoutes } from './calendar.ts';
 import type { ApiDeps } from './context.ts';
 import { deploymentRoutes } from './deployments.ts';
 import { formRoutes } from './forms.ts';
@@ -47,6 +48,7 @@ export function apiRouter(deps: ApiDeps): Router {
     auditRoutes(deps).routes(),
     supervisionRoutes(deps).routes(),
     directoryRoutes(deps).routes(),
+    calendarRoutes(deps).routes(),
   );
   return api;
 }

@@ -70,6 +70,7 @@ export function buildTaskRows(
       followUpAt: followUp?.end ?? null,
       variables: null,
       properties: info.properties,
+      limitDays: due?.days ?? null,
     });
   }
   return rows;
@@ -92,7 +93,7 @@ function timeLimit(text: string, now: number, variables: Record<string, unknown>
   const bounded = timeLimitProblem(limit, String(value)) ?? (limit.kind === 'instant' ? instantProblem(limit.at, now, String(value)) : null);
   if (bounded) throw new EngineStepError(`节点 ${elementId} 的${bounded}`, elementId);
   const end = limitEnd(limit, now, calendar);
-  return { end, yellow: yellowAt(now, end, limit, calendar) };
+  return { end, yellow: yellowAt(now, end, limit, calendar), days: limit.kind === 'workdays' ? limit.days : null };
 }
 
 /** Whether the actor is among the task's candidates (users or groups). */

@@ -28,6 +28,8 @@ export interface TaskRow {
   followUpAt: number | null;
   variables: Record<string, unknown> | null;
   properties: Record<string, string>;
+  /** A limit in working days (PnD, PnW): how many, so the due date can be counted again when the calendar changes. */
+  limitDays?: number | null;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -65,7 +67,7 @@ export function taskFromRow(r: any): TaskRow {
 const TASK_COLUMNS = [
   'id', 'instance_id', 'execution_id', 'element_id', 'name', 'process_key', 'definition_id', 'business_key', 'form_key',
   'candidate_groups', 'candidate_users', 'assignee', 'status', 'priority', 'created_at', 'claimed_at', 'due_at', 'yellow_at',
-  'follow_up_at', 'properties',
+  'follow_up_at', 'properties', 'limit_days',
 ];
 
 /** New tasks and their candidate rows: two statements whatever the count. */
@@ -77,7 +79,7 @@ export function insertTasksStmts(rows: TaskRow[]): Statement[] {
       bindings: rows.flatMap((t) => [
         t.id, t.instanceId, t.executionId, t.elementId, t.name, t.processKey, t.definitionId, t.businessKey, t.formKey,
         t.candidateGroups.join(',') || null, t.candidateUsers.join(',') || null, t.assignee, t.status, t.priority,
-        t.createdAt, t.claimedAt, t.dueAt, t.yellowAt, t.followUpAt, toJson(t.properties),
+        t.createdAt, t.claimedAt, t.dueAt, t.yellowAt, t.followUpAt, toJson(t.properties), t.limitDays ?? null,
       ]),
     },
   ];
