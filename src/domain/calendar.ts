@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { limitEnd, yellowAt } from '../engine/due.ts';
-import { beijingDate, type DayKind, type WorkCalendar } from '../engine/workdays.ts';
+import { limitEnd, yellowAt } from '../lib/time-limits.ts';
+import { beijingDate, type DayKind, type WorkCalendar } from '../lib/workdays.ts';
 import { BadRequestError, type FieldError } from '../errors.ts';
 import { calendarStamp, getCalendarYear, loadCalendar, openWorkdayTasks, replaceYear, setTaskDue, yearDays, type WorkdayLimitedTask } from '../store/calendar.ts';
 import { insertNotifications, type NotificationRow } from '../store/notifications.ts';

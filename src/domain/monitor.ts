@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { WorkCalendar } from '../engine/workdays.ts';
+import type { WorkCalendar } from '../lib/workdays.ts';
 import { calendarCoverage } from './calendar.ts';
 import { currentActivities, openIncidentsPerProcess, perUnit, runningPerProcess, tasksPerWarning } from '../store/monitor.ts';
 
