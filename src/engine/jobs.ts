@@ -8,12 +8,16 @@ import { insertIncident } from '../store/incidents.ts';
 import { getInstance } from '../store/instances.ts';
 import { acquireDueJobs, acquireDueJobsOf, deleteJob, deleteLeasedJobStmt, insertJobs, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
 import { runStatementsIn } from '../db/batch.ts';
-import type { StepHook } from './steps.ts';
+import type { StepContext, StepHook } from './steps.ts';
+import { BpmnError, UncaughtBpmnError } from './bpmn-error.ts';
 import { nextFiring, retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import type { StepRunner } from './steps.ts';
 import { checkGuard, EffectRefusedError, type EffectAuditor, type EffectGuard } from './guards.ts';
 import type { Handler, MessageToSend } from './types.ts';
+
+/** What runHandler answers when the handler threw a BpmnError (the step has routed it). */
+const THROWN = Symbol('bpmn-error-thrown');
 
 export interface JobExecutorOptions {
   db: Knex;
@@ -143,6 +147,11 @@ export class JobExecutor {
         await this.refuse(job, err);
         return;
       }
+      if (err instanceof UncaughtBpmnError) {
+        // A business error nothing catches will not go away by retrying: an incident at once.
+        await this.fail({ ...job, retries: 1 }, err);
+        return;
+      }
       await this.fail(job, err);
     }
   }
@@ -174,7 +183,7 @@ export class JobExecutor {
         const verdict = guard ? await checkGuard(ctx.trx!, guard, ctx.instance, call) : null;
         if (verdict && !verdict.ok) throw new EffectRefusedError(topic, verdict.problem);
         const approvals = verdict?.ok ? verdict.approvals : [];
-        const output = await handler({
+        const output = await this.runHandler(ctx, job, info?.name, handler, {
           trx: ctx.trx!,
           instance: ctx.instance,
           variables: { ...ctx.variables },
@@ -187,6 +196,7 @@ export class JobExecutor {
           cancelInstance: (instanceId, opts) => queueCancel(ctx.trx!, instanceId, opts, this.o.clock.now()),
           ...(guard && { authority: { requestedBy: ctx.instance.startedBy, approvals } }),
         });
+        if (output === THROWN) return;
         if (guard?.effect) {
           const out = output && typeof output === 'object' ? output : {};
           await this.audit(ctx.trx!, `effect.${topic}`, job, ctx.instance.processKey, {
@@ -210,6 +220,36 @@ export class JobExecutor {
       },
       { inTransaction: true },
     );
+  }
+
+  /**
+   * Calls a handler; a BpmnError it throws ends the service task on the matching error boundary
+   * (see bpmn-error.ts) and answers THROWN.
+   */
+  private async runHandler(
+    ctx: StepContext,
+    job: JobRow,
+    elementName: string | undefined,
+    handler: Handler,
+    hctx: Parameters<Handler>[0],
+  ): Promise<Awaited<ReturnType<Handler>> | typeof THROWN> {
+    try {
+      return await handler(hctx);
+    } catch (err) {
+      if (!(err instanceof BpmnError)) throw err;
+      ctx.history.push({
+        instanceId: ctx.instance.id,
+        type: 'service.error',
+        elementId: job.elementId,
+        elementName,
+        executionId: job.executionId,
+        actor: 'system',
+        at: this.o.clock.now(),
+        data: { code: err.code, message: err.message, attempt: job.attempts + 1 },
+      });
+      ctx.live.failService(job.executionId!, err);
+      return THROWN;
+    }
   }
 
   private async sendMessage(job: JobRow): Promise<void> {

@@ -5,6 +5,7 @@ import { compile, problemOf } from '../lib/feel.ts';
 import { parseTimeLimit } from '../lib/time-limits.ts';
 import { chooseProcess, classifyWarnings, fillGaps, hideDescriptiveRoots, pruneMessageFlows } from './lenient.ts';
 import { loopInfoOf, type LoopInfo } from './multi-instance.ts';
+import { errorInfoOf, type ErrorInfo } from './bpmn-error.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.
@@ -32,6 +33,8 @@ export interface ElementInfo {
   initiator?: string;
   /** Multi-instance marker (会签/或签): see multi-instance.ts. */
   loop?: LoopInfo;
+  /** Error end event or error boundary event: the error code (none: catch-all) and variables. */
+  error?: ErrorInfo;
 }
 
 export interface StartEventInfo {
@@ -163,10 +166,10 @@ const TYPE_NAMES: Record<string, string> = {
 
 const ALLOWED_EVENT_DEFS: Record<string, string[]> = {
   'bpmn:StartEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
-  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition'],
+  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition', 'bpmn:ErrorEventDefinition'],
   'bpmn:IntermediateCatchEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
   'bpmn:IntermediateThrowEvent': [],
-  'bpmn:BoundaryEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
+  'bpmn:BoundaryEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition', 'bpmn:ErrorEventDefinition'],
 };
 
 function label(el: any): string {
@@ -327,6 +330,9 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
     if (def.$type === 'bpmn:MessageEventDefinition') {
       if (!def.messageRef) problems.push({ element: el.id, message: `消息事件 ${label(el)} 没有引用消息` });
       else info.messageName = messageNameOf(el, def.messageRef, problems);
+    }
+    if (def.$type === 'bpmn:ErrorEventDefinition') {
+      info.error = errorInfoOf(el, def, label(el), (message) => problems.push({ element: el.id, message }));
     }
     if (def.$type === 'bpmn:TimerEventDefinition') {
       const kinds = (['timeDuration', 'timeDate', 'timeCycle'] as const).filter((k) => def[k]?.body);

@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts';
 import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from '../lib/feel.ts';
 import type { ElementInfo, ProcessModel } from './model.ts';
 import { completionContext, iterationLocals } from './multi-instance.ts';
+import { caughtError, UncaughtBpmnError, type BpmnError } from './bpmn-error.ts';
 import { ISOInterval } from '@0dep/piso';
 
 /**
@@ -278,6 +279,18 @@ export class LiveInstance {
     this.check();
   }
 
+  /**
+   * A service handler threw a BpmnError: the service task ends on the matching error boundary.
+   * Throws UncaughtBpmnError when nothing catches it.
+   */
+  failService(executionId: string, error: BpmnError): void {
+    const svc = this.services.get(executionId);
+    if (!svc) throw new EngineStepError(`没有等待中的服务任务 ${executionId}`);
+    this.services.delete(executionId);
+    svc.callback({ name: 'BpmnError', code: error.code, message: error.message });
+    if (this.failure) throw new UncaughtBpmnError(error.code, error.message);
+  }
+
   /** Stops the engine (instance cancelled); nothing waits any more. */
   async stop(): Promise<void> {
     for (const [executionId, w] of this.waits) {
@@ -358,9 +371,24 @@ export class LiveInstance {
       record('timer.fired', api);
     });
     listener.on('activity.leave', (api: any) => this.onLeave(api.executionId));
+    listener.on('activity.catch', (api: any) => this.onCatch(api, record));
+    listener.on('activity.throw', (api: any) => {
+      const error = this.def.element(api.id)?.error;
+      if (error && !api.content?.isRecovered) record('error.thrown', api, { code: error.code ?? null });
+    });
     listener.on('process.end', (api: any) => {
       if (!api.content?.isRecovered) this.effects.ended = true;
     });
+  }
+
+  /** An error boundary caught an error: history, and camunda:errorCodeVariable / errorMessageVariable. */
+  private onCatch(api: any, record: (type: string, api: any, data?: Record<string, unknown>) => void): void {
+    const info = this.def.element(api.id)?.error;
+    if (!info || api.content?.isRecovered) return;
+    const { code, message } = caughtError(api.content?.error);
+    if (info.codeVariable) this.variables[info.codeVariable] = code;
+    if (info.messageVariable) this.variables[info.messageVariable] = message;
+    record('error.caught', api, { code, message, source: api.content?.source?.id ?? null });
   }
 
   private onLeave(executionId: string): void {
