@@ -3,6 +3,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { compile, problemOf } from '../lib/feel.ts';
 import { parseTimeLimit } from '../lib/time-limits.ts';
+import { dialectsOf, resolveInitiator } from './dialects/model-view.ts';
 import { chooseProcess, classifyWarnings, fillGaps, hideDescriptiveRoots, pruneMessageFlows } from './lenient.ts';
 import { loopInfoOf, type LoopInfo } from './multi-instance.ts';
 import { errorInfoOf, type ErrorInfo } from './bpmn-error.ts';
@@ -205,12 +206,14 @@ function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): Pr
     messages,
     notes: lenientNotes,
   };
-  const starterGroups = splitList(proc.candidateStarterGroups);
-  const starterUsers = splitList(proc.candidateStarterUsers);
+  const procDialects = dialectsOf(proc, problems);
+  const starterGroups = splitList(procDialects.values.candidateStarterGroups);
+  const starterUsers = splitList(procDialects.values.candidateStarterUsers);
   if (starterGroups.length) model.starterGroups = starterGroups;
   if (starterUsers.length) model.starterUsers = starterUsers;
   checkNoCode(proc, problems);
   walk(proc.flowElements ?? [], true, model, ctx, problems);
+  resolveInitiator(model);
   if (!model.startEvents.length) problems.push({ element: proc.id, message: `流程 ${label(proc)} 没有开始事件` });
   return model;
 }
@@ -226,6 +229,8 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
     }
     checkNoCode(el, problems);
     const loop = loopInfoOf(el, label(el), (message) => problems.push({ element: el.id, message }));
+    const d = dialectsOf(el, problems);
+    const dv = d.values;
     if (type === 'bpmn:SequenceFlow') {
       checkCondition(el, model, problems);
       continue;
@@ -235,34 +240,35 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       id: el.id,
       type,
       name: el.name,
-      candidateGroups: splitList(el.candidateGroups),
-      candidateUsers: splitList(el.candidateUsers),
-      properties: camundaProperties(el),
+      candidateGroups: splitList(dv.candidateGroups),
+      candidateUsers: splitList(dv.candidateUsers),
+      properties: { ...d.headers, ...camundaProperties(el) },
       ...(loop && { loop }),
     };
     if (!el.name && type !== 'bpmn:SequenceFlow') model.notes.push(`元素 ${el.id} 没有名称`);
     checkEventDefinitions(el, info, topLevel, model, problems);
-    if (type === 'bpmn:UserTask' || (type === 'bpmn:StartEvent' && el.formKey)) {
-      if (el.formKey) {
-        info.formKey = formNameOf(el.formKey);
+    if (type === 'bpmn:UserTask' || (type === 'bpmn:StartEvent' && dv.formKey)) {
+      if (dv.formKey) {
+        info.formKey = formNameOf(dv.formKey);
         if (!ctx.formExists(info.formKey)) {
-          problems.push({ element: el.id, message: `${label(el)} 引用的表单 "${el.formKey}" 不存在（forms/ 目录和本次部署中都没有）` });
+          problems.push({ element: el.id, message: `${label(el)} 引用的表单 "${dv.formKey}"（${d.sources.formKey}）不存在（forms/ 目录和本次部署中都没有）：请把同名的 .form 文件一起部署` });
         }
       }
-      info.assignee = el.assignee;
+      info.assignee = dv.assignee;
       for (const attr of ['assignee', 'candidateGroups', 'candidateUsers', 'dueDate', 'followUpDate', 'priority'] as const) {
-        if (el[attr]) checkExpression(el, attr, el[attr], problems);
+        if (dv[attr]) checkExpression(el, attr, dv[attr], problems);
       }
       for (const attr of ['dueDate', 'followUpDate'] as const) {
-        if (!el[attr] || compileKind(el[attr]) !== 'literal') continue;
-        const limit = parseTimeLimit(el[attr]);
-        const bounded = limit && timeLimitProblem(limit, el[attr]);
-        if (!limit) problems.push({ element: el.id, message: `${label(el)} 的 ${attr} "${el[attr]}" 不是有效的期限（如 P5D 表示 5 个工作日，或 2026-12-31）` });
+        const value = dv[attr];
+        if (!value || compileKind(value) !== 'literal') continue;
+        const limit = parseTimeLimit(value);
+        const bounded = limit && timeLimitProblem(limit, value);
+        if (!limit) problems.push({ element: el.id, message: `${label(el)} 的 ${attr} "${value}" 不是有效的期限（如 P5D 表示 5 个工作日，或 2026-12-31）` });
         else if (bounded) problems.push({ element: el.id, message: `${label(el)} 的 ${attr}：${bounded}` });
       }
-      if (el.dueDate) info.dueDate = el.dueDate;
-      if (el.followUpDate) info.followUpDate = el.followUpDate;
-      if (el.priority) info.priority = el.priority;
+      if (dv.dueDate) info.dueDate = dv.dueDate;
+      if (dv.followUpDate) info.followUpDate = dv.followUpDate;
+      if (dv.priority) info.priority = dv.priority;
       for (const check of splitList(info.properties.completionCheck)) {
         if (ctx.checkExists && !ctx.checkExists(check)) problems.push({ element: el.id, message: `${label(el)} 的完成校验 "${check}" 未注册` });
       }
@@ -271,11 +277,16 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       }
     }
     if (type === 'bpmn:ServiceTask') {
-      const handler = handlerNameOf(el);
+      const handler = dv.handler ?? handlerNameOf(el);
       if (!handler) {
-        problems.push({ element: el.id, message: `服务任务 ${label(el)} 没有指定处理程序（camunda:type="external" camunda:topic="名称"）` });
+        if (!d.code) problems.push({ element: el.id, message: `服务任务 ${label(el)} 没有指定处理程序（camunda:type="external" camunda:topic="名称"，或 zeebe:taskDefinition type="名称"）` });
       } else if (!ctx.handlerExists(handler)) {
-        problems.push({ element: el.id, message: `服务任务 ${label(el)} 的处理程序 "${handler}" 未注册` });
+        problems.push({
+          element: el.id,
+          message: d.jobType
+            ? `服务任务 ${label(el)} 的作业类型（zeebe:taskDefinition type）"${handler}" 没有对应的已注册处理程序：请改用平台已注册的处理程序名称，或请平台注册名为 "${handler}" 的处理程序`
+            : `服务任务 ${label(el)} 的处理程序 "${handler}"（${d.sources.handler ?? 'camunda:delegateExpression'}）未注册`,
+        });
       }
       info.handler = handler;
       info.retryCycle = retryCycleOf(el);
@@ -296,7 +307,7 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       if (el.triggeredByEvent) problems.push({ element: el.id, message: `暂不支持事件子流程：${label(el)}` });
       walk(el.flowElements ?? [], false, model, ctx, problems);
     }
-    if (type === 'bpmn:StartEvent' && el.initiator) info.initiator = el.initiator;
+    if (type === 'bpmn:StartEvent' && dv.initiator) info.initiator = dv.initiator;
     if (type === 'bpmn:StartEvent' && topLevel) {
       model.startEvents.push(startEventInfo(el, info));
     }
