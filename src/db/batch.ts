@@ -124,6 +124,17 @@ async function runScript(conn: any, statements: Statement[]): Promise<void> {
   }
 }
 
+/**
+ * Takes the write lock at the start of a transaction on SQLite (waiting up to busy_timeout), so a
+ * transaction that reads and then writes cannot be refused SQLITE_BUSY at its first write because
+ * another connection (a second process on the same file) committed after its first read.
+ * PostgreSQL: nothing to do (row locks and the version check suffice).
+ */
+export async function lockForWrite(trx: Knex | Knex.Transaction): Promise<void> {
+  if (isPostgres(trx)) return;
+  await trx.raw('UPDATE step_guard SET ok = 1 WHERE id = 1');
+}
+
 /** Runs statements inside an open transaction (a step whose handler also writes with `trx`). */
 export async function runStatementsIn(trx: Knex | Knex.Transaction, statements: Statement[]): Promise<void> {
   for (const s of statements) {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
-import { runStatements, runStatementsIn, StaleWriteError, type Statement } from '../db/batch.ts';
+import { lockForWrite, runStatements, runStatementsIn, StaleWriteError, type Statement } from '../db/batch.ts';
 import { ConflictError, ExpressionError, NotFoundError } from '../errors.ts';
 import { appendHistoryStmts, type HistoryRow } from '../store/history.ts';
-import { getInstance, getInstanceState, insertInstanceStmt, updateInstanceStmt, type InstanceRow } from '../store/instances.ts';
+import { getInstance, getInstanceState, getInstanceVersion, insertInstanceStmt, updateInstanceStmt, type InstanceRow } from '../store/instances.ts';
 import { deleteInstanceJobsStmt, insertJobsStmt, type JobRow } from '../store/jobs.ts';
 import { deleteSubscriptionsStmt, insertSubscriptionsStmt } from '../store/subscriptions.ts';
 import { closeTasksStmt, insertTasksStmts, type TaskRow } from '../store/tasks.ts';
@@ -148,15 +148,19 @@ export class StepRunner {
     opts: { inTransaction?: boolean; instance?: InstanceRow; hook?: StepHook } = {},
   ): Promise<StepResult> {
     return this.mutex.run(instanceId, async () => {
+      let lockFirst = false;
       for (let attempt = 1; ; attempt++) {
         try {
           // A row read just now, or the one this node last wrote, saves a query; if it is stale,
           // the version check says so and the next attempt reads afresh.
           const known = attempt === 1 ? (opts.instance ?? this.cachedRow(instanceId)) : undefined;
-          return await this.attempt(instanceId, actor, action, opts, known);
+          return await this.attempt(instanceId, actor, action, { ...opts, lockFirst }, known);
         } catch (err) {
-          // SQLITE_BUSY: another process held the database past busy_timeout; the step rolled
-          // back, so it is retried from fresh state like a lost optimistic-lock race.
+          // SQLITE_BUSY: another process wrote the database after this step's transaction first
+          // read it (SQLite refuses that write at once), or held it past busy_timeout; the step
+          // rolled back, so it is retried from fresh state like a lost optimistic-lock race —
+          // taking the write lock first, so the retry waits its turn instead of failing again.
+          if (isBusy(err)) lockFirst = true;
           if ((err instanceof StaleWriteError || isBusy(err)) && attempt < MAX_ATTEMPTS) {
             await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * attempt)));
             continue;
@@ -186,7 +190,7 @@ export class StepRunner {
     instanceId: string,
     actor: string,
     action: (ctx: StepContext) => Promise<void> | void,
-    opts: { inTransaction?: boolean; hook?: StepHook },
+    opts: { inTransaction?: boolean; hook?: StepHook; lockFirst?: boolean },
     known: InstanceRow | undefined,
   ): Promise<StepResult> {
     const db = this.o.db;
@@ -239,12 +243,13 @@ export class StepRunner {
     if (opts.inTransaction || opts.hook) {
       await db.transaction(async (trx) => {
         ctx.trx = trx;
-        await action(ctx);
+        if (opts.lockFirst) await lockForWrite(trx);
+        await this.act(action, ctx, trx);
         await runStatementsIn(trx, await statements());
         if (opts.hook) await opts.hook(trx, { instance: rowAfter(), tasks });
       });
     } else {
-      await action(ctx);
+      await this.act(action, ctx, db);
       await runStatements(db, await statements());
     }
     const ended = live.isEnded || Boolean(ctx.cancel);
@@ -252,6 +257,27 @@ export class StepRunner {
     if (!ended) this.live.put(instanceId, { live, version, row });
     if (earliestJob < Infinity) this.o.onJobs(earliestJob);
     return { instance: row, tasks };
+  }
+
+  /**
+   * Runs the action. A refusal it throws ("no such task", "not waiting for this message", a form
+   * or duty check on old variables) may come from an engine or row older than the database —
+   * another node moved the instance on since this one cached or read it. Then it is not the
+   * caller's fault but a lost race: the step is retried from the stored state (StaleWriteError),
+   * exactly as a version-checked write that finds another version is. Only a refusal on the
+   * current version reaches the caller. `db` is the step's transaction when there is one (on
+   * SQLite the only connection), so the check reads what the action read.
+   */
+  private async act(action: (ctx: StepContext) => Promise<void> | void, ctx: StepContext, db: Knex): Promise<void> {
+    try {
+      await action(ctx);
+    } catch (err) {
+      if (err instanceof StaleWriteError) throw err;
+      // A failed query may have aborted a PostgreSQL transaction: then the original error stands.
+      const stored = await getInstanceVersion(db, ctx.instance.id).catch(() => ctx.instance.version);
+      if (stored !== ctx.instance.version) throw new StaleWriteError();
+      throw err;
+    }
   }
 
   /** The writes for tasks, jobs, subscriptions and history of one step, and the new tasks. */

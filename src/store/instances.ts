@@ -72,6 +72,12 @@ export async function getInstanceState(db: Knex, id: string, version: number): P
   return r ? r.state : undefined;
 }
 
+/** The instance's stored version (undefined: no such instance); cheap check of a cached copy. */
+export async function getInstanceVersion(db: Knex, id: string): Promise<number | undefined> {
+  const r = await db('process_instances').select('version').where({ id }).first();
+  return r ? Number(r.version) : undefined;
+}
+
 export interface InstancePatch {
   status: InstanceStatus;
   state: string | null;
