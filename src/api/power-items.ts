@@ -23,8 +23,10 @@ export function powerItemRoutes(deps: ApiDeps): Router {
       const { row, def } = await engine.definitions.latest(item.processKey);
       const start = def.model.startEvents.find((s) => s.kind === 'none');
       return { canStart: item.status === 'active' && engine.canStart(row, person), startFormKey: start?.formKey ?? null };
-    } catch {
-      return { canStart: false, startFormKey: null }; // procedure not deployed
+    } catch (err) {
+      // Only "no such procedure" means not deployed; a database failure is an error, not a "no".
+      if (err instanceof NotFoundError && err.code === 'PROCESS_NOT_FOUND') return { canStart: false, startFormKey: null };
+      throw err;
     }
   };
 

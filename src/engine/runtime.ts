@@ -10,7 +10,7 @@ import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Com
 import type { ElementInfo, ProcessModel } from './model.ts';
 import { completionContext, iterationLocals } from './multi-instance.ts';
 import { caughtError, UncaughtBpmnError, type BpmnError } from './bpmn-error.ts';
-import { ISOInterval } from '@0dep/piso';
+import { timerDueAt } from '../lib/timer-due.ts';
 
 /**
  * The one adapter between the platform and bpmn-engine: bpmn-engine's event names, state format and
@@ -363,7 +363,15 @@ export class LiveInstance {
     listener.on('activity.timer', (api: any) => {
       const c = api.content ?? {};
       if (c.isRecovered || c.isResumed) return;
-      this.effects.timersCreated.set(api.executionId, { executionId: api.executionId, elementId: api.id, dueAt: timerDueAt(c, now()) });
+      let dueAt: number;
+      try {
+        dueAt = timerDueAt(c, now());
+      } catch (err) {
+        // Never fire "now" on a value we cannot read: the step fails and becomes an incident.
+        if (!this.failure) this.failure = new EngineStepError(`定时事件 ${api.id} 的${(err as Error).message}`, api.id);
+        return;
+      }
+      this.effects.timersCreated.set(api.executionId, { executionId: api.executionId, elementId: api.id, dueAt });
     });
     listener.on('activity.timeout', (api: any) => {
       this.timerRefs.delete(api.executionId);
@@ -524,21 +532,4 @@ function unreachableFrom(elements: any, startId: string, startIds: Set<string>):
     }
   }
   return removed;
-}
-
-/**
- * A timer's due time on the platform clock. bpmn-engine measures against the wall clock at the
- * moment it arms the timer; the job is due at the timer's own definition from the step's time.
- */
-function timerDueAt(c: any, now: number): number {
-  try {
-    const value = c.timerType ? c[c.timerType] : undefined;
-    if (c.timerType === 'timeDate' && value) return Date.parse(value);
-    if ((c.timerType === 'timeDuration' || c.timerType === 'timeCycle') && value) {
-      return new ISOInterval(String(value)).getExpireAt(new Date(now), new Date(now)).getTime();
-    }
-  } catch {
-    // fall back to the engine's own delay
-  }
-  return now + Math.max(0, typeof c.timeout === 'number' ? c.timeout : 0);
 }

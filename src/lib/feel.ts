@@ -22,27 +22,53 @@ export interface ExpressionProblem {
   offset?: number;
 }
 
-const WHOLE = /^\$\{([\s\S]*)\}$/;
-const ANY = /\$\{([\s\S]*?)\}/g;
-
 /** Usage: `compile('${a == 1}')` → `{kind: 'feel', feel: 'a = 1'}`. Throws ExpressionSyntaxError. */
 export function compile(text: string): Compiled {
   const trimmed = text.trim();
   if (trimmed.startsWith('=')) return { kind: 'feel', feel: checked(trimmed.slice(1), text, text.indexOf('=') + 1) };
-  const whole = WHOLE.exec(trimmed);
-  if (whole && !whole[1].includes('${')) {
-    return { kind: 'feel', feel: checked(juelToFeel(whole[1]), text, text.indexOf('${') + 2) };
+  const pieces = splitTemplate(text);
+  if (!pieces.some((p) => typeof p !== 'string')) return { kind: 'literal', value: text };
+  const only = pieces.filter((p) => typeof p !== 'string' || p.trim() !== '');
+  if (only.length === 1 && typeof only[0] !== 'string') {
+    return { kind: 'feel', feel: checked(juelToFeel(only[0].src), text, only[0].at) };
   }
-  if (!text.includes('${')) return { kind: 'literal', value: text };
-  const parts: Compiled & { kind: 'template' } = { kind: 'template', parts: [] };
+  return { kind: 'template', parts: pieces.map((p) => (typeof p === 'string' ? p : { feel: checked(juelToFeel(p.src), text, p.at) })) };
+}
+
+/**
+ * Splits `text` into literal text and `${…}` expressions. An expression ends at the first `}` outside
+ * string literals and braces, so `${x == "}"}` is one expression. An unclosed `${` stays text.
+ */
+function splitTemplate(text: string): Array<string | { src: string; at: number }> {
+  const parts: Array<string | { src: string; at: number }> = [];
   let last = 0;
-  for (const m of text.matchAll(ANY)) {
-    if (m.index! > last) parts.parts.push(text.slice(last, m.index));
-    parts.parts.push({ feel: checked(juelToFeel(m[1]), text, m.index! + 2) });
-    last = m.index! + m[0].length;
+  let i = text.indexOf('${');
+  while (i >= 0) {
+    const end = expressionEnd(text, i + 2);
+    if (end < 0) break;
+    if (i > last) parts.push(text.slice(last, i));
+    parts.push({ src: text.slice(i + 2, end), at: i + 2 });
+    last = end + 1;
+    i = text.indexOf('${', last);
   }
-  if (last < text.length) parts.parts.push(text.slice(last));
+  if (last < text.length) parts.push(text.slice(last));
   return parts;
+}
+
+/** Index of the `}` closing an expression that starts at `from`, or -1. */
+function expressionEnd(text: string, from: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '{') depth++;
+    else if (c === '}' && depth-- === 0) return i;
+  }
+  return -1;
 }
 
 export class ExpressionSyntaxError extends Error {
@@ -116,36 +142,73 @@ function findOutsideStrings(src: string, needle: string): number {
 }
 
 const WORD_OPS: Record<string, string> = { eq: '=', ne: '!=', lt: '<', gt: '>', le: '<=', ge: '>=', and: 'and', or: 'or' };
+const SYMBOL_OPS: Record<string, string> = { '==': '=', '&&': 'and', '||': 'or' };
+/** FEEL keywords after which `(` or `[` opens a group or list rather than a call or a filter. */
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'between', 'if', 'then', 'else', 'for', 'return', 'some', 'every', 'satisfies', 'instance', 'of', 'function']);
 
 /**
- * Translates the JUEL operators Camunda 7 files use into FEEL. Unknown constructs pass through and
- * are caught by the FEEL parser afterwards.
+ * Translates the JUEL operators Camunda 7 files use into FEEL, on the token stream: string literals
+ * are single tokens and come out unchanged (re-quoted with `"`), so `decision == "a ( b"` becomes
+ * `decision = "a ( b"`. Unknown constructs pass through and are caught by the FEEL parser afterwards.
+ * Usage: `juelToFeel("!approved && amount gt 5")` → `not(approved) and amount > 5`.
  */
 export function juelToFeel(src: string): string {
-  const tokens = tokenize(src);
-  const out: string[] = [];
+  return render(translate(tokenize(src), src));
+}
+
+/** JUEL tokens → FEEL tokens. `!x` / `not x` become `not ( x )` around the operand. */
+function translate(tokens: Token[], src: string): Token[] {
+  const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    const afterDot = tokens[i - 1]?.text === '.' && tokens[i - 1].kind === 'punct';
     if (t.kind === 'op' && (t.text === '!' || t.text === 'not')) {
       // Wrap the operand: an identifier path (with calls/indexes) or a parenthesised group.
       const end = operandEnd(tokens, i + 1);
       if (end <= i + 1) throw new ExpressionSyntaxError(`"${t.text}" 后缺少操作数：${src}`, t.at);
-      out.push('not(' + juelToFeel(tokens.slice(i + 1, end).map((x) => x.text).join(' ')) + ')');
+      out.push({ kind: 'not', text: 'not', at: t.at }, { kind: 'punct', text: '(', at: t.at });
+      out.push(...translate(tokens.slice(i + 1, end), src));
+      out.push({ kind: 'punct', text: ')', at: t.at });
       i = end - 1;
-      continue;
-    }
-    if (t.kind === 'op') out.push(t.text === '==' ? '=' : t.text === '&&' ? 'and' : t.text === '||' ? 'or' : t.text);
-    else if (t.kind === 'word' && WORD_OPS[t.text]) out.push(WORD_OPS[t.text]);
-    else if (t.kind === 'word' && t.text === 'empty') throw new ExpressionSyntaxError(`不支持 JUEL 的 empty 运算符，请写成 x = null：${src}`, t.at);
-    else out.push(t.text);
+    } else if (t.kind === 'op') out.push({ ...t, text: SYMBOL_OPS[t.text] ?? t.text });
+    else if (t.kind === 'word' && !afterDot && WORD_OPS[t.text]) out.push({ ...t, kind: 'op', text: WORD_OPS[t.text] });
+    else if (t.kind === 'word' && !afterDot && t.text === 'empty') throw new ExpressionSyntaxError(`不支持 JUEL 的 empty 运算符，请写成 x = null：${src}`, t.at);
+    else out.push(t);
   }
-  return out.join(' ').replace(/ ([.,)\]]) ?/g, '$1').replace(/([([]) /g, '$1').replace(/ \(/g, '(').replace(/\b(and|or|not|in|between|if|then|else|for|return|some|every|satisfies)\(/g, '$1 (').replace(/not \(/g, 'not(');
+  return out;
+}
+
+/** Joins FEEL tokens with spaces where FEEL reads them as separate, none inside paths and calls. */
+function render(tokens: Token[]): string {
+  let out = '';
+  for (let i = 0; i < tokens.length; i++) {
+    const prev = tokens[i - 1];
+    const t = tokens[i];
+    if (prev && spaceBetween(prev, t)) out += ' ';
+    out += t.text;
+  }
+  return out;
+}
+
+function spaceBetween(a: Token, b: Token): boolean {
+  const punct = (t: Token, chars: string) => t.kind === 'punct' && chars.includes(t.text);
+  if (punct(b, '.,)]')) return false;
+  if (punct(a, '([.')) return false;
+  if (a.kind === 'not') return false; // not(…)
+  // A call `f(x)` or a filter/index `a[0]`, `f(x)[0]`, `a)(`: no space; after a keyword, a group or list.
+  if (punct(b, '([')) return !((a.kind === 'word' && !KEYWORDS.has(a.text)) || punct(a, ')]'));
+  return true;
 }
 
 interface Token {
-  kind: 'str' | 'num' | 'word' | 'op' | 'punct';
+  kind: 'str' | 'num' | 'word' | 'op' | 'punct' | 'not';
   text: string;
   at: number;
+}
+
+/** Escapes a string literal's content for FEEL's double-quoted strings. */
+function feelString(value: string): string {
+  return '"' + value.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
 }
 
 function tokenize(src: string): Token[] {
@@ -156,19 +219,20 @@ function tokenize(src: string): Token[] {
     if (/\s/.test(c)) {
       i++;
     } else if (c === '"' || c === "'") {
+      // JUEL escapes: \' \" \\ ; the value is kept exactly and re-quoted for FEEL.
       let j = i + 1;
       let value = '';
       while (j < src.length && src[j] !== c) {
         if (src[j] === '\\' && j + 1 < src.length) {
-          value += src[j + 1] === '"' ? '\\"' : src[j + 1];
+          value += src[j + 1];
           j += 2;
         } else {
-          value += src[j] === '"' ? '\\"' : src[j];
+          value += src[j];
           j++;
         }
       }
       if (j >= src.length) throw new ExpressionSyntaxError(`字符串缺少结束引号：${src}`, i);
-      tokens.push({ kind: 'str', text: `"${value}"`, at: i });
+      tokens.push({ kind: 'str', text: feelString(value), at: i });
       i = j + 1;
     } else if (/[0-9]/.test(c)) {
       const m = /^[0-9]+(\.[0-9]+)?/.exec(src.slice(i))!;
@@ -176,14 +240,15 @@ function tokenize(src: string): Token[] {
       i += m[0].length;
     } else if (/[\p{L}_$]/u.test(c)) {
       const m = /^[\p{L}\p{N}_$]+/u.exec(src.slice(i))!;
-      tokens.push({ kind: m[0] === 'not' ? 'op' : 'word', text: m[0], at: i });
+      const afterDot = tokens[tokens.length - 1]?.text === '.';
+      tokens.push({ kind: m[0] === 'not' && !afterDot ? 'op' : 'word', text: m[0], at: i });
       i += m[0].length;
     } else {
       const two = src.slice(i, i + 2);
       if (['==', '!=', '&&', '||', '<=', '>='].includes(two)) {
         tokens.push({ kind: 'op', text: two, at: i });
         i += 2;
-      } else if ('!<>+-*/%'.includes(c)) {
+      } else if ('!<>+-*/%='.includes(c)) {
         tokens.push({ kind: 'op', text: c, at: i });
         i++;
       } else {
@@ -203,18 +268,18 @@ function operandEnd(tokens: Token[], start: number): number {
   const skipGroup = (open: string, close: string) => {
     let depth = 0;
     do {
-      if (tokens[i].text === open) depth++;
-      else if (tokens[i].text === close) depth--;
+      if (tokens[i].kind === 'punct' && tokens[i].text === open) depth++;
+      else if (tokens[i].kind === 'punct' && tokens[i].text === close) depth--;
       i++;
     } while (i < tokens.length && depth > 0);
   };
-  if (i < tokens.length && tokens[i].text === '(') {
+  if (i < tokens.length && tokens[i].kind === 'punct' && tokens[i].text === '(') {
     skipGroup('(', ')');
     return i;
   }
   if (i >= tokens.length || !['word', 'str', 'num'].includes(tokens[i].kind)) return start;
   i++;
-  while (i < tokens.length) {
+  while (i < tokens.length && tokens[i].kind === 'punct') {
     if (tokens[i].text === '.' && tokens[i + 1]?.kind === 'word') i += 2;
     else if (tokens[i].text === '(') skipGroup('(', ')');
     else if (tokens[i].text === '[') skipGroup('[', ']');

@@ -1,3 +1,4 @@
+import { getDate, ISOInterval } from '@0dep/piso';
 import type { TimeLimit } from './time-limits.ts';
 
 /**
@@ -27,6 +28,14 @@ const tooLong = '超过 3 年的上限';
 
 /** Why a literal timer value may not be deployed (Chinese), or null. */
 export function timerValueProblem(type: 'timeDuration' | 'timeDate' | 'timeCycle', value: string): string | null {
+  // Bounds first (a zero cycle must never reach the library), then what bpmn-engine and the job
+  // scheduler cannot read: deployed, it would fail every case later.
+  const problem = boundsProblem(type, value);
+  if (problem) return problem;
+  return pisoReads(type, value) ? null : `${type} "${value}" 不是有效的 ISO 8601 值`;
+}
+
+function boundsProblem(type: 'timeDuration' | 'timeDate' | 'timeCycle', value: string): string | null {
   if (type === 'timeDate') return null;
   if (type === 'timeDuration') {
     const ms = durationMs(value);
@@ -40,6 +49,17 @@ export function timerValueProblem(type: 'timeDuration' | 'timeDate' | 'timeCycle
   if (ms === null) return `周期 "${value}" 须含有效的 ISO 8601 时长（如 R/P1D）`;
   if (ms < MIN_CYCLE_MS) return `周期 "${value}" 的间隔短于 1 分钟（零或过短的周期会使服务器停顿），不接受`;
   return ms > MAX_SPAN_MS ? `周期 "${value}" 的间隔${tooLong}` : null;
+}
+
+/** Whether the timer library bpmn-engine uses parses the value (a date, duration or repeating interval). */
+function pisoReads(type: 'timeDuration' | 'timeDate' | 'timeCycle', value: string): boolean {
+  try {
+    if (type === 'timeDate') return !Number.isNaN(getDate(value.trim()).getTime());
+    new ISOInterval(value.trim()).parse();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Why a retry cycle such as `R3/PT10S` is refused, or null. */

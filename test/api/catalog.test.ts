@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { seedCatalog, SEED_ITEMS } from '../../src/domain/catalog-seed.ts';
+import { NotFoundError } from '../../src/errors.ts';
 import { startServer, T0, type Client, type TestServer } from '../helpers/api.ts';
 
 describe('API: the power-item catalog and the directory (read-only)', () => {
@@ -43,6 +44,29 @@ describe('API: the power-item catalog and the directory (read-only)', () => {
     expect((await staff.get('/api/power-items?status=deleted')).status).to.equal(400);
     expect((await s.anonymous().get('/api/power-items')).status).to.equal(401);
     expect((await s.anonymous().get('/api/directory')).status).to.equal(401);
+  });
+
+  it('Given an item whose procedure is not deployed, when listed, then it cannot be started; given a failing database, then the answer is 500, not "not deployed"', async () => {
+    const defs = s.engine.definitions;
+    const latest = defs.latest;
+    try {
+      defs.latest = async (key: string) => {
+        throw new NotFoundError(`流程定义 ${key} 不存在`, 'PROCESS_NOT_FOUND');
+      };
+      const missing = await staff.get('/api/power-items/XK-0001');
+      expect(missing.status).to.equal(200);
+      expect(missing.body).to.include({ canStart: false, startFormKey: null });
+
+      defs.latest = async () => {
+        throw new Error('SQLITE_IOERR: disk I/O error');
+      };
+      const broken = await staff.get('/api/power-items/XK-0001');
+      expect(broken.status).to.equal(500);
+      expect(broken.body.error.code).to.equal('INTERNAL');
+      expect((await staff.get('/api/power-items')).status).to.equal(500);
+    } finally {
+      defs.latest = latest;
+    }
   });
 
   it('names users, groups and units in the directory, without phone numbers', async () => {
