@@ -1,3 +1,4 @@
+import type { TaskCaseFields } from '../domain/cases.ts';
 import type { StepResult } from '../engine/steps.ts';
 import type { Actor } from '../engine/types.ts';
 import { canSee } from '../engine/tasks.ts';
@@ -10,7 +11,7 @@ import type { InstanceRow } from '../store/instances.ts';
 
 export const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-export function taskJson(t: TaskWithWarning) {
+export function taskJson(t: TaskWithWarning, c?: TaskCaseFields) {
   return {
     id: t.id,
     name: t.name,
@@ -33,7 +34,13 @@ export function taskJson(t: TaskWithWarning) {
     completedBy: t.completedBy,
     warning: t.warning,
     workdaysLeft: t.workdaysLeft,
+    ...(c ?? {}),
   };
+}
+
+/** Tasks with their case fields (case number, subject, applicant, …; see domain/cases.ts). */
+export function tasksJson(rows: TaskWithWarning[], fields: Map<string, TaskCaseFields>) {
+  return rows.map((t) => taskJson(t, fields.get(t.id)));
 }
 
 type InstanceSummary = Omit<InstanceRow, 'variables' | 'version' | 'startEventId'> & Partial<Pick<InstanceRow, 'variables' | 'version'>>;
@@ -45,7 +52,10 @@ export function instanceJson(i: InstanceSummary) {
     definitionId: i.definitionId,
     businessKey: i.businessKey,
     status: i.status,
+    caseNumber: i.caseNumber ?? null,
+    subject: i.subject ?? null,
     startedBy: i.startedBy,
+    startedByName: i.startedByName ?? null,
     startedAt: iso(i.startedAt),
     endedAt: iso(i.endedAt),
     endedBy: i.endedBy,

@@ -34,6 +34,7 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
       unitId: q.string('unit', 60),
       startedFrom: q.time('startedFrom'),
       startedTo: q.time('startedTo'),
+      q: q.string('q', 100),
       overdueAt: overdue ? engine.clock.now() : undefined,
       ...page(q),
     };
@@ -73,7 +74,7 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
       version: instance.version,
       variables,
       activities,
-      tasks: tasks.map(taskJson),
+      tasks: tasks.map((t) => taskJson(t)),
       incidents: incidents.map(incidentJson),
       history: historyShown,
       personalData: await view.finish(),

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { isSupervision } from '../domain/access.ts';
+import { caseFieldsOf } from '../domain/cases.ts';
 import { reassignTask, taskDetail } from '../domain/inbox.ts';
 import { personalView } from '../domain/personal-data.ts';
 import { remindTask, type Reminder } from '../domain/supervision/reminders.ts';
@@ -12,9 +13,9 @@ import { listInboxTasks } from '../store/inbox.ts';
 import type { TaskFilter, TaskRow } from '../store/tasks.ts';
 import { auditHook, clientOf, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
-import { instanceJson, taskJson } from './present.ts';
+import { instanceJson, taskJson, tasksJson } from './present.ts';
 
-const SORTS = ['due', '-due', 'created', '-created'] as const;
+const SORTS = ['due', '-due', 'created', '-created', 'completed', '-completed'] as const;
 const STATUSES = ['open', 'completed', 'cancelled'] as const;
 
 /**
@@ -35,29 +36,32 @@ export function taskRoutes(deps: ApiDeps): Router {
     const candidate = q.string('candidate', 100);
     const all = q.bool('all');
     const overdue = q.bool('overdue');
+    const completedBy = q.string('completedBy', 100);
     const filter: TaskFilter = {
-      status: q.oneOf('status', STATUSES) ?? 'open',
+      status: q.oneOf('status', STATUSES) ?? (completedBy ? 'completed' : 'open'),
       processKey: q.string('processKey', 120),
       instanceId: q.string('instance', 36),
       dueBefore: q.time('dueBefore'),
       q: q.string('q', 100),
-      sort: q.oneOf('sort', SORTS) ?? 'created',
+      sort: q.oneOf('sort', SORTS) ?? (completedBy ? '-completed' : 'created'),
       ...page(q),
     };
     if (overdue) filter.overdueAt = engine.clock.now();
     q.done();
     const supervision = isSupervision(person);
-    const others = [assignee, candidate].some((v) => v !== undefined && v !== 'me' && v !== person.id);
+    const others = [assignee, candidate, completedBy].some((v) => v !== undefined && v !== 'me' && v !== person.id);
     if ((all || others) && !supervision) throw new ForbiddenError('只能查询本人的待办任务', 'FORBIDDEN');
     if (assignee !== undefined) filter.assignee = assignee === 'me' ? person.id : assignee;
+    if (completedBy !== undefined) filter.completedBy = completedBy === 'me' ? person.id : completedBy;
     if (candidate !== undefined) {
       const who = candidate === 'me' || candidate === person.id ? person : await actorOf(deps.db, candidate);
       if (!who) throw new NotFoundError(`用户 ${candidate} 不存在`, 'USER_NOT_FOUND');
       filter.claimableBy = { user: who.id, groups: who.groups };
     }
-    if (!all && assignee === undefined && candidate === undefined) filter.visibleTo = { user: person.id, groups: person.groups };
+    if (!all && assignee === undefined && candidate === undefined && completedBy === undefined) filter.visibleTo = { user: person.id, groups: person.groups };
     const { rows, total } = await listInboxTasks(deps.db, filter);
-    ctx.body = listBody(ctx, rows.map((t) => taskJson(engine.withWarning(t))), total, filter as { limit: number; offset: number });
+    const fields = await caseFieldsOf(deps.db, engine, rows, person, { state: completedBy !== undefined });
+    ctx.body = listBody(ctx, tasksJson(rows.map((t) => engine.withWarning(t)), fields), total, filter as { limit: number; offset: number });
   });
 
   r.get('/tasks/:id', async (ctx) => {
@@ -71,8 +75,9 @@ export function taskRoutes(deps: ApiDeps): Router {
     // A read-only viewer (supervision) sees the form's platform data as the person who works it would.
     const withData = engine.hasFormData(d.form?.key);
     const worker = !withData || d.actions.complete ? person : ((await actorOf(deps.db, d.task.assignee ?? d.instance.startedBy)) ?? person);
+    const fields = await caseFieldsOf(deps.db, engine, [d.task], person);
     ctx.body = {
-      task: taskJson(d.task),
+      task: taskJson(d.task, fields.get(d.task.id)),
       form: d.form && { key: d.form.key, version: d.form.version, schema: d.form.schema },
       variables: view.apply(d.variables),
       // Platform data the form shows (e.g. select options), as the caller would submit against it.
@@ -146,7 +151,8 @@ export function taskRoutes(deps: ApiDeps): Router {
     q.done();
     const res = await unitPendingTasks(deps.db, engine, me(ctx), { unitId, ...paging });
     ctx.set('X-Total-Count', String(res.total));
-    ctx.body = { unit: { id: res.unit.id, name: res.unit.name }, items: res.items.map(taskJson), total: res.total };
+    const fields = await caseFieldsOf(deps.db, engine, res.items, me(ctx));
+    ctx.body = { unit: { id: res.unit.id, name: res.unit.name }, items: tasksJson(res.items, fields), total: res.total };
   });
 
   // 转办: the assignee hands the task to another candidate.

@@ -18,8 +18,11 @@ export interface TaskDetail {
   /** The instance's current variables that the form names (fields, lists, conditions, texts). */
   variables: Record<string, unknown>;
   instance: InstanceRow;
-  /** What the caller may do now (separation of duties is checked when they try). */
-  actions: { claim: boolean; unclaim: boolean; complete: boolean; assign: boolean };
+  /**
+   * What the caller may do now. Separation of duties is read here too (claim and complete false,
+   * `reason` says why) and checked again, in the step's transaction, when they try.
+   */
+  actions: { claim: boolean; unclaim: boolean; complete: boolean; assign: boolean; reason: string | null };
   /** For the assignee: the other candidates the task can be handed to (转办). */
   assignable: Array<{ id: string; displayName: string; unitId: string | null }>;
 }
@@ -39,16 +42,19 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
   const open = task.status === 'open' && instance.status === 'running';
   const candidate = isCandidate(task, person);
   const mine = open && task.assignee === person.id;
+  const mayAct = open && (mine || (!task.assignee && candidate));
+  const problem = mayAct ? await engine.dutyProblem(task, person, instance) : null;
   return {
     task,
     form,
     variables: form ? variablesNamedBy(form.schema, instance.variables) : {},
     instance,
     actions: {
-      claim: open && !task.assignee && candidate,
-      unclaim: open && task.assignee === person.id,
-      complete: open && (task.assignee === person.id || (!task.assignee && candidate)),
+      claim: open && !task.assignee && candidate && !problem,
+      unclaim: mine && !(await engine.assignedByProcess(task)),
+      complete: mayAct && !problem,
       assign: mine,
+      reason: problem?.reason ?? null,
     },
     assignable: mine ? (await candidatesOf(db, task)).filter((u) => u.id !== person.id) : [],
   };

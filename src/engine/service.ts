@@ -23,7 +23,7 @@ import type { EffectAuditor, EffectGuard } from './guards.ts';
 import { JobExecutor } from './jobs.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
-import { canSee, checkSeparationOfDuties, isCandidate, sodRule, warningLevel, type WarningLevel } from './tasks.ts';
+import { canSee, checkSeparationOfDuties, isCandidate, separationOfDutiesProblem, sodRule, warningLevel, type DutyProblem, type WarningLevel } from './tasks.ts';
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck } from './types.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 
@@ -353,6 +353,9 @@ export class EngineService {
     const task = await this.taskFor(taskId, opts.by);
     if (!task.assignee) throw new ConflictError('任务尚未被认领', 'TASK_NOT_CLAIMED');
     if (task.assignee !== opts.by.id) throw new ForbiddenError('只有认领人可以退回任务', 'NOT_ASSIGNEE');
+    if (await this.assignedByProcess(task)) {
+      throw new ConflictError('此任务由流程指定给您办理，不能放回待认领', 'TASK_ASSIGNED_BY_PROCESS');
+    }
     const now = this.clock.now();
     await this.db.transaction(async (trx) => {
       if (!(await setAssignee(trx, taskId, opts.by.id, null, now))) throw new ConflictError('任务状态已变化', 'TASK_STATE_CHANGED');
@@ -360,6 +363,15 @@ export class EngineService {
       await opts.hook?.(trx, { ...task, assignee: null, claimedAt: null });
     });
     return this.withWarning({ ...task, assignee: null, claimedAt: null });
+  }
+
+  /**
+   * Whether the process names the task's assignee (camunda:assignee, e.g. the applicant's own
+   * 修改或撤回 step): such a task has nobody to go back to, so it cannot be unclaimed.
+   */
+  async assignedByProcess(task: Pick<TaskRow, 'definitionId' | 'elementId'>): Promise<boolean> {
+    const def = await this.definitions.byId(task.definitionId);
+    return Boolean(def.element(task.elementId)?.assignee);
   }
 
   /**
@@ -446,6 +458,20 @@ export class EngineService {
     if (rule.starter || rule.elements.length || rule.variables.length || rule.groups.length) {
       checkSeparationOfDuties(task, actor, instance, await completersOf(db, task.instanceId, rule.elements));
     }
+  }
+
+  /**
+   * Why separation of duties keeps `actor` off `task` now (a sentence for them), or null: the
+   * engine's own rule, read without side effects, so lists and task pages can say it before anyone
+   * fills a form. The step still checks it in its transaction.
+   */
+  async dutyProblem(task: TaskRow, actor: Actor, instance?: Pick<InstanceRow, 'startedBy' | 'variables'>): Promise<DutyProblem | null> {
+    const rule = sodRule(task);
+    if (!(rule.starter || rule.elements.length || rule.variables.length || rule.groups.length)) return null;
+    const needsVariables = rule.variables.length > 0 || rule.groups.length > 0;
+    const row = instance && !needsVariables ? instance : await getInstance(this.db, task.instanceId);
+    if (!row) return null;
+    return separationOfDutiesProblem(task, actor, row, await completersOf(this.db, task.instanceId, rule.elements));
   }
 
   /** The task's completion checks, all of them; their refusals together are one 422. */

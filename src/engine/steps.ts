@@ -12,6 +12,7 @@ import { KeyedMutex, Lru } from './cache.ts';
 import { retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { EngineStepError, LiveInstance, type CompiledDefinition } from './runtime.ts';
+import { labelNewCase } from './case-numbers.ts';
 import { buildTaskRows } from './tasks.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 
@@ -120,16 +121,12 @@ export class StepRunner {
     ctx.history.push(...(init.history ?? []).map((h) => ({ ...h, instanceId: id })));
     const state = live.isEnded ? null : await live.state();
     const effects = this.effectStatements(def, ctx, {});
-    const writes = [...ctx.also, insertInstanceStmt(instance, state), ...effects.statements];
-    if (init.hook) {
-      const hook = init.hook;
-      await this.o.db.transaction(async (trx) => {
-        await runStatementsIn(trx, writes);
-        await hook(trx, { instance, tasks: effects.tasks });
-      });
-    } else {
-      await runStatements(this.o.db, writes);
-    }
+    // The case number comes from a counter row updated in this transaction (case-numbers.ts).
+    await this.o.db.transaction(async (trx) => {
+      Object.assign(instance, await labelNewCase(trx, def, { startEventId, variables, by: init.by, at: now }));
+      await runStatementsIn(trx, [...ctx.also, insertInstanceStmt(instance, state), ...effects.statements]);
+      await init.hook?.(trx, { instance, tasks: effects.tasks });
+    });
     if (!live.isEnded) this.live.put(id, { live, version: 1, row: instance });
     if (effects.earliestJob < Infinity) this.o.onJobs(effects.earliestJob);
     return { instance, tasks: effects.tasks };

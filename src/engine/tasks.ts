@@ -131,6 +131,48 @@ function groupList(value: unknown): string[] {
   return list.map((g) => String(g).trim()).filter(Boolean);
 }
 
+/** Why separation of duties keeps an actor off a task: the refusal's message, details and a sentence for them. */
+export interface DutyProblem {
+  message: string;
+  details?: Record<string, string>;
+  /** Addressed to the actor, shown before they try (e.g. in the inbox). */
+  reason: string;
+}
+
+/** What separation of duties says about the actor and this task: null when they may do it. Pure. */
+export function separationOfDutiesProblem(
+  task: TaskRow,
+  actor: Actor,
+  instance: { startedBy: string; variables: Record<string, unknown> },
+  completers: Array<{ elementId: string; by: string }>,
+): DutyProblem | null {
+  const rule = sodRule(task);
+  if (rule.starter && instance.startedBy === actor.id) {
+    return { message: '职责分离：申请人不能审批自己发起的事项', reason: '您是本事项申请人，不能审批' };
+  }
+  const clash = completers.find((c) => c.by === actor.id && rule.elements.includes(c.elementId));
+  if (clash) {
+    return {
+      message: `职责分离：已办理本案“${clash.elementId}”环节的人员不能办理此环节`,
+      details: { element: clash.elementId },
+      reason: '您已办理本案的前一审核环节，不能再办理此环节',
+    };
+  }
+  const named = rule.variables.find((v) => namesUser(instance.variables[v], actor.id));
+  if (named) return { message: '职责分离：本案涉及的当事人不能办理此环节', details: { variable: named }, reason: '您是本案涉及的当事人，不能办理此环节' };
+  for (const v of rule.groups) {
+    const shared = groupList(instance.variables[v]).find((g) => actor.groups.includes(g));
+    if (shared) {
+      return {
+        message: `职责分离：与提交人同属“${shared}”组的人员不能办理此环节`,
+        details: { variable: v, group: shared },
+        reason: `您与提交人同属“${shared}”组，不能办理此环节`,
+      };
+    }
+  }
+  return null;
+}
+
 /** Throws 403 when separation of duties forbids the actor this task. */
 export function checkSeparationOfDuties(
   task: TaskRow,
@@ -138,24 +180,8 @@ export function checkSeparationOfDuties(
   instance: { startedBy: string; variables: Record<string, unknown> },
   completers: Array<{ elementId: string; by: string }>,
 ): void {
-  const rule = sodRule(task);
-  if (rule.starter && instance.startedBy === actor.id) {
-    throw new ForbiddenError('职责分离：申请人不能审批自己发起的事项', 'SEPARATION_OF_DUTIES');
-  }
-  const clash = completers.find((c) => c.by === actor.id && rule.elements.includes(c.elementId));
-  if (clash) {
-    throw new ForbiddenError(`职责分离：已办理本案“${clash.elementId}”环节的人员不能办理此环节`, 'SEPARATION_OF_DUTIES', {
-      element: clash.elementId,
-    });
-  }
-  const named = rule.variables.find((v) => namesUser(instance.variables[v], actor.id));
-  if (named) {
-    throw new ForbiddenError('职责分离：本案涉及的当事人不能办理此环节', 'SEPARATION_OF_DUTIES', { variable: named });
-  }
-  for (const v of rule.groups) {
-    const shared = groupList(instance.variables[v]).find((g) => actor.groups.includes(g));
-    if (shared) throw new ForbiddenError(`职责分离：与提交人同属“${shared}”组的人员不能办理此环节`, 'SEPARATION_OF_DUTIES', { variable: v, group: shared });
-  }
+  const problem = separationOfDutiesProblem(task, actor, instance, completers);
+  if (problem) throw new ForbiddenError(problem.message, 'SEPARATION_OF_DUTIES', problem.details);
 }
 
 /** A `var:` entry names a user by id, or several by a list of ids (e.g. everyone a case concerns). */

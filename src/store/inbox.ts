@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { applyTaskFilter, candidateIds, taskFromRow, type TaskFilter, type TaskRow } from './tasks.ts';
+import { applyTaskFilter, candidateIds, sortColumn, taskFromRow, type TaskFilter, type TaskRow } from './tasks.ts';
 
 /**
  * The inbox query (`GET /api/tasks`), shaped for 100,000+ open tasks. Same filter as
@@ -60,7 +60,7 @@ export async function listInboxTasks(db: Knex, f: TaskFilter): Promise<{ rows: T
   const sort = f.sort ?? 'created';
   const dir = sort.startsWith('-') ? 'desc' : 'asc';
   const byDue = sort.replace('-', '') === 'due';
-  const col = byDue ? 'due_at' : 'created_at';
+  const col = sortColumn(sort);
   // Each part gives its first offset + limit rows in index order; the union is sorted and cut.
   // Sorting by due time puts tasks without one last, so those are a part of their own.
   const subqueries: Knex.QueryBuilder[] = [];

@@ -18,11 +18,15 @@ export interface InstanceRow {
   endedAt: number | null;
   endedBy: string | null;
   endReason: string | null;
+  /** 流水号, subject line and the applicant's name, set in the start's transaction (case-numbers.ts). */
+  caseNumber?: string | null;
+  subject?: string | null;
+  startedByName?: string | null;
 }
 
 const COLUMNS = [
   'id', 'definition_id', 'process_key', 'business_key', 'start_event_id', 'status', 'version', 'variables',
-  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason',
+  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason', 'case_number', 'subject', 'started_by_name',
 ];
 
 function toRow(r: any): InstanceRow {
@@ -40,12 +44,15 @@ function toRow(r: any): InstanceRow {
     endedAt: r.ended_at === null ? null : Number(r.ended_at),
     endedBy: r.ended_by,
     endReason: r.end_reason,
+    caseNumber: r.case_number ?? null,
+    subject: r.subject ?? null,
+    startedByName: r.started_by_name ?? null,
   };
 }
 
 const INSERT_COLUMNS = [
   'id', 'definition_id', 'process_key', 'business_key', 'start_event_id', 'status', 'state', 'version', 'variables',
-  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason',
+  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason', 'case_number', 'subject', 'started_by_name',
 ];
 
 export function insertInstanceStmt(row: InstanceRow, state: string | null): Statement {
@@ -54,6 +61,7 @@ export function insertInstanceStmt(row: InstanceRow, state: string | null): Stat
     bindings: [
       row.id, row.definitionId, row.processKey, row.businessKey, row.startEventId, row.status, state, row.version,
       toJson(row.variables), row.startedBy, row.startedAt, row.endedAt, row.endedBy, row.endReason,
+      row.caseNumber ?? null, row.subject ?? null, row.startedByName ?? null,
     ],
   };
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { runStatementsIn, valuesPlaceholders, type Statement } from '../db/batch.ts';
+import { containsPattern, matchCase } from './case-numbers.ts';
 import { fromJson, toJson } from './json.ts';
 
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
@@ -155,8 +156,11 @@ export interface TaskFilter {
   instanceId?: string;
   dueBefore?: number;
   overdueAt?: number;
+  /** Text in the task's name or business key, or its case's number, subject or applicant's name. */
   q?: string;
-  sort?: 'due' | 'created' | '-due' | '-created';
+  /** Tasks this user completed (已办). */
+  completedBy?: string;
+  sort?: 'due' | 'created' | '-due' | '-created' | 'completed' | '-completed';
   limit?: number;
   offset?: number;
 }
@@ -193,11 +197,24 @@ export function applyTaskFilter(
   if (f.instanceId) q.where('instance_id', f.instanceId);
   if (f.dueBefore !== undefined) q.where('due_at', '<', f.dueBefore);
   if (f.overdueAt !== undefined) q.where('due_at', '<', f.overdueAt);
+  if (f.completedBy) q.where('completed_by', f.completedBy);
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-    q.where((w) => w.whereRaw("name LIKE ? ESCAPE '\\'", [like]).orWhereRaw("business_key LIKE ? ESCAPE '\\'", [like]));
+    const text = f.q;
+    const like = containsPattern(text);
+    q.where((w) =>
+      w
+        .whereRaw("name LIKE ? ESCAPE '\\'", [like])
+        .orWhereRaw("business_key LIKE ? ESCAPE '\\'", [like])
+        .orWhereIn('instance_id', db('process_instances').select('id').where((c) => matchCase(c, text))),
+    );
   }
   return q;
+}
+
+/** The column a task sort orders by. */
+export function sortColumn(sort: NonNullable<TaskFilter['sort']>): 'due_at' | 'created_at' | 'completed_at' {
+  const key = sort.replace('-', '');
+  return key === 'due' ? 'due_at' : key === 'completed' ? 'completed_at' : 'created_at';
 }
 
 /**
@@ -209,7 +226,7 @@ export async function listTasks(db: Knex, f: TaskFilter): Promise<{ rows: TaskRo
   const q = applyTaskFilter(db, db('tasks').select('*'), f);
   const sort = f.sort ?? 'created';
   const desc = sort.startsWith('-');
-  const col = sort.replace('-', '') === 'due' ? 'due_at' : 'created_at';
+  const col = sortColumn(sort);
   // Tasks without a due date sort last either way.
   if (col === 'due_at') q.orderByRaw(`CASE WHEN due_at IS NULL THEN 1 ELSE 0 END`);
   q.orderBy(col, desc ? 'desc' : 'asc').orderBy('id');

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { matchCase } from './case-numbers.ts';
 import type { InstanceStatus } from './instances.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface InstanceListFilter {
   unitId?: string;
   startedFrom?: number;
   startedTo?: number;
+  /** Text in the case number, subject or applicant's name. */
+  q?: string;
   limit: number;
   offset: number;
 }
@@ -38,6 +41,9 @@ export interface InstanceListRow {
   endedAt: number | null;
   endedBy: string | null;
   endReason: string | null;
+  caseNumber: string | null;
+  subject: string | null;
+  startedByName: string | null;
 }
 
 /** Open, unclaimed tasks naming the viewer or one of their groups as candidate: those they may still take. */
@@ -76,13 +82,17 @@ function applyFilter(db: Knex, q: Knex.QueryBuilder, f: InstanceListFilter): Kne
   if (f.unitId) q.whereIn('started_by', db('users').select('id').where('unit_id', f.unitId));
   if (f.startedFrom !== undefined) q.where('started_at', '>=', f.startedFrom);
   if (f.startedTo !== undefined) q.where('started_at', '<', f.startedTo);
+  if (f.q) q.where((w) => matchCase(w, f.q!));
   if (f.overdueAt !== undefined) {
     q.whereIn('id', db('tasks').select('instance_id').where('status', 'open').where('due_at', '<', f.overdueAt));
   }
   return q;
 }
 
-const COLUMNS = ['id', 'definition_id', 'process_key', 'business_key', 'status', 'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason'];
+const COLUMNS = [
+  'id', 'definition_id', 'process_key', 'business_key', 'status', 'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason',
+  'case_number', 'subject', 'started_by_name',
+];
 
 /** A page of instances (newest first) with the total, without their variables. */
 export async function listVisibleInstances(db: Knex, f: InstanceListFilter): Promise<{ rows: InstanceListRow[]; total: number }> {
@@ -104,6 +114,9 @@ export async function listVisibleInstances(db: Knex, f: InstanceListFilter): Pro
       endedAt: r.ended_at === null ? null : Number(r.ended_at),
       endedBy: r.ended_by,
       endReason: r.end_reason,
+      caseNumber: r.case_number,
+      subject: r.subject,
+      startedByName: r.started_by_name,
     })),
     total: Number(n),
   };
