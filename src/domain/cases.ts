@@ -22,6 +22,15 @@ export interface TaskCaseFields {
 }
 
 /**
+ * How a notification names a case: `（常民防变〔2026〕0007号）`, the business key for a case without
+ * a number, nothing for neither.
+ */
+export function caseRef(c: { caseNumber?: string | null; businessKey?: string | null }): string {
+  const ref = c.caseNumber || c.businessKey;
+  return ref ? `（${ref}）` : '';
+}
+
+/**
  * Case fields for a page of tasks: one query for the cases, one per task whose rule needs more.
  * Usage: `const fields = await caseFieldsOf(db, engine, rows, person, { state: true })`.
  */

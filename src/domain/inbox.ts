@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { caseInfoOf } from '../store/case-numbers.ts';
+import { caseRef } from './cases.ts';
 import type { Knex } from 'knex';
 import type { EngineService, TaskWithWarning } from '../engine/service.ts';
 import { isCandidate } from '../engine/tasks.ts';
@@ -86,13 +88,14 @@ export async function reassignTask(
     comment,
     hook: async (trx, task) => {
       const now = engine.clock.now();
+      const label = (await caseInfoOf(trx, [task.instanceId])).get(task.instanceId);
       await insertNotifications(trx, [
         {
           id: randomUUID(),
           userId: target.id,
           kind: 'task.assigned',
           level: 'info',
-          title: `转办：${task.name ?? '任务'}${task.businessKey ? `（${task.businessKey}）` : ''}`,
+          title: `转办：${task.name ?? '任务'}${caseRef({ caseNumber: label?.caseNumber, businessKey: task.businessKey })}`,
           body: `${opts.by.displayName}将此任务转给您办理${comment ? `：${comment}` : ''}。`,
           taskId: task.id,
           instanceId: task.instanceId,

@@ -88,7 +88,9 @@ export async function subjectOf(
   const expression = def.model.properties[SUBJECT_PROPERTY]?.trim();
   if (expression) {
     try {
-      const value = clean(evaluateCompiled(compile(expression), variables));
+      // Plain FEEL (`partyName + "：" + facts`); `=…` and `${…}` are accepted as everywhere else.
+      const feel = expression.startsWith('=') || expression.includes('${') ? expression : `=${expression}`;
+      const value = clean(evaluateCompiled(compile(feel), variables));
       if (value) return value;
     } catch {
       // fall through to the default

@@ -11,6 +11,8 @@ export interface RunningCase {
   startedAt: number;
   startedBy: string;
   level: string | null;
+  caseNumber: string | null;
+  subject: string | null;
 }
 
 /** Running instances of procedures catalog items are bound to, with their item and warned level. */
@@ -19,7 +21,7 @@ export async function runningCases(db: Knex): Promise<RunningCase[]> {
     .leftJoin('case_warnings as w', 'w.instance_id', 'i.id')
     .where('i.status', 'running')
     .whereIn('i.process_key', db('power_items').distinct('process_key'))
-    .select('i.id', 'i.process_key', 'i.business_key', 'i.variables', 'i.started_at', 'i.started_by', 'w.level');
+    .select('i.id', 'i.process_key', 'i.business_key', 'i.variables', 'i.started_at', 'i.started_by', 'w.level', 'i.case_number', 'i.subject');
   const items = new Map<string, any>((await db('power_items').select('code', 'name', 'unit_id', 'promised_days')).map((r: any) => [r.code, r]));
   const out: RunningCase[] = [];
   for (const r of rows as any[]) {
@@ -37,6 +39,8 @@ export async function runningCases(db: Knex): Promise<RunningCase[]> {
       startedAt: Number(r.started_at),
       startedBy: r.started_by,
       level: r.level,
+      caseNumber: r.case_number ?? null,
+      subject: r.subject ?? null,
     });
   }
   return out;

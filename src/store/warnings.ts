@@ -12,6 +12,8 @@ export interface WarnedTask {
   dueAt: number;
   startedBy: string;
   starterUnit: string | null;
+  caseNumber: string | null;
+  subject: string | null;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function advanceWarnedLevel(db: Knex, level: 'yellow' | 'red', now:
     .whereIn('t.id', ids)
     .select(
       't.id', 't.instance_id', 't.name', 't.process_key', 't.business_key', 't.assignee', 't.candidate_groups',
-      't.candidate_users', 't.due_at', 'i.started_by', 'u.unit_id',
+      't.candidate_users', 't.due_at', 'i.started_by', 'u.unit_id', 'i.case_number', 'i.subject',
     );
   return rows.map((r: any) => ({
     id: r.id,
@@ -48,6 +50,8 @@ export async function advanceWarnedLevel(db: Knex, level: 'yellow' | 'red', now:
     dueAt: Number(r.due_at),
     startedBy: r.started_by,
     starterUnit: r.unit_id,
+    caseNumber: r.case_number ?? null,
+    subject: r.subject ?? null,
   }));
 }
 

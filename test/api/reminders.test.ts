@@ -42,7 +42,7 @@ describe('API: reminders (催办) of open tasks', () => {
     expect(res.status, res.text).to.equal(201);
     expect(res.body.recipients).to.deep.equal(['itc', 'itc-head']);
     const [note] = await reminders('itc');
-    expect(note).to.include({ level: 'info', taskId, instanceId, title: '催办：信息中心受理维修（GZ-2026-0201）' });
+    expect(note).to.include({ level: 'info', taskId, instanceId, title: '催办：信息中心受理维修（常民防修〔2026〕0001号）' });
     expect(note.body).to.equal('张明催办此任务：电脑仍无法使用，影响网上办理。');
     expect(await reminders('itc-head')).to.have.length(1);
 

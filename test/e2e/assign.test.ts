@@ -39,7 +39,7 @@ describe('E2E: working with colleagues — 转办 and 本单位待办', function
     const row = page.locator('.task-row', { hasText: 'GZ-2026-0400' });
     await row.waitFor();
     await page.locator('.bell').click();
-    await page.locator('#notif-panel .notif', { hasText: '转办：信息中心受理维修（GZ-2026-0400）' }).waitFor();
+    await page.locator('#notif-panel .notif', { hasText: '转办：信息中心受理维修（常民防修〔2026〕0001号）' }).waitFor();
     await page.keyboard.press('Escape');
     await row.getByRole('link', { name: '办理' }).click();
     const handed = page.locator('.tl-task-assigned');

@@ -113,7 +113,7 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     const panel = page.locator('#notif-panel');
     const items = panel.locator('.notif');
     await items.first().waitFor();
-    const red = panel.locator('.notif-red', { hasText: '红色预警：当日核查（HC-2026-0101）已超期' });
+    const red = panel.locator('.notif-red', { hasText: '红色预警：当日核查（E2E-URGENT-CHECK-2026-00001）已超期' });
     await red.waitFor();
     expect(await red.locator('.notif-kind').textContent()).to.equal('任务红色预警');
     expect(await red.locator('a.notif-title').getAttribute('href')).to.match(/^\/tasks\//);

@@ -74,7 +74,7 @@ describe('supervision: a power-item case past its promised limit opens exactly o
     expect(await scanCaseWarnings(t.db, a.calendar, clock.now())).to.deep.equal({ yellow: 0, red: 0, opened: 0 });
     clock.set(at('2026-11-07T00:00:01+08:00'));
     expect(await scanCaseWarnings(t.db, a.calendar, clock.now())).to.deep.equal({ yellow: 1, red: 0, opened: 0 });
-    expect((await listNotifications(t.db, 'head')).rows.map((n) => n.title)).to.deep.equal(['办件黄色预警：人防工程易地建设审批（XK-2026-088）']);
+    expect((await listNotifications(t.db, 'head')).rows.map((n) => n.title)).to.deep.equal(['办件黄色预警：人防工程易地建设审批（PERMIT-2026-00001）']);
 
     clock.set(at('2026-11-10T00:00:01+08:00'));
     const [r1, r2] = await Promise.all([scanCaseWarnings(t.db, a.calendar, clock.now()), scanCaseWarnings(await t.reopen(), b.calendar, clock.now())]);

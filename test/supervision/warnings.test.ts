@@ -58,7 +58,7 @@ describe('supervision: yellow and red warnings reach the right people once', () 
     clock.set(at('2026-10-10T09:36:00+08:00'));
     expect(await scanWarnings(t.db, clock.now())).to.deep.equal({ yellow: 1, red: 0 });
     expect(await scanWarnings(t.db, clock.now())).to.deep.equal({ yellow: 0, red: 0 });
-    expect(await inbox('legal')).to.deep.equal(['task.yellow:黄色预警：法制审核（CASE-7）即将到期']);
+    expect(await inbox('legal')).to.deep.equal(['task.yellow:黄色预警：法制审核（LIMITED-2026-00001）即将到期']);
     expect(await inbox('staff')).to.have.length(1); // the unit's contact person
     expect(await inbox('head')).to.have.length(0);
     expect(await inbox('supervisor')).to.have.length(0);
@@ -72,7 +72,7 @@ describe('supervision: yellow and red warnings reach the right people once', () 
     expect(r1.red + r2.red).to.equal(1);
     expect(await inbox('legal')).to.have.length(2);
     expect(await inbox('staff')).to.have.length(2);
-    expect(await inbox('head')).to.deep.equal(['task.red:红色预警：法制审核（CASE-7）已超期']);
+    expect(await inbox('head')).to.deep.equal(['task.red:红色预警：法制审核（LIMITED-2026-00001）已超期']);
     expect(await inbox('supervisor')).to.have.length(1);
     expect(await inbox('supervisor2')).to.have.length(1);
     expect(await inbox('leader')).to.have.length(0);

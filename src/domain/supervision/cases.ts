@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { caseRef } from '../cases.ts';
 import type { Knex } from 'knex';
 import { yellowAt } from '../../lib/time-limits.ts';
 import { queueMessage } from '../../engine/jobs.ts';
@@ -61,7 +62,7 @@ async function caseNotes(trx: Knex, c: RunningCase, level: 'yellow' | 'red', due
   const unit = await unitPeople(trx, c.unitId);
   const to = new Set<string>([unit.contact, unit.head, assignee].filter((x): x is string => Boolean(x)));
   if (level === 'red') for (const s of await activeMembers(trx, ['supervision'])) to.add(s);
-  const what = `${c.itemName}${c.businessKey ? `（${c.businessKey}）` : ''}`;
+  const what = `${c.itemName}${caseRef(c)}`;
   return [...to].map((userId) => ({
     id: randomUUID(),
     userId,

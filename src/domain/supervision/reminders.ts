@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { caseInfoOf } from '../../store/case-numbers.ts';
+import { caseRef } from '../cases.ts';
 import type { Knex } from 'knex';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { appendHistory } from '../../store/history.ts';
@@ -45,7 +47,8 @@ export async function remindTask(
   const task = c.task;
   const recipients = (await workersOf(db, task)).filter((u) => u !== opts.by.id);
   if (!recipients.length) throw new ConflictError('该任务没有可以催办的办理人', 'NO_ONE_TO_REMIND');
-  const what = `${task.name ?? '任务'}${task.businessKey ? `（${task.businessKey}）` : ''}`;
+  const label = (await caseInfoOf(db, [task.instanceId])).get(task.instanceId);
+  const what = `${task.name ?? '任务'}${caseRef({ caseNumber: label?.caseNumber, businessKey: task.businessKey })}`;
   // The hour bucket makes two simultaneous requests one reminder, whichever node takes them.
   const bucket = Math.floor(opts.now / REMIND_INTERVAL_MS);
   const reminder: Reminder = { taskId, instanceId: task.instanceId, recipients, at: opts.now };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { caseRef } from '../cases.ts';
 import type { Knex } from 'knex';
 import { beijingDate } from '../../lib/workdays.ts';
 import { insertNotifications, type NotificationRow } from '../../store/notifications.ts';
@@ -34,9 +35,9 @@ async function notify(trx: Knex, task: WarnedTask, level: 'yellow' | 'red', supe
     if (unit.head) recipients.add(unit.head);
     for (const s of supervision) recipients.add(s);
   }
-  const what = `${task.name ?? '任务'}${task.businessKey ? `（${task.businessKey}）` : ''}`;
+  const what = `${task.name ?? '任务'}${caseRef(task)}`;
   const title = level === 'yellow' ? `黄色预警：${what}即将到期` : `红色预警：${what}已超期`;
-  const body = `办理期限：${beijingDate(task.dueAt - 1)}。${task.assignee ? `办理人：${task.assignee}。` : '尚未认领。'}`;
+  const body = `${task.subject ? `事项：${task.subject}。` : ''}办理期限：${beijingDate(task.dueAt - 1)}。${task.assignee ? `办理人：${task.assignee}。` : '尚未认领。'}`;
   return [...recipients].map((userId) => ({
     id: randomUUID(),
     userId,
