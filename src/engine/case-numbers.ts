@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { latestForm } from '../store/definitions.ts';
 import { displayNameOf, nextCaseSeq } from '../store/case-numbers.ts';
-import { compile, evaluateCompiled } from './feel.ts';
+import { compile, evaluateCompiled } from '../lib/feel.ts';
 import type { CompiledDefinition } from './runtime.ts';
 
 /**
