@@ -40,6 +40,10 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | null;
   /** GET /metrics (Prometheus) served (METRICS=0 turns it off). */
   metrics: boolean;
+  /** Bearer token the scraper sends to GET /metrics; unset: only local clients are served. */
+  metricsToken: string | null;
+  /** How often this node verifies the whole audit chain for the metrics, in minutes. */
+  auditVerifyMinutes: number;
 }
 
 /** A configuration problem, named by its variable. */
@@ -170,6 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupKeepMonthly: r.int('BACKUP_KEEP_MONTHLY', 12, 0, 1200),
     tls: certFile && keyFile ? { certFile, keyFile } : null,
     metrics: r.flag('METRICS', true),
+    metricsToken: r.raw('METRICS_TOKEN') ?? null,
+    auditVerifyMinutes: r.int('AUDIT_VERIFY_MINUTES', 60, 1, 7 * 24 * 60),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;

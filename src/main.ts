@@ -20,6 +20,7 @@ import { createLogger } from './logger.ts';
 import { opsTarget } from './ops/database.ts';
 import { BackupScheduler } from './ops/scheduled.ts';
 import { serve, startupProblems } from './ops/startup.ts';
+import { Metrics } from './ops/metrics.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -82,7 +83,9 @@ async function main(): Promise<void> {
       })
     : null;
   backups?.start(60_000);
-  const server = await serve(createApp({ db, engine, logger, auth, trustProxy: config.trustProxy }), config);
+  const metrics = config.metrics ? new Metrics({ db, clock: engine.clock }) : undefined;
+  metrics?.startAuditVerifier(config.auditVerifyMinutes * 60e3);
+  const server = await serve(createApp({ db, engine, logger, auth, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken }), config);
   const scheme = config.tls ? 'https' : 'http';
   logger.info({ port: config.port, tls: !!config.tls, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on ${scheme}://localhost:${config.port}/`);
   const shutdown = async (signal: string) => {
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
     server.close();
     await supervision.stop();
     await backups?.stop();
+    await metrics?.stop();
     await engine.stop();
     await db.destroy();
     await hasher.close();

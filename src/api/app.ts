@@ -11,6 +11,8 @@ import { apiSecurityHeaders } from './headers.ts';
 import { apiRouter } from './router.ts';
 import { crossSiteGuard, transportSecurity } from './security.ts';
 import { webUi } from './static.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { metricsRoute } from './metrics.ts';
 
 export interface AppDeps {
   db: Knex;
@@ -25,6 +27,10 @@ export interface AppDeps {
    * reverse proxy: without one, any client could write any address there.
    */
   trustProxy?: boolean;
+  /** Prometheus metrics: request timing and GET /metrics (METRICS=0: none). */
+  metrics?: Metrics;
+  /** With a token, GET /metrics needs `Authorization: Bearer <token>`; without, only loopback clients. */
+  metricsToken?: string | null;
 }
 
 /**
@@ -36,6 +42,10 @@ export function createApp(deps: AppDeps): Koa {
   app.proxy = deps.trustProxy ?? false;
   app.use(apiSecurityHeaders());
   app.use(errorMiddleware(deps.logger));
+  if (deps.metrics) {
+    app.use(deps.metrics.middleware());
+    app.use(metricsRoute(deps.metrics, deps.metricsToken ?? null));
+  }
   app.use(async (ctx, next) => {
     const started = performance.now();
     const given = ctx.get('x-request-id');

@@ -15,7 +15,7 @@ import { iso } from './present.ts';
 export const SESSION_COOKIE = 'pcp_session';
 
 /** Routes anyone may call without signing in. */
-const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/health', 'HEAD /api/health', 'GET /api/openapi.json', 'HEAD /api/openapi.json']);
+const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/health', 'HEAD /api/health', 'GET /api/health/live', 'GET /api/health/ready', 'GET /api/openapi.json', 'HEAD /api/openapi.json']);
 
 /** Routes a user whose password must be changed may still call. */
 const DURING_FORCED_CHANGE = new Set(['POST /api/auth/password', 'POST /api/auth/logout']);

@@ -75,6 +75,20 @@ const paths: Record<string, Record<string, Op>> = {
   '/api/health': {
     get: { summary: '健康检查', tags: ['system'], security: [], responses: { 200: ok(obj({ status: str(), database: str(), time: time() })) } },
   },
+  '/api/health/live': {
+    get: { summary: '存活检查：进程在响应', tags: ['system'], security: [], responses: { 200: ok(obj({ status: str() })) } },
+  },
+  '/api/health/ready': {
+    get: {
+      summary: '就绪检查：数据库可用且迁移已全部执行；否则 503',
+      tags: ['system'],
+      security: [],
+      responses: {
+        200: ok(obj({ status: str(undefined, { enum: ['ready'] }), checks: anyObject })),
+        503: ok(obj({ status: str(undefined, { enum: ['not-ready'] }), checks: anyObject }), '未就绪'),
+      },
+    },
+  },
   '/api/openapi.json': {
     get: { summary: '本 OpenAPI 文档', tags: ['system'], security: [], responses: { 200: ok(anyObject) } },
   },

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { isPostgres } from '../db/knex.ts';
+import { readiness } from '../ops/health.ts';
 import { auditRoutes } from './audit.ts';
 import { directoryRoutes } from './directory.ts';
 import { authenticate, authRoutes } from './auth.ts';
@@ -29,6 +30,16 @@ export function apiRouter(deps: ApiDeps): Router {
   system.get('/health', async (ctx) => {
     await deps.db.raw('select 1');
     ctx.body = { status: 'ok', database: isPostgres(deps.db) ? 'postgresql' : 'sqlite', time: new Date(deps.engine.clock.now()).toISOString() };
+  });
+  // Liveness: the process answers. Readiness: the database answers and its schema is current
+  // (a node started before a migration, or cut off from the database, is taken out of rotation).
+  system.get('/health/live', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  system.get('/health/ready', async (ctx) => {
+    const r = await readiness(deps.db);
+    ctx.status = r.ok ? 200 : 503;
+    ctx.body = { status: r.ok ? 'ready' : 'not-ready', checks: r.checks };
   });
   system.get('/openapi.json', (ctx) => {
     ctx.body = openApiDocument();

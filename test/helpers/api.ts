@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createApp } from '../../src/api/app.ts';
 import type { ApiLimits } from '../../src/api/context.ts';
 import { ManualClock } from '../../src/clock.ts';
+import { Metrics } from '../../src/ops/metrics.ts';
 import { AuthService, type AuthOptions } from '../../src/domain/auth.ts';
 import { PasswordHasher } from '../../src/domain/password-hasher.ts';
 import { seedOrganisation } from '../../src/domain/org.ts';
@@ -76,6 +77,8 @@ export interface TestServer {
   auth: AuthService;
   clock: ManualClock;
   database: TestDatabase;
+  /** The metrics, when asked for. */
+  metrics?: Metrics;
   /** The sign-ins created at start (as `npm start` prints them). */
   signIns: InitialSignIn[];
   /** A client without a session. */
@@ -109,6 +112,8 @@ export async function startServer(
     auth?: AuthOptions;
     /** As TRUST_PROXY=1: X-Forwarded-For / X-Forwarded-Proto are believed. */
     trustProxy?: boolean;
+    /** Prometheus metrics (GET /metrics), made on the server's database and clock. */
+    metrics?: { token?: string };
   } = {},
 ): Promise<TestServer> {
   const database = await freshDatabase();
@@ -127,7 +132,8 @@ export async function startServer(
     registerHandlers({ db, engine, clock });
   }
   await bootstrapDeployments(engine, path.join(root, 'processes'), path.join(root, 'forms'), { only: opts.procedures ? undefined : PLATFORM_FILES });
-  const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy });
+  const metrics = opts.metrics ? new Metrics({ db, clock }) : undefined;
+  const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy, metrics, metricsToken: opts.metrics?.token });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -139,6 +145,7 @@ export async function startServer(
     auth,
     clock,
     database,
+    metrics,
     signIns,
     anonymous: () => new Client(url),
     async login(username: string, password = DEMO_PASSWORD) {
@@ -151,6 +158,7 @@ export async function startServer(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await metrics?.stop();
       await engine.stop();
       await database.drop();
     },
