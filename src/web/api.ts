@@ -246,6 +246,11 @@ export const api = {
     const text = await res.text();
     return (text ? JSON.parse(text) : {}) as T;
   },
+  async put<T>(path: string, body: unknown = {}): Promise<T> {
+    const res = await send('PUT', path, body);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : {}) as T;
+  },
   async text(path: string, query?: Query): Promise<string> {
     const res = await send('GET', path + qs(query));
     return res.text();
@@ -400,4 +405,32 @@ export interface DistrictKey {
   createdAt: string;
   createdBy: string;
   revokedAt: string | null;
+}
+
+// ---- working calendar (issue 13, item 11) ---------------------------------------------------------
+
+export interface CalendarDay {
+  date: string;
+  kind: 'holiday' | 'workday';
+  name: string | null;
+}
+
+/** `GET /api/calendar/:year`; the PUT answers the same plus `recomputedTasks`. */
+export interface CalendarYear {
+  year: number;
+  /** Whether the calendar has this year's schedule at all (else Monday–Friday only). */
+  known: boolean;
+  source: 'admin' | 'package' | null;
+  updatedAt: string | null;
+  updatedBy: string | null;
+  days: CalendarDay[];
+  recomputedTasks?: number;
+}
+
+/** The monitor summary's `calendar`: how far the holidays are known, and the warning if short. */
+export interface CalendarCoverage {
+  coveredUntil: string | null;
+  horizon: string;
+  missingYears: number[];
+  warning: string | null;
 }

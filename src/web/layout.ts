@@ -31,6 +31,7 @@ export const NAV: NavItem[] = [
   { id: 'exchange-export', href: '/exchange/export', label: '交换文件导出', group: 'district-reporters', unless: 'supervision' },
   { id: 'modeler', href: '/modeler', label: '流程设计', group: 'process-owners' },
   { id: 'deployments', href: '/deployments', label: '部署审批', group: ['leaders', 'supervision', 'process-owners'] },
+  { id: 'calendar', href: '/calendar', label: '工作日历', group: ['process-owners', 'supervision'] },
 ];
 
 let frame: { root: HTMLElement; main: HTMLElement; badge: HTMLElement; nav: HTMLElement; userId: string } | null = null;

@@ -4,7 +4,7 @@
  * instances with filters, each opening its instance page.
  */
 import { Chart } from '../charts.ts';
-import { api, ApiError, type AuditVerify, type Definition, type Incident, type Instance, type Task } from '../api.ts';
+import { api, ApiError, type AuditVerify, type CalendarCoverage, type Definition, type Incident, type Instance, type Task } from '../api.ts';
 import { debounce, empty, field, h, loading, mount, showPager, toast } from '../dom.ts';
 import { fmtDateTime, WARNING_LABEL } from '../format.ts';
 import { allUnits, candidatesLabel, processNames, userLabel, userUnitLabel } from '../names.ts';
@@ -25,6 +25,7 @@ interface Summary {
   tasks: { green: number; yellow: number; red: number; none: number; open: number };
   incidents: { open: number; perProcess: Array<{ processKey: string | null; open: number }> };
   units: Array<{ unitId: string | null; unitName: string | null; running: number; openTasks: number; tasks: { green: number; yellow: number; red: number; none: number }; incidents: number }>;
+  calendar?: CalendarCoverage;
 }
 
 const KIND: Record<string, string> = { userTask: '人工任务', timer: '定时器', service: '自动处理', message: '等待消息', 'message-out': '发送消息' };
@@ -40,6 +41,7 @@ export async function render(ctx: PageContext): Promise<void> {
 
   const auditHost = h('div', { class: 'audit-check', role: 'status' }, loading('正在校验审计链…'));
   const kpis = h('div', { class: 'kpis' });
+  const calendarHost = h('div', { class: 'calendar-coverage' });
   const chartsRow = h('div', { class: 'grid-2' });
   const activitiesHost = h('div');
   const unitsHost = h('div');
@@ -69,6 +71,7 @@ export async function render(ctx: PageContext): Promise<void> {
       monitorTabs(),
       h('div', { class: 'page-head' }, h('div', h('h1', '监察'), stamp), h('button', { type: 'button', class: 'btn', onclick: () => void refresh() }, '刷新')),
       auditHost,
+      calendarHost,
       kpis,
       chartsRow,
       h('div', { class: 'grid-2' }, h('div', { class: 'card' }, h('h2', '当前环节分布'), activitiesHost), h('div', { class: 'card' }, h('h2', '各单位运行情况'), unitsHost)),
@@ -116,6 +119,8 @@ export async function render(ctx: PageContext): Promise<void> {
     const s = await api.get<Summary>('/api/monitor/summary');
     if (!ctx.alive()) return;
     stamp.textContent = `数据时间 ${fmtDateTime(s.at)}`;
+    // The working calendar must know the holidays of the next 90 days (issue 13, item 11).
+    mount(calendarHost, s.calendar?.warning ? h('p', { class: 'notice notice-warn', role: 'alert' }, s.calendar.warning, ' ', h('a', { href: `/calendar?year=${s.calendar.missingYears[0]}` }, '去录入')) : null);
     const tile = (label: string, value: number, cls = '', hint?: string) => h('div', { class: `kpi ${cls}` }, h('span', { class: 'kpi-value' }, String(value)), h('span', { class: 'kpi-label' }, label), hint ? h('small', hint) : null);
     mount(
       kpis,
