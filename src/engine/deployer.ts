@@ -19,6 +19,7 @@ import { parseBpmn, type ProcessModel } from './model.ts';
 import { CompiledDefinition } from './runtime.ts';
 import type { DeployedItem, DeployFile, DeploymentResult } from './types.ts';
 import { checkXml } from './xml-guard.ts';
+import { directoryProblems, type Directory } from './dialects/directory.ts';
 import { jsonProblem, MAX_JSON_DEPTH } from '../json-guard.ts';
 
 /** Largest BPMN or form file accepted (Art. 12: uploads are checked for type and size). */
@@ -52,6 +53,11 @@ export interface CheckOptions {
    * ambiguous.
    */
   reservedMessage?(name: string): string | undefined;
+  /**
+   * The organisation's groups and users: when given, every literal candidate group, candidate
+   * user, assignee and starter a file names must exist in it (issue 12, item 3).
+   */
+  directory?(db: Knex): Promise<Directory>;
 }
 
 export interface DeployOptions extends CheckOptions {
@@ -144,6 +150,7 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
     checkExists: opts.checkExists,
   };
   const processes: PreparedProcess[] = [];
+  const directory = bpmn.length ? await opts.directory?.(db) : undefined;
   for (const f of bpmn) {
     // Foreign namespaces, DOCTYPE and deep nesting are refused before the parser sees the file.
     const unsafe = checkXml(f.content);
@@ -160,6 +167,7 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
         continue;
       }
       for (const message of reservedMessageProblems(parsed.model, opts)) problems.push({ file: f.name, message });
+      if (directory) for (const p of directoryProblems(parsed.model, directory)) problems.push({ file: f.name, ...p });
       processes.push({ file: f.name, content: f.content, hash: sha256(f.content), model: parsed.model, moddleContext: parsed.moddleContext });
     }
   }

@@ -3,7 +3,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { compile, problemOf } from '../lib/feel.ts';
 import { parseTimeLimit } from '../lib/time-limits.ts';
-import { dialectsOf, resolveInitiator } from './dialects/model-view.ts';
+import { assignUnowned, dialectsOf, resolveInitiator } from './dialects/model-view.ts';
 import { chooseProcess, classifyWarnings, fillGaps, hideDescriptiveRoots, pruneMessageFlows } from './lenient.ts';
 import { loopInfoOf, type LoopInfo } from './multi-instance.ts';
 import { errorInfoOf, type ErrorInfo } from './bpmn-error.ts';
@@ -214,6 +214,7 @@ function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): Pr
   checkNoCode(proc, problems);
   walk(proc.flowElements ?? [], true, model, ctx, problems);
   resolveInitiator(model);
+  assignUnowned(model);
   if (!model.startEvents.length) problems.push({ element: proc.id, message: `流程 ${label(proc)} 没有开始事件` });
   return model;
 }
@@ -271,9 +272,6 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       if (dv.priority) info.priority = dv.priority;
       for (const check of splitList(info.properties.completionCheck)) {
         if (ctx.checkExists && !ctx.checkExists(check)) problems.push({ element: el.id, message: `${label(el)} 的完成校验 "${check}" 未注册` });
-      }
-      if (type === 'bpmn:UserTask' && !info.assignee && !info.candidateGroups.length && !info.candidateUsers.length) {
-        model.notes.push(`用户任务 ${label(el)} 没有办理人或候选组，只有管理员能处理`);
       }
     }
     if (type === 'bpmn:ServiceTask') {

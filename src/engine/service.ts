@@ -19,6 +19,7 @@ import { completersOf, getTask, setAssignee, tasksOfInstance, type TaskFilter, t
 import { DefinitionCache } from './definitions.ts';
 import { parseBpmn } from './model.ts';
 import { deploy as deployFiles, type CheckOptions } from './deployer.ts';
+import type { Directory } from './dialects/directory.ts';
 import type { EffectAuditor, EffectGuard } from './guards.ts';
 import { JobExecutor } from './jobs.ts';
 import type { CompiledDefinition } from './runtime.ts';
@@ -63,6 +64,7 @@ export class EngineService {
   readonly handlers = new Map<string, Handler>();
   readonly guards = new Map<string, EffectGuard>();
   private effectAuditor: EffectAuditor | undefined;
+  private directory: ((db: Knex) => Promise<Directory>) | undefined;
   readonly checks = new Map<string, TaskCheck>();
   /** Message start names reserved to a regulation procedure (name → process key), see deployer. */
   readonly reservedMessages = new Map<string, string>();
@@ -123,6 +125,14 @@ export class EngineService {
     this.handlers.set(name, fn);
     if (guard) this.guards.set(name, guard);
     else this.guards.delete(name);
+  }
+
+  /**
+   * Sets where deploy checks find the organisation's groups and users; without it (bare engine
+   * tests) group and user ids are not checked.
+   */
+  setDirectory(fn: (db: Knex) => Promise<Directory>): void {
+    this.directory = fn;
   }
 
   /** Sets who writes the audit rows of guarded effects and refused calls (the services layer). */
@@ -187,6 +197,7 @@ export class EngineService {
       handlerExists: (name) => this.handlers.has(name),
       checkExists: (name) => this.checks.has(name),
       reservedMessage: (name) => this.reservedMessages.get(name),
+      ...(this.directory && { directory: this.directory }),
     };
   }
 

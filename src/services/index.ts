@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import type { EngineService } from '../engine/service.ts';
-import type { FormDataProvider, Handler, TaskCheck } from '../engine/types.ts';
+import { SYSTEM, type FormDataProvider, type Handler, type TaskCheck } from '../engine/types.ts';
 import type { EffectAuditor } from '../engine/guards.ts';
+import type { Directory } from '../engine/dialects/directory.ts';
+import { listGroups, listUsers } from '../store/org.ts';
 import { appendAudit } from '../domain/audit.ts';
 import { GUARDS } from './guards.ts';
 import { accountabilityHandlers } from './accountability.ts';
@@ -76,5 +78,16 @@ export function registerPlatformHandlers(engine: EngineService): void {
     engine.registerHandler(name, fn, GUARDS[name]);
   }
   engine.setEffectAuditor(effectAuditor);
+  engine.setDirectory((db) => organisationDirectory(db));
   for (const [name, fn] of Object.entries(deploymentChecks)) engine.registerTaskCheck(name, fn);
+}
+
+/** The organisation as deploy checks see it: groups, and users who are not disabled. */
+async function organisationDirectory(db: Knex): Promise<Directory> {
+  const [groups, users] = await Promise.all([listGroups(db), listUsers(db)]);
+  // The platform's own procedures are started by the platform itself: its principals exist too.
+  return {
+    groups: new Map([...groups.map((g): [string, string] => [g.id, g.name]), ['platform', '平台自身']]),
+    users: new Map([...users.filter((u) => u.status !== 'disabled').map((u): [string, string] => [u.id, u.displayName]), [SYSTEM.id, '平台（系统）']]),
+  };
 }

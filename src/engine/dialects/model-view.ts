@@ -70,3 +70,27 @@ export function resolveInitiator(model: InitiatorModel): void {
   for (const e of users) e.assignee = `\${${variable}}`;
   model.notes.push(`办理人 $INITIATOR 按流程发起人处理（变量 ${variable}）`);
 }
+
+/** The group unassigned user tasks go to unless the process names another (camunda:properties defaultCandidateGroup). */
+export const PROCESS_OWNERS = 'process-owners';
+
+interface OwnerModel {
+  properties: Record<string, string>;
+  elements: Map<string, { id: string; name?: string; type: string; assignee?: string; candidateGroups: string[]; candidateUsers: string[]; loop?: unknown }>;
+  notes: string[];
+}
+
+/**
+ * No stranded work (issue 12, item 3): a user or manual task with no assignee and no candidates
+ * goes to the process owners, and the deploy note says so.
+ */
+export function assignUnowned(model: OwnerModel): void {
+  const group = model.properties.defaultCandidateGroup?.trim() || PROCESS_OWNERS;
+  for (const e of model.elements.values()) {
+    if (e.type !== 'bpmn:UserTask' && e.type !== 'bpmn:ManualTask') continue;
+    if (e.assignee || e.candidateGroups.length || e.candidateUsers.length) continue;
+    e.candidateGroups = [group];
+    const via = group === PROCESS_OWNERS ? '流程管理员（process-owners）' : `流程的默认候选组 ${group}（defaultCandidateGroup）`;
+    model.notes.push(`${e.type === 'bpmn:UserTask' ? '用户任务' : '人工任务'} ${e.name ? `${e.id}（${e.name}）` : e.id} 没有办理人或候选人，交给${via}办理`);
+  }
+}
