@@ -630,6 +630,8 @@ const schemas: Record<string, Schema> = {
     endedAt: time(),
     endedBy: str(undefined, { nullable: true }),
     endReason: str(undefined, { nullable: true }),
+    parentInstanceId: str('调用活动启动的子流程：上级流程实例', { nullable: true }),
+    rootInstanceId: str('调用树的根流程实例（自身为根时为 null）', { nullable: true }),
   }),
   Activity: obj({ elementId: str(), elementType: str(), name: str(), startedAt: time(), endedAt: time() }),
   InstanceDetail: {

@@ -60,6 +60,8 @@ export function instanceJson(i: InstanceSummary) {
     endedAt: iso(i.endedAt),
     endedBy: i.endedBy,
     endReason: i.endReason,
+    parentInstanceId: i.parentInstanceId ?? null,
+    rootInstanceId: i.rootInstanceId ?? null,
   };
 }
 

@@ -10,6 +10,7 @@ import { acquireDueJobs, acquireDueJobsOf, deleteJob, deleteLeasedJobStmt, inser
 import { runStatementsIn } from '../db/batch.ts';
 import type { StepContext, StepHook } from './steps.ts';
 import { BpmnError, UncaughtBpmnError } from './bpmn-error.ts';
+import { runCallJob, runCallReturnJob } from './call-jobs.ts';
 import { nextFiring, retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import type { StepRunner } from './steps.ts';
@@ -137,9 +138,14 @@ export class JobExecutor {
       else if (job.type === 'service') await this.callService(job);
       else if (job.type === 'message') await this.sendMessage(job);
       else if (job.type === 'cancel') await this.cancelQueued(job);
+      else if (job.type === 'call') await runCallJob(this.o, job);
+      else if (job.type === 'call-return') await runCallReturnJob(this.o, job);
       else await this.startByTimer(job);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') {
+      // A call activity's child that was never started (its call job went with the call) has
+      // nothing to cancel.
+      const noChild = job.type === 'cancel' && (job.payload as { ifExists?: boolean } | null)?.ifExists && err instanceof AppError && err.code === 'INSTANCE_NOT_FOUND';
+      if ((err instanceof AppError && err.code === 'INSTANCE_ENDED') || noChild) {
         await deleteJob(this.o.db, job.id);
         return;
       }

@@ -7,6 +7,7 @@ import { assignUnowned, dialectsOf, resolveInitiator } from './dialects/model-vi
 import { chooseProcess, classifyWarnings, fillGaps, hideDescriptiveRoots, pruneMessageFlows } from './lenient.ts';
 import { loopInfoOf, type LoopInfo } from './multi-instance.ts';
 import { errorInfoOf, type ErrorInfo } from './bpmn-error.ts';
+import { callInfoOf, type CallInfo } from './call-activity.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.
@@ -36,6 +37,8 @@ export interface ElementInfo {
   loop?: LoopInfo;
   /** Error end event or error boundary event: the error code (none: catch-all) and variables. */
   error?: ErrorInfo;
+  /** Call activity: the called process and variable mappings (see call-activity.ts). */
+  call?: CallInfo;
 }
 
 export interface StartEventInfo {
@@ -134,6 +137,7 @@ const SUPPORTED = new Set([
   'bpmn:InclusiveGateway',
   'bpmn:EventBasedGateway',
   'bpmn:SubProcess',
+  'bpmn:CallActivity',
   'bpmn:SequenceFlow',
   'bpmn:DataObject',
   'bpmn:DataObjectReference',
@@ -294,6 +298,7 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
         problems.push({ element: el.id, message: `${label(el)} 的${retryCycleProblem(info.retryCycle)}` });
       }
     }
+    if (type === 'bpmn:CallActivity') info.call = callInfoOf(el, label(el), (message) => problems.push({ element: el.id, message }));
     if (type === 'bpmn:ReceiveTask') {
       if (!el.messageRef) problems.push({ element: el.id, message: `接收任务 ${label(el)} 没有引用消息` });
       else info.messageName = messageNameOf(el, el.messageRef, problems);
@@ -431,7 +436,7 @@ function checkNoCode(el: any, problems: Problem[]): void {
     const t: string = ext.$type;
     if (t === 'camunda:ExecutionListener' || t === 'camunda:TaskListener') {
       problems.push({ element: el.id, message: `${label(el)} 含有监听器（${t.replace('camunda:', '')}）：上传的流程不允许运行代码` });
-    } else if (t === 'camunda:InputOutput' || t === 'camunda:Connector' || t === 'camunda:In' || t === 'camunda:Out') {
+    } else if (t === 'camunda:InputOutput' || t === 'camunda:Connector' || ((t === 'camunda:In' || t === 'camunda:Out') && el.$type !== 'bpmn:CallActivity')) {
       problems.push({ element: el.id, message: `${label(el)} 使用了暂不支持的扩展 ${t}` });
     }
   }

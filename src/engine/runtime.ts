@@ -106,6 +106,10 @@ export class StepEffects {
   readonly servicesRemoved = new Set<string>();
   readonly messageWaits = new Map<string, { elementId: string; messageName: string }>();
   readonly messageWaitsRemoved = new Set<string>();
+  /** Call activities reached (a child instance is to be started), executionId → elementId. */
+  readonly callsRequested = new Map<string, string>();
+  /** Call activities left without their child completing (interrupted, cancelled): the child goes too. */
+  readonly callsAbandoned = new Map<string, string>();
   readonly history: HistoryEvent[] = [];
   ended = false;
 
@@ -149,6 +153,7 @@ export class LiveInstance {
   private readonly timerRefs = new Map<string, { cb: (...a: unknown[]) => void; args: unknown[] }>();
   private readonly services = new Map<string, { elementId: string; callback: (err: unknown, out?: unknown) => void }>();
   private readonly signalled = new Set<string>();
+  private readonly calls = new Map<string, { api: any; elementId: string }>();
   private failure?: EngineStepError;
   private ended = false;
 
@@ -291,8 +296,28 @@ export class LiveInstance {
     if (this.failure) throw new UncaughtBpmnError(error.code, error.message);
   }
 
+  hasCall(executionId: string): boolean {
+    return this.calls.has(executionId);
+  }
+
+  /** The call activity waiting at `executionId`. */
+  callElement(executionId: string): string | undefined {
+    return this.calls.get(executionId)?.elementId;
+  }
+
+  /** The child instance of the call activity waiting at `executionId` ended: the parent goes on. */
+  completeCall(executionId: string, output: Record<string, unknown>): void {
+    const call = this.calls.get(executionId);
+    if (!call) throw new EngineStepError(`没有等待子流程的调用活动 ${executionId}`);
+    this.calls.delete(executionId);
+    call.api.signal({ ...output });
+    this.check();
+  }
+
   /** Stops the engine (instance cancelled); nothing waits any more. */
   async stop(): Promise<void> {
+    for (const [executionId, c] of this.calls) this.abandonCall(executionId, c.elementId);
+    this.calls.clear();
     for (const [executionId, w] of this.waits) {
       if (w.kind === 'task') this.effects.tasksClosed.set(executionId, 'cancelled');
       else StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, executionId);
@@ -379,6 +404,10 @@ export class LiveInstance {
       record('timer.fired', api);
     });
     listener.on('activity.leave', (api: any) => this.onLeave(api.executionId));
+    listener.on('activity.call', (api: any) => {
+      this.calls.set(api.executionId, { api, elementId: api.id });
+      if (!api.content?.isRecovered) this.effects.callsRequested.set(api.executionId, api.id);
+    });
     listener.on('activity.catch', (api: any) => this.onCatch(api, record));
     listener.on('activity.throw', (api: any) => {
       const error = this.def.element(api.id)?.error;
@@ -387,6 +416,11 @@ export class LiveInstance {
     listener.on('process.end', (api: any) => {
       if (!api.content?.isRecovered) this.effects.ended = true;
     });
+  }
+
+  private abandonCall(executionId: string, elementId: string): void {
+    if (this.effects.callsRequested.has(executionId)) this.effects.callsRequested.delete(executionId);
+    else this.effects.callsAbandoned.set(executionId, elementId);
   }
 
   /** An error boundary caught an error: history, and camunda:errorCodeVariable / errorMessageVariable. */
@@ -414,6 +448,11 @@ export class LiveInstance {
       } else {
         StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, id);
       }
+    }
+    for (const [id, c] of [...this.calls]) {
+      if (id !== executionId && !id.startsWith(prefix)) continue;
+      this.calls.delete(id);
+      this.abandonCall(id, c.elementId);
     }
     for (const id of [...this.services.keys()]) {
       if (id !== executionId && !id.startsWith(prefix)) continue;

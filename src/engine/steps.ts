@@ -14,6 +14,7 @@ import type { DefinitionCache } from './definitions.ts';
 import { EngineStepError, LiveInstance, type CompiledDefinition } from './runtime.ts';
 import { labelNewCase } from './case-numbers.ts';
 import { buildTaskRows } from './tasks.ts';
+import { callJobs } from './call-activity.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 
 /**
@@ -90,10 +91,13 @@ export class StepRunner {
       also?: Statement[];
       /** Extra writes (e.g. the audit row) in the same transaction, given the step's result. */
       hook?: StepHook;
+      /** A child started by a call activity: its (derived) id and its parent. */
+      id?: string;
+      parent?: { instanceId: string; executionId: string; rootInstanceId: string };
     },
   ): Promise<StepResult> {
     const now = this.o.clock.now();
-    const id = randomUUID();
+    const id = init.id ?? randomUUID();
     const variables = { ...init.variables };
     let live: LiveInstance;
     try {
@@ -115,6 +119,7 @@ export class StepRunner {
       endedAt: live.isEnded ? now : null,
       endedBy: null,
       endReason: null,
+      ...(init.parent && { parentInstanceId: init.parent.instanceId, parentExecutionId: init.parent.executionId, rootInstanceId: init.parent.rootInstanceId }),
     };
     const ctx: StepContext = { live, instance, variables, actor: init.by, history: [], also: init.also ?? [] };
     ctx.history.push({ instanceId: id, type: 'process.start', actor: init.by, at: now, data: { definitionId: def.id, businessKey: init.businessKey } });
@@ -335,6 +340,10 @@ export class StepRunner {
       const cycle = def.element(elementId)?.retryCycle ?? null;
       jobs.push(jobRow(instance, def.id, 'service', executionId, elementId, now, cycle, now));
     }
+    const calls = callJobs(instance, def.id, e, { cancelled: Boolean(ctx.cancel), variables: ctx.variables }, now);
+    out.push(...calls.statements);
+    jobs.push(...calls.jobs);
+    for (const h of calls.history) history.push({ instanceId: instance.id, ...h, actor: ctx.actor, at: now });
     out.push(...insertJobsStmt(jobs));
     out.push(...deleteSubscriptionsStmt(instance.id, [...e.messageWaitsRemoved]));
     out.push(

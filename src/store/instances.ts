@@ -22,11 +22,15 @@ export interface InstanceRow {
   caseNumber?: string | null;
   subject?: string | null;
   startedByName?: string | null;
+  /** Set on a child started by a call activity: its parent, the call's execution, the tree's root. */
+  parentInstanceId?: string | null;
+  parentExecutionId?: string | null;
+  rootInstanceId?: string | null;
 }
 
 const COLUMNS = [
   'id', 'definition_id', 'process_key', 'business_key', 'start_event_id', 'status', 'version', 'variables',
-  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason', 'case_number', 'subject', 'started_by_name',
+  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason', 'case_number', 'subject', 'started_by_name', 'parent_instance_id', 'parent_execution_id', 'root_instance_id',
 ];
 
 function toRow(r: any): InstanceRow {
@@ -47,12 +51,15 @@ function toRow(r: any): InstanceRow {
     caseNumber: r.case_number ?? null,
     subject: r.subject ?? null,
     startedByName: r.started_by_name ?? null,
+    parentInstanceId: r.parent_instance_id ?? null,
+    parentExecutionId: r.parent_execution_id ?? null,
+    rootInstanceId: r.root_instance_id ?? null,
   };
 }
 
 const INSERT_COLUMNS = [
   'id', 'definition_id', 'process_key', 'business_key', 'start_event_id', 'status', 'state', 'version', 'variables',
-  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason', 'case_number', 'subject', 'started_by_name',
+  'started_by', 'started_at', 'ended_at', 'ended_by', 'end_reason', 'case_number', 'subject', 'started_by_name', 'parent_instance_id', 'parent_execution_id', 'root_instance_id',
 ];
 
 export function insertInstanceStmt(row: InstanceRow, state: string | null): Statement {
@@ -62,6 +69,7 @@ export function insertInstanceStmt(row: InstanceRow, state: string | null): Stat
       row.id, row.definitionId, row.processKey, row.businessKey, row.startEventId, row.status, state, row.version,
       toJson(row.variables), row.startedBy, row.startedAt, row.endedAt, row.endedBy, row.endReason,
       row.caseNumber ?? null, row.subject ?? null, row.startedByName ?? null,
+      row.parentInstanceId ?? null, row.parentExecutionId ?? null, row.rootInstanceId ?? null,
     ],
   };
 }
@@ -118,6 +126,8 @@ export interface InstanceFilter {
   status?: InstanceStatus;
   startedBy?: string;
   businessKey?: string;
+  /** Children started by this instance's call activities. */
+  parentInstanceId?: string;
   ids?: string[];
   startedAfter?: number;
   startedBefore?: number;
@@ -130,6 +140,7 @@ function applyFilter(q: Knex.QueryBuilder, f: InstanceFilter): Knex.QueryBuilder
   if (f.status) q.where('status', f.status);
   if (f.startedBy) q.where('started_by', f.startedBy);
   if (f.businessKey) q.where('business_key', f.businessKey);
+  if (f.parentInstanceId) q.where('parent_instance_id', f.parentInstanceId);
   if (f.ids) q.whereIn('id', f.ids);
   if (f.startedAfter !== undefined) q.where('started_at', '>=', f.startedAfter);
   if (f.startedBefore !== undefined) q.where('started_at', '<', f.startedBefore);
