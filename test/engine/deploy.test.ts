@@ -87,7 +87,7 @@ describe('engine: deployment', () => {
       <bpmn:exclusiveGateway id="gw" />
       <bpmn:sequenceFlow id="jsFlow" sourceRef="gw" targetRef="end"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" language="javascript">next(null, true)</bpmn:conditionExpression></bpmn:sequenceFlow>
       ${flow('feelFlow', 'gw', 'call', '${amount >> 3}')}
-      <bpmn:callActivity id="call" name="调用子流程" calledElement="other" />
+      <bpmn:complexGateway id="call" name="复杂网关" />
       ${flow('f4', 'call', 'end')}
       <bpmn:endEvent id="end" />`,
     );
@@ -98,7 +98,7 @@ describe('engine: deployment', () => {
     expect(byElement('script')).to.match(/脚本任务.*不允许运行代码/);
     expect(byElement('jsFlow')).to.match(/javascript.*不允许运行代码/);
     expect(byElement('feelFlow')).to.match(/表达式/);
-    expect(byElement('call')).to.match(/不支持的元素类型 调用活动/);
+    expect(byElement('call')).to.match(/不支持的元素类型 复杂网关/);
     expect(problems.every((p) => p.file === 'bad.bpmn')).to.equal(true);
     expect(await t.db('process_definitions').where({ key: 'bad' }).count({ n: '*' }).first()).to.deep.include({ n: 0 });
   });
