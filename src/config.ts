@@ -14,6 +14,10 @@ export interface Config {
   demoSet: boolean;
   /** How often each node polls for due jobs, in ms. */
   jobPollMs: number;
+  /** Jobs each node runs at once (JOB_CONCURRENCY). */
+  jobConcurrency: number;
+  /** A job's lease without heartbeat, in ms (JOB_LEASE_MS): how long a frozen node can delay a job. */
+  jobLeaseMs: number;
   /** Maximum number of live bpmn-engine objects kept per node. */
   engineCacheSize: number;
   logLevel: string;
@@ -161,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: r.flag('DEMO', true),
     demoSet: r.raw('DEMO') !== undefined,
     jobPollMs: r.int('JOB_POLL_MS', 1000, 50, 3_600_000),
+    jobConcurrency: r.int('JOB_CONCURRENCY', 4, 1, 64),
+    jobLeaseMs: r.int('JOB_LEASE_MS', 30_000, 1000, 3_600_000),
     engineCacheSize: r.int('ENGINE_CACHE_SIZE', 64, 0, 100_000),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     trustProxy: r.flag('TRUST_PROXY', false),

@@ -39,7 +39,14 @@ async function main(): Promise<void> {
     await Promise.all([db.destroy(), hasher.close()]);
     exitWith(new ConfigError(problems));
   }
-  const engine = await EngineService.create({ db, logger, cacheSize: config.engineCacheSize, pollMs: config.jobPollMs });
+  const engine = await EngineService.create({
+    db,
+    logger,
+    cacheSize: config.engineCacheSize,
+    pollMs: config.jobPollMs,
+    jobConcurrency: config.jobConcurrency,
+    jobLeaseMs: config.jobLeaseMs,
+  });
   await seedOrganisation(db, engine.clock.now(), config.demo);
   if (config.demo) await seedDemoData(db, engine.clock.now());
   const auth = new AuthService(db, engine.clock, { hasher, sessionMaxMs: config.sessionMaxHours * 3600e3 });

@@ -6,13 +6,14 @@ import { AppError } from '../errors.ts';
 import { appendHistory } from '../store/history.ts';
 import { insertIncident } from '../store/incidents.ts';
 import { getInstance } from '../store/instances.ts';
-import { acquireDueJobs, acquireDueJobsOf, deleteJob, deleteLeasedJobStmt, insertJobs, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
+import { deleteJob, deleteLeasedJobStmt, insertJobs, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
 import { runStatementsIn } from '../db/batch.ts';
 import type { StepContext, StepHook } from './steps.ts';
 import { BpmnError, UncaughtBpmnError } from './bpmn-error.ts';
 import { runCallJob, runCallReturnJob } from './call-jobs.ts';
 import { nextFiring, retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
+import { JobPool } from './job-pool.ts';
 import type { StepRunner } from './steps.ts';
 import { checkGuard, EffectRefusedError, type EffectAuditor, type EffectGuard } from './guards.ts';
 import type { Handler, MessageToSend } from './types.ts';
@@ -36,65 +37,65 @@ export interface JobExecutorOptions {
   /** Cancels an instance a handler queued for cancelling (EngineService#cancel). */
   cancel: (instanceId: string, opts: { by: string; reason: string; hook: StepHook }) => Promise<unknown>;
   pollMs: number;
+  /** A job's lease without heartbeat (default 30 s): how long a frozen node can hold a job. */
   leaseMs?: number;
-  batch?: number;
+  /** Jobs run at once on this node (default 4). */
+  concurrency?: number;
+  /** How often leases of running jobs are renewed (default a third of leaseMs). */
+  heartbeatMs?: number;
   logger?: Logger;
 }
 
 /**
  * Runs due jobs: timers, service-task calls and timer start events. Each node polls; a job is
- * leased to one node at a time (SKIP LOCKED on PostgreSQL), and a dead node's lease expires so
- * another node takes the job over. Running a job is an engine step: the job row is removed in the
+ * leased to one node at a time (SKIP LOCKED on PostgreSQL) for a short lease renewed while it runs,
+ * and a dead node's lease expires so another node takes the job over (see job-pool.ts). Running a job is an engine step: the job row is removed in the
  * step's own transaction, so a job runs to completion exactly once.
  */
 export class JobExecutor {
-  private readonly o: Required<Omit<JobExecutorOptions, 'logger'>> & { logger?: Logger };
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly o: Required<Omit<JobExecutorOptions, 'logger' | 'heartbeatMs'>> & Pick<JobExecutorOptions, 'logger' | 'heartbeatMs'>;
+  /** Leasing, concurrency, heartbeat and release (job-pool.ts). */
+  readonly pool: JobPool;
 
   constructor(o: JobExecutorOptions) {
-    this.o = { leaseMs: 5 * 60_000, batch: 20, ...o };
+    this.o = { ...o, leaseMs: o.leaseMs ?? 30_000, concurrency: Math.max(1, o.concurrency ?? 4) };
+    this.pool = new JobPool({
+      db: o.db,
+      clock: o.clock,
+      node: o.node,
+      run: (job) => this.execute(job),
+      pollMs: o.pollMs,
+      leaseMs: this.o.leaseMs,
+      concurrency: this.o.concurrency,
+      heartbeatMs: o.heartbeatMs,
+      logger: o.logger,
+    });
   }
 
   /** Starts polling. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.pool.start();
   }
 
-  /** Stops polling and waits for the job in hand to finish. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  /**
+   * Stops polling, lets the jobs in hand finish for up to `graceMs`, and releases every lease this
+   * node still holds (graceful shutdown).
+   */
+  async stop(graceMs?: number): Promise<void> {
+    await this.pool.stop(graceMs);
   }
 
   /** A step created jobs: run them now rather than at the next poll if they are due soon. */
   notify(earliestDue: number): void {
-    if (this.stopped || this.running) return;
-    const delay = Math.max(0, earliestDue - this.o.clock.now());
-    if (delay < this.o.pollMs) this.schedule(delay);
+    this.pool.notify(earliestDue);
   }
 
   /**
-   * Runs every job due now (in batches) and returns how many ran. Tests call this to drive jobs
-   * deterministically instead of waiting for the poller.
+   * Runs every job due now, a bounded number at once, and returns how many ran. Tests call this
+   * to drive jobs deterministically instead of waiting for the poller.
    */
   async runDue(max = Infinity): Promise<number> {
-    let done = 0;
-    while (done < max) {
-      const now = this.o.clock.now();
-      const jobs = await acquireDueJobs(this.o.db, this.o.node, now, now + this.o.leaseMs, Math.min(this.o.batch, max - done));
-      if (!jobs.length) break;
-      for (const job of jobs) {
-        await this.execute(job);
-        done++;
-      }
-    }
-    return done;
+    return this.pool.runDue(max);
   }
 
   /**
@@ -103,33 +104,7 @@ export class JobExecutor {
    * holds is left to it.
    */
   async runDueOf(instanceId: string): Promise<number> {
-    let done = 0;
-    for (let round = 0; round < 10; round++) {
-      const now = this.o.clock.now();
-      const jobs = await acquireDueJobsOf(this.o.db, this.o.node, instanceId, now, now + this.o.leaseMs);
-      if (!jobs.length) break;
-      for (const job of jobs) {
-        await this.execute(job);
-        done++;
-      }
-    }
-    return done;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.runDue()
-        .then(() => undefined)
-        .catch((err) => this.o.logger?.error({ err }, 'job poll failed'))
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.o.pollMs);
-        });
-    }, delay);
-    this.timer.unref?.();
+    return this.pool.runDueOf(instanceId);
   }
 
   private async execute(job: JobRow): Promise<void> {

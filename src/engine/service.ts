@@ -37,6 +37,10 @@ export interface EngineServiceOptions {
   cacheSize?: number;
   /** Job poll interval (ms). */
   pollMs?: number;
+  /** Jobs run at once on this node (default 4). */
+  jobConcurrency?: number;
+  /** A job lease without heartbeat (ms, default 30 s): how long a frozen node can delay a job. */
+  jobLeaseMs?: number;
   logger?: Logger;
   handlers?: Record<string, Handler>;
 }
@@ -96,6 +100,8 @@ export class EngineService {
       correlate: (name, opts) => this.correlateMessage(name, opts),
       cancel: (id, opts) => this.cancel(id, { by: { id: opts.by, groups: [] }, reason: opts.reason, hook: opts.hook }),
       pollMs: o.pollMs ?? 1000,
+      concurrency: o.jobConcurrency,
+      leaseMs: o.jobLeaseMs,
       logger: o.logger,
     });
   }
@@ -169,8 +175,12 @@ export class EngineService {
     this.jobs.start();
   }
 
-  async stop(): Promise<void> {
-    await this.jobs.stop();
+  /**
+   * Graceful stop: no new jobs are leased, the jobs in hand may finish for up to `graceMs`
+   * (default 10 s), then every lease this node still holds is released for other nodes.
+   */
+  async stop(opts: { graceMs?: number } = {}): Promise<void> {
+    await this.jobs.stop(opts.graceMs);
   }
 
   // ---- deployment -------------------------------------------------------------------------

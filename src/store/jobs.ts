@@ -121,6 +121,17 @@ export function deleteLeasedJobStmt(id: string, node: string): Statement {
   return { sql: 'DELETE FROM jobs WHERE id = ? AND locked_by = ?', bindings: [id, node], expectOne: true };
 }
 
+/** Renews this node's leases on jobs it is running; answers how many it still held. */
+export async function extendLeases(db: Knex, node: string, ids: string[], until: number): Promise<number> {
+  if (!ids.length) return 0;
+  return db('jobs').whereIn('id', ids).where({ locked_by: node }).update({ locked_until: until });
+}
+
+/** Hands back every lease `node` holds (graceful shutdown): the jobs are due again for any node. */
+export async function releaseLeases(db: Knex, node: string): Promise<number> {
+  return db('jobs').where({ locked_by: node }).update({ locked_by: null, locked_until: null });
+}
+
 export async function deleteJob(db: Knex, id: string): Promise<void> {
   await db('jobs').where({ id }).delete();
 }
