@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { asDatabaseOwner } from '../helpers/db.ts';
 import { appendAudit, verifyAudit } from '../../src/domain/audit.ts';
 import { deployViaApi, startServer, type Client, type TestServer } from '../helpers/api.ts';
 import { approvalFiles } from './fixtures.ts';
@@ -101,7 +102,7 @@ describe('API: the hash-chained audit trail', () => {
 
   it('reports the first row changed directly in the database', async () => {
     const target = (await s.db('audit_log').where({ action: 'task.claim' }).first()) as any;
-    await s.db('audit_log').where({ seq: target.seq }).update({ actor: 'someone-else' });
+    await asDatabaseOwner(s.db, () => s.db('audit_log').where({ seq: target.seq }).update({ actor: 'someone-else' }));
     const v = await sup.get('/api/audit/verify');
     expect(v.body.ok).to.equal(false);
     expect(v.body.firstBrokenAt).to.equal(Number(target.seq));
@@ -109,7 +110,7 @@ describe('API: the hash-chained audit trail', () => {
     expect(cli.code).to.equal(1);
     expect(cli.out.firstBrokenAt).to.equal(Number(target.seq));
     // Recomputing that row's own hash does not help: the next row still names the old one.
-    await s.db('audit_log').where({ seq: target.seq }).update({ actor: target.actor });
+    await asDatabaseOwner(s.db, () => s.db('audit_log').where({ seq: target.seq }).update({ actor: target.actor }));
     expect((await verifyAudit(s.db)).ok).to.equal(true);
   });
 
@@ -117,13 +118,13 @@ describe('API: the hash-chained audit trail', () => {
     const { seq: last } = (await s.db('audit_log').max({ seq: 'seq' }).first()) as any;
     const middle = Math.floor(Number(last) / 2);
     const row = await s.db('audit_log').where({ seq: middle }).first();
-    await s.db('audit_log').where({ seq: middle }).delete();
+    await asDatabaseOwner(s.db, () => s.db('audit_log').where({ seq: middle }).delete());
     let v = await verifyAudit(s.db);
     expect(v).to.include({ ok: false, firstBrokenAt: middle });
     await s.db('audit_log').insert(row);
     expect((await verifyAudit(s.db)).ok).to.equal(true);
 
-    await s.db('audit_log').where({ seq: last }).delete();
+    await asDatabaseOwner(s.db, () => s.db('audit_log').where({ seq: last }).delete());
     v = await verifyAudit(s.db);
     expect(v).to.include({ ok: false, firstBrokenAt: Number(last) });
   });

@@ -64,3 +64,28 @@ export async function freshDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Plays an attacker with the database owner's rights: the append-only triggers of the audit and
+ * sign-in tables are off while `fn` runs (dropped and re-created on SQLite, disabled on
+ * PostgreSQL), so a test can edit rows and show that verification still catches it.
+ * Usage: `await asDatabaseOwner(db, () => db('audit_log').where({ seq }).update({ actor: 'x' }))`.
+ */
+export async function asDatabaseOwner<T>(db: Knex, fn: () => Promise<T>): Promise<T> {
+  const tables = ['audit_log', 'login_events'];
+  if (db.client.config.client === 'pg') {
+    for (const t of tables) await db.raw(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
+    try {
+      return await fn();
+    } finally {
+      for (const t of tables) await db.raw(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
+    }
+  }
+  const triggers: Array<{ name: string; sql: string }> = await db('sqlite_master').where({ type: 'trigger' }).whereIn('tbl_name', tables).select('name', 'sql');
+  for (const t of triggers) await db.raw(`DROP TRIGGER ${t.name}`);
+  try {
+    return await fn();
+  } finally {
+    for (const t of triggers) await db.raw(t.sql);
+  }
+}

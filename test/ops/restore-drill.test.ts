@@ -15,7 +15,7 @@ import { restore } from '../../src/ops/restore.ts';
 import { historyOf } from '../../src/store/history.ts';
 import { flow, process as bpmn, userTask } from '../helpers/bpmn.ts';
 import { expectError } from '../helpers/expect.ts';
-import { freshDatabase, postgresUrl, usingPostgres, type TestDatabase } from '../helpers/db.ts';
+import { asDatabaseOwner, freshDatabase, postgresUrl, usingPostgres, type TestDatabase } from '../helpers/db.ts';
 import { emptyTarget, lastLine, npmRun, snapshotOf, type InstanceSnapshot, type RestoreTarget } from './drill-helpers.ts';
 
 const staff: Actor = { id: 'zhang', groups: ['staff'] };
@@ -261,7 +261,7 @@ describe('ops: restore drill (backup under a stream of work, restore onto a fres
 
     it('refuses a backup whose audit chain was edited before it was taken (AUDIT_CHAIN_BROKEN)', async () => {
       // Given a backup, with a consistent manifest, of a database where one audit row was edited by hand
-      await t.db('audit_log').where({ seq: 2 }).update({ actor: 'someone-else' });
+      await asDatabaseOwner(t.db, () => t.db('audit_log').where({ seq: 2 }).update({ actor: 'someone-else' }));
       const { file } = await backup(usingPostgres ? opsTarget(sourceUrl, t.searchPath) : opsTarget(t.url), fs.mkdtempSync(path.join(dir, 'edited-')));
       // When it is restored, the re-computed chain breaks at the edited row
       const err = await expectError(restore(opsTarget(spare.url, t.searchPath), file), 'AUDIT_CHAIN_BROKEN');

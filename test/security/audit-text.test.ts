@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
+import { asDatabaseOwner } from '../helpers/db.ts';
 import { appendAudit, verifyAudit } from '../../src/domain/audit.ts';
 import { startServer, type Client, type TestServer } from '../helpers/api.ts';
 import { snapshot } from './helpers.ts';
@@ -81,13 +82,17 @@ describe('Security: ill-formed text and deep JSON are refused; the audit chain h
   it('Given two rows edited in the database, when the chain is verified, then both are reported, not only the first', async () => {
     const rows = await s.db('audit_log').orderBy('seq').select('seq', 'actor');
     const [a, b] = [rows[1], rows[rows.length - 1]];
-    await s.db('audit_log').where({ seq: a.seq }).update({ actor: 'mallory' });
-    await s.db('audit_log').where({ seq: b.seq }).update({ actor: 'mallory' });
+    await asDatabaseOwner(s.db, async () => {
+      await s.db('audit_log').where({ seq: a.seq }).update({ actor: 'mallory' });
+      await s.db('audit_log').where({ seq: b.seq }).update({ actor: 'mallory' });
+    });
     const v = await sup.get('/api/audit/verify');
     expect(v.body).to.include({ ok: false, firstBrokenAt: Number(a.seq) });
     expect(v.body.broken.map((x: any) => x.seq)).to.deep.equal([Number(a.seq), Number(b.seq)]);
     expect(v.body.truncated).to.equal(undefined);
-    for (const r of [a, b]) await s.db('audit_log').where({ seq: r.seq }).update({ actor: r.actor });
+    await asDatabaseOwner(s.db, async () => {
+      for (const r of [a, b]) await s.db('audit_log').where({ seq: r.seq }).update({ actor: r.actor });
+    });
     expect((await verifyAudit(s.db)).broken).to.deep.equal([]);
   });
 });
