@@ -48,6 +48,8 @@ export interface Config {
   metricsToken: string | null;
   /** How often this node verifies the whole audit chain for the metrics, in minutes. */
   auditVerifyMinutes: number;
+  /** Application logs also into daily files (LOG_FILE), kept LOG_KEEP_DAYS days (≥ 183). */
+  logFiles: { file: string; keepDays: number } | null;
 }
 
 /** A configuration problem, named by its variable. */
@@ -74,12 +76,12 @@ class EnvReader {
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   }
 
-  int(name: string, fallback: number, min: number, max: number): number {
+  int(name: string, fallback: number, min: number, max: number, why = ''): number {
     const v = this.raw(name);
     if (v === undefined) return fallback;
     const n = Number(v);
     if (!/^\d+$/.test(v) || n < min || n > max) {
-      this.problems.push({ variable: name, message: `应为 ${min} 到 ${max} 之间的整数，实际为 “${v}”` });
+      this.problems.push({ variable: name, message: `应为 ${min} 到 ${max} 之间的整数${why}，实际为 “${v}”` });
       return fallback;
     }
     return n;
@@ -182,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: r.flag('METRICS', true),
     metricsToken: r.raw('METRICS_TOKEN') ?? null,
     auditVerifyMinutes: r.int('AUDIT_VERIFY_MINUTES', 60, 1, 7 * 24 * 60),
+    logFiles: r.raw('LOG_FILE') ? { file: r.raw('LOG_FILE')!, keepDays: r.int('LOG_KEEP_DAYS', 190, 183, 3650, '（《网络安全法》第二十一条：网络日志至少保存六个月）') } : null,
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;

@@ -30,7 +30,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  */
 async function main(): Promise<void> {
   const config = configOrExit();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFiles);
   const db = await openDatabase(config.databaseUrl);
   const hasher = new PasswordHasher({ workers: config.hashWorkers, maxQueue: config.hashQueue });
   // Production refuses a SQLite file on a network filesystem, demo seeding and demo passwords.

@@ -8,6 +8,8 @@ import pino from 'pino';
 import { createApp } from '../../src/api/app.ts';
 import { ConfigError, filesystemOf, loadConfig, productionProblems, type Config } from '../../src/config.ts';
 import { serve, startupProblems } from '../../src/ops/startup.ts';
+import { createLogger } from '../../src/logger.ts';
+import os from 'node:os';
 import { startServer, testHasher } from '../helpers/api.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -117,5 +119,26 @@ describe('ops: configuration is checked at start (issue 19)', () => {
       await new Promise((resolve) => server.close(resolve));
       await s.close();
     }
+  });
+
+  it('keeps application logs in daily files for at least six months', async () => {
+    // A retention below six months is refused, with the law named
+    expect(problemsOf({ LOG_FILE: '/tmp/x/app.log', LOG_KEEP_DAYS: '30' }).LOG_KEEP_DAYS).to.contain('六个月');
+    expect(loadConfig({ LOG_FILE: '/tmp/x/app.log' }).logFiles).to.deep.equal({ file: '/tmp/x/app.log', keepDays: 190 });
+    // And a logger with files writes JSON lines into today's file
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcp-logs-'));
+    const logger = createLogger('info', { file: path.join(dir, 'app.log'), keepDays: 190 });
+    logger.info({ probe: 'log-file-test' }, 'hello');
+    const today = () => fs.readdirSync(dir).filter((f) => /^app\.\d{4}-\d{2}-\d{2}\.\d+\.log$/.test(f));
+    const deadline = Date.now() + 20_000;
+    let content = '';
+    while (Date.now() < deadline) {
+      logger.flush();
+      content = today().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
+      if (content.includes('log-file-test')) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(JSON.parse(content.trim().split('\n').pop()!)).to.include({ probe: 'log-file-test', msg: 'hello', service: 'power-control-platform' });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
