@@ -35,6 +35,8 @@ export interface Config {
   supervisionTickMs: number;
   /** Scheduled backups go here (unset: no scheduled backups). */
   backupDir: string | null;
+  /** Attachments kept as files here (ATTACHMENTS_DIR; unset: in the database). */
+  attachmentsDir: string | null;
   /** Beijing time of day (minutes after midnight) from which the daily backup runs. */
   backupAtMinutes: number;
   /** Retention: the newest backup of each of the last N days, and of each of the last M months. */
@@ -177,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxHours: r.int('SESSION_MAX_HOURS', 12, 1, 24 * 30),
     supervisionTickMs: r.int('SUPERVISION_TICK_MS', 60_000, 1000, 86_400_000),
     backupDir: r.raw('BACKUP_DIR') ?? null,
+    attachmentsDir: r.raw('ATTACHMENTS_DIR') ?? null,
     backupAtMinutes: r.clock('BACKUP_AT', 2 * 60),
     backupKeepDaily: r.int('BACKUP_KEEP_DAILY', 30, 1, 3650),
     backupKeepMonthly: r.int('BACKUP_KEEP_MONTHLY', 12, 0, 1200),

@@ -31,6 +31,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** With a token, GET /metrics needs `Authorization: Bearer <token>`; without, only loopback clients. */
   metricsToken?: string | null;
+  /** ATTACHMENTS_DIR: attachments kept as files there instead of in the database. */
+  attachmentsDir?: string | null;
 }
 
 /**

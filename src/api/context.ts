@@ -14,6 +14,8 @@ export interface ApiDeps {
   logger: Logger;
   auth: AuthService;
   limits: ApiLimits;
+  /** ATTACHMENTS_DIR: attachments kept as files there instead of in the database. */
+  attachmentsDir?: string | null;
 }
 
 /** Request size limits (Art. 12); tests may lower them. */
@@ -24,6 +26,10 @@ export interface ApiLimits {
   deploymentBytes: number;
   deploymentFileBytes: number;
   deploymentFiles: number;
+  /** Attachments: largest file, a person's uploads not yet in a case, attachments per case. */
+  attachmentBytes: number;
+  attachmentsUnlinked: number;
+  attachmentsPerCase: number;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -31,6 +37,9 @@ export const DEFAULT_LIMITS: ApiLimits = {
   deploymentBytes: 8 * 1024 * 1024,
   deploymentFileBytes: 2 * 1024 * 1024,
   deploymentFiles: 50,
+  attachmentBytes: 10 * 1024 * 1024,
+  attachmentsUnlinked: 30,
+  attachmentsPerCase: 100,
 };
 
 /** Group names the API checks itself (the engine checks task candidates and starters). */

@@ -1,3 +1,4 @@
+import { attachmentPaths } from './openapi-attachments.ts';
 import { calendarPaths } from './openapi-calendar.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
 
@@ -730,8 +731,8 @@ export function openApiDocument() {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],
-    tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar'].map((name) => ({ name })),
-    paths: { ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers) },
+    tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar', 'attachments'].map((name) => ({ name })),
+    paths: { ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...attachmentPaths(openApiHelpers) },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },

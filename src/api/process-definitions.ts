@@ -4,6 +4,8 @@ import type { Context } from 'koa';
 import type { Person } from '../domain/org.ts';
 import { NotFoundError } from '../errors.ts';
 import { definitionById, definitionVersions, latestDefinitions, latestForm, type DefinitionRow } from '../store/definitions.ts';
+import type { StepResult } from '../engine/steps.ts';
+import { withAttachments } from './attachments.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, QueryReader } from './input.ts';
 import { iso, startedJson } from './present.ts';
@@ -100,13 +102,14 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
       by: person,
       businessKey: businessKey ?? null,
       variables: variables ?? {},
-      hook: auditHook(ctx, deps, (s) => ({
+      // Attachments the start form references become the new case's in the same transaction.
+      hook: withAttachments(deps, person, variables ?? {}, (s: StepResult) => ({ instanceId: s.instance.id, taskId: null }), auditHook(ctx, deps, (s: StepResult) => ({
         action: 'process.start',
         objectType: 'process-instance',
         objectId: s.instance.id,
         instanceId: s.instance.id,
         after: { processKey: key, definitionId: s.instance.definitionId, businessKey: s.instance.businessKey, variables: variables ?? {} },
-      })),
+      }))),
     });
     ctx.status = 201;
     ctx.body = startedJson(res, person, engine);

@@ -3,6 +3,7 @@ import { isPostgres } from '../db/knex.ts';
 import { readiness } from '../ops/health.ts';
 import { auditRoutes } from './audit.ts';
 import { directoryRoutes } from './directory.ts';
+import { attachmentRoutes } from './attachments.ts';
 import { authenticate, authRoutes } from './auth.ts';
 import { calendarRoutes } from './calendar.ts';
 import type { ApiDeps } from './context.ts';
@@ -60,6 +61,7 @@ export function apiRouter(deps: ApiDeps): Router {
     supervisionRoutes(deps).routes(),
     directoryRoutes(deps).routes(),
     calendarRoutes(deps).routes(),
+    attachmentRoutes(deps).routes(),
   );
   return api;
 }

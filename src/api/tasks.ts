@@ -11,6 +11,7 @@ import { canSee } from '../engine/tasks.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { listInboxTasks } from '../store/inbox.ts';
 import type { TaskFilter, TaskRow } from '../store/tasks.ts';
+import { withAttachments } from './attachments.ts';
 import { auditHook, clientOf, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
 import { instanceJson, taskJson, tasksJson } from './present.ts';
@@ -126,14 +127,15 @@ export function taskRoutes(deps: ApiDeps): Router {
     const result = await engine.complete(ctx.params.id, {
       by: person,
       variables: variables ?? {},
-      hook: auditHook(ctx, deps, (res: StepResult) => ({
+      // Attachments the form references become the case's in the same transaction.
+      hook: withAttachments(deps, person, variables ?? {}, (res: StepResult) => ({ instanceId: res.instance.id, taskId: ctx.params.id }), auditHook(ctx, deps, (res: StepResult) => ({
         action: 'task.complete',
         objectType: 'task',
         objectId: ctx.params.id,
         instanceId: res.instance.id,
         before: before && { status: before.status, assignee: before.assignee, task: before.name },
         after: { status: 'completed', variables: variables ?? {}, instanceStatus: res.instance.status },
-      })),
+      }))),
     });
     const done = await engine.getTask(ctx.params.id);
     ctx.body = {

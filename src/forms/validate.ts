@@ -34,6 +34,8 @@ export interface FormComponent {
   decimalDigits?: number;
   isRepeating?: boolean;
   text?: string;
+  /** filepicker: more than one file. */
+  multiple?: boolean | string;
 }
 
 export interface FormSchema {
@@ -229,8 +231,13 @@ function validateField(c: FormComponent, raw: unknown, scope: Record<string, unk
       if (!ok) return { error: `“${label}”不是有效的日期/时间` };
       return { value: raw };
     }
-    case 'filepicker':
-      return { error: `“${label}”暂不支持上传文件` };
+    case 'filepicker': {
+      // Files are uploaded first (POST /api/attachments); the field holds what the upload answered.
+      const list = Array.isArray(raw) ? raw : [raw];
+      if (!list.every(isAttachmentRef)) return { error: `“${label}”应为已上传的附件` };
+      if (c.multiple !== true && c.multiple !== 'true' && list.length > 1) return { error: `“${label}”只能上传一个文件` };
+      return { value: list.map((a: any) => ({ id: a.id, name: String(a.name ?? '').slice(0, 200), size: Number(a.size) || 0, sha256: a.sha256 })) };
+    }
     default:
       return { value: raw };
   }
@@ -316,4 +323,12 @@ export function fieldKeys(schema: FormSchema): string[] {
   };
   walk(schema.components ?? []);
   return keys;
+}
+
+/** An attachment as `POST /api/attachments` answered it: `{id, name, size, sha256}`. */
+function isAttachmentRef(v: unknown): boolean {
+  const a = v as Record<string, unknown> | null;
+  return Boolean(
+    a && typeof a === 'object' && typeof a.id === 'string' && /^[0-9a-f-]{36}$/.test(a.id) && typeof a.sha256 === 'string' && /^[0-9a-f]{64}$/.test(a.sha256),
+  );
 }
