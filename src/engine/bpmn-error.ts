@@ -46,12 +46,9 @@ export interface ErrorInfo {
 export function errorInfoOf(el: any, def: any, label: string, problem: (message: string) => void): ErrorInfo {
   const ref = def.errorRef;
   const info: ErrorInfo = {};
-  if (ref) {
-    if (ref.errorCode) info.code = String(ref.errorCode);
-    else if (el.$type === 'bpmn:EndEvent') problem(`错误结束事件 ${label} 引用的错误 ${ref.id} 没有错误码（errorCode）`);
-  } else if (el.$type === 'bpmn:EndEvent') {
-    problem(`错误结束事件 ${label} 没有引用错误（errorRef）`);
-  }
+  // An error end event without errorRef (or whose error has no code) throws an error only a
+  // catch-all boundary (one without errorRef) catches, as in Camunda 7.
+  if (ref?.errorCode) info.code = String(ref.errorCode);
   if (el.$type === 'bpmn:BoundaryEvent' && el.cancelActivity === false) {
     problem(`错误边界事件 ${label} 必须是中断型的（错误总是中断所附着的活动）`);
   }

@@ -219,7 +219,7 @@ describe('engine: BPMN errors (error end events, error boundaries, handlers thro
   });
 
   describe('deploy', () => {
-    it('refuses an error end event without errorRef or code, and a non-interrupting error boundary', async () => {
+    it('refuses a non-interrupting error boundary; accepts error end events without errorRef or code (only a catch-all catches them)', async () => {
       const bad = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://x">
   <bpmn:error id="Err_NoCode" name="无码" />
@@ -236,7 +236,8 @@ describe('engine: BPMN errors (error end events, error boundaries, handlers thro
 </bpmn:definitions>`;
       const err = await expectError(engine.deploy([{ name: 'bad.bpmn', content: bad }], { by: 'owner' }), 'DEPLOYMENT_INVALID');
       const text = JSON.stringify(err.details);
-      expect(text).to.contain('e1（甲）').and.to.contain('e2（乙）').and.to.contain('soft（软错误）');
+      expect(text).to.contain('soft（软错误）').and.to.contain('中断型');
+      expect(text).to.not.contain('e1（甲）').and.to.not.contain('e2（乙）');
       expect(await engine.start('err-bad', { by: staff }).then(() => 'started', (e) => e.code)).to.equal('PROCESS_NOT_FOUND');
     });
   });
