@@ -171,6 +171,15 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
       processes.push({ file: f.name, content: f.content, hash: sha256(f.content), model: parsed.model, moddleContext: parsed.moddleContext });
     }
   }
+  // Camunda 8 forms embedded in a process file are deployed as forms of their own (see embeddedFormsOf).
+  for (const p of processes) {
+    for (const [key, json] of Object.entries(p.model.embeddedForms ?? {})) {
+      if (formKeysHere.has(key)) continue;
+      const form = prepareForm(`${key}.form`, json, problems);
+      if (form) forms.push(form);
+      formKeysHere.add(key);
+    }
+  }
   const keys = processes.map((p) => p.model.processId);
   if (new Set(keys).size !== keys.length) problems.push({ file: '', message: '同一次部署中有多个文件定义了同一个流程' });
   if (problems.length) throw new DeploymentError(problems);

@@ -3,7 +3,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { compile, problemOf } from '../lib/feel.ts';
 import { parseTimeLimit } from '../lib/time-limits.ts';
-import { assignUnowned, dialectsOf, resolveInitiator } from './dialects/model-view.ts';
+import { assignUnowned, dialectsOf, embeddedFormName, embeddedFormsOf, resolveInitiator } from './dialects/model-view.ts';
 import { chooseProcess, classifyWarnings, fillGaps, hideDescriptiveRoots, pruneMessageFlows } from './lenient.ts';
 import { loopInfoOf, type LoopInfo } from './multi-instance.ts';
 import { errorInfoOf, type ErrorInfo } from './bpmn-error.ts';
@@ -62,6 +62,8 @@ export interface ProcessModel {
   conditions: Set<string>;
   /** bpmn:Message id → name. */
   messages: Map<string, string>;
+  /** Camunda 8 forms embedded in the file (zeebe:userTaskForm): form name → form-js JSON text. */
+  embeddedForms?: Record<string, string>;
   /** Warnings that do not block a deployment. */
   notes: string[];
 }
@@ -209,6 +211,7 @@ function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): Pr
     conditions: new Set(),
     messages,
     notes: lenientNotes,
+    embeddedForms: embeddedFormsOf(proc),
   };
   const procDialects = dialectsOf(proc, problems);
   const starterGroups = splitList(procDialects.values.candidateStarterGroups);
@@ -254,8 +257,8 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
     checkEventDefinitions(el, info, topLevel, model, problems);
     if (type === 'bpmn:UserTask' || (type === 'bpmn:StartEvent' && dv.formKey)) {
       if (dv.formKey) {
-        info.formKey = formNameOf(dv.formKey);
-        if (!ctx.formExists(info.formKey)) {
+        info.formKey = embeddedFormName(model, dv.formKey) ?? formNameOf(dv.formKey);
+        if (!ctx.formExists(info.formKey) && !model.embeddedForms?.[info.formKey]) {
           problems.push({ element: el.id, message: `${label(el)} 引用的表单 "${dv.formKey}"（${d.sources.formKey}）不存在（forms/ 目录和本次部署中都没有）：请把同名的 .form 文件一起部署` });
         }
       }

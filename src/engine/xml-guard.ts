@@ -28,6 +28,24 @@ export const ALLOWED_XML_NAMESPACES: ReadonlySet<string> = new Set([
   'http://camunda.org/schema/zeebe/1.0',
   'http://flowable.org/bpmn',
   'http://activiti.org/bpmn',
+  // modelling tools' own metadata (layout, simulation, labels); never rendered as markup, never run
+  'http://flowable.org/modeler',
+  'http://flowable.org/design',
+  'http://activiti.com/modeler',
+  'http://www.signavio.com',
+  'http://www.bizagi.com/bpmn20',
+  'http://www.bpsim.org/schemas/1.0',
+  'http://www.trisotech.com/2014/triso/bpmn',
+  'http://www.trisotech.com/2015/triso/modeling',
+  'http://trisotech.com/feed',
+  'http://www.boc-group.com',
+  'http://bpmn.sourceforge.net',
+  'http://www.omg.org/spec/BPMN/non-normative/extensions/i18n/1.0',
+  // other OMG specifications modelers cross-reference (XMI ids, DMN/SDMN item types): data only
+  'http://www.omg.org/XMI',
+  'https://www.omg.org/spec/DMN/20240513/MODEL/',
+  'https://www.omg.org/spec/DMN/20240513/FEEL/',
+  'https://www.omg.org/spec/SDMN/',
   // colours set in bpmn-js (bioc and the OMG non-normative colour extension)
   'http://bpmn.io/schema/bpmn/biocolor/1.0',
   'http://www.omg.org/spec/BPMN/non-normative/color/1.0',
@@ -82,9 +100,12 @@ export function checkXml(xml: string): XmlProblem[] {
         // Nothing useful follows from here: a file this deep is refused anyway.
         break;
       }
+      // A prefix for the document's own targetNamespace (Yaoqiang's xmlns:tns) names nothing foreign.
+      const target = /(?:^|\s)targetNamespace\s*=\s*("([^"]*)"|'([^']*)')/.exec(tag);
+      const own = target ? decodeReferences((target[2] ?? target[3] ?? '').trim()) : undefined;
       for (const ns of declaredNamespaces(tag)) {
-        if (!ALLOWED_XML_NAMESPACES.has(ns)) {
-          add(`ns:${ns}`, { line: lineAt(i), message: `不允许的 XML 命名空间 "${ns.slice(0, 200)}"：只接受 BPMN、BPMNDI、DC/DI、XSI 与 Camunda/Zeebe/Flowable/Activiti/bpmn.io 颜色扩展` });
+        if (!ALLOWED_XML_NAMESPACES.has(ns) && ns !== own) {
+          add(`ns:${ns}`, { line: lineAt(i), message: `不允许的 XML 命名空间 "${ns.slice(0, 200)}"：只接受 BPMN、BPMNDI、DC/DI、XSI、Camunda/Zeebe/Flowable/Activiti 扩展、常见建模工具（Signavio、Bizagi、Trisotech、ADONIS、Yaoqiang、BPSim）的元数据与 bpmn.io 颜色扩展` });
         }
       }
       i = end + 1;

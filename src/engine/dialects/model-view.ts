@@ -94,3 +94,23 @@ export function assignUnowned(model: OwnerModel): void {
     model.notes.push(`${e.type === 'bpmn:UserTask' ? '用户任务' : '人工任务'} ${e.name ? `${e.id}（${e.name}）` : e.id} 没有办理人或候选人，交给${via}办理`);
   }
 }
+
+/**
+ * Camunda 8 forms embedded in the process (`<zeebe:userTaskForm id="x">{json}</zeebe:userTaskForm>`,
+ * referenced as `camunda-forms:bpmn:x`) become forms named `<process id>-<x>`, deployed with the file.
+ */
+export function embeddedFormsOf(proc: any): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const ext of proc.extensionElements?.values ?? []) {
+    if (!/:userTaskForm$/.test(String(ext.$type ?? '')) || !ext.id) continue;
+    out[`${proc.id}-${ext.id}`] = String(ext.$body ?? ext.body ?? '');
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The form name of an embedded-form reference, when the file embeds that form. */
+export function embeddedFormName(model: { processId: string; embeddedForms?: Record<string, string> }, formKey: string): string | undefined {
+  const m = /^camunda-forms:bpmn:(.+)$/.exec(formKey.trim());
+  const name = m && `${model.processId}-${m[1]}`;
+  return name && model.embeddedForms?.[name] !== undefined ? name : undefined;
+}
