@@ -1,4 +1,4 @@
-import type { Op, OpenApiHelpers } from './openapi.ts';
+import type { Op, OpenApiHelpers } from './openapi-helpers.ts';
 
 /** The OpenAPI description of the working calendar (src/api/calendar.ts). */
 export function calendarPaths(h: OpenApiHelpers): Record<string, Record<string, Op>> {

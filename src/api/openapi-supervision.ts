@@ -1,4 +1,4 @@
-import type { Op, OpenApiHelpers } from './openapi.ts';
+import type { Op, OpenApiHelpers } from './openapi-helpers.ts';
 
 /** The OpenAPI description of the supervision routes (src/api/supervision.ts). */
 export function supervisionPaths(h: OpenApiHelpers): Record<string, Record<string, Op>> {

@@ -1,60 +1,16 @@
 import { attachmentPaths } from './openapi-attachments.ts';
 import { calendarPaths } from './openapi-calendar.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
+import { ref, str, time, arr, obj, anyObject, ok, jsonBody, E, param, pathParam, paging, list, pagedHeaders, signedIn, errorResponse, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
+
+/** Kept for path modules written against openapi.ts; new ones import openapi-helpers.ts. */
+export { openApiHelpers, type OpenApiHelpers, type Op } from './openapi-helpers.ts';
 
 /**
  * The OpenAPI 3 description of every route under /api (served at GET /api/openapi.json). A test
  * enumerates the router's routes and checks each is described here, and the reverse.
  */
 
-type Schema = Record<string, unknown>;
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const str = (description?: string, extra: Schema = {}): Schema => ({ type: 'string', ...(description && { description }), ...extra });
-const time = (description?: string): Schema => str(description, { format: 'date-time', nullable: true });
-const arr = (items: Schema): Schema => ({ type: 'array', items });
-const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, ...(required.length && { required }) });
-const anyObject: Schema = { type: 'object', additionalProperties: true };
-
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
-const ok = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const jsonBody = (schema: Schema, required = true) => ({ required, content: { 'application/json': { schema } } });
-
-const E = {
-  400: errorResponse('请求格式或参数错误（details 按字段列出）'),
-  401: errorResponse('未登录或会话已过期（UNAUTHORIZED / SESSION_EXPIRED）'),
-  403: errorResponse('无权执行（FORBIDDEN、NOT_CANDIDATE、NOT_STARTER、SEPARATION_OF_DUTIES、PASSWORD_CHANGE_REQUIRED、PASSWORD_RESET_NEEDS_APPROVAL、跨站请求 CROSS_SITE_REQUEST …）'),
-  404: errorResponse('对象不存在'),
-  409: errorResponse('状态冲突（任务已被认领或已办结、实例已结束 …）'),
-  413: errorResponse('请求内容过大'),
-  415: errorResponse('Content-Type 不是 JSON'),
-  422: errorResponse('表单校验失败：details 为 [{field, message}]'),
-};
-
-const param = (name: string, description: string, schema: Schema = str()) => ({ name, in: 'query', required: false, description, schema });
-const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: str() });
-const paging = [
-  param('limit', '每页条数，1–200，默认 50', { type: 'integer', minimum: 1, maximum: 200 }),
-  param('offset', '跳过条数，默认 0', { type: 'integer', minimum: 0 }),
-];
-const list = (item: Schema) => obj({ items: arr(item), total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } });
-const pagedHeaders = { 'X-Total-Count': { description: '符合条件的总数', schema: { type: 'integer' } } };
-
-interface Op {
-  summary: string;
-  tags: string[];
-  description?: string;
-  security?: unknown[];
-  parameters?: unknown[];
-  requestBody?: unknown;
-  responses: Record<string, unknown>;
-}
-
-const signedIn = (o: Op, errors: Array<keyof typeof E> = []): Op => ({
-  ...o,
-  responses: { ...o.responses, 401: E[401], 403: E[403], ...Object.fromEntries(errors.map((c) => [c, E[c]])) },
-});
-
-/** The helpers, for the paths described in other modules (openapi-supervision.ts). */
 /** A deployment proposal (four eyes on deployments). */
 const proposalProps = {
   id: str(), status: str(undefined, { enum: ['pending', 'active', 'rejected'] }), name: str(), source: str(), proposedBy: str(), proposedAt: str(),
@@ -68,9 +24,6 @@ const passwordReset = obj({
   approvalInstanceId: str(), decidedBy: str(), comment: str(), requestedAt: time(), decidedAt: time(), expiresAt: time(), usedAt: time(),
 });
 
-export const openApiHelpers = { ref, str, time, arr, obj, anyObject, ok, jsonBody, E, param, pathParam, paging, list, pagedHeaders, signedIn };
-export type OpenApiHelpers = typeof openApiHelpers;
-export type { Op };
 
 const paths: Record<string, Record<string, Op>> = {
   '/api/health': {

@@ -3,6 +3,7 @@ import { historyOf } from '../store/history.ts';
 import { groupsOf } from '../store/org.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import { namesUser } from './tasks.ts';
+import type { GuardApproval } from './types.ts';
 
 /**
  * Effect handlers as capabilities. A service-task handler that changes something outside its own
@@ -50,11 +51,7 @@ export interface EffectGuard {
 }
 
 /** An approval that satisfied a guard: who approved which step, when. */
-export interface GuardApproval {
-  element: string;
-  by: string;
-  at: number;
-}
+export type { GuardApproval };
 
 export type GuardVerdict = { ok: true; approvals: GuardApproval[] } | { ok: false; problem: string };
 

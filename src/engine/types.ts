@@ -1,8 +1,15 @@
 import type { Knex } from 'knex';
 import type { FieldError } from '../errors.ts';
-import type { GuardApproval } from './guards.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import type { TaskRow } from '../store/tasks.ts';
+import type { DeployedItem, DeployFile } from '../store/definitions.ts';
+
+/** An approval a guard found in the history (who, at which element, when); it authorises an effect. */
+export interface GuardApproval {
+  element: string;
+  by: string;
+  at: number;
+}
 
 /** Who is acting: a signed-in user with their groups, or the platform itself. */
 export interface Actor {
@@ -56,20 +63,8 @@ export interface MessageToSend {
  */
 export type Handler = (ctx: HandlerContext) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
 
-export interface DeployFile {
-  name: string;
-  content: string;
-}
-
-export interface DeployedItem {
-  file: string;
-  kind: 'process' | 'form';
-  key: string;
-  version: number;
-  id: string;
-  /** True when the content was unchanged and the existing version was kept. */
-  unchanged: boolean;
-}
+// A deployment's files and items are stored shapes (store/definitions.ts); named here for the engine's callers.
+export type { DeployedItem, DeployFile };
 
 export interface DeploymentResult {
   id: string | null;

@@ -185,3 +185,20 @@ export async function latestForms(db: Knex): Promise<FormRow[]> {
     .orderBy('f.key');
   return rows.map(toForm);
 }
+
+/** A file handed to a deployment (a .bpmn or .form), as proposals store it. */
+export interface DeployFile {
+  name: string;
+  content: string;
+}
+
+/** What a deployment did with one file: the version it stored or kept. */
+export interface DeployedItem {
+  file: string;
+  kind: 'process' | 'form';
+  key: string;
+  version: number;
+  id: string;
+  /** True when the content was unchanged and the existing version was kept. */
+  unchanged: boolean;
+}

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DeployedItem, DeployFile } from '../engine/types.ts';
+import type { DeployedItem, DeployFile } from './definitions.ts';
 import { fromJson, toJson } from './json.ts';
 
 export type ProposalStatus = 'pending' | 'active' | 'rejected';
