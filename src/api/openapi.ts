@@ -141,7 +141,7 @@ const paths: Record<string, Record<string, Op>> = {
         summary: '任务列表（待办箱）',
         tags: ['tasks'],
         description:
-          '默认：本人可见的任务（本人办理的，和本人可认领的）。assignee=me 本人已认领；candidate=me 本人可认领。监察室可用 all=true 或他人用户名（只读）。',
+          '默认：本人可见的任务（本人办理的，和本人可认领的）。assignee=me 本人已认领；candidate=me 本人可认领；completedBy=me 本人办理过的（已办，默认 status=completed、按办理时间倒序，每项带 case：案件当前状态和待办环节）。监察室可用 all=true 或他人用户名（只读）。每项带案件的流水号（caseNumber）、标题（subject）、申请人（startedByName），以及职责分离不允许本人办理时的原因（blockedReason）。',
         parameters: [
           param('assignee', 'me 或用户名（他人仅限监察室）'),
           param('candidate', 'me 或用户名（他人仅限监察室）：未认领且可认领的任务'),
@@ -151,8 +151,9 @@ const paths: Record<string, Record<string, Op>> = {
           param('instance', '流程实例 id'),
           param('overdue', 'true：只列已超期的', { type: 'boolean' }),
           param('dueBefore', '期限早于此时（ISO 8601 或毫秒）'),
-          param('q', '在任务名称和业务键中查找'),
-          param('sort', '排序：due、-due、created（默认）、-created', str(undefined, { enum: ['due', '-due', 'created', '-created'] })),
+          param('completedBy', 'me 或用户名（他人仅限监察室）：已办'),
+          param('q', '在任务名称、业务键、案件流水号、标题和申请人姓名中查找'),
+          param('sort', '排序：due、-due、created（默认）、-created、completed、-completed（已办默认）', str(undefined, { enum: ['due', '-due', 'created', '-created', 'completed', '-completed'] })),
           ...paging,
         ],
         responses: { 200: { ...ok(list(ref('Task'))), headers: pagedHeaders } },
@@ -176,7 +177,16 @@ const paths: Record<string, Record<string, Op>> = {
     post: signedIn({ summary: '认领任务', tags: ['tasks'], parameters: [pathParam('id', '任务 id')], responses: { 200: ok(ref('Task')) } }, [404, 409]),
   },
   '/api/tasks/{id}/unclaim': {
-    post: signedIn({ summary: '退回认领', tags: ['tasks'], parameters: [pathParam('id', '任务 id')], responses: { 200: ok(ref('Task')) } }, [404, 409]),
+    post: signedIn(
+      {
+        summary: '放回待认领',
+        tags: ['tasks'],
+        description: '认领人把任务放回组内由其他候选人认领。流程指定办理人的任务（camunda:assignee，如申请人自己的“修改或撤回”）不能放回：409 TASK_ASSIGNED_BY_PROCESS，任务不变。',
+        parameters: [pathParam('id', '任务 id')],
+        responses: { 200: ok(ref('Task')) },
+      },
+      [403, 404, 409],
+    ),
   },
   '/api/tasks/{id}/complete': {
     post: signedIn(
@@ -318,6 +328,7 @@ const paths: Record<string, Record<string, Op>> = {
           param('status', 'running | completed | cancelled', str(undefined, { enum: ['running', 'completed', 'cancelled'] })),
           param('startedBy', '发起人'),
           param('businessKey', '业务键'),
+          param('q', '在流水号、标题和申请人姓名中查找'),
           param('overdue', 'true：有超期未办任务的', { type: 'boolean' }),
           param('unit', '发起人所在单位'),
           param('startedFrom', '发起时间不早于（ISO 8601）'),
@@ -563,6 +574,13 @@ const schemas: Record<string, Schema> = {
     completedBy: str(undefined, { nullable: true }),
     warning: str('预警：green 正常，yellow 已用 80% 时限，red 超期，none 无期限', { enum: ['green', 'yellow', 'red', 'none'] }),
     workdaysLeft: { type: 'number', nullable: true, description: '办理中任务剩余的工作日（一位小数；负数为已超期）' },
+    caseNumber: str('案件流水号，如 常民防变〔2026〕0007号', { nullable: true }),
+    subject: str('案件标题', { nullable: true }),
+    startedBy: str('申请人用户名', { nullable: true }),
+    startedByName: str('申请人姓名', { nullable: true }),
+    assignedByProcess: { type: 'boolean', description: '办理人由流程指定（不能放回待认领）' },
+    blockedReason: str('职责分离不允许本人认领或办理时的原因，如“您是本事项申请人，不能审批”', { nullable: true }),
+    case: obj({ status: str(undefined, { enum: ['running', 'completed', 'cancelled'] }), currentSteps: arr(str()) }),
   }),
   TaskDetail: obj({
     task: ref('Task'),
@@ -570,7 +588,13 @@ const schemas: Record<string, Schema> = {
     variables: anyObject,
     formData: anyObject,
     instance: ref('Instance'),
-    actions: obj({ claim: { type: 'boolean' }, unclaim: { type: 'boolean' }, complete: { type: 'boolean' }, assign: { type: 'boolean' } }),
+    actions: obj({
+      claim: { type: 'boolean' },
+      unclaim: { type: 'boolean', description: '放回待认领；流程指定办理人的任务为 false' },
+      complete: { type: 'boolean' },
+      assign: { type: 'boolean' },
+      reason: str('职责分离不允许本人办理时的原因（此时 claim、complete 为 false）', { nullable: true }),
+    }),
     assignable: arr(obj({ id: str(), displayName: str(), unitId: str() })),
   }),
   Instance: obj({
@@ -578,8 +602,11 @@ const schemas: Record<string, Schema> = {
     processKey: str(),
     definitionId: str(),
     businessKey: str(undefined, { nullable: true }),
+    caseNumber: str('案件流水号：发起时按流程的 caseNumberPattern 编号（年度流水）', { nullable: true }),
+    subject: str('案件标题：流程的 subjectExpression，缺省为发起表单第一个文本字段', { nullable: true }),
     status: str(undefined, { enum: ['running', 'completed', 'cancelled'] }),
     startedBy: str(),
+    startedByName: str('申请人姓名', { nullable: true }),
     startedAt: time(),
     endedAt: time(),
     endedBy: str(undefined, { nullable: true }),

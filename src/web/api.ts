@@ -62,6 +62,19 @@ export interface Task {
   dueAt: number | string | null;
   warning: Warning;
   workdaysLeft?: number | null;
+  completedAt?: number | string | null;
+  completedBy?: string | null;
+  /** The case: 流水号, subject line, applicant. */
+  caseNumber?: string | null;
+  subject?: string | null;
+  startedBy?: string | null;
+  startedByName?: string | null;
+  /** The process named the assignee (camunda:assignee): it cannot be put back for claiming. */
+  assignedByProcess?: boolean;
+  /** Why the signed-in user may not claim or complete it (separation of duties), or null. */
+  blockedReason?: string | null;
+  /** 已办: the case as it stands now. */
+  case?: { status: string; currentSteps: string[] };
 }
 
 export interface FormSchema {
@@ -117,6 +130,8 @@ export interface Instance {
   processKey: string;
   processName?: string | null;
   businessKey: string | null;
+  caseNumber?: string | null;
+  subject?: string | null;
   status: string;
   startedBy: string;
   startedByName?: string | null;

@@ -76,7 +76,7 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
     await page.waitForURL(/tab=mine/);
     await loaded();
     expect(await rows().count()).to.equal(1);
-    await rows().first().getByRole('button', { name: '退回' }).click();
+    await rows().first().getByRole('button', { name: '放回待认领' }).click();
     await page.locator('.empty-state').waitFor();
     await page.getByRole('tab', { name: '全部待办' }).click();
     await page.waitForURL((url) => !url.search.includes('tab='));
@@ -88,8 +88,9 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
   it('filters by text and sorts; works from the keyboard: ↑/↓ between tasks, Enter opens one', async () => {
     await page.keyboard.press('/');
     expect(await page.evaluate('document.activeElement.name')).to.equal('q');
-    await page.keyboard.type('NOTICE-2');
-    await page.waitForURL(/q=NOTICE-2/);
+    // (NOTICE-2 would also match every case number, E2E-NOTICE-2026-…: the search covers those too.)
+    await page.keyboard.type('NOTICE-3');
+    await page.waitForURL(/q=NOTICE-3/);
     await until(async () => (await rows().count()) === 1, 'one task row');
     await page.getByLabel('关键字').fill('');
     await until(async () => (await rows().count()) === 3, 'three task rows');

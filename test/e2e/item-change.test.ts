@@ -312,7 +312,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     expect(await overdue.getByRole('button', { name: '催办：当日核查' }).textContent()).to.equal('已催办');
     const itc = await apiAs(base, 'itc');
     const note = (await itc.get('/api/notifications')).items.find((n: any) => n.kind === 'task.remind' && n.instanceId === urgent.id);
-    expect(note).to.include({ title: '催办：当日核查（HC-2026-0001）', body: '刘清催办此任务：已超期，请今天处理。' });
+    expect(note).to.include({ title: `催办：当日核查（${urgent.caseNumber}）`, body: '刘清催办此任务：已超期，请今天处理。' });
     await overdue.getByRole('link', { name: '当日核查' }).click();
     await page.waitForURL(new RegExp(`/monitor/instances/${urgent.id}`));
     // The reminder is in the instance's history, with its message.

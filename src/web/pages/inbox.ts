@@ -1,6 +1,8 @@
 /**
- * The inbox (待办): my tasks and my groups' tasks, claim/unclaim, filters, sorting by due time,
- * paging, and each task's warning level with the time left in working days. Filters live in the
+ * The inbox (待办): my tasks and my groups' tasks, claim and 放回待认领, filters, sorting by due time,
+ * paging, and each task's warning level with the time left in working days. Every row names its case
+ * (流水号, subject, applicant); a task the user may not act on (separation of duties) says why and
+ * offers no 认领/办理. The 已办 tab lists what I handled with the case's state now. Filters live in the
  * URL, so back/forward and reload keep them. Keyboard: ↑/↓ move between tasks, Enter opens one,
  * "/" jumps to the search box.
  */
@@ -16,12 +18,15 @@ export const title = '待办';
 
 const PAGE_SIZE = 20;
 
-type Tab = 'all' | 'mine' | 'claimable';
+type Tab = 'all' | 'mine' | 'claimable' | 'done';
 const TABS: Array<[Tab, string]> = [
   ['all', '全部待办'],
   ['mine', '我已认领'],
   ['claimable', '待认领'],
+  ['done', '已办'],
 ];
+
+const CASE_STATUS: Record<string, string> = { running: '办理中', completed: '已办结', cancelled: '已撤销' };
 
 interface State {
   tab: Tab;
@@ -59,6 +64,9 @@ function writeState(s: State): void {
 
 /** The API query for a state. */
 export function taskQuery(s: State): Record<string, string | number | boolean | undefined> {
+  if (s.tab === 'done') {
+    return { completedBy: 'me', processKey: s.process || undefined, q: s.q || undefined, sort: '-completed', limit: PAGE_SIZE, offset: (s.page - 1) * PAGE_SIZE };
+  }
   return {
     assignee: s.tab === 'mine' ? 'me' : undefined,
     candidate: s.tab === 'claimable' ? 'me' : undefined,
@@ -101,7 +109,7 @@ export async function render(ctx: PageContext): Promise<void> {
     h('option', { value: '' }, '全部流程'),
     definitions.map((d) => h('option', { value: d.key, selected: d.key === state.process }, d.name ?? d.key)),
   );
-  const search = h('input', { type: 'search', name: 'q', value: state.q, placeholder: '任务名称或业务编号', 'aria-keyshortcuts': '/' });
+  const search = h('input', { type: 'search', name: 'q', value: state.q, placeholder: '流水号、标题或申请人', 'aria-keyshortcuts': '/' });
   const overdue = h('input', { type: 'checkbox', name: 'overdue', checked: state.overdue });
   const sortSel = h(
     'select',
@@ -167,11 +175,14 @@ export async function render(ctx: PageContext): Promise<void> {
     if (mine !== seq || !ctx.alive()) return;
     list.removeAttribute('aria-busy');
     const { items, total } = page;
-    summary.textContent = total ? `共 ${total} 件${state.overdue ? '超期' : ''}任务` : '';
+    const done = state.tab === 'done';
+    summary.textContent = total ? `共 ${total} 件${done ? '已办' : state.overdue ? '超期任务' : '任务'}` : '';
+    overdue.disabled = done;
+    sortSel.disabled = done;
     if (!items.length) {
-      mount(list, empty(state.q || state.process || state.overdue ? '没有符合条件的任务。' : '暂无待办任务。'));
+      mount(list, empty(state.q || state.process || (state.overdue && !done) ? '没有符合条件的任务。' : done ? '暂无已办事项。' : '暂无待办任务。'));
     } else {
-      mount(list, table(items));
+      mount(list, done ? doneTable(items) : table(items));
     }
     showPager(pager, { page: state.page, total, size: PAGE_SIZE, unit: '件', go: (p) => update({ page: p }) });
   }
@@ -185,7 +196,7 @@ export async function render(ctx: PageContext): Promise<void> {
     button.disabled = true;
     try {
       await api.post(`/api/tasks/${encodeURIComponent(task.id)}/${action}`);
-      toast(action === 'claim' ? `已认领：${task.name ?? ''}` : `已退回：${task.name ?? ''}`);
+      toast(action === 'claim' ? `已认领：${task.name ?? ''}` : `已放回待认领：${task.name ?? ''}`);
       void refreshPendingCount();
       await load();
       list.querySelector<HTMLElement>(`[data-task="${CSS.escape(task.id)}"]`)?.focus();
@@ -205,7 +216,7 @@ export async function render(ctx: PageContext): Promise<void> {
           tabindex: 0,
           class: `task-row level-${t.warning}`,
           'data-task': t.id,
-          'aria-label': `${t.name ?? ''}，${WARNING_LABEL[t.warning] ?? ''}，${timeLeft(t)}`,
+          'aria-label': `${t.caseNumber ?? ''} ${t.subject ?? ''}，${t.name ?? ''}，${WARNING_LABEL[t.warning] ?? ''}，${timeLeft(t)}`,
           onkeydown: (ev: KeyboardEvent) => {
             if (ev.target !== row) return;
             if (ev.key === 'Enter') open();
@@ -221,21 +232,22 @@ export async function render(ctx: PageContext): Promise<void> {
           },
         },
         h('td', { 'data-label': '期限' }, warningMarker(t)),
-        h(
-          'td',
-          { class: 'cell-main', 'data-label': '任务' },
-          h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'task-link', tabindex: -1 }, t.name ?? t.elementId),
-          h('div', { class: 'cell-sub' }, t.processName ?? names.get(t.processKey) ?? t.processKey, t.businessKey ? ` · ${t.businessKey}` : ''),
-        ),
+        caseCell(t),
+        h('td', { 'data-label': '申请人' }, applicant(t)),
         h('td', { 'data-label': '到达时间' }, fmtDateTime(t.createdAt)),
         h('td', { 'data-label': '办理期限' }, t.dueAt ? fmtDue(t.dueAt) : '—'),
         h('td', { 'data-label': '办理人' }, t.assignee ? (mineTask ? h('span', { class: 'tag tag-me' }, '我') : userLabel(t.assignee, t.assigneeName)) : h('span', { class: 'tag' }, '待认领')),
         h(
           'td',
           { class: 'cell-actions', 'data-label': '操作' },
-          !t.assignee ? h('button', { type: 'button', class: 'btn btn-small', onclick: (e: Event) => act(t, 'claim', e.currentTarget as HTMLButtonElement) }, '认领') : null,
-          mineTask ? h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: (e: Event) => act(t, 'unclaim', e.currentTarget as HTMLButtonElement) }, '退回') : null,
-          h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'btn btn-small btn-primary' }, '办理'),
+          t.blockedReason ? h('span', { class: 'blocked-note', role: 'note' }, t.blockedReason) : null,
+          !t.assignee && !t.blockedReason ? h('button', { type: 'button', class: 'btn btn-small', onclick: (e: Event) => act(t, 'claim', e.currentTarget as HTMLButtonElement) }, '认领') : null,
+          mineTask && !t.assignedByProcess
+            ? h('button', { type: 'button', class: 'btn btn-small btn-ghost', title: '放回组内，由其他候选人认领', onclick: (e: Event) => act(t, 'unclaim', e.currentTarget as HTMLButtonElement) }, '放回待认领')
+            : null,
+          t.blockedReason
+            ? h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'btn btn-small btn-ghost' }, '查看')
+            : h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'btn btn-small btn-primary' }, '办理'),
         ),
       );
       row.addEventListener('dblclick', open);
@@ -245,7 +257,56 @@ export async function render(ctx: PageContext): Promise<void> {
       'table',
       { class: 'table inbox-table' },
       h('caption', { class: 'sr-only' }, '待办任务列表（↑↓ 选择，回车打开）'),
-      h('thead', h('tr', h('th', { scope: 'col' }, '期限'), h('th', { scope: 'col' }, '任务'), h('th', { scope: 'col' }, '到达时间'), h('th', { scope: 'col' }, '办理期限'), h('th', { scope: 'col' }, '办理人'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, '操作')))),
+      h('thead', h('tr', h('th', { scope: 'col' }, '期限'), h('th', { scope: 'col' }, '事项'), h('th', { scope: 'col' }, '申请人'), h('th', { scope: 'col' }, '到达时间'), h('th', { scope: 'col' }, '办理期限'), h('th', { scope: 'col' }, '办理人'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, '操作')))),
+      h('tbody', rows),
+    );
+  }
+
+  /** The case a task belongs to: its subject (linked to the task), 流水号, task and process. */
+  function caseCell(t: Task): HTMLElement {
+    const process = t.processName ?? names.get(t.processKey) ?? t.processKey;
+    return h(
+      'td',
+      { class: 'cell-main', 'data-label': '事项' },
+      h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'task-link', tabindex: -1 }, t.subject || t.name || t.elementId),
+      h(
+        'div',
+        { class: 'cell-sub' },
+        t.caseNumber ? h('span', { class: 'case-no' }, t.caseNumber) : null,
+        t.caseNumber ? ' · ' : '',
+        `${t.name ?? t.elementId} · ${process}${t.businessKey ? ` · ${t.businessKey}` : ''}`,
+      ),
+    );
+  }
+
+  function applicant(t: Task): HTMLElement | string {
+    if (!t.startedBy) return '—';
+    return t.startedBy === me.user.id ? h('span', { class: 'tag tag-me' }, '我') : userLabel(t.startedBy, t.startedByName ?? undefined);
+  }
+
+  /** 已办: what I handled, when, and where the case stands now. */
+  function doneTable(items: Task[]): HTMLElement {
+    const rows = items.map((t) =>
+      h(
+        'tr',
+        { class: 'task-row', 'data-task': t.id },
+        caseCell(t),
+        h('td', { 'data-label': '申请人' }, applicant(t)),
+        h('td', { 'data-label': '办理时间' }, t.completedAt ? fmtDateTime(t.completedAt) : '—'),
+        h(
+          'td',
+          { 'data-label': '当前状态' },
+          h('span', { class: `tag tag-${t.case?.status ?? 'running'}` }, CASE_STATUS[t.case?.status ?? ''] ?? t.case?.status ?? '—'),
+          t.case?.currentSteps.length ? h('div', { class: 'cell-sub' }, `待 ${t.case.currentSteps.join('、')}`) : null,
+        ),
+        h('td', { class: 'cell-actions', 'data-label': '操作' }, h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'btn btn-small btn-ghost' }, '查看')),
+      ),
+    );
+    return h(
+      'table',
+      { class: 'table inbox-table done-table' },
+      h('caption', { class: 'sr-only' }, '已办事项列表'),
+      h('thead', h('tr', h('th', { scope: 'col' }, '事项'), h('th', { scope: 'col' }, '申请人'), h('th', { scope: 'col' }, '办理时间'), h('th', { scope: 'col' }, '当前状态'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, '操作')))),
       h('tbody', rows),
     );
   }

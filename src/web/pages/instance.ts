@@ -75,8 +75,15 @@ export async function render(ctx: PageContext): Promise<void> {
     h(
       'section',
       { class: 'page instance-page' },
-      h('nav', { class: 'crumbs', 'aria-label': '位置' }, back, h('span', { 'aria-hidden': 'true' }, ' / '), h('span', inst.businessKey ?? procName)),
-      h('div', { class: 'page-head' }, h('div', h('h1', procName), h('p', { class: 'page-sub' }, inst.businessKey ? `业务编号 ${inst.businessKey} · ` : '', `实例 ${inst.id}`)), h('div', { class: 'head-actions' }, statusTag(inst.status), cancelBtn)),
+      h('nav', { class: 'crumbs', 'aria-label': '位置' }, back, h('span', { 'aria-hidden': 'true' }, ' / '), h('span', inst.caseNumber ?? inst.businessKey ?? procName)),
+      h(
+        'div',
+        { class: 'page-head' },
+        h(
+          'div',
+          h('h1', inst.subject || procName),
+          h('p', { class: 'page-sub' }, inst.caseNumber ? h('span', { class: 'case-no' }, inst.caseNumber) : null, inst.caseNumber ? ' · ' : '', inst.subject ? `${procName} · ` : '', inst.businessKey ? `业务编号 ${inst.businessKey} · ` : '', `实例 ${inst.id}`),
+        ), h('div', { class: 'head-actions' }, statusTag(inst.status), cancelBtn)),
       personalNotice(inst.personalData),
       h(
         'dl',

@@ -57,6 +57,7 @@ export async function render(ctx: PageContext): Promise<void> {
     unit: h('select', h('option', { value: '' }, '全部单位'), allUnits().map((u) => h('option', { value: u.id }, u.name))),
     startedBy: h('input', { type: 'search', placeholder: '用户名', autocomplete: 'off' }),
     businessKey: h('input', { type: 'search', placeholder: '业务编号' }),
+    q: h('input', { type: 'search', placeholder: '流水号、事项标题或申请人' }),
     startedFrom: h('input', { type: 'date', id: 'started-from' }),
     startedTo: h('input', { type: 'date', 'aria-label': '发起日期（止）' }),
     overdue: h('input', { type: 'checkbox' }),
@@ -87,6 +88,7 @@ export async function render(ctx: PageContext): Promise<void> {
           field('状态', f.status),
           field('发起单位', f.unit),
           field('发起人', f.startedBy),
+          field('案件', f.q),
           field('业务编号', f.businessKey),
           h('div', { class: 'field' }, h('label', { for: 'started-from' }, '发起日期'), h('div', { class: 'date-range' }, f.startedFrom, h('span', { 'aria-hidden': 'true' }, '至'), f.startedTo)),
           h('label', { class: 'check' }, f.overdue, '含超期任务'),
@@ -97,7 +99,7 @@ export async function render(ctx: PageContext): Promise<void> {
     ),
   );
   for (const el of [f.key, f.status, f.unit, f.startedFrom, f.startedTo, f.overdue]) el.addEventListener('change', () => { pageNo = 1; void loadInstances(); });
-  for (const el of [f.startedBy, f.businessKey]) el.addEventListener('input', debounce(() => { pageNo = 1; void loadInstances(); }, 400));
+  for (const el of [f.startedBy, f.businessKey, f.q]) el.addEventListener('input', debounce(() => { pageNo = 1; void loadInstances(); }, 400));
 
   const pname = (k: string | null) => (k ? (names.get(k) ?? k) : '（无）');
 
@@ -271,6 +273,7 @@ export async function render(ctx: PageContext): Promise<void> {
       unit: f.unit.value || undefined,
       startedBy: f.startedBy.value.trim() || undefined,
       businessKey: f.businessKey.value.trim() || undefined,
+      q: f.q.value.trim() || undefined,
       // Calendar days in Beijing time; the end day is included.
       startedFrom: f.startedFrom.value ? beijingDayStart(f.startedFrom.value) : undefined,
       startedTo: f.startedTo.value ? beijingDayStart(f.startedTo.value, 1) : undefined,
@@ -285,15 +288,15 @@ export async function render(ctx: PageContext): Promise<void> {
         ? h(
             'table',
             { class: 'table compact instances-table' },
-            h('thead', h('tr', ['流程', '业务编号', '发起人', '发起单位', '发起时间', '状态', ''].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', h('tr', ['流水号 / 事项', '流程', '发起人', '发起单位', '发起时间', '状态', ''].map((t) => h('th', { scope: 'col' }, t)))),
             h(
               'tbody',
               items.map((i) =>
                 h(
                   'tr',
                   { 'data-instance': i.id },
-                  h('td', pname(i.processKey)),
-                  h('td', i.businessKey ?? '—'),
+                  h('td', { class: 'cell-main' }, h('span', { class: 'case-no' }, i.caseNumber ?? i.businessKey ?? '—'), i.subject ? h('div', { class: 'cell-sub' }, i.subject) : null),
+                  h('td', pname(i.processKey), i.businessKey ? h('div', { class: 'cell-sub' }, i.businessKey) : null),
                   h('td', userLabel(i.startedBy, i.startedByName)),
                   h('td', userUnitLabel(i.startedBy)),
                   h('td', fmtDateTime(i.startedAt)),

@@ -81,7 +81,7 @@ export async function render(ctx: PageContext): Promise<void> {
             'table',
             { class: 'table requests-table' },
             h('caption', { class: 'sr-only' }, '我的申请'),
-            h('thead', h('tr', ['流程 / 业务编号', '发起时间', '状态', '当前环节', '操作'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', h('tr', ['事项 / 流水号', '发起时间', '状态', '当前环节', '操作'].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', items.map((inst, i) => row(inst, details[i], inst.id === highlight))),
           )
         : empty('您还没有发起过申请。'),
@@ -98,7 +98,12 @@ export async function render(ctx: PageContext): Promise<void> {
     return h(
       'tr',
       { class: fresh ? 'row-fresh' : '', 'data-instance': inst.id },
-      h('td', { class: 'cell-main', 'data-label': '流程' }, h('a', { href: `/requests/${encodeURIComponent(inst.id)}` }, names.get(inst.processKey) ?? inst.processKey), h('div', { class: 'cell-sub' }, inst.businessKey ?? inst.id.slice(0, 8))),
+      h(
+        'td',
+        { class: 'cell-main', 'data-label': '事项' },
+        h('a', { href: `/requests/${encodeURIComponent(inst.id)}` }, inst.subject || (names.get(inst.processKey) ?? inst.processKey)),
+        h('div', { class: 'cell-sub' }, inst.caseNumber ? h('span', { class: 'case-no' }, inst.caseNumber) : (inst.businessKey ?? inst.id.slice(0, 8)), ' · ', names.get(inst.processKey) ?? inst.processKey),
+      ),
       h('td', { 'data-label': '发起时间' }, fmtDateTime(inst.startedAt)),
       h('td', { 'data-label': '状态' }, statusTag(inst.status)),
       h(

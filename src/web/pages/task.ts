@@ -25,8 +25,8 @@ interface TaskDetail {
   /** Platform data the form shows (select options), from the server. */
   formData: Record<string, unknown>;
   history?: HistoryEntry[];
-  /** What the caller may do now, as the server sees it (separation of duties is checked on submit). */
-  actions?: { claim: boolean; unclaim: boolean; complete: boolean; assign?: boolean };
+  /** What the caller may do now, as the server sees it; `reason` says why separation of duties keeps them off it. */
+  actions?: { claim: boolean; unclaim: boolean; complete: boolean; assign?: boolean; reason?: string | null };
   /** For the assignee: the other candidates the task can be handed to (转办). */
   assignable?: Array<{ id: string; displayName: string; unitId: string | null }>;
   /** Whether ID numbers, phones and addresses are masked for the caller (已脱敏). */
@@ -68,15 +68,19 @@ export async function render(ctx: PageContext): Promise<void> {
   const formHost = h('div', { class: 'form-host' });
   const formError = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const draftBanner = h('div', { class: 'draft-banner', role: 'status', hidden: true });
+  const blocked = open && !claimedByOther ? ((may as { reason?: string | null }).reason ?? null) : null;
   const submit = h('button', { type: 'button', class: 'btn btn-primary', disabled: !may.complete }, '提交');
   const claimBtn = may.claim ? h('button', { type: 'button', class: 'btn' }, '认领') : null;
-  const unclaimBtn = may.unclaim ? h('button', { type: 'button', class: 'btn btn-ghost' }, '退回') : null;
+  // Gives the task back to its group: never offered on a task the process assigned (the applicant's own step).
+  const unclaimBtn = may.unclaim ? h('button', { type: 'button', class: 'btn btn-ghost', title: '放回组内，由其他候选人认领' }, '放回待认领') : null;
   const assignBtn = may.assign && detail.assignable?.length ? h('button', { type: 'button', class: 'btn btn-ghost' }, '转办') : null;
   const diagramHost = h('div', { class: 'diagram' }, loading('正在加载流程图…'));
   const historyHost = h('div', { class: 'history' }, loading('正在加载办理记录…'));
 
   const statusNote = !open
     ? h('p', { class: 'notice' }, `该任务${TASK_STATUS[task.status] ?? task.status}，不能再提交。`)
+    : blocked
+      ? h('p', { class: 'notice notice-warn blocked-note', role: 'note' }, `${blocked}。本任务由其他候选人办理，您只能查看。`)
     : claimedByOther
       ? h('p', { class: 'notice notice-warn' }, `该任务已由 ${userLabel(task.assignee, task.assigneeName)} 认领，您只能查看。`)
       : onlyLooking
@@ -91,10 +95,27 @@ export async function render(ctx: PageContext): Promise<void> {
       'section',
       { class: 'page task-page' },
       h('nav', { class: 'crumbs', 'aria-label': '位置' }, h('a', { href: '/inbox' }, '待办'), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', task.name ?? task.elementId)),
-      h('div', { class: 'page-head' }, h('div', h('h1', task.name ?? task.elementId), h('p', { class: 'page-sub' }, task.processName ?? names.get(task.processKey) ?? task.processKey, task.businessKey ? ` · 业务编号 ${task.businessKey}` : '')), warningMarker(task)),
+      h(
+        'div',
+        { class: 'page-head' },
+        h(
+          'div',
+          h('h1', task.name ?? task.elementId),
+          h(
+            'p',
+            { class: 'page-sub' },
+            task.caseNumber ? [h('span', { class: 'case-no' }, task.caseNumber), ' · '] : null,
+            task.subject ? [h('span', { class: 'case-subject' }, task.subject), ' · '] : null,
+            task.processName ?? names.get(task.processKey) ?? task.processKey,
+            task.businessKey ? ` · 业务编号 ${task.businessKey}` : '',
+          ),
+        ),
+        warningMarker(task),
+      ),
       h(
         'dl',
         { class: 'meta' },
+        task.startedBy ? h('div', h('dt', '申请人'), h('dd', userLabel(task.startedBy, task.startedByName))) : null,
         h('div', h('dt', '到达时间'), h('dd', fmtDateTime(task.createdAt))),
         h('div', h('dt', '办理期限'), h('dd', task.dueAt ? fmtDue(task.dueAt) : '无时限')),
         h('div', h('dt', '办理人'), h('dd', task.assignee ? userLabel(task.assignee, task.assigneeName) : '待认领')),
@@ -109,7 +130,7 @@ export async function render(ctx: PageContext): Promise<void> {
           statusNote,
           personalNotice(detail.personalData),
           draftBanner,
-          h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, submit, claimBtn, unclaimBtn, assignBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
+          h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, blocked ? null : submit, claimBtn, unclaimBtn, assignBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
         h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
       ),
