@@ -8,6 +8,7 @@ import { chooseProcess, classifyWarnings, fillGaps, hideDescriptiveRoots, pruneM
 import { loopInfoOf, type LoopInfo } from './multi-instance.ts';
 import { errorInfoOf, type ErrorInfo } from './bpmn-error.ts';
 import { callInfoOf, type CallInfo } from './call-activity.ts';
+import { messageThrowProblems } from './message-throw.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.
@@ -173,9 +174,9 @@ const TYPE_NAMES: Record<string, string> = {
 
 const ALLOWED_EVENT_DEFS: Record<string, string[]> = {
   'bpmn:StartEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
-  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition', 'bpmn:ErrorEventDefinition'],
+  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition', 'bpmn:ErrorEventDefinition', 'bpmn:MessageEventDefinition'],
   'bpmn:IntermediateCatchEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
-  'bpmn:IntermediateThrowEvent': [],
+  'bpmn:IntermediateThrowEvent': ['bpmn:MessageEventDefinition'],
   'bpmn:BoundaryEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition', 'bpmn:ErrorEventDefinition'],
 };
 
@@ -347,6 +348,9 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
     if (def.$type === 'bpmn:MessageEventDefinition') {
       if (!def.messageRef) problems.push({ element: el.id, message: `消息事件 ${label(el)} 没有引用消息` });
       else info.messageName = messageNameOf(el, def.messageRef, problems);
+      if (el.$type === 'bpmn:EndEvent' || el.$type === 'bpmn:IntermediateThrowEvent') {
+        for (const message of messageThrowProblems(info.properties, label(el))) problems.push({ element: el.id, message });
+      }
     }
     if (def.$type === 'bpmn:ErrorEventDefinition') {
       info.error = errorInfoOf(el, def, label(el), (message) => problems.push({ element: el.id, message }));

@@ -106,6 +106,8 @@ export class StepEffects {
   readonly servicesRemoved = new Set<string>();
   readonly messageWaits = new Map<string, { elementId: string; messageName: string }>();
   readonly messageWaitsRemoved = new Set<string>();
+  /** Messages thrown by message throw/end events, published through the outbox after commit. */
+  readonly messagesThrown: Array<{ elementId: string; name: string }> = [];
   /** Call activities reached (a child instance is to be started), executionId → elementId. */
   readonly callsRequested = new Map<string, string>();
   /** Call activities left without their child completing (interrupted, cancelled): the child goes too. */
@@ -127,6 +129,7 @@ interface Wait {
 }
 
 const USER_TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
+const THROW_TYPES = new Set(['bpmn:IntermediateThrowEvent', 'bpmn:EndEvent']);
 
 export interface LiveOptions {
   clock: Clock;
@@ -365,6 +368,11 @@ export class LiveInstance {
     };
     listener.on('activity.start', (api: any) => record('activity.start', api));
     listener.on('activity.end', (api: any) => {
+      const thrower = this.def.element(api.id);
+      if (thrower?.messageName && THROW_TYPES.has(thrower.type) && !api.content?.isRecovered) {
+        this.effects.messagesThrown.push({ elementId: api.id, name: thrower.messageName });
+        record('message.thrown', api, { name: thrower.messageName });
+      }
       const loop = this.def.element(api.id)?.loop;
       if (!loop) return record('activity.end', api);
       // The multi-instance activity as a whole: how many instances there were and how many finished.

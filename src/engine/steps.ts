@@ -15,6 +15,7 @@ import { EngineStepError, LiveInstance, type CompiledDefinition } from './runtim
 import { labelNewCase } from './case-numbers.ts';
 import { buildTaskRows } from './tasks.ts';
 import { callJobs } from './call-activity.ts';
+import { thrownMessageJobs } from './message-throw.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 
 /**
@@ -344,6 +345,7 @@ export class StepRunner {
     out.push(...calls.statements);
     jobs.push(...calls.jobs);
     for (const h of calls.history) history.push({ instanceId: instance.id, ...h, actor: ctx.actor, at: now });
+    jobs.push(...thrownMessageJobs(e.messagesThrown, instance, (id) => def.element(id)?.properties ?? {}, ctx.variables, now));
     out.push(...insertJobsStmt(jobs));
     out.push(...deleteSubscriptionsStmt(instance.id, [...e.messageWaitsRemoved]));
     out.push(
