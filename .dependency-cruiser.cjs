@@ -23,6 +23,7 @@ const API_STORE_KNOWN = {
   'directory.ts': ['org'],
   'auth.ts': ['org'],
   'audit.ts': ['auth'],
+  'attachments.ts': ['attachments', 'instances'],
 };
 
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

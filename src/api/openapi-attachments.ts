@@ -1,4 +1,4 @@
-import type { Op, OpenApiHelpers } from './openapi.ts';
+import type { Op, OpenApiHelpers } from './openapi-helpers.ts';
 
 /** The OpenAPI description of attachments (src/api/attachments.ts). */
 export function attachmentPaths(h: OpenApiHelpers): Record<string, Record<string, Op>> {
