@@ -266,6 +266,25 @@ export const api = {
     const text = await res.text();
     return (text ? JSON.parse(text) : {}) as T;
   },
+  /** Uploads one file as multipart (POST /api/attachments); the server types it by its bytes. */
+  async upload<T>(path: string, file: File): Promise<T> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    let res: Response;
+    try {
+      res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' }, body: form });
+    } catch {
+      throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络后重试');
+    }
+    const payload: any = await res.json().catch(() => null);
+    if (!res.ok) {
+      const e = payload?.error ?? {};
+      const err = new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? `上传失败（${res.status}）`, e.details);
+      if (res.status === 401) onUnauthorized(err);
+      throw err;
+    }
+    return payload as T;
+  },
   async text(path: string, query?: Query): Promise<string> {
     const res = await send('GET', path + qs(query));
     return res.text();
@@ -448,4 +467,19 @@ export interface CalendarCoverage {
   horizon: string;
   missingYears: number[];
   warning: string | null;
+}
+
+// ---- attachments (issue 13, item 8) --------------------------------------------------------------
+
+/** What `POST /api/attachments` answers; a filepicker field submits `{id, name, size, sha256}` of each. */
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+  uploadedBy: string;
+  uploadedAt: string;
+  instanceId: string | null;
+  taskId: string | null;
 }

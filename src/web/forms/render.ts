@@ -54,6 +54,8 @@ export const UI_WORDS: Record<string, string> = {
   'hh:mm --': '时:分',
   'Previous page': '上一页',
   'Next page': '下一页',
+  Browse: '选择文件',
+  'No files selected': '未选择文件',
   Increment: '增加',
   Decrement: '减少',
 };

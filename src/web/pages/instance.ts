@@ -12,6 +12,7 @@ import { navigate, type PageContext } from '../router.ts';
 import { inGroup, user } from '../session.ts';
 import { warningMarker } from './inbox.ts';
 import { remindButton } from './remind.ts';
+import { attachmentsCard } from '../forms/attachments.ts';
 import { definitionXml, historyList, instanceState, openTasks, personalNotice, revealQuery, statusTag } from './shared.ts';
 
 export const title = '流程实例';
@@ -41,6 +42,8 @@ export async function render(ctx: PageContext): Promise<void> {
   const incidents = (inst.incidents ?? []).filter((i) => i.status === 'open');
   const diagramHost = h('div', { class: 'diagram diagram-large' }, loading('正在加载流程图…'));
   const auditHost = h('div', monitor && supervision ? loading('正在加载审计记录…') : null);
+  const attachmentsHost = h('div', { class: 'attachments-host' });
+  void attachmentsCard(inst.id).then((card) => ctx.alive() && mount(attachmentsHost, card));
   const procName = names.get(inst.processKey) ?? inst.processKey;
   const back = monitor ? h('a', { href: '/monitor' }, '监察') : h('a', { href: '/requests' }, '我的申请');
   // 催办 for the supervision office and for the applicant (the server also lets unit heads and contacts).
@@ -157,6 +160,7 @@ export async function render(ctx: PageContext): Promise<void> {
             : empty('没有未处理的故障。'),
         ),
       ),
+      attachmentsHost,
       h('div', { class: 'card' }, h('h2', monitor ? '完整历史' : '办理记录'), monitor ? historyTable(inst) : historyList(inst.history ?? [])),
       monitor && supervision && inst.variables
         ? h('details', { class: 'card' }, h('summary', h('h2', { class: 'inline' }, '流程变量')), variablesTable(inst.variables))

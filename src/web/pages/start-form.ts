@@ -1,4 +1,5 @@
 /** A start form (发起申请): the process's start form rendered from JSON; submit starts an instance. */
+import { uploadPickedFiles } from '../forms/attachments.ts';
 import { api, ApiError, type FormSchema, type Task } from '../api.ts';
 import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
 import { debounce, empty, h, loading, mount, toast } from '../dom.ts';
@@ -91,7 +92,8 @@ export async function render(ctx: PageContext): Promise<void> {
     submit.disabled = true;
     submit.textContent = '正在提交…';
     try {
-      const res = await api.post<{ id: string; businessKey?: string | null; tasks?: Task[] }>(`/api/process-definitions/${encodeURIComponent(key)}/start`, { variables });
+      const sent = handle ? await uploadPickedFiles(handle, variables) : variables;
+      const res = await api.post<{ id: string; businessKey?: string | null; tasks?: Task[] }>(`/api/process-definitions/${encodeURIComponent(key)}/start`, { variables: sent });
       clearDraft(me.user.id, scope);
       toast(`已提交：${name}${res.businessKey ? `（${res.businessKey}）` : ''}`);
       void refreshPendingCount();

@@ -13,6 +13,7 @@ import { refreshPendingCount } from '../layout.ts';
 import { groupsLabel, processNames, unitLabel, userLabel } from '../names.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { user } from '../session.ts';
+import { attachmentsCard, uploadPickedFiles } from '../forms/attachments.ts';
 import { definitionXml, historyList, instanceState, personalNotice, revealQuery } from './shared.ts';
 import { warningMarker } from './inbox.ts';
 
@@ -76,6 +77,7 @@ export async function render(ctx: PageContext): Promise<void> {
   const assignBtn = may.assign && detail.assignable?.length ? h('button', { type: 'button', class: 'btn btn-ghost' }, '转办') : null;
   const diagramHost = h('div', { class: 'diagram' }, loading('正在加载流程图…'));
   const historyHost = h('div', { class: 'history' }, loading('正在加载办理记录…'));
+  const attachmentsHost = h('div', { class: 'attachments-host' });
 
   const statusNote = !open
     ? h('p', { class: 'notice' }, `该任务${TASK_STATUS[task.status] ?? task.status}，不能再提交。`)
@@ -132,7 +134,7 @@ export async function render(ctx: PageContext): Promise<void> {
           draftBanner,
           h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, blocked ? null : submit, claimBtn, unclaimBtn, assignBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
-        h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
+        h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), attachmentsHost, h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
       ),
     ),
   );
@@ -178,7 +180,8 @@ export async function render(ctx: PageContext): Promise<void> {
     submit.disabled = true;
     submit.textContent = '正在提交…';
     try {
-      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { variables: data });
+      const variables = handle ? await uploadPickedFiles(handle, data) : data;
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { variables });
       clearDraft(me.user.id, scope);
       toast(`已提交：${task.name ?? ''}`);
       void refreshPendingCount();
@@ -240,6 +243,7 @@ export async function render(ctx: PageContext): Promise<void> {
   if (!ctx.alive()) return;
   const history = detail.history ?? instance?.history ?? null;
   mount(historyHost, history ? historyList(history) : empty('无权查看该流程的办理记录。'));
+  mount(attachmentsHost, await attachmentsCard(task.instanceId));
   try {
     const xml = await definitionXml(task.processKey, task.definitionId);
     if (!ctx.alive()) return;
