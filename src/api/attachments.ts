@@ -3,12 +3,10 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import type { Knex } from 'knex';
-import { linkReferenced, mayReadAttachment, saveUpload, type AttachmentLimits } from '../domain/attachments.ts';
-import { mayViewInstance } from '../domain/access.ts';
+import { caseAttachments, linkReferenced, readAttachment, saveUpload, type AttachmentLimits } from '../domain/attachments.ts';
 import type { Person } from '../domain/org.ts';
-import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../errors.ts';
-import { attachmentContent, attachmentsOf, getAttachment, type AttachmentRow } from '../store/attachments.ts';
-import { getInstance } from '../store/instances.ts';
+import { AppError, BadRequestError } from '../errors.ts';
+import type { AttachmentRow } from '../store/attachments.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
 import { iso } from './present.ts';
 
@@ -112,11 +110,7 @@ export function attachmentRoutes(deps: ApiDeps): Router {
 
   r.get('/attachments/:id', async (ctx) => {
     const person = me(ctx);
-    const a = await getAttachment(db, ctx.params.id);
-    if (!a) throw new NotFoundError('附件不存在', 'ATTACHMENT_NOT_FOUND');
-    if (!(await mayReadAttachment(db, a, person))) throw new ForbiddenError('您无权查看该附件', 'ATTACHMENT_FORBIDDEN');
-    const bytes = a.storedPath ? await fs.readFile(a.storedPath) : await attachmentContent(db, a.id);
-    if (!bytes) throw new NotFoundError('附件内容缺失', 'ATTACHMENT_NOT_FOUND');
+    const { attachment: a, bytes } = await readAttachment(db, ctx.params.id, person);
     ctx.set('Content-Type', a.contentType);
     ctx.set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.name)}`);
     ctx.set('X-Content-Type-Options', 'nosniff');
@@ -127,11 +121,7 @@ export function attachmentRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/process-instances/:id/attachments', async (ctx) => {
-    const person = me(ctx);
-    const instance = await getInstance(db, ctx.params.id);
-    if (!instance) throw new NotFoundError('流程实例不存在', 'INSTANCE_NOT_FOUND');
-    if (!(await mayViewInstance(db, instance, person))) throw new ForbiddenError('您无权查看该流程实例', 'INSTANCE_FORBIDDEN');
-    ctx.body = { items: (await attachmentsOf(db, instance.id)).map(attachmentJson) };
+    ctx.body = { items: (await caseAttachments(db, ctx.params.id, me(ctx))).map(attachmentJson) };
   });
 
   return r;

@@ -2,10 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { AppError, BadRequestError, ConflictError, ForbiddenError, ValidationError, type FieldError } from '../errors.ts';
+import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../errors.ts';
 import { ACCEPTED_TYPES_TEXT, sniffFileType } from '../lib/file-type.ts';
 import {
+  attachmentContent,
+  attachmentsOf,
   countOfInstance,
+  getAttachment,
   countUnlinked,
   getAttachments,
   insertAttachment,
@@ -137,4 +140,25 @@ export async function linkReferenced(
     throw new ValidationError([{ field: refs[0].field, message: `每个案件最多 ${opts.limits.perCase} 个附件` }], '附件过多');
   }
   await linkAttachments(trx, fresh, where.instanceId, where.taskId, opts.now);
+}
+
+/**
+ * An attachment and its bytes for this person: 404 `ATTACHMENT_NOT_FOUND`, 403 `ATTACHMENT_FORBIDDEN`.
+ * Usage: `const { attachment, bytes } = await readAttachment(db, id, person)`.
+ */
+export async function readAttachment(db: Knex, id: string, p: Person): Promise<{ attachment: AttachmentRow; bytes: Buffer }> {
+  const a = await getAttachment(db, id);
+  if (!a) throw new NotFoundError('附件不存在', 'ATTACHMENT_NOT_FOUND');
+  if (!(await mayReadAttachment(db, a, p))) throw new ForbiddenError('您无权查看该附件', 'ATTACHMENT_FORBIDDEN');
+  const bytes = a.storedPath ? await fs.readFile(a.storedPath) : await attachmentContent(db, a.id);
+  if (!bytes) throw new NotFoundError('附件内容缺失', 'ATTACHMENT_NOT_FOUND');
+  return { attachment: a, bytes };
+}
+
+/** A case's attachments for whoever may read the case: 404 `INSTANCE_NOT_FOUND`, 403 `INSTANCE_FORBIDDEN`. */
+export async function caseAttachments(db: Knex, instanceId: string, p: Person): Promise<AttachmentRow[]> {
+  const instance = await getInstance(db, instanceId);
+  if (!instance) throw new NotFoundError('流程实例不存在', 'INSTANCE_NOT_FOUND');
+  if (!(await mayViewInstance(db, instance, p))) throw new ForbiddenError('您无权查看该流程实例', 'INSTANCE_FORBIDDEN');
+  return attachmentsOf(db, instance.id);
 }
