@@ -150,4 +150,20 @@ describe('API: attachments — typed by their bytes, read exactly as their case'
     expect(again.body.error.code).to.equal('ATTACHMENT_FORBIDDEN');
     expect((await (await as('head')).get('/api/attachments/00000000-0000-4000-8000-000000000000')).status).to.equal(404);
   });
+
+  it('links what a task completion references to the case, with the task, in the same step', async () => {
+    // Given the unit head uploads a review note and completes the review referencing it
+    const note = await upload('head', '审查意见.pdf', PDF);
+    expect(note.status).to.equal(201);
+    const head = await as('head');
+    const taskId = (await head.get('/api/tasks?candidate=me')).body.items.find((t: any) => t.instanceId === instanceId).id;
+    expect((await head.post(`/api/tasks/${taskId}/claim`)).status).to.equal(200);
+    const ref = { id: note.body.id, name: note.body.name, size: note.body.size, sha256: note.body.sha256 };
+    const done = await head.post(`/api/tasks/${taskId}/complete`, { variables: { reviewNote: [ref] } });
+    expect(done.status, done.text).to.equal(200);
+    // Then the case lists both, the note with the task it came with, and the applicant reads the note
+    const list = (await (await as('staff')).get(`/api/process-instances/${instanceId}/attachments`)).body.items;
+    expect(list.map((a: any) => [a.name, a.taskId])).to.deep.equal([['营业执照.pdf', null], ['审查意见.pdf', taskId]]);
+    expect((await (await as('staff')).get(`/api/attachments/${ref.id}`)).status).to.equal(200);
+  });
 });
