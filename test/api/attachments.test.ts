@@ -152,7 +152,8 @@ describe('API: attachments — typed by their bytes, read exactly as their case'
   });
 
   it('links what a task completion references to the case, with the task, in the same step', async () => {
-    // Given the unit head uploads a review note and completes the review referencing it
+    // Given, a minute later, the unit head uploads a review note and completes the review referencing it
+    s.clock.advance(60_000);
     const note = await upload('head', '审查意见.pdf', PDF);
     expect(note.status).to.equal(201);
     const head = await as('head');
