@@ -174,10 +174,10 @@ const TYPE_NAMES: Record<string, string> = {
 
 const ALLOWED_EVENT_DEFS: Record<string, string[]> = {
   'bpmn:StartEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
-  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition', 'bpmn:ErrorEventDefinition', 'bpmn:MessageEventDefinition'],
+  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition', 'bpmn:ErrorEventDefinition', 'bpmn:MessageEventDefinition', 'bpmn:EscalationEventDefinition'],
   'bpmn:IntermediateCatchEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
-  'bpmn:IntermediateThrowEvent': ['bpmn:MessageEventDefinition'],
-  'bpmn:BoundaryEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition', 'bpmn:ErrorEventDefinition'],
+  'bpmn:IntermediateThrowEvent': ['bpmn:MessageEventDefinition', 'bpmn:EscalationEventDefinition'],
+  'bpmn:BoundaryEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition', 'bpmn:ErrorEventDefinition', 'bpmn:EscalationEventDefinition'],
 };
 
 function label(el: any): string {
