@@ -21,6 +21,7 @@ import { opsTarget } from './ops/database.ts';
 import { BackupScheduler } from './ops/scheduled.ts';
 import { serve, startupProblems } from './ops/startup.ts';
 import { Metrics } from './ops/metrics.ts';
+import { installShutdown } from './ops/shutdown.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -95,19 +96,20 @@ async function main(): Promise<void> {
   const server = await serve(createApp({ db, engine, logger, auth, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, attachmentsDir: config.attachmentsDir }), config);
   const scheme = config.tls ? 'https' : 'http';
   logger.info({ port: config.port, tls: !!config.tls, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on ${scheme}://localhost:${config.port}/`);
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    server.close();
-    await supervision.stop();
-    await backups?.stop();
-    await metrics?.stop();
-    await engine.stop();
-    await db.destroy();
-    await hasher.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  installShutdown({
+    server,
+    logger,
+    graceMs: config.shutdownGraceMs,
+    // Under `npm start` (npm's child, see package.json): stop too when npm is gone, even by kill -9.
+    watchParent: process.env.npm_lifecycle_event === 'start',
+    stop: async (graceMs) => {
+      await Promise.all([engine.stop({ graceMs }), supervision.stop(), backups?.stop(), metrics?.stop()]);
+    },
+    close: async () => {
+      await db.destroy();
+      await hasher.close();
+    },
+  });
 }
 
 /** The configuration, or its problems printed (no stack trace) and exit code 1. */
