@@ -69,7 +69,7 @@ describe('E2E: working with colleagues — 转办 and 本单位待办', function
     await page.locator('dialog.dialog').getByRole('button', { name: '发送催办' }).click();
     await page.locator('.toast', { hasText: '已催办：李娜' }).waitFor();
     const staff2 = await apiAs(server.baseUrl, 'staff2');
-    expect((await staff2.get('/api/notifications')).items.map((n: { title: string }) => n.title)).to.include('催办：协助核查（XC-2026-0007）');
+    expect((await staff2.get('/api/notifications')).items.map((n: { title: string }) => n.title)).to.include('催办：协助核查（E2E-ASSIST-2026-00001）');
     // 李娜 herself is neither head nor contact: no such menu.
     await signOut(page);
     await signIn(page, server.baseUrl, 'staff2');
