@@ -1,17 +1,27 @@
 import Router from '@koa/router';
 import { listAudit, verifyAudit } from '../domain/audit.ts';
 import { listLoginEvents } from '../store/auth.ts';
-import { requireSupervision, type ApiDeps } from './context.ts';
+import { ForbiddenError } from '../errors.ts';
+import { me, type ApiDeps } from './context.ts';
 import { listBody, page, QueryReader } from './input.ts';
 import { iso } from './present.ts';
 
-/** The audit trail and sign-in records, for the supervision office. */
+/** Who reads the audit trail and sign-in records: the supervision office and the security auditor (三员分立). */
+const AUDIT_READERS = ['supervision', 'security-auditors'];
+
+function requireAuditReader(ctx: Parameters<typeof me>[0]): void {
+  if (!me(ctx).groups.some((g) => AUDIT_READERS.includes(g))) {
+    throw new ForbiddenError('仅监察室和安全审计员可以查阅审计日志和登录记录', 'FORBIDDEN', { requiredGroup: AUDIT_READERS });
+  }
+}
+
+/** The audit trail and sign-in records, for the supervision office and the security auditor. */
 export function auditRoutes(deps: ApiDeps): Router {
   const r = new Router();
   const { db } = deps;
 
   r.get('/audit', async (ctx) => {
-    requireSupervision(ctx);
+    requireAuditReader(ctx);
     const q = new QueryReader(ctx.query);
     const filter = {
       actor: q.string('actor', 100),
@@ -29,12 +39,12 @@ export function auditRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/audit/verify', async (ctx) => {
-    requireSupervision(ctx);
+    requireAuditReader(ctx);
     ctx.body = await verifyAudit(db);
   });
 
   r.get('/login-events', async (ctx) => {
-    requireSupervision(ctx);
+    requireAuditReader(ctx);
     const q = new QueryReader(ctx.query);
     const filter = { username: q.string('username', 100), success: q.bool('success'), from: q.time('from'), to: q.time('to'), ...page(q) };
     q.done();

@@ -4,13 +4,13 @@ import { requestPasswordReset, resetPassword } from '../domain/password-resets.t
 import { ForbiddenError } from '../errors.ts';
 import { listUsers } from '../store/org.ts';
 import { listPasswordResetRequests, type PasswordResetRequest } from '../store/password-resets.ts';
-import { clientOf, me, requireGroup, type ApiDeps } from './context.ts';
+import { clientOf, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, QueryReader } from './input.ts';
 import { iso } from './present.ts';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'used', 'expired'] as const;
 /** Who sees reset requests: the vendor who files them and the people who approve them. */
-const READERS = ['vendor', 'supervision', 'leaders'];
+const READERS = ['vendor', 'security-admins', 'security-auditors', 'supervision', 'leaders'];
 
 function requestJson(r: PasswordResetRequest, names: Map<string, string>) {
   return {
@@ -30,8 +30,15 @@ function requestJson(r: PasswordResetRequest, names: Map<string, string>) {
   };
 }
 
+/** Who sets passwords: the vendor (Art. 9) and the security administrator (三员分立). */
+const ACCOUNT_ADMINS = ['vendor', 'security-admins'];
+
 function requireVendor(ctx: Context) {
-  return requireGroup(ctx, 'vendor', '仅软件公司（系统管理员）可以设置或申请重置用户密码');
+  const p = me(ctx);
+  if (!p.groups.some((g) => ACCOUNT_ADMINS.includes(g))) {
+    throw new ForbiddenError('仅软件公司（系统管理员）和安全管理员可以设置或申请重置用户密码', 'FORBIDDEN', { requiredGroup: ACCOUNT_ADMINS });
+  }
+  return p;
 }
 
 /**

@@ -40,6 +40,9 @@ export const DEMO_GROUPS: Array<{ id: string; name: string; description: string 
   { id: 'engineering', name: '工程处', description: '每月向省平台上传数据；自建工程' },
   { id: 'process-owners', name: '流程管理员', description: '编辑流程图和表单并部署新版本' },
   { id: 'district-reporters', name: '辖市（区）报送员', description: '报送辖区权力运行情况（第六条）' },
+  { id: 'system-admins', name: '系统管理员', description: '三员分立：系统配置、工作日历、流程部署提交、备份' },
+  { id: 'security-admins', name: '安全管理员', description: '三员分立：账号、角色和密码重置（经第九条程序和第二人审批）' },
+  { id: 'security-auditors', name: '安全审计员', description: '三员分立：查阅审计日志、登录记录和管理员的操作，不能更改任何内容' },
 ];
 
 export interface DemoUser {

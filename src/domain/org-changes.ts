@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { adminClashMessage, adminRoleClash } from './admin-roles.ts';
 import { getGroup, getUnit, getUser, groupsOf, grant, insertUser, recordOrgChange, revoke, updateUnitPeople, updateUser } from '../store/org.ts';
 
 /**
@@ -81,6 +82,8 @@ export async function orgChangeProblems(db: Knex | Knex.Transaction, changes: Or
       if (!c.unitId) problems.push(`${where}：新增用户须选择所在单位`);
       else if (!(await getUnit(db as Knex, c.unitId))) problems.push(`${where}：单位“${c.unitId}”不存在`);
       if (!u) known.set(c.userId, { status: 'active', unitId: c.unitId ?? null, groups: new Set(groups) });
+      const clash = adminRoleClash(groups);
+      if (clash.length) problems.push(`${where}：${adminClashMessage(c.userId, clash)}`);
       continue;
     }
     if (!u) {
@@ -106,6 +109,8 @@ export async function orgChangeProblems(db: Knex | Knex.Transaction, changes: Or
         if (c.op === 'grant') u.groups.add(g);
         else u.groups.delete(g);
       }
+      const clash = c.op === 'grant' ? adminRoleClash(u.groups) : [];
+      if (clash.length) problems.push(`${where}：${adminClashMessage(c.userId, clash)}`);
     }
   }
   return problems;

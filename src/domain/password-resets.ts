@@ -35,7 +35,7 @@ import type { Person } from './org.ts';
 /** The procedure that decides a reset request. */
 export const PASSWORD_RESET_PROCESS = 'platform-password-reset';
 /** Members of these groups never get a password from one person alone. */
-export const PROTECTED_GROUPS = ['supervision', 'leaders', 'party-committee', 'discipline-committee', 'vendor'];
+export const PROTECTED_GROUPS = ['supervision', 'leaders', 'party-committee', 'discipline-committee', 'vendor', 'system-admins', 'security-admins', 'security-auditors'];
 /** How long an approved reset may be carried out. */
 export const RESET_APPROVAL_MS = 24 * 3600e3;
 

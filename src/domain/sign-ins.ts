@@ -18,8 +18,8 @@ export interface InitialSignIn {
 
 /**
  * On a database where nobody has a password yet: with `demo`, gives every demo user the demo
- * password; without, creates `admin` (process owner and supervision) with a random password that
- * must be changed at first sign-in. Returns the sign-ins to print once; [] when already set up.
+ * password; without, creates the three administrators of 三员分立 (`sysadmin`, `secadmin`,
+ * `auditor`), each with a random password that must be changed at first sign-in. Returns the sign-ins to print once; [] when already set up.
  * Usage: `const signIns = await ensureInitialSignIns(db, auth, { demo: config.demo })`.
  */
 export async function ensureInitialSignIns(db: Knex, auth: AuthService, opts: { demo: boolean }): Promise<InitialSignIn[]> {
@@ -40,20 +40,33 @@ export async function ensureInitialSignIns(db: Knex, auth: AuthService, opts: { 
     for (const u of users) out.push({ username: u.id, password: DEMO_PASSWORD, displayName: u.displayName, groups: u.groups, mustChangePassword: false });
     if (out.length) return out;
   }
+  // 三员分立: three administrators, none holding another's role, each with a one-time password.
   const now = auth.clock.now();
-  if (!(await getUser(db, 'admin'))) {
-    await db.transaction(async (trx) => {
-      await insertUser(trx, { id: 'admin', displayName: '系统管理员', unitId: 'general-office', title: '系统管理员', phone: null, status: 'active', createdAt: now, updatedAt: now });
-      for (const g of ADMIN_GROUPS) await grant(trx, 'admin', g, 'system', now);
-    });
+  for (const a of ADMINISTRATORS) {
+    if (!(await getUser(db, a.id))) {
+      await db.transaction(async (trx) => {
+        await insertUser(trx, { id: a.id, displayName: a.displayName, unitId: 'general-office', title: a.displayName, phone: null, status: 'active', createdAt: now, updatedAt: now });
+        for (const g of a.groups) await grant(trx, a.id, g, 'system', now);
+      });
+    }
+    const password = randomPassword();
+    await auth.setPassword(a.id, password, { mustChange: true, by: 'system' });
+    out.push({ username: a.id, password, displayName: a.displayName, groups: a.groups, mustChangePassword: true });
   }
-  const password = randomPassword();
-  await auth.setPassword('admin', password, { mustChange: true, by: 'system' });
-  out.push({ username: 'admin', password, displayName: '系统管理员', groups: ADMIN_GROUPS, mustChangePassword: true });
   return out;
 }
 
-const ADMIN_GROUPS = ['staff', 'process-owners', 'supervision'];
+/**
+ * The first administrators of a platform without the demo organisation (DEMO=0): the system
+ * administrator also proposes processes (process owner); the auditor also reads what the
+ * supervision office reads of the audit trail. None of them approves anything: approvals need
+ * leaders, created through user-role-change.
+ */
+export const ADMINISTRATORS: Array<{ id: string; displayName: string; groups: string[] }> = [
+  { id: 'sysadmin', displayName: '系统管理员', groups: ['staff', 'system-admins', 'process-owners'] },
+  { id: 'secadmin', displayName: '安全管理员', groups: ['staff', 'security-admins'] },
+  { id: 'auditor', displayName: '安全审计员', groups: ['staff', 'security-auditors'] },
+];
 
 /** The sign-ins as console lines (printed once by `npm start`). */
 export function formatSignIns(list: InitialSignIn[]): string {

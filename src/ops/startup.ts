@@ -7,7 +7,7 @@ import { filesystemOf, productionProblems, type Config, type ConfigProblem } fro
 import { isPostgresUrl } from '../db/knex.ts';
 import { DEMO_USERS } from '../domain/demo-org.ts';
 import type { PasswordHasher } from '../domain/password-hasher.ts';
-import { DEMO_PASSWORD } from '../domain/sign-ins.ts';
+import { ADMINISTRATORS, DEMO_PASSWORD } from '../domain/sign-ins.ts';
 import { getCredential } from '../store/auth.ts';
 import { countUsers } from '../store/org.ts';
 
@@ -22,7 +22,7 @@ export async function startupProblems(config: Config, db: Knex, hasher: Password
   const sqliteFilesystem = isPostgresUrl(config.databaseUrl) ? null : filesystemOf(config.databaseUrl);
   const hasData = (await countUsers(db)) > 0;
   const usersWithDemoPassword: string[] = [];
-  for (const id of ['admin', ...DEMO_USERS.map((u) => u.id)]) {
+  for (const id of ['admin', ...ADMINISTRATORS.map((a) => a.id), ...DEMO_USERS.map((u) => u.id)]) {
     const cred = await getCredential(db, id);
     if (cred?.status === 'active' && cred.passwordHash && (await hasher.verify(DEMO_PASSWORD, cred.passwordHash))) usersWithDemoPassword.push(id);
   }

@@ -31,8 +31,6 @@ export const HANDLERS: Record<string, Handler> = {
   ...faultHandlers,
   ...accountabilityHandlers,
   ...penaltyHandlers,
-  ...cancellationHandlers,
-  ...passwordResetHandlers,
 };
 
 /** Every completion check user tasks of processes/ declare (camunda:property completionCheck). */
@@ -69,11 +67,13 @@ export function registerHandlers(deps: ServiceDeps, handlers: Record<string, Han
 }
 
 /**
- * The handlers and checks of the platform's own procedure (platform-deployment.bpmn): every
- * server needs them, since every deploy through the API is a proposal that procedure approves.
+ * The handlers and checks of the platform's own four-eyes procedures (platform-deployment,
+ * platform-cancellation, platform-password-reset): every server needs them, since deploys,
+ * cancellations of cases and password resets are requests these procedures decide.
  */
 export function registerPlatformHandlers(engine: EngineService): void {
-  for (const [name, fn] of Object.entries(deploymentHandlers(engine))) {
+  const platform = { ...deploymentHandlers(engine), ...cancellationHandlers, ...passwordResetHandlers };
+  for (const [name, fn] of Object.entries(platform)) {
     if (!GUARDS[name]) throw new Error(`处理程序没有声明调用权限（src/services/guards.ts）：${name}`);
     engine.registerHandler(name, fn, GUARDS[name]);
   }

@@ -8,10 +8,10 @@ describe('E2E: forced password change on first sign-in (Art. 11)', function () {
   let adminPassword: string;
 
   before(async () => {
-    // Without the demo organisation only an administrator exists, with a one-time password.
+    // Without the demo organisation only the three administrators exist, each with a one-time password.
     server = await startServer({ DEMO: '0' });
-    const m = server.log().match(/^\s+admin\s+(\S+)/m);
-    if (!m) throw new Error(`no admin password in the server output:\n${server.log()}`);
+    const m = server.log().match(/^\s+sysadmin\s+(\S+)/m);
+    if (!m) throw new Error(`no sysadmin password in the server output:\n${server.log()}`);
     adminPassword = m[1];
     b = await launch();
   });
@@ -27,7 +27,7 @@ describe('E2E: forced password change on first sign-in (Art. 11)', function () {
     const { page } = b;
     await page.goto(`${server.baseUrl}/inbox`);
     await page.waitForURL(/\/login\?next=%2Finbox/);
-    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('用户名').fill('sysadmin');
     await page.getByLabel('密码', { exact: true }).fill(adminPassword);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/password\?forced=1/);
@@ -53,7 +53,7 @@ describe('E2E: forced password change on first sign-in (Art. 11)', function () {
     // Sign out, and the new password works.
     await page.getByRole('button', { name: '退出' }).click();
     await page.locator('.notice', { hasText: '已安全退出' }).waitFor();
-    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('用户名').fill('sysadmin');
     await page.getByLabel('密码', { exact: true }).fill(next);
     await page.getByRole('button', { name: '登录' }).click();
     await page.locator('.topbar .who-name').waitFor();

@@ -4,10 +4,15 @@ import { SYSTEM, type DeployFile, type DeploymentResult } from '../../engine/typ
 import { latestDefinition } from '../../store/definitions.ts';
 import { countDefinitions } from '../../store/proposals.ts';
 import { appendAudit } from '../audit.ts';
-import { PLATFORM_PROCESS, propose, type ProposeOutcome } from './proposals.ts';
+import { propose, type ProposeOutcome } from './proposals.ts';
 
-/** The files of the approval procedure itself: without them no proposal could be approved. */
-export const PLATFORM_FILES = ['platform-deployment.bpmn', 'platform-deployment-approve.form'];
+/**
+ * The platform's own four-eyes procedures (deployment, cancellation and password-reset approval):
+ * without them no proposal, cancellation request or reset could be decided. Each file is named
+ * after its process key, its form `<key>-approve`.
+ */
+export const PLATFORM_KEYS = ['platform-deployment', 'platform-cancellation', 'platform-password-reset'];
+export const PLATFORM_FILES = PLATFORM_KEYS.flatMap((k) => [`${k}.bpmn`, `${k}-approve.form`]);
 
 export type BootstrapOutcome =
   | { mode: 'bootstrap'; result: DeploymentResult }
@@ -19,7 +24,7 @@ export type BootstrapOutcome =
  *   `deployment.bootstrap` by `system` — someone has to install the procedures that approve;
  * - on an existing database, files that changed become one pending proposal by `system`, approved
  *   like any other (a changed file on the server never takes effect silently). Only the approval
- *   procedure itself is deployed directly when it is missing (an upgrade from a version without it).
+ *   procedures themselves (PLATFORM_KEYS) are deployed directly when missing (an upgrade from a version without them).
  * Message start names of processes/ are reserved to their process keys either way.
  * Usage: `await bootstrapDeployments(engine, processesDir, formsDir)`.
  */
@@ -34,8 +39,10 @@ export async function bootstrapDeployments(
   await engine.reserveMessageStarts(files);
   if ((await countDefinitions(engine.db)) === 0) return { mode: 'bootstrap', result: await deployDirectly(engine, files) };
   let platform: DeploymentResult | null = null;
-  if (!(await latestDefinition(engine.db, PLATFORM_PROCESS))) {
-    platform = await deployDirectly(engine, files.filter((f) => PLATFORM_FILES.includes(f.name)));
+  const missing: string[] = [];
+  for (const key of PLATFORM_KEYS) if (!(await latestDefinition(engine.db, key))) missing.push(key);
+  if (missing.length) {
+    platform = await deployDirectly(engine, files.filter((f) => missing.some((k) => f.name === `${k}.bpmn` || f.name === `${k}-approve.form`)));
   }
   const proposal = await propose(engine, files, {
     proposer: SYSTEM,
