@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startServer, type Client, type TestServer } from '../helpers/api.ts';
+import { PLATFORM_KEYS } from '../../src/domain/deployments/bootstrap.ts';
 import { approvalBpmn, approvalFiles, applyForm } from './fixtures.ts';
 
 describe('API: deployments, definitions and forms', () => {
@@ -24,7 +25,7 @@ describe('API: deployments, definitions and forms', () => {
     expect(res.status).to.equal(403);
     expect(res.body.error.code).to.equal('FORBIDDEN');
     expect((await s.anonymous().post('/api/deployments', { files: approvalFiles })).status).to.equal(401);
-    expect(await s.db('process_definitions').whereNot({ key: 'platform-deployment' }).count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+    expect(await s.db('process_definitions').whereNotIn('key', PLATFORM_KEYS).count({ n: '*' }).first()).to.deep.equal({ n: 0 });
     expect(await s.db('deployment_proposals').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
   });
 
