@@ -180,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hashWorkers: r.int('HASH_WORKERS', 2, 1, 64),
     hashQueue: r.int('HASH_QUEUE', 64, 0, 100_000),
     sessionMaxHours: r.int('SESSION_MAX_HOURS', 12, 1, 24 * 30),
-    supervisionTickMs: r.int('SUPERVISION_TICK_MS', 60_000, 1000, 86_400_000),
+    supervisionTickMs: r.int('SUPERVISION_TICK_MS', 60_000, 100, 86_400_000),
     backupDir: r.raw('BACKUP_DIR') ?? null,
     attachmentsDir: r.raw('ATTACHMENTS_DIR') ?? null,
     backupAtMinutes: r.clock('BACKUP_AT', 2 * 60),
