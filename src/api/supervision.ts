@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { appendAudit } from '../domain/audit.ts';
 import { caseWarnings } from '../store/cases.ts';
-import { BadRequestError, ConflictError, ForbiddenError } from '../errors.ts';
+import { BadRequestError, ForbiddenError } from '../errors.ts';
 import { createDistrictKey, exportDistrictFile, importDistrictFile, MAX_EXCHANGE_BYTES, registerDistrictKey } from '../domain/supervision/exchange.ts';
 import { loginCompliance } from '../domain/supervision/logins.ts';
 import { datePeriod, monthOf, isoWeekOf } from '../domain/supervision/periods.ts';
@@ -54,7 +54,7 @@ export function supervisionRoutes(deps: ApiDeps): Router {
 
   r.post('/notifications/read', json, async (ctx) => {
     const { ids } = bodyFields(ctx, { ids: { type: 'array', max: 500 } });
-    if (ids && !ids.every((x: unknown) => typeof x === 'string')) throw new ConflictError('ids 应为字符串数组', 'BAD_REQUEST');
+    if (ids && !ids.every((x: unknown) => typeof x === 'string')) throw new BadRequestError('ids 应为字符串数组');
     const person = me(ctx);
     const updated = await audited(ctx, 'notifications.read', 'notification', (trx) => markNotificationsRead(trx, person.id, ids ?? 'all', now()), (n) => ({ after: { updated: n } }));
     ctx.body = { updated };
@@ -200,7 +200,7 @@ export function supervisionRoutes(deps: ApiDeps): Router {
       publicKey: { type: 'string', max: 4000 },
     });
     if (publicKey) {
-      if (!keyId) throw new ConflictError('登记公钥须同时提供 keyId', 'BAD_REQUEST');
+      if (!keyId) throw new BadRequestError('登记公钥须同时提供 keyId');
       await audited(ctx, 'district.key.register', 'district-key', (trx) => registerDistrictKey(trx, districtId, keyId, publicKey, person.id, now()), () => ({ objectId: keyId, after: { districtId } }));
       ctx.status = 201;
       ctx.body = { keyId, districtId };
