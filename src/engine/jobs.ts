@@ -14,6 +14,7 @@ import { runCallJob, runCallReturnJob } from './call-jobs.ts';
 import { nextFiring, retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { JobPool } from './job-pool.ts';
+import { messageJob } from './message-throw.ts';
 import type { StepRunner } from './steps.ts';
 import { checkGuard, EffectRefusedError, type EffectAuditor, type EffectGuard } from './guards.ts';
 import type { Handler, MessageToSend } from './types.ts';
@@ -365,25 +366,7 @@ export class JobExecutor {
  * Usage (in a handler): `await ctx.sendMessage('accountability-open', { variables })`.
  */
 export async function queueMessage(trx: Knex | Knex.Transaction, name: string, message: MessageToSend, now: number): Promise<void> {
-  await insertJobs(trx, [
-    {
-      id: randomUUID(),
-      type: 'message',
-      instanceId: null,
-      definitionId: null,
-      executionId: null,
-      elementId: name,
-      dueAt: now,
-      lockedBy: null,
-      lockedUntil: null,
-      attempts: 0,
-      retries: 5,
-      retryCycle: 'R5/PT30S',
-      lastError: null,
-      payload: { name, ...message },
-      createdAt: now,
-    },
-  ]);
+  await insertJobs(trx, [messageJob(name, { name, ...message }, now)]);
 }
 
 /**

@@ -44,22 +44,32 @@ export function thrownMessageJobs(
     const key = props.correlationKey ? evaluateCompiled(compile(props.correlationKey), variables) : instance.businessKey;
     const carried: Record<string, unknown> = {};
     for (const v of (props.variables ?? '').split(',').map((s) => s.trim()).filter(Boolean)) carried[v] = variables[v] ?? null;
-    return {
-      id: randomUUID(),
-      type: 'message',
-      instanceId: null,
-      definitionId: null,
-      executionId: null,
-      elementId: m.name,
-      dueAt: now,
-      lockedBy: null,
-      lockedUntil: null,
-      attempts: 0,
-      retries: 5,
-      retryCycle: 'R5/PT30S',
-      lastError: null,
-      payload: { name: m.name, ...(key !== null && key !== undefined && key !== '' && { businessKey: String(key) }), variables: carried, from: instance.id },
-      createdAt: now,
-    };
+    return messageJob(m.name, { name: m.name, ...(key !== null && key !== undefined && key !== '' && { businessKey: String(key) }), variables: carried, from: instance.id }, now);
   });
+}
+
+/**
+ * The outbox job that correlates message `name` after the step commits: due at once, retried five
+ * times 30 s apart while nothing waits for it, then an incident. Shared by message throw events and
+ * handlers' `sendMessage` (jobs.ts queueMessage).
+ * Usage: `await insertJobs(trx, [messageJob('accountability-open', { name, variables }, now)])`.
+ */
+export function messageJob(name: string, payload: Record<string, unknown>, now: number): JobRow {
+  return {
+    id: randomUUID(),
+    type: 'message',
+    instanceId: null,
+    definitionId: null,
+    executionId: null,
+    elementId: name,
+    dueAt: now,
+    lockedBy: null,
+    lockedUntil: null,
+    attempts: 0,
+    retries: 5,
+    retryCycle: 'R5/PT30S',
+    lastError: null,
+    payload,
+    createdAt: now,
+  };
 }

@@ -7,6 +7,7 @@ import type { Actor } from '../../src/engine/types.ts';
 import { acquireDueJobs, getJob, insertJobs, type JobRow } from '../../src/store/jobs.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { flow, process, userTask } from '../helpers/bpmn.ts';
+import { stopNodes, twoNodes } from '../helpers/nodes.ts';
 
 const staff: Actor = { id: 'zhang', groups: ['staff'] };
 const HOUR = 3_600_000;
@@ -140,10 +141,7 @@ describe('engine: a frozen node delays timers by at most the short lease', () =>
   let b: EngineService;
 
   before(async () => {
-    t = await freshDatabase();
-    clock = new ManualClock(Date.parse('2026-11-26T09:00:00+08:00'));
-    a = await EngineService.create({ db: t.db, clock, nodeId: 'node-a' });
-    b = await EngineService.create({ db: await t.reopen(), clock, nodeId: 'node-b' });
+    ({ t, clock, a, b } = await twoNodes());
     await a.deploy(
       [
         {
@@ -164,9 +162,7 @@ describe('engine: a frozen node delays timers by at most the short lease', () =>
     );
   });
   after(async () => {
-    await a.stop();
-    await b.stop();
-    await t.drop();
+    await stopNodes({ t, a, b });
   });
 
   it('node A leases a due timer and freezes: node B fires it as soon as the 30 s lease ran out', async () => {

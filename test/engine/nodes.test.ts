@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { ManualClock } from '../../src/clock.ts';
 import { EngineService } from '../../src/engine/service.ts';
 import type { Actor } from '../../src/engine/types.ts';
-import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 import { flow, process, userTask } from '../helpers/bpmn.ts';
 import { expectError } from '../helpers/expect.ts';
+import { stopNodes, twoNodes } from '../helpers/nodes.ts';
 
 const staff: Actor = { id: 'zhang', groups: ['staff'] };
 
@@ -15,10 +16,7 @@ describe('engine: several nodes on one database', () => {
   let b: EngineService;
 
   before(async () => {
-    t = await freshDatabase();
-    clock = new ManualClock(Date.parse('2026-11-26T09:00:00+08:00'));
-    a = await EngineService.create({ db: t.db, clock, nodeId: 'node-a' });
-    b = await EngineService.create({ db: await t.reopen(), clock, nodeId: 'node-b' });
+    ({ t, clock, a, b } = await twoNodes());
     await a.deploy(
       [
         {
@@ -39,9 +37,7 @@ describe('engine: several nodes on one database', () => {
     );
   });
   after(async () => {
-    await a.stop();
-    await b.stop();
-    await t.drop();
+    await stopNodes({ t, a, b });
   });
 
   it('fires each due timer exactly once while two nodes poll at the same time', async () => {
