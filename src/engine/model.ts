@@ -307,9 +307,6 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       if (!el.messageRef) problems.push({ element: el.id, message: `接收任务 ${label(el)} 没有引用消息` });
       else info.messageName = messageNameOf(el, el.messageRef, problems);
     }
-    if (type === 'bpmn:InclusiveGateway' && (el.incoming?.length ?? 0) > 1) {
-      problems.push({ element: el.id, message: `包容网关 ${label(el)} 不能用于汇合（引擎不支持包容汇合），请改用并行网关或排他网关` });
-    }
     if (type === 'bpmn:SubProcess') {
       if (el.triggeredByEvent) problems.push({ element: el.id, message: `暂不支持事件子流程：${label(el)}` });
       walk(el.flowElements ?? [], false, model, ctx, problems);

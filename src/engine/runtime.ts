@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import * as Elements from 'bpmn-elements';
+import * as Gateways from 'bpmn-elements/gateways';
 import { map as mapModdleContext, deserialize, TypeResolver } from 'moddle-context-serializer';
 import type { Clock } from '../clock.ts';
 import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from '../lib/feel.ts';
@@ -20,7 +21,18 @@ import { timerDueAt } from '../lib/timer-due.ts';
  * engine service writes in one transaction.
  */
 
-const typeResolver = TypeResolver(Elements as any, undefined as any);
+/**
+ * bpmn-elements' inclusive gateway has no join (bpmn-elements#46): every arriving token passes.
+ * With more than one inbound flow ours joins like the parallel gateway does, which in bpmn-elements
+ * waits for each inbound flow to be taken or discarded (dead-path elimination): a branch the split
+ * did not take arrives as a discard, so the join waits for exactly the branches that can still come.
+ */
+function JoiningInclusiveGateway(activityDef: any, context: any) {
+  const joins = context.getInboundSequenceFlows(activityDef.id).length > 1;
+  return new (Elements as any).Activity((Gateways as any).InclusiveGatewayBehaviour, { ...activityDef, isParallelGateway: joins }, context);
+}
+
+const typeResolver = TypeResolver({ ...(Elements as any), InclusiveGateway: JoiningInclusiveGateway }, undefined as any);
 const ENGINE_VERSION: string = JSON.parse(
   readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('bpmn-engine')), '..', 'package.json'), 'utf8'),
 ).version;
