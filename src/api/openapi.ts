@@ -244,7 +244,26 @@ const paths: Record<string, Record<string, Op>> = {
         summary: '流程的所有版本',
         tags: ['process-definitions'],
         parameters: [pathParam('key', '流程标识')],
-        responses: { 200: ok(obj({ key: str(), name: str(), latest: ref('Definition'), versions: arr(ref('Definition')) })) },
+        responses: {
+          200: ok(
+            obj({
+              key: str(),
+              name: str(),
+              latest: ref('Definition'),
+              versions: arr(ref('Definition')),
+              riskPoints: arr(
+                obj({
+                  elementId: str(),
+                  elementName: str(),
+                  level: str('廉政风险等级（高/中/低）', { enum: ['high', 'medium', 'low'] }),
+                  description: str('风险描述'),
+                  measures: str('防控措施'),
+                  rules: arr(str('监控规则')),
+                }),
+              ),
+            }),
+          ),
+        },
       },
       [404],
     ),

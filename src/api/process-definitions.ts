@@ -59,7 +59,9 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
     const versions = await latestOf(ctx.params.key);
     const items = [];
     for (const v of versions) items.push(await summary(v, person));
-    ctx.body = { key: ctx.params.key, name: versions[0].name, latest: items[0], versions: items };
+    // 廉政风险点 of the latest version: versioned with the process, so changing them is a deployment (four eyes).
+    const riskPoints = (await engine.definitions.byId(versions[0].id)).model.riskPoints;
+    ctx.body = { key: ctx.params.key, name: versions[0].name, latest: items[0], versions: items, riskPoints };
   });
 
   r.get('/process-definitions/:key/xml', async (ctx: Context) => {

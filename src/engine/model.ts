@@ -9,6 +9,7 @@ import { loopInfoOf, type LoopInfo } from './multi-instance.ts';
 import { errorInfoOf, type ErrorInfo } from './bpmn-error.ts';
 import { callInfoOf, type CallInfo } from './call-activity.ts';
 import { messageThrowProblems } from './message-throw.ts';
+import { readRiskPoints, type RiskPoint } from '../lib/risk-points.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.
@@ -67,6 +68,8 @@ export interface ProcessModel {
   embeddedForms?: Record<string, string>;
   /** Warnings that do not block a deployment. */
   notes: string[];
+  /** 廉政风险点 declared on flow nodes (see src/lib/risk-points.ts); level "无" is not listed. */
+  riskPoints: RiskPoint[];
 }
 
 export interface Problem {
@@ -213,6 +216,7 @@ function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): Pr
     messages,
     notes: lenientNotes,
     embeddedForms: embeddedFormsOf(proc),
+    riskPoints: [],
   };
   const procDialects = dialectsOf(proc, problems);
   const starterGroups = splitList(procDialects.values.candidateStarterGroups);
@@ -223,6 +227,9 @@ function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): Pr
   walk(proc.flowElements ?? [], true, model, ctx, problems);
   resolveInitiator(model);
   assignUnowned(model);
+  const risk = readRiskPoints(model.elements.values(), model.properties);
+  model.riskPoints = risk.points;
+  problems.push(...risk.problems);
   if (!model.startEvents.length) problems.push({ element: proc.id, message: `流程 ${label(proc)} 没有开始事件` });
   return model;
 }
