@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { listVisibleInstances, openTasksOf } from '../store/visibility.ts';
 import { appendAudit } from '../domain/audit.ts';
 import { cancelInstance } from '../domain/cancellation.ts';
+import { caseContentOf, opinionsOf } from '../domain/opinions.ts';
 import { personalView } from '../domain/personal-data.ts';
 import { auditHook, clientOf, me, requireSupervision, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
@@ -60,10 +61,12 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
     q.done();
     const client = clientOf(ctx);
     const view = await personalView(db, engine, instance, person, { reveal, via: 'instance', ip: client.ip, requestId: client.requestId });
-    const [tasks, history, incidents] = await Promise.all([
+    const [tasks, history, incidents, opinions, content] = await Promise.all([
       engine.tasksOfInstance(instance.id),
       engine.history(instance.id, { limit: 5000 }),
       engine.incidents({ instanceId: instance.id }),
+      opinionsOf(db, instance.id),
+      caseContentOf(db, engine, instance),
     ]);
     const activities = activitiesOf(history);
     if (instance.status !== 'running') activities.active = [];
@@ -77,6 +80,9 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
       tasks: tasks.map((t) => taskJson(t)),
       incidents: incidents.map(incidentJson),
       history: historyShown,
+      // The submitted content (start form, read-only) and each step's own opinion (审批意见).
+      content: content && { formKey: content.formKey, schema: content.schema, values: view.apply(content.values) },
+      opinions: opinions.map((o) => ({ ...o, at: iso(o.at), fields: o.fields.map((f) => ({ ...f, value: view.apply({ [f.key]: f.value })[f.key], text: view.apply({ [f.key]: f.text })[f.key] })) })),
       personalData: await view.finish(),
     };
   });

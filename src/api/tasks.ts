@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { isSupervision } from '../domain/access.ts';
 import { caseFieldsOf } from '../domain/cases.ts';
 import { reassignTask, taskDetail } from '../domain/inbox.ts';
+import { recordHandler } from '../domain/opinions.ts';
 import { personalView } from '../domain/personal-data.ts';
 import { remindTask, type Reminder } from '../domain/supervision/reminders.ts';
 import { unitPendingTasks } from '../domain/supervision/unit-work.ts';
@@ -84,6 +85,8 @@ export function taskRoutes(deps: ApiDeps): Router {
       // Platform data the form shows (e.g. select options), as the caller would submit against it.
       formData: withData ? await engine.formData(d.form!.key, worker) : {},
       instance: instanceJson(d.instance),
+      // The case's content, read-only: the start form and its values (masked as the variables are).
+      content: d.content && { formKey: d.content.formKey, schema: d.content.schema, values: view.apply(d.content.values) },
       actions: d.actions,
       assignable: d.assignable,
       personalData: await view.finish(),
@@ -124,18 +127,22 @@ export function taskRoutes(deps: ApiDeps): Router {
     const { variables } = bodyFields(ctx, { variables: { type: 'object' } });
     const person = me(ctx);
     const before = await engine.getTask(ctx.params.id);
-    const result = await engine.complete(ctx.params.id, {
-      by: person,
-      variables: variables ?? {},
-      // Attachments the form references become the case's in the same transaction.
-      hook: withAttachments(deps, person, variables ?? {}, (res: StepResult) => ({ instanceId: res.instance.id, taskId: ctx.params.id }), auditHook(ctx, deps, (res: StepResult) => ({
+    const audit = auditHook(ctx, deps, (res: StepResult) => ({
         action: 'task.complete',
         objectType: 'task',
         objectId: ctx.params.id,
         instanceId: res.instance.id,
         before: before && { status: before.status, assignee: before.assignee, task: before.name },
         after: { status: 'completed', variables: variables ?? {}, instanceStatus: res.instance.status },
-      }))),
+      }));
+    const result = await engine.complete(ctx.params.id, {
+      by: person,
+      variables: variables ?? {},
+      // Attachments the form references become the case's in the same transaction; the handler's unit is kept with the opinion.
+      hook: withAttachments(deps, person, variables ?? {}, (res: StepResult) => ({ instanceId: res.instance.id, taskId: ctx.params.id }), async (trx, res: StepResult) => {
+        await recordHandler(trx, ctx.params.id, person, null);
+        await audit(trx, res);
+      }),
     });
     const done = await engine.getTask(ctx.params.id);
     ctx.body = {

@@ -13,6 +13,7 @@ import type { TaskRow } from '../store/tasks.ts';
 import { workersOf } from '../store/warnings.ts';
 import { mayViewTask } from './access.ts';
 import { actorOf, type Person } from './org.ts';
+import { caseContentOf, formStartValues, inputKeys, type CaseContent } from './opinions.ts';
 
 export interface TaskDetail {
   task: TaskWithWarning;
@@ -20,6 +21,8 @@ export interface TaskDetail {
   /** The instance's current variables that the form names (fields, lists, conditions, texts). */
   variables: Record<string, unknown>;
   instance: InstanceRow;
+  /** The case's content (the start form, read-only) shown beside every task's own form. */
+  content: CaseContent | null;
   /**
    * What the caller may do now. Separation of duties is read here too (claim and complete false,
    * `reason` says why) and checked again, in the step's transaction, when they try.
@@ -46,11 +49,13 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
   const mine = open && task.assignee === person.id;
   const mayAct = open && (mine || (!task.assignee && candidate));
   const problem = mayAct ? await engine.dutyProblem(task, person, instance) : null;
+  const content = await caseContentOf(db, engine, instance);
   return {
     task,
     form,
-    variables: form ? variablesNamedBy(form.schema, instance.variables) : {},
+    variables: form ? taskFormValues(task, form.schema, instance.variables, content) : {},
     instance,
+    content,
     actions: {
       claim: open && !task.assignee && candidate && !problem,
       unclaim: mine && !(await engine.assignedByProcess(task)),
@@ -107,6 +112,17 @@ export async function reassignTask(
       await opts.hook?.(trx, task);
     },
   });
+}
+
+/**
+ * What a task's form shows: for an open task the case's values the form names, its own opinion
+ * fields empty (never another step's decision or comment); for a completed task what its handler
+ * submitted.
+ */
+function taskFormValues(task: TaskRow, schema: unknown, variables: Record<string, unknown>, content: CaseContent | null): Record<string, unknown> {
+  const named = variablesNamedBy(schema, variables);
+  if (task.status === 'completed') return { ...named, ...(task.variables ?? {}) };
+  return formStartValues(schema, named, content ? inputKeys(content.schema) : new Set());
 }
 
 /**

@@ -151,6 +151,10 @@ export interface Instance {
   canWithdraw?: boolean;
   withdraw?: { message: string } | null;
   personalData?: PersonalData;
+  /** The submitted content (start form schema and values), read-only. */
+  content?: { formKey: string; schema: FormSchema; values: Record<string, unknown> } | null;
+  /** One 审批意见 per completed step. */
+  opinions?: Array<{ taskId: string; elementId: string; name: string | null; by: string; byName: string | null; unitName: string | null; onBehalfOf?: string | null; onBehalfOfName?: string | null; decisionLabel: string | null; comment: string | null; at: string }>;
 }
 
 /** Whether the personal data in an answer is masked, which fields, and whether the caller (supervision) may reveal it. */

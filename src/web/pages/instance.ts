@@ -13,6 +13,7 @@ import { inGroup, user } from '../session.ts';
 import { warningMarker } from './inbox.ts';
 import { remindButton } from './remind.ts';
 import { attachmentsCard } from '../forms/attachments.ts';
+import { contentCard, opinionsCard } from './case-content.ts';
 import { definitionXml, historyList, instanceState, openTasks, personalNotice, revealQuery, statusTag } from './shared.ts';
 
 export const title = '流程实例';
@@ -44,6 +45,9 @@ export async function render(ctx: PageContext): Promise<void> {
   const auditHost = h('div', monitor && supervision ? loading('正在加载审计记录…') : null);
   const attachmentsHost = h('div', { class: 'attachments-host' });
   void attachmentsCard(inst.id).then((card) => ctx.alive() && mount(attachmentsHost, card));
+  // What was submitted (read-only) and each step's own opinion, for the applicant and everyone who may see the case.
+  const content = contentCard(inst.content, '申请内容');
+  ctx.onLeave(() => void content.ready.then((f) => f?.destroy()));
   const procName = names.get(inst.processKey) ?? inst.processKey;
   const back = monitor ? h('a', { href: '/monitor' }, '监察') : h('a', { href: '/requests' }, '我的申请');
   // 催办 for the supervision office and for the applicant (the server also lets unit heads and contacts).
@@ -160,6 +164,8 @@ export async function render(ctx: PageContext): Promise<void> {
             : empty('没有未处理的故障。'),
         ),
       ),
+      content.card,
+      opinionsCard(inst.opinions),
       attachmentsHost,
       h('div', { class: 'card' }, h('h2', monitor ? '完整历史' : '办理记录'), monitor ? historyTable(inst) : historyList(inst.history ?? [])),
       monitor && supervision && inst.variables

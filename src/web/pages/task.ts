@@ -16,6 +16,7 @@ import { user } from '../session.ts';
 import { attachmentsCard, uploadPickedFiles } from '../forms/attachments.ts';
 import { definitionXml, historyList, instanceState, personalNotice, revealQuery } from './shared.ts';
 import { warningMarker } from './inbox.ts';
+import { contentCard, opinionsCard, type CaseContent, type StepOpinion } from './case-content.ts';
 
 export const title = '办理任务';
 
@@ -32,13 +33,15 @@ interface TaskDetail {
   assignable?: Array<{ id: string; displayName: string; unitId: string | null }>;
   /** Whether ID numbers, phones and addresses are masked for the caller (已脱敏). */
   personalData?: PersonalData;
+  /** The case's content (the start form, read-only). */
+  content?: CaseContent | null;
 }
 
 /** Accepts `{task, form, variables}` or a task object carrying `form` and `variables`. */
 function normalise(body: any): TaskDetail {
   const task = body.task ?? body;
   const form = body.form?.schema ?? body.form ?? null;
-  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions, assignable: body.assignable ?? [], personalData: body.personalData };
+  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions, assignable: body.assignable ?? [], personalData: body.personalData, content: body.content ?? null };
 }
 
 export async function render(ctx: PageContext): Promise<void> {
@@ -78,6 +81,10 @@ export async function render(ctx: PageContext): Promise<void> {
   const diagramHost = h('div', { class: 'diagram' }, loading('正在加载流程图…'));
   const historyHost = h('div', { class: 'history' }, loading('正在加载办理记录…'));
   const attachmentsHost = h('div', { class: 'attachments-host' });
+  const opinionsHost = h('div', { class: 'opinions-host' });
+  // The case's content beside the step's own form: read-only, from the start form's schema.
+  const content = contentCard(detail.content);
+  ctx.onLeave(() => void content.ready.then((f) => f?.destroy()));
 
   const statusNote = !open
     ? h('p', { class: 'notice' }, `该任务${TASK_STATUS[task.status] ?? task.status}，不能再提交。`)
@@ -132,6 +139,8 @@ export async function render(ctx: PageContext): Promise<void> {
           statusNote,
           personalNotice(detail.personalData),
           draftBanner,
+          content.card,
+          opinionsHost,
           h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, blocked ? null : submit, claimBtn, unclaimBtn, assignBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
         h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), attachmentsHost, h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
@@ -244,6 +253,8 @@ export async function render(ctx: PageContext): Promise<void> {
   const history = detail.history ?? instance?.history ?? null;
   mount(historyHost, history ? historyList(history) : empty('无权查看该流程的办理记录。'));
   mount(attachmentsHost, await attachmentsCard(task.instanceId));
+  const opinions = (instance as (Instance & { opinions?: StepOpinion[] }) | null)?.opinions;
+  if (opinions?.length) mount(opinionsHost, opinionsCard(opinions));
   try {
     const xml = await definitionXml(task.processKey, task.definitionId);
     if (!ctx.alive()) return;

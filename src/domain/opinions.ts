@@ -1,0 +1,151 @@
+import type { Knex } from 'knex';
+import type { EngineService } from '../engine/service.ts';
+import type { FormComponent, FormSchema } from '../forms/validate.ts';
+import { latestForm } from '../store/definitions.ts';
+import type { InstanceRow } from '../store/instances.ts';
+import { completedStepsOf, recordTaskHandler } from '../store/opinions.ts';
+
+/**
+ * Opinions belong to steps (issue 13, items 1 and 2): each completed task keeps what its handler
+ * submitted; a task's form is filled only with the case's content, never with another step's
+ * opinion; the case's content (the start form) is shown read-only to those who act and to the
+ * applicant.
+ */
+
+const INPUTS = new Set(['textfield', 'textarea', 'number', 'checkbox', 'checklist', 'radio', 'select', 'taglist', 'datetime', 'filepicker']);
+
+/** The case's content: the start form's schema and the values its fields hold now. */
+export interface CaseContent {
+  formKey: string;
+  schema: unknown;
+  values: Record<string, unknown>;
+}
+
+/** One step's opinion (审批意见): who, in which unit, what they decided and said, when. */
+export interface StepOpinion {
+  taskId: string;
+  elementId: string;
+  name: string | null;
+  by: string;
+  byName: string | null;
+  unitId: string | null;
+  unitName: string | null;
+  /** A substitute (委托) acted for this person: "代 X 办理". */
+  onBehalfOf: string | null;
+  onBehalfOfName: string | null;
+  decision: unknown;
+  decisionLabel: string | null;
+  comment: string | null;
+  at: number;
+  /** Every field the step submitted, labelled as its form labels it. */
+  fields: Array<{ key: string; label: string; value: unknown; text: string }>;
+}
+
+/** The editable input fields of a form-js schema (groups walked), in order. */
+export function editableFields(schema: unknown): FormComponent[] {
+  const out: FormComponent[] = [];
+  const walk = (list: FormComponent[] | undefined) => {
+    for (const c of list ?? []) {
+      if (c.components && !c.path) walk(c.components);
+      if (c.key && INPUTS.has(c.type) && c.readonly !== true && c.disabled !== true) out.push(c);
+    }
+  };
+  walk((schema as FormSchema | null)?.components);
+  return out;
+}
+
+/** The input field keys of a form (read-only ones included): the case's content keys for a start form. */
+export function inputKeys(schema: unknown): Set<string> {
+  const keys = new Set<string>();
+  const walk = (list: FormComponent[] | undefined) => {
+    for (const c of list ?? []) {
+      if (c.components) walk(c.components);
+      if (c.key && INPUTS.has(c.type)) keys.add(c.key);
+      if (c.path && c.type === 'dynamiclist') keys.add(c.path);
+    }
+  };
+  walk((schema as FormSchema | null)?.components);
+  return keys;
+}
+
+/**
+ * The values an open task's form starts from: what the form names, minus its editable fields
+ * unless they hold the case's content (the applicant revising their request). A reviewer's
+ * decision and comment therefore start empty, whatever an earlier step decided. Pure.
+ * Usage: `formStartValues(form.schema, named, contentKeys)`.
+ */
+export function formStartValues(schema: unknown, named: Record<string, unknown>, contentKeys: Set<string>): Record<string, unknown> {
+  const out = { ...named };
+  for (const f of editableFields(schema)) if (!contentKeys.has(f.key!)) delete out[f.key!];
+  return out;
+}
+
+/**
+ * The start form and the values of its fields in the instance now; null when the case was
+ * started without a form.
+ * Usage: `const content = await caseContentOf(db, engine, instance)`.
+ */
+export async function caseContentOf(db: Knex, engine: EngineService, instance: InstanceRow): Promise<CaseContent | null> {
+  const def = await engine.definitions.byId(instance.definitionId);
+  const formKey = def.model.startEvents.find((s) => s.id === instance.startEventId)?.formKey;
+  if (!formKey) return null;
+  const form = await latestForm(db, formKey);
+  if (!form) return null;
+  const values: Record<string, unknown> = {};
+  for (const k of inputKeys(form.schema)) if (k in instance.variables) values[k] = instance.variables[k];
+  return { formKey, schema: form.schema, values };
+}
+
+const COMMENT_KEY = /comment|opinion|note|reason/i;
+
+/** How a value reads: the option's label for a choice, 是/否 for a checkbox, names of files. */
+function textOf(field: FormComponent | undefined, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const option = field?.values?.find((o) => o.value === value);
+  if (option) return option.label;
+  if (typeof value === 'boolean') return value ? '是' : '否';
+  if (Array.isArray(value)) return value.map((v) => (v && typeof v === 'object' && 'name' in v ? String((v as { name: unknown }).name) : textOf(field, v))).join('、');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * Every completed step of a case with its own opinion, in the order they were given.
+ * Usage: `const opinions = await opinionsOf(db, instance.id)`.
+ */
+export async function opinionsOf(db: Knex, instanceId: string): Promise<StepOpinion[]> {
+  const steps = await completedStepsOf(db, instanceId);
+  const forms = new Map<string, unknown>();
+  for (const key of new Set(steps.map((s) => s.formKey).filter((k): k is string => Boolean(k)))) forms.set(key, (await latestForm(db, key))?.schema ?? null);
+  return steps.map((s) => {
+    const fields = s.formKey ? editableFields(forms.get(s.formKey)) : [];
+    const byKey = new Map(fields.map((f) => [f.key!, f]));
+    const choice = fields.find((f) => (f.type === 'radio' || f.type === 'select') && f.key! in s.variables);
+    const texts = fields.filter((f) => (f.type === 'textarea' || f.type === 'textfield') && typeof s.variables[f.key!] === 'string');
+    const commentField = texts.find((f) => COMMENT_KEY.test(f.key!)) ?? texts.find((f) => f.type === 'textarea');
+    return {
+      taskId: s.taskId,
+      elementId: s.elementId,
+      name: s.name,
+      by: s.by,
+      byName: s.byName,
+      unitId: s.unitId,
+      unitName: s.unitName,
+      onBehalfOf: s.onBehalfOf,
+      onBehalfOfName: s.onBehalfOfName,
+      decision: choice ? s.variables[choice.key!] : null,
+      decisionLabel: choice ? textOf(choice, s.variables[choice.key!]) : null,
+      comment: commentField ? String(s.variables[commentField.key!]) : null,
+      at: s.at,
+      fields: Object.entries(s.variables).map(([key, value]) => ({ key, label: byKey.get(key)?.label ?? key, value, text: textOf(byKey.get(key), value) })),
+    };
+  });
+}
+
+/**
+ * Keeps, in the completion's transaction, the handler's unit and whom a substitute acted for.
+ * Usage: `await recordHandler(trx, taskId, person, null)`.
+ */
+export async function recordHandler(trx: Knex.Transaction, taskId: string, person: { unitId: string | null }, onBehalfOf: string | null): Promise<void> {
+  await recordTaskHandler(trx, taskId, { unitId: person.unitId, onBehalfOf });
+}

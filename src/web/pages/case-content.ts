@@ -1,0 +1,76 @@
+/**
+ * The case's content and its opinions (issue 13, items 1 and 2): the start form rendered read-only
+ * with form-js (the same schema the applicant filled in), and one 审批意见 block per completed step
+ * (who, unit, decision, comment, time).
+ */
+import type { FormSchema } from '../api.ts';
+import { empty, h } from '../dom.ts';
+import { fmtDateTime } from '../format.ts';
+import { renderForm, type FormHandle } from '../forms/render.ts';
+
+export interface CaseContent {
+  formKey: string;
+  schema: FormSchema;
+  values: Record<string, unknown>;
+}
+
+export interface StepOpinion {
+  taskId: string;
+  elementId: string;
+  name: string | null;
+  by: string;
+  byName: string | null;
+  unitName: string | null;
+  onBehalfOf?: string | null;
+  onBehalfOfName?: string | null;
+  decisionLabel: string | null;
+  comment: string | null;
+  at: string;
+}
+
+/**
+ * A card with the submitted content, read-only; the handle is returned so the page can destroy it.
+ * Usage: `const { card, ready } = contentCard(detail.content); mount(host, card); onLeave(() => ready.then((f) => f?.destroy()))`.
+ */
+export function contentCard(content: CaseContent | null | undefined, title = '申请内容'): { card: HTMLElement; ready: Promise<FormHandle | null> } {
+  const host = h('div', { class: 'form-host case-content' });
+  const card = h('div', { class: 'card case-content-card' }, h('h2', title), host);
+  if (!content?.schema?.components?.length) {
+    host.appendChild(empty('该事项没有申请表单内容。'));
+    return { card, ready: Promise.resolve(null) };
+  }
+  return { card, ready: renderForm(host, content.schema, content.values, { readOnly: true }) };
+}
+
+/** The 审批意见 card: one block per completed step, oldest first. */
+export function opinionsCard(opinions: StepOpinion[] | undefined): HTMLElement {
+  const list = opinions ?? [];
+  return h(
+    'div',
+    { class: 'card opinions-card' },
+    h('h2', '审批意见'),
+    list.length
+      ? h(
+          'ol',
+          { class: 'opinion-list' },
+          list.map((o) =>
+            h(
+              'li',
+              { class: 'opinion', 'data-element': o.elementId },
+              h(
+                'div',
+                { class: 'opinion-head' },
+                h('strong', o.name ?? o.elementId),
+                ' ',
+                h('span', { class: 'opinion-by' }, o.byName ?? o.by, o.unitName ? `（${o.unitName}）` : '', o.onBehalfOf ? ` 代 ${o.onBehalfOfName ?? o.onBehalfOf} 办理` : ''),
+                ' ',
+                h('span', { class: 'cell-sub' }, fmtDateTime(o.at)),
+              ),
+              o.decisionLabel ? h('div', { class: 'opinion-decision' }, '结论：', h('strong', o.decisionLabel)) : null,
+              o.comment ? h('p', { class: 'opinion-comment' }, o.comment) : null,
+            ),
+          ),
+        )
+      : empty('尚无办理意见。'),
+  );
+}
