@@ -114,9 +114,11 @@ export async function startServer(
     trustProxy?: boolean;
     /** Prometheus metrics (GET /metrics), made on the server's database and clock. */
     metrics?: { token?: string };
+    /** An existing database (e.g. an upgraded one) instead of a fresh one; dropped by close(). */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestServer> {
-  const database = await freshDatabase();
+  const database = opts.database ?? (await freshDatabase());
   const { db } = database;
   const clock = opts.clock ?? new ManualClock(T0);
   const engine = await EngineService.create({ db, clock, handlers: opts.handlers });
