@@ -406,6 +406,20 @@ const paths: Record<string, Record<string, Op>> = {
       [400, 404, 409, 422],
     ),
   },
+  '/api/signals/{name}': {
+    post: signedIn(
+      {
+        summary: '广播信号：送达所有等待该信号的实例（捕获事件、边界事件、事件子流程），并发起以该信号开始的流程（监察室、流程管理员；记入审计）',
+        tags: ['process-instances'],
+        parameters: [pathParam('name', '信号名称')],
+        requestBody: jsonBody(obj({ variables: anyObject }), false),
+        responses: {
+          202: ok(obj({ signal: str(), id: str(), status: str() }), '已排队，由作业送达（每个等待的订阅恰好一次）'),
+        },
+      },
+      [400, 403, 422],
+    ),
+  },
   '/api/deployments': {
     post: signedIn(
       {

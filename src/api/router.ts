@@ -15,6 +15,7 @@ import { passwordResetRoutes } from './password-resets.ts';
 import { powerItemRoutes } from './power-items.ts';
 import { processDefinitionRoutes } from './process-definitions.ts';
 import { processInstanceRoutes } from './process-instances.ts';
+import { signalRoutes } from './signals.ts';
 import { supervisionRoutes } from './supervision.ts';
 import { taskRoutes } from './tasks.ts';
 
@@ -54,6 +55,7 @@ export function apiRouter(deps: ApiDeps): Router {
     processDefinitionRoutes(deps).routes(),
     powerItemRoutes(deps).routes(),
     processInstanceRoutes(deps).routes(),
+    signalRoutes(deps).routes(),
     deploymentRoutes(deps).routes(),
     formRoutes(deps).routes(),
     monitorRoutes(deps).routes(),

@@ -304,14 +304,14 @@ export async function storeDeployment(
 
 /** Message and timer start events belong to the newest version: older versions' ones are removed. */
 async function registerStartEvents(trx: Knex.Transaction, row: DefinitionRow, model: ProcessModel, previous: string[], now: number): Promise<void> {
-  const messageStarts = model.startEvents.filter((s) => s.kind === 'message');
+  const eventStarts = model.startEvents.filter((s) => s.kind === 'message' || s.kind === 'signal');
   await replaceMessageStarts(
     trx,
     previous,
-    messageStarts.map((s) => ({
+    eventStarts.map((s) => ({
       id: randomUUID(),
-      type: 'message-start',
-      name: s.messageName!,
+      type: s.kind === 'signal' ? ('signal-start' as const) : ('message-start' as const),
+      name: (s.messageName ?? s.signalName)!,
       instanceId: null,
       definitionId: row.id,
       executionId: null,

@@ -15,6 +15,7 @@ import { nextFiring, retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { JobPool } from './job-pool.ts';
 import { messageJob } from './message-throw.ts';
+import { runSignalDeliverJob, runSignalJob, runSignalStartJob } from './signal-jobs.ts';
 import type { StepRunner } from './steps.ts';
 import { checkGuard, EffectRefusedError, type EffectAuditor, type EffectGuard } from './guards.ts';
 import type { Handler, MessageToSend } from './types.ts';
@@ -116,6 +117,9 @@ export class JobExecutor {
       else if (job.type === 'cancel') await this.cancelQueued(job);
       else if (job.type === 'call') await runCallJob(this.o, job);
       else if (job.type === 'call-return') await runCallReturnJob(this.o, job);
+      else if (job.type === 'signal') await runSignalJob(this.o, job);
+      else if (job.type === 'signal-deliver') await runSignalDeliverJob(this.o, job);
+      else if (job.type === 'signal-start') await runSignalStartJob(this.o, job);
       else await this.startByTimer(job);
     } catch (err) {
       // A call activity's child that was never started (its call job went with the call) has

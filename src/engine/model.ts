@@ -10,6 +10,7 @@ import { errorInfoOf, type ErrorInfo } from './bpmn-error.ts';
 import { callInfoOf, type CallInfo } from './call-activity.ts';
 import { messageThrowProblems } from './message-throw.ts';
 import { readRiskPoints, type RiskPoint } from '../lib/risk-points.ts';
+import { signalThrowProblems } from './signals.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.
@@ -32,6 +33,8 @@ export interface ElementInfo {
   handler?: string; // service task handler name
   retryCycle?: string; // ISO repeating interval for failed jobs
   messageName?: string; // message catch/receive/start
+  /** Signal catch/start/boundary (waits for it) or throw/end (broadcasts it): the signal's name. */
+  signalName?: string;
   timer?: { type: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string };
   /** camunda:initiator on a start event: the variable that receives the starter's user id. */
   initiator?: string;
@@ -45,8 +48,9 @@ export interface ElementInfo {
 
 export interface StartEventInfo {
   id: string;
-  kind: 'none' | 'message' | 'timer';
+  kind: 'none' | 'message' | 'timer' | 'signal';
   messageName?: string;
+  signalName?: string;
   timeCycle?: string;
   timeDate?: string;
   formKey?: string;
@@ -176,11 +180,11 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 const ALLOWED_EVENT_DEFS: Record<string, string[]> = {
-  'bpmn:StartEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
-  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition', 'bpmn:ErrorEventDefinition', 'bpmn:MessageEventDefinition', 'bpmn:EscalationEventDefinition'],
-  'bpmn:IntermediateCatchEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition'],
-  'bpmn:IntermediateThrowEvent': ['bpmn:MessageEventDefinition', 'bpmn:EscalationEventDefinition'],
-  'bpmn:BoundaryEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition', 'bpmn:ErrorEventDefinition', 'bpmn:EscalationEventDefinition'],
+  'bpmn:StartEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition', 'bpmn:SignalEventDefinition'],
+  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition', 'bpmn:ErrorEventDefinition', 'bpmn:MessageEventDefinition', 'bpmn:EscalationEventDefinition', 'bpmn:SignalEventDefinition'],
+  'bpmn:IntermediateCatchEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition', 'bpmn:SignalEventDefinition'],
+  'bpmn:IntermediateThrowEvent': ['bpmn:MessageEventDefinition', 'bpmn:EscalationEventDefinition', 'bpmn:SignalEventDefinition'],
+  'bpmn:BoundaryEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition', 'bpmn:ErrorEventDefinition', 'bpmn:EscalationEventDefinition', 'bpmn:SignalEventDefinition'],
 };
 
 function label(el: any): string {
@@ -331,6 +335,9 @@ function startEventInfo(el: any, info: ElementInfo): StartEventInfo {
   if (info.messageName) {
     start.kind = 'message';
     start.messageName = info.messageName;
+  } else if (info.signalName) {
+    start.kind = 'signal';
+    start.signalName = info.signalName;
   } else if (info.timer) {
     start.kind = 'timer';
     if (info.timer.type === 'timeCycle') start.timeCycle = info.timer.value;
@@ -354,6 +361,13 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
       else info.messageName = messageNameOf(el, def.messageRef, problems);
       if (el.$type === 'bpmn:EndEvent' || el.$type === 'bpmn:IntermediateThrowEvent') {
         for (const message of messageThrowProblems(info.properties, label(el))) problems.push({ element: el.id, message });
+      }
+    }
+    if (def.$type === 'bpmn:SignalEventDefinition') {
+      if (!def.signalRef) problems.push({ element: el.id, message: `信号事件 ${label(el)} 没有引用信号（signalRef）` });
+      else info.signalName = def.signalRef.name || def.signalRef.id;
+      if (el.$type === 'bpmn:EndEvent' || el.$type === 'bpmn:IntermediateThrowEvent') {
+        for (const message of signalThrowProblems(info.properties, label(el))) problems.push({ element: el.id, message });
       }
     }
     if (def.$type === 'bpmn:ErrorEventDefinition') {

@@ -116,10 +116,13 @@ export class StepEffects {
   readonly timersRemoved = new Set<string>();
   readonly servicesRequested = new Map<string, string>(); // executionId → elementId
   readonly servicesRemoved = new Set<string>();
-  readonly messageWaits = new Map<string, { elementId: string; messageName: string }>();
+  /** Message and signal waits (catch events, receive tasks, boundaries, event sub-process starts). */
+  readonly messageWaits = new Map<string, { elementId: string; messageName: string; type?: 'message' | 'signal' }>();
   readonly messageWaitsRemoved = new Set<string>();
   /** Messages thrown by message throw/end events, published through the outbox after commit. */
   readonly messagesThrown: Array<{ elementId: string; name: string }> = [];
+  /** Signals thrown by signal throw/end events, broadcast through the outbox after commit (signals.ts). */
+  readonly signalsThrown: Array<{ elementId: string; name: string }> = [];
   /** Call activities reached (a child instance is to be started), executionId → elementId. */
   readonly callsRequested = new Map<string, string>();
   /** Call activities left without their child completing (interrupted, cancelled): the child goes too. */
@@ -136,7 +139,7 @@ export class StepEffects {
 
 interface Wait {
   api: any;
-  kind: 'task' | 'message';
+  kind: 'task' | 'message' | 'signal';
   elementId: string;
 }
 
@@ -257,6 +260,18 @@ export class LiveInstance {
 
   hasMessageWait(executionId: string): boolean {
     return this.waits.get(executionId)?.kind === 'message';
+  }
+
+  hasSignalWait(executionId: string): boolean {
+    return this.waits.get(executionId)?.kind === 'signal';
+  }
+
+  /** Delivers a broadcast signal to the event waiting for it at `executionId`. */
+  deliverSignal(executionId: string, payload: Record<string, unknown>): void {
+    const wait = this.waits.get(executionId);
+    if (!wait || wait.kind !== 'signal') throw new EngineStepError(`没有等待该信号的节点 ${executionId}`);
+    wait.api.signal({ ...payload });
+    this.check();
   }
 
   hasService(executionId: string): boolean {
@@ -385,6 +400,10 @@ export class LiveInstance {
         this.effects.messagesThrown.push({ elementId: api.id, name: thrower.messageName });
         record('message.thrown', api, { name: thrower.messageName });
       }
+      if (thrower?.signalName && THROW_TYPES.has(thrower.type) && !api.content?.isRecovered) {
+        this.effects.signalsThrown.push({ elementId: api.id, name: thrower.signalName });
+        record('signal.thrown', api, { name: thrower.signalName });
+      }
       const loop = this.def.element(api.id)?.loop;
       if (!loop) return record('activity.end', api);
       // The multi-instance activity as a whole: how many instances there were and how many finished.
@@ -403,6 +422,9 @@ export class LiveInstance {
       } else if (info.messageName) {
         this.waits.set(api.executionId, { api, kind: 'message', elementId: api.id });
         if (!recovered) this.effects.messageWaits.set(api.executionId, { elementId: api.id, messageName: info.messageName });
+      } else if (info.signalName && !THROW_TYPES.has(info.type)) {
+        this.waits.set(api.executionId, { api, kind: 'signal', elementId: api.id });
+        if (!recovered) this.effects.messageWaits.set(api.executionId, { elementId: api.id, messageName: info.signalName, type: 'signal' });
       }
     });
     listener.on('activity.timer', (api: any) => {

@@ -22,6 +22,7 @@ import { deploy as deployFiles, type CheckOptions } from './deployer.ts';
 import type { Directory } from './dialects/directory.ts';
 import type { EffectAuditor, EffectGuard } from './guards.ts';
 import { JobExecutor } from './jobs.ts';
+import { queueSignal } from './signals.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, separationOfDutiesProblem, sodRule, warningLevel, type DutyProblem, type WarningLevel } from './tasks.ts';
@@ -350,6 +351,23 @@ export class EngineService {
       }),
     );
     return { ...res, started: true };
+  }
+
+  /**
+   * Broadcasts signal `name` (issue 11, item 4): queued through the outbox with the caller's extra
+   * writes (the audit row) and delivered by the jobs to every subscription waiting now, on any node,
+   * exactly once each; every signal start event of that name starts an instance.
+   * Usage: `await engine.broadcastSignal('flood-alert', { variables: { level: 3 } })`.
+   */
+  async broadcastSignal(
+    name: string,
+    opts: { variables?: Record<string, unknown>; hook?: (trx: Knex.Transaction, job: { id: string }) => Promise<void> } = {},
+  ): Promise<{ id: string }> {
+    const variables = sanitizeVariables(opts.variables ?? {});
+    const now = this.clock.now();
+    const row = await queueSignal(this.db, name, variables, now, async (trx, job) => opts.hook?.(trx, { id: job.id }));
+    this.jobs.notify(now);
+    return { id: row.id };
   }
 
   // ---- tasks --------------------------------------------------------------------------------

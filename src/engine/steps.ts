@@ -16,6 +16,7 @@ import { labelNewCase } from './case-numbers.ts';
 import { buildTaskRows } from './tasks.ts';
 import { callJobs } from './call-activity.ts';
 import { thrownMessageJobs } from './message-throw.ts';
+import { thrownSignalJobs } from './signals.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 
 /**
@@ -346,13 +347,14 @@ export class StepRunner {
     jobs.push(...calls.jobs);
     for (const h of calls.history) history.push({ instanceId: instance.id, ...h, actor: ctx.actor, at: now });
     jobs.push(...thrownMessageJobs(e.messagesThrown, instance, (id) => def.element(id)?.properties ?? {}, ctx.variables, now));
+    jobs.push(...thrownSignalJobs(e.signalsThrown, instance, (id) => def.element(id)?.properties ?? {}, ctx.variables, now));
     out.push(...insertJobsStmt(jobs));
     out.push(...deleteSubscriptionsStmt(instance.id, [...e.messageWaitsRemoved]));
     out.push(
       ...insertSubscriptionsStmt(
         [...e.messageWaits].map(([executionId, w]) => ({
           id: randomUUID(),
-          type: 'message' as const,
+          type: w.type ?? ('message' as const),
           name: w.messageName,
           instanceId: instance.id,
           definitionId: def.id,

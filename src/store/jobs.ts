@@ -3,7 +3,7 @@ import { skipLocked } from '../db/knex.ts';
 import { runStatementsIn, valuesPlaceholders, type Statement } from '../db/batch.ts';
 import { fromJson, toJson } from './json.ts';
 
-export type JobType = 'timer' | 'service' | 'timer-start' | 'message' | 'cancel' | 'call' | 'call-return';
+export type JobType = 'timer' | 'service' | 'timer-start' | 'message' | 'cancel' | 'call' | 'call-return' | 'signal' | 'signal-deliver' | 'signal-start';
 
 export interface JobRow {
   id: string;

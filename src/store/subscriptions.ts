@@ -3,7 +3,7 @@ import { runStatementsIn, valuesPlaceholders, type Statement } from '../db/batch
 
 export interface SubscriptionRow {
   id: string;
-  type: 'message' | 'message-start';
+  type: 'message' | 'message-start' | 'signal' | 'signal-start';
   name: string;
   instanceId: string | null;
   definitionId: string | null;
@@ -69,10 +69,28 @@ export async function messageStarts(db: Knex, name: string): Promise<Subscriptio
   return (await db('event_subscriptions').where({ type: 'message-start', name })).map(toRow);
 }
 
-/** Message start events belong to the latest version of a process only. */
+/**
+ * The subscriptions a signal thrown at `at` reaches: every instance waiting for it then (a catch
+ * event, a boundary event, an event sub-process start), and the signal start events. A wait the
+ * throwing instance entered in the throwing step itself is not reached (it began after the throw).
+ */
+export async function signalReceivers(db: Knex, name: string, at: number, from: string | null): Promise<SubscriptionRow[]> {
+  const rows = await db('event_subscriptions')
+    .whereIn('type', ['signal', 'signal-start'])
+    .where({ name })
+    .where((q) => {
+      q.where('type', 'signal-start').orWhere('created_at', '<', at);
+      if (from) q.orWhere((q2) => q2.where('created_at', at).whereNot('instance_id', from));
+      else q.orWhere('created_at', at);
+    })
+    .orderBy('created_at');
+  return rows.map(toRow);
+}
+
+/** Message and signal start events belong to the latest version of a process only. */
 export async function replaceMessageStarts(db: Knex, oldDefinitionIds: string[], rows: SubscriptionRow[]): Promise<void> {
   if (oldDefinitionIds.length) {
-    await db('event_subscriptions').where({ type: 'message-start' }).whereIn('definition_id', oldDefinitionIds).delete();
+    await db('event_subscriptions').whereIn('type', ['message-start', 'signal-start']).whereIn('definition_id', oldDefinitionIds).delete();
   }
   await insertSubscriptions(db, rows);
 }
