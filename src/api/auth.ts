@@ -17,6 +17,12 @@ export const SESSION_COOKIE = 'pcp_session';
 /** Routes anyone may call without signing in. */
 const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/health', 'HEAD /api/health', 'GET /api/health/live', 'GET /api/health/ready', 'GET /api/openapi.json', 'HEAD /api/openapi.json']);
 
+/** Public routes with a parameter: following a complaint by its receipt code. */
+const PUBLIC_PATTERNS = [/^GET \/api\/complaints\/[^/]+$/];
+
+/** Routes that take a session when there is one and serve anonymous callers too. */
+const SESSION_OPTIONAL = new Set(['POST /api/complaints']);
+
 /** Routes a user whose password must be changed may still call. */
 const DURING_FORCED_CHANGE = new Set(['POST /api/auth/password', 'POST /api/auth/logout']);
 
@@ -34,7 +40,12 @@ function tokenOf(ctx: Context): string | undefined {
 export function authenticate(deps: ApiDeps) {
   return async function requireSession(ctx: Context, next: Next): Promise<void> {
     const route = `${ctx.method} ${ctx.path}`;
-    if (PUBLIC.has(route)) return next();
+    if (PUBLIC.has(route) || PUBLIC_PATTERNS.some((p) => p.test(route))) return next();
+    if (SESSION_OPTIONAL.has(route)) {
+      // A reporter may be signed in (an internal complaint) or not (a public one); a stale token is anonymous.
+      ctx.state.auth = await deps.auth.authenticate(tokenOf(ctx)).catch(() => undefined);
+      return next();
+    }
     const auth = await deps.auth.authenticate(tokenOf(ctx));
     ctx.state.auth = auth;
     if (auth.mustChangePassword && !DURING_FORCED_CHANGE.has(route)) {

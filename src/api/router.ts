@@ -6,6 +6,7 @@ import { directoryRoutes } from './directory.ts';
 import { attachmentRoutes } from './attachments.ts';
 import { authenticate, authRoutes } from './auth.ts';
 import { calendarRoutes } from './calendar.ts';
+import { complaintRoutes } from './complaints.ts';
 import type { ApiDeps } from './context.ts';
 import { deploymentRoutes } from './deployments.ts';
 import { formRoutes } from './forms.ts';
@@ -64,6 +65,7 @@ export function apiRouter(deps: ApiDeps): Router {
     directoryRoutes(deps).routes(),
     calendarRoutes(deps).routes(),
     attachmentRoutes(deps).routes(),
+    complaintRoutes(deps).routes(),
   );
   return api;
 }

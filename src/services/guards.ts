@@ -86,6 +86,14 @@ export const GUARDS: Record<string, EffectGuard> = {
     describe: pick('itemCode', 'grant', 'documentNo'),
   },
 
+  // ---- complaint-handling.bpmn (投诉举报, issue 18) ----
+  'complaint.conclude': {
+    processKeys: ['complaint-handling'],
+    effect: true,
+    requires: [{ element: 'Task_Verify', groups: ['supervision'], notStarter: false }],
+    describe: pick('finding'),
+  },
+
   // ---- fault-report.bpmn (Art. 10) ----
   'fault.register': { processKeys: ['fault-report'], effect: true, describe: pick('device', 'occurredAt') },
   'fault.close': {

@@ -9,6 +9,7 @@ import { appendAudit } from '../domain/audit.ts';
 import { GUARDS } from './guards.ts';
 import { accountabilityHandlers } from './accountability.ts';
 import { cancellationHandlers } from './cancellation.ts';
+import { complaintHandlers } from './complaints.ts';
 import { catalogHandlers } from './catalog.ts';
 import { deploymentChecks, deploymentHandlers } from './deployments.ts';
 import { faultHandlers } from './faults.ts';
@@ -29,6 +30,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...orgHandlers,
   ...recordHandlers,
   ...faultHandlers,
+  ...complaintHandlers,
   ...accountabilityHandlers,
   ...penaltyHandlers,
 };
