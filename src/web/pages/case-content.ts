@@ -3,7 +3,7 @@
  * with form-js (the same schema the applicant filled in), and one 审批意见 block per completed step
  * (who, unit, decision, comment, time).
  */
-import type { FormSchema } from '../api.ts';
+import type { FormSchema, Instance } from '../api.ts';
 import { empty, h } from '../dom.ts';
 import { fmtDateTime } from '../format.ts';
 import { renderForm, type FormHandle } from '../forms/render.ts';
@@ -73,4 +73,11 @@ export function opinionsCard(opinions: StepOpinion[] | undefined): HTMLElement {
         )
       : empty('尚无办理意见。'),
   );
+}
+
+/** The result summary: the last step's decision and comment (e.g. 分管局领导审批：同意 — 符合规定). */
+export function resultLine(detail: Instance | null): HTMLElement | null {
+  const last = [...(detail?.opinions ?? [])].reverse().find((o) => o.decisionLabel || o.comment);
+  if (!last) return null;
+  return h('div', { class: 'cell-sub result-line' }, `${last.name ?? last.elementId}：${last.decisionLabel ?? ''}${last.comment ? `${last.decisionLabel ? ' — ' : ''}${last.comment}` : ''}`);
 }

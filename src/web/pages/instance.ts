@@ -13,7 +13,7 @@ import { inGroup, user } from '../session.ts';
 import { warningMarker } from './inbox.ts';
 import { remindButton } from './remind.ts';
 import { attachmentsCard } from '../forms/attachments.ts';
-import { contentCard, opinionsCard } from './case-content.ts';
+import { contentCard, opinionsCard, resultLine } from './case-content.ts';
 import { definitionXml, historyList, instanceState, openTasks, personalNotice, revealQuery, statusTag } from './shared.ts';
 
 export const title = '流程实例';
@@ -100,6 +100,7 @@ export async function render(ctx: PageContext): Promise<void> {
         h('div', h('dt', '流程版本'), h('dd', `第 ${inst.definitionId.split(':').pop()} 版`)),
         inst.endedAt ? h('div', h('dt', '结束时间'), h('dd', fmtDateTime(inst.endedAt))) : null,
         inst.endReason ? h('div', h('dt', '结束原因'), h('dd', inst.endReason)) : null,
+        inst.status !== 'running' && inst.opinions?.length ? h('div', h('dt', '办理结果'), h('dd', resultLine(inst))) : null,
       ),
       h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()),
       h(

@@ -3,6 +3,7 @@
  * who), and withdraw where the process allows it (a withdraw message the instance is waiting
  * for, or a step of mine that offers to withdraw).
  */
+import { resultLine } from './case-content.ts';
 import { api, ApiError, type Instance, type Task } from '../api.ts';
 import { withdrawPoints } from '../bpmn/model.ts';
 import { ask, empty, h, loading, mount, showPager, toast } from '../dom.ts';
@@ -110,7 +111,7 @@ export async function render(ctx: PageContext): Promise<void> {
         'td',
         { 'data-label': '当前环节', class: 'cell-where' },
         inst.status !== 'running'
-          ? h('div', h('strong', endName(detail) ?? (inst.status === 'cancelled' ? '已撤销' : '已结束')), ' ', h('span', { class: 'cell-sub' }, inst.endedAt ? fmtDateTime(inst.endedAt) : ''))
+          ? h('div', h('strong', endName(detail) ?? (inst.status === 'cancelled' ? '已撤销' : '已结束')), ' ', h('span', { class: 'cell-sub' }, inst.endedAt ? fmtDateTime(inst.endedAt) : ''), resultLine(detail))
           : tasks.length
             ? tasks.map((t) =>
                 h(
