@@ -39,6 +39,8 @@ export interface Config {
   backupDir: string | null;
   /** Attachments kept as files here (ATTACHMENTS_DIR; unset: in the database). */
   attachmentsDir: string | null;
+  /** Days an item change may reach this platform after the 三合一 platform before Art. 13(4) flags it (SUNSHINE_LAG_DAYS). */
+  sunshineLagDays: number;
   /** Beijing time of day (minutes after midnight) from which the daily backup runs. */
   backupAtMinutes: number;
   /** Retention: the newest backup of each of the last N days, and of each of the last M months. */
@@ -183,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     supervisionTickMs: r.int('SUPERVISION_TICK_MS', 60_000, 100, 86_400_000),
     backupDir: r.raw('BACKUP_DIR') ?? null,
     attachmentsDir: r.raw('ATTACHMENTS_DIR') ?? null,
+    sunshineLagDays: r.int('SUNSHINE_LAG_DAYS', 30, 0, 3650),
     backupAtMinutes: r.clock('BACKUP_AT', 2 * 60),
     backupKeepDaily: r.int('BACKUP_KEEP_DAILY', 30, 1, 3650),
     backupKeepMonthly: r.int('BACKUP_KEEP_MONTHLY', 12, 0, 1200),

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   backups?.start(60_000);
   const metrics = config.metrics ? new Metrics({ db, clock: engine.clock }) : undefined;
   metrics?.startAuditVerifier(config.auditVerifyMinutes * 60e3);
-  const server = await serve(createApp({ db, engine, logger, auth, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, attachmentsDir: config.attachmentsDir }), config);
+  const server = await serve(createApp({ db, engine, logger, auth, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, attachmentsDir: config.attachmentsDir, sunshineLagDays: config.sunshineLagDays }), config);
   const scheme = config.tls ? 'https' : 'http';
   logger.info({ port: config.port, tls: !!config.tls, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on ${scheme}://localhost:${config.port}/`);
   installShutdown({

@@ -33,6 +33,8 @@ export interface AppDeps {
   metricsToken?: string | null;
   /** ATTACHMENTS_DIR: attachments kept as files there instead of in the database. */
   attachmentsDir?: string | null;
+  /** SUNSHINE_LAG_DAYS: days an item change may lag the 三合一 platform (default 30). */
+  sunshineLagDays?: number;
 }
 
 /**

@@ -74,7 +74,7 @@ export function supervisionRoutes(deps: ApiDeps): Router {
   r.get('/compliance/report', async (ctx) => {
     requireSupervision(ctx);
     const period = periodFrom(ctx);
-    ctx.body = await complianceReport(db, engine.calendar, period, now());
+    ctx.body = await complianceReport(db, engine.calendar, period, now(), { sunshineLagDays: deps.sunshineLagDays });
   });
 
   const stats = async (ctx: Context) => {

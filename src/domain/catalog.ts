@@ -81,6 +81,8 @@ export interface ItemChange {
   groundDocument: string;
   reason: string;
   sunshineRef: string;
+  /** The date the change was made on the 三合一 platform (YYYY-MM-DD). */
+  sunshineDate: string;
   newItem?: ItemFields;
   itemPatch?: Partial<Omit<ItemFields, 'category' | 'processKey'>>;
   newProcessKey?: string;
@@ -101,6 +103,7 @@ export function changeFromVariables(v: Record<string, unknown>): ItemChange {
     groundDocument: str(v.groundDocument),
     reason: str(v.reason),
     sunshineRef: str(v.sunshineRef),
+    sunshineDate: str(v.sunshineDate).slice(0, 10),
     newItem: obj(v.newItem) as ItemFields | undefined,
     itemPatch: patch && (Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== null && x !== undefined && x !== '')) as ItemChange['itemPatch']),
     newProcessKey: str(v.newProcessKey) || undefined,
@@ -245,6 +248,7 @@ export async function applyItemChange(
     legalGround: c.legalGround,
     reason,
     sunshineRef: c.sunshineRef,
+    sunshineDate: /^\d{4}-\d{2}-\d{2}$/.test(c.sunshineDate) ? c.sunshineDate : null,
     changedBy: meta.by,
     approvals: meta.approvals,
     instanceId: meta.instanceId,

@@ -12,6 +12,7 @@ import type { ElementInfo, ProcessModel } from './model.ts';
 import { completionContext, iterationLocals } from './multi-instance.ts';
 import { caughtError, UncaughtBpmnError, type BpmnError } from './bpmn-error.ts';
 import { timerDueAt } from '../lib/timer-due.ts';
+import { PLATFORM_FUNCTIONS } from '../lib/feel.ts';
 
 /**
  * The one adapter between the platform and bpmn-engine: bpmn-engine's event names, state format and
@@ -56,6 +57,22 @@ export class CompiledDefinition {
 
   element(id: string): ElementInfo | undefined {
     return this.model.elements.get(id);
+  }
+
+  private platformCalls: boolean | undefined;
+
+  /**
+   * Whether a user task's candidates, assignee or limits call a platform function (the
+   * organisation expressions): only then does a step load the organisation snapshot.
+   */
+  usesPlatformFunctions(): boolean {
+    if (this.platformCalls === undefined) {
+      const call = new RegExp(`\\b(${[...PLATFORM_FUNCTIONS].join('|')})\\s*\\(`);
+      this.platformCalls = [...this.model.elements.values()].some((e) =>
+        [e.assignee, ...e.candidateGroups, ...e.candidateUsers, e.dueDate, e.followUpDate, e.priority].some((t) => typeof t === 'string' && call.test(t)),
+      );
+    }
+    return this.platformCalls;
   }
 
   /**

@@ -26,7 +26,7 @@ import { queueSignal } from './signals.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, separationOfDutiesProblem, sodRule, warningLevel, type DutyProblem, type WarningLevel } from './tasks.ts';
-import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck } from './types.ts';
+import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck, type ExpressionFunctionsProvider } from './types.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 
 export interface EngineServiceOptions {
@@ -70,6 +70,7 @@ export class EngineService {
   readonly guards = new Map<string, EffectGuard>();
   private effectAuditor: EffectAuditor | undefined;
   private directory: ((db: Knex) => Promise<Directory>) | undefined;
+  private functions: ExpressionFunctionsProvider | undefined;
   readonly checks = new Map<string, TaskCheck>();
   /** Message start names reserved to a regulation procedure (name → process key), see deployer. */
   readonly reservedMessages = new Map<string, string>();
@@ -86,6 +87,7 @@ export class EngineService {
       clock: this.clock,
       definitions: this.definitions,
       calendar: () => this.cal,
+      functions: () => this.functions,
       cacheSize: o.cacheSize ?? 64,
       onJobs: (due) => this.jobs.notify(due),
     });
@@ -140,6 +142,14 @@ export class EngineService {
    */
   setDirectory(fn: (db: Knex) => Promise<Directory>): void {
     this.directory = fn;
+  }
+
+  /**
+   * Sets where expressions find the organisation functions (`unitHeadOf(initiator)`, …): read in
+   * each step's transaction that needs them. Without it those calls fail the step (no 500).
+   */
+  setExpressionFunctions(fn: ExpressionFunctionsProvider): void {
+    this.functions = fn;
   }
 
   /** Sets who writes the audit rows of guarded effects and refused calls (the services layer). */

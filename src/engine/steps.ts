@@ -14,6 +14,7 @@ import type { DefinitionCache } from './definitions.ts';
 import { EngineStepError, LiveInstance, type CompiledDefinition } from './runtime.ts';
 import { labelNewCase } from './case-numbers.ts';
 import { buildTaskRows } from './tasks.ts';
+import type { ExpressionFunctions, ExpressionFunctionsProvider } from './types.ts';
 import { callJobs } from './call-activity.ts';
 import { thrownMessageJobs } from './message-throw.ts';
 import { thrownSignalJobs } from './signals.ts';
@@ -60,6 +61,8 @@ export interface StepRunnerOptions {
   clock: Clock;
   definitions: DefinitionCache;
   calendar: () => WorkCalendar;
+  /** The organisation functions for expressions; unset (bare engine), they are unknown at run time. */
+  functions?: () => ExpressionFunctionsProvider | undefined;
   cacheSize: number;
   /** Told after commit when new jobs exist, with the earliest due time. */
   onJobs: (earliestDue: number) => void;
@@ -127,7 +130,14 @@ export class StepRunner {
     ctx.history.push({ instanceId: id, type: 'process.start', actor: init.by, at: now, data: { definitionId: def.id, businessKey: init.businessKey } });
     ctx.history.push(...(init.history ?? []).map((h) => ({ ...h, instanceId: id })));
     const state = live.isEnded ? null : await live.state();
-    const effects = this.effectStatements(def, ctx, {});
+    // A task's candidates that cannot be evaluated (e.g. nobody certified in the unit) refuse the
+    // start with the reason (409 EXPRESSION_FAILED), never a 500, and nothing is stored.
+    let effects: ReturnType<StepRunner['effectStatements']>;
+    try {
+      effects = this.effectStatements(def, ctx, {}, await this.functionsFor(def, this.o.db));
+    } catch (err) {
+      throw asAppError(err);
+    }
     // The case number comes from a counter row updated in this transaction (case-numbers.ts).
     await this.o.db.transaction(async (trx) => {
       Object.assign(instance, await labelNewCase(trx, def, { startEventId, variables, by: init.by, at: now }));
@@ -228,7 +238,7 @@ export class StepRunner {
         variables: ctx.variables,
         ...(ended && { endedAt: now, endedBy: ctx.cancel?.by ?? null, endReason: ctx.cancel?.reason ?? null }),
       });
-      const effects = this.effectStatements(def, ctx, instance.variables);
+      const effects = this.effectStatements(def, ctx, instance.variables, await this.functionsFor(def, ctx.trx ?? db));
       ({ tasks, earliestJob } = effects);
       return [...ctx.also, update, ...effects.statements];
     };
@@ -284,11 +294,21 @@ export class StepRunner {
     }
   }
 
+  /**
+   * The organisation functions for this step's expressions, read in the step's transaction; none
+   * when the definition calls none or no provider is set.
+   */
+  private async functionsFor(def: CompiledDefinition, db: Knex): Promise<ExpressionFunctions | undefined> {
+    const provider = this.o.functions?.();
+    return provider && def.usesPlatformFunctions() ? provider(db) : undefined;
+  }
+
   /** The writes for tasks, jobs, subscriptions and history of one step, and the new tasks. */
   private effectStatements(
     def: CompiledDefinition,
     ctx: StepContext,
     before: Record<string, unknown>,
+    functions?: ExpressionFunctions,
   ): { statements: Statement[]; tasks: TaskRow[]; earliestJob: number } {
     const now = this.o.clock.now();
     const { instance, live } = ctx;
@@ -320,7 +340,7 @@ export class StepRunner {
         history.push({ instanceId: instance.id, type: 'task.cancelled', executionId, actor: ctx.actor, at: now, ...(reason && { data: { reason } }) });
       }
     }
-    const tasks = buildTaskRows(def, instance, e.tasksCreated, ctx.variables, now, this.o.calendar(), e.taskLocals);
+    const tasks = buildTaskRows(def, instance, e.tasksCreated, ctx.variables, now, this.o.calendar(), e.taskLocals, functions);
     out.push(...insertTasksStmts(tasks));
     for (const t of tasks) {
       history.push({

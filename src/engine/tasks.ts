@@ -6,7 +6,7 @@ import { limitEnd, parseTimeLimit, yellowAt } from '../lib/time-limits.ts';
 import { compile, evaluateCompiled } from '../lib/feel.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { EngineStepError } from './runtime.ts';
-import type { Actor } from './types.ts';
+import type { Actor, ExpressionFunctions } from './types.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 
 /** camunda:properties entry that declares separation of duties on a user task. */
@@ -31,6 +31,7 @@ export function buildTaskRows(
   now: number,
   calendar: WorkCalendar,
   locals?: Map<string, Record<string, unknown>>,
+  functions?: ExpressionFunctions,
 ): TaskRow[] {
   const rows: TaskRow[] = [];
   const instanceVariables = variables;
@@ -39,7 +40,9 @@ export function buildTaskRows(
     if (!info) continue;
     // A multi-instance task evaluates its assignee etc. with its own item (e.g. ${reviewer}).
     const own = locals?.get(executionId);
-    const variables = own ? { ...instanceVariables, ...own } : instanceVariables;
+    const merged = own ? { ...instanceVariables, ...own } : instanceVariables;
+    // The organisation functions win over a variable of the same name.
+    const variables = functions ? { ...merged, ...functions } : merged;
     const evalList = (items: string[]) =>
       items.flatMap((g) => String(evalText(g, variables, elementId) ?? '').split(',')).map((s) => s.trim()).filter(Boolean);
     const assignee = info.assignee ? String(evalText(info.assignee, variables, elementId) ?? '') || null : null;

@@ -86,3 +86,13 @@ export type TaskCheck = (ctx: { db: Knex; task: TaskRow; instance: InstanceRow; 
  * data is the context the submission is validated against, so a choice outside it is refused.
  */
 export type FormDataProvider = (ctx: { db: Knex; actor: Actor }) => Promise<Record<string, unknown>>;
+
+/**
+ * The platform functions expressions may call (`unitHeadOf`, `leaderInChargeOf`,
+ * `certifiedOfficersIn`, see src/lib/feel.ts), built from a snapshot of the organisation read in
+ * the step's transaction. Synchronous: FEEL calls them while evaluating.
+ */
+export type ExpressionFunctions = Record<string, (...args: any[]) => unknown>;
+
+/** Reads the organisation and returns the functions (set by the services layer). */
+export type ExpressionFunctionsProvider = (db: Knex) => Promise<ExpressionFunctions>;

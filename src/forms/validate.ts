@@ -1,5 +1,6 @@
 import { compile, evaluateCompiled } from '../lib/feel.ts';
 import type { FieldError } from '../errors.ts';
+import { creditCodeProblem, idNumberProblem } from '../lib/check-digits.ts';
 
 /**
  * Server-side validation of form-js submissions (the same JSON the browser renders with
@@ -192,6 +193,8 @@ function validateField(c: FormComponent, raw: unknown, scope: Record<string, unk
       if (v.maxLength !== undefined && s.length > v.maxLength) return { error: `“${label}”不能超过 ${v.maxLength} 个字符` };
       if (v.pattern && !safeRegex(v.pattern).test(s)) return { error: `“${label}”格式不正确` };
       if (v.validationType === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)) return { error: `“${label}”不是有效的电子邮箱` };
+      if (v.validationType === 'creditCode' && creditCodeProblem(s)) return { error: `“${label}”：${creditCodeProblem(s)}` };
+      if (v.validationType === 'idNumber' && idNumberProblem(s)) return { error: `“${label}”：${idNumberProblem(s)}` };
       if (v.validationType === 'phone' && !/^\+?[0-9][0-9 -]{5,19}$/.test(s)) return { error: `“${label}”不是有效的电话号码` };
       return { value: s };
     }

@@ -1,4 +1,4 @@
-import { evaluate, parseExpression } from 'feelin';
+import { evaluate, isFunction, parseExpression } from 'feelin';
 
 /**
  * Expressions in process files are FEEL (as in Camunda 8), never JavaScript.
@@ -110,7 +110,10 @@ function checked(feel: string, original: string, base: number): string {
       if (errorAt >= 0) return false;
       const parent = node.node.parent;
       if (node.type.isError) errorAt = node.from;
-      else if (node.name === 'SimplePositiveUnaryTest' && parent?.name === 'Comparison') {
+      else if (node.name === 'FunctionInvocation' && unknownFunction(src, node.node)) {
+        errorAt = node.from;
+        why = `未知函数“${unknownFunction(src, node.node)}”`;
+      } else if (node.name === 'SimplePositiveUnaryTest' && parent?.name === 'Comparison') {
         // `a > > 3` parses as a comparison with a unary test and evaluates to null.
         errorAt = node.from;
         why = '比较运算符重复';
@@ -126,6 +129,40 @@ function checked(feel: string, original: string, base: number): string {
     throw new ExpressionSyntaxError(`表达式语法错误（位置 ${base + errorAt}${why ? '，' + why : ''}）：${original}`, base + errorAt);
   }
   return src;
+}
+
+/**
+ * Functions the platform supplies to every expression beside FEEL's built-ins: the organisation
+ * functions (evaluated against a snapshot of the organisation register taken for the step).
+ * `unitHeadOf(userId)` → the head of that person's unit; `leaderInChargeOf(unitId)` → the bureau
+ * leader in charge of the unit (分管领导); `certifiedOfficersIn(unitId)` → the unit's holders of a
+ * valid 执法证, as a comma list. Usage: `camunda:candidateUsers="${unitHeadOf(initiator)}"`.
+ */
+export const PLATFORM_FUNCTIONS: ReadonlySet<string> = new Set(['unitHeadOf', 'leaderInChargeOf', 'certifiedOfficersIn']);
+
+const builtinCache = new Map<string, boolean>();
+
+/** Whether `name` is a FEEL built-in function (e.g. `string length`), probed once per name. */
+export function isBuiltinFunction(name: string): boolean {
+  let known = builtinCache.get(name);
+  if (known === undefined) {
+    try {
+      const value = evaluate(name, {}).value;
+      known = typeof value === 'function' || isFunction(value);
+    } catch {
+      known = false;
+    }
+    builtinCache.set(name, known);
+  }
+  return known;
+}
+
+/** The name of the function a call invokes when neither FEEL nor the platform knows it, else ''. */
+function unknownFunction(src: string, call: { firstChild: { name: string; from: number; to: number } | null }): string {
+  const callee = call.firstChild;
+  if (!callee || callee.name !== 'VariableName') return '';
+  const name = src.slice(callee.from, callee.to).trim();
+  return PLATFORM_FUNCTIONS.has(name) || isBuiltinFunction(name) ? '' : name;
 }
 
 function findOutsideStrings(src: string, needle: string): number {

@@ -6,6 +6,7 @@ import type { EffectAuditor } from '../engine/guards.ts';
 import type { Directory } from '../engine/dialects/directory.ts';
 import { listGroups, listUsers } from '../store/org.ts';
 import { appendAudit } from '../domain/audit.ts';
+import { orgFunctionsProvider } from '../domain/org-expressions.ts';
 import { GUARDS } from './guards.ts';
 import { accountabilityHandlers } from './accountability.ts';
 import { cancellationHandlers } from './cancellation.ts';
@@ -81,6 +82,7 @@ export function registerPlatformHandlers(engine: EngineService): void {
   }
   engine.setEffectAuditor(effectAuditor);
   engine.setDirectory((db) => organisationDirectory(db));
+  engine.setExpressionFunctions(orgFunctionsProvider(engine.clock));
   for (const [name, fn] of Object.entries(deploymentChecks)) engine.registerTaskCheck(name, fn);
 }
 

@@ -56,6 +56,8 @@ export interface ItemVersion {
   legalGround: string | null;
   reason: string;
   sunshineRef: string | null;
+  /** The 三合一 platform's date of the change (YYYY-MM-DD), when given. */
+  sunshineDate?: string | null;
   changedBy: string;
   approvals: Approval[];
   instanceId: string | null;
@@ -86,6 +88,7 @@ const toVersion = (r: any): ItemVersion => ({
   legalGround: r.legal_ground,
   reason: r.reason,
   sunshineRef: r.sunshine_ref,
+  sunshineDate: r.sunshine_date ?? null,
   changedBy: r.changed_by,
   approvals: fromJson(r.approvals, []),
   instanceId: r.instance_id,
@@ -148,6 +151,7 @@ export async function saveItemVersion(
     legal_ground: meta.legalGround,
     reason: meta.reason,
     sunshine_ref: meta.sunshineRef,
+    sunshine_date: meta.sunshineDate ?? null,
     changed_by: meta.changedBy,
     approvals: toJson(meta.approvals),
     instance_id: meta.instanceId,

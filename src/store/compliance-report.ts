@@ -13,9 +13,9 @@ export async function catalogCounts(db: Knex): Promise<{ active: number; retired
   return { active: m.get('active') ?? 0, retired: m.get('retired') ?? 0 };
 }
 
-export async function itemVersionsIn(db: Knex, from: number, to: number): Promise<Array<{ code: string; version: number; changeType: string; instanceId: string | null; sunshineRef: string | null; legalGround: string | null; changedBy: string }>> {
-  const rows = await db('power_item_versions').where('changed_at', '>=', from).where('changed_at', '<', to).orderBy('changed_at').select('code', 'version', 'change_type', 'instance_id', 'sunshine_ref', 'legal_ground', 'changed_by');
-  return rows.map((r: any) => ({ code: r.code, version: r.version, changeType: r.change_type, instanceId: r.instance_id, sunshineRef: r.sunshine_ref, legalGround: r.legal_ground, changedBy: r.changed_by }));
+export async function itemVersionsIn(db: Knex, from: number, to: number): Promise<Array<{ code: string; version: number; changeType: string; instanceId: string | null; sunshineRef: string | null; sunshineDate: string | null; changedAt: number; legalGround: string | null; changedBy: string }>> {
+  const rows = await db('power_item_versions').where('changed_at', '>=', from).where('changed_at', '<', to).orderBy('changed_at').select('code', 'version', 'change_type', 'instance_id', 'sunshine_ref', 'sunshine_date', 'changed_at', 'legal_ground', 'changed_by');
+  return rows.map((r: any) => ({ code: r.code, version: r.version, changeType: r.change_type, instanceId: r.instance_id, sunshineRef: r.sunshine_ref, sunshineDate: r.sunshine_date ?? null, changedAt: Number(r.changed_at), legalGround: r.legal_ground, changedBy: r.changed_by }));
 }
 
 export async function orgChangesIn(db: Knex, from: number, to: number): Promise<Array<{ userId: string | null; action: string; instanceId: string | null; by: string }>> {

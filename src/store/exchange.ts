@@ -287,3 +287,4 @@ export async function districtOperations(db: Knex, districtId?: string): Promise
     updatedAt: Number(r.updated_at),
   }));
 }
+

@@ -8,6 +8,8 @@ export interface UnitRow {
   parentId: string | null;
   headUserId: string | null;
   contactUserId: string | null;
+  /** The bureau leader in charge of the unit (分管领导), kept by the Art. 9 procedure. */
+  leaderUserId?: string | null;
   sort: number;
   active: boolean;
 }
@@ -36,6 +38,7 @@ const toUnit = (r: any): UnitRow => ({
   parentId: r.parent_id,
   headUserId: r.head_user_id,
   contactUserId: r.contact_user_id,
+  leaderUserId: r.leader_user_id ?? null,
   sort: r.sort,
   active: Boolean(r.active),
 });
@@ -68,13 +71,47 @@ export async function insertUnits(db: Knex, rows: UnitRow[], now: number): Promi
   );
 }
 
-export async function updateUnitPeople(db: Knex, unitId: string, people: { headUserId?: string | null; contactUserId?: string | null }): Promise<void> {
+export async function updateUnitPeople(db: Knex, unitId: string, people: { headUserId?: string | null; contactUserId?: string | null; leaderUserId?: string | null }): Promise<void> {
   await db('units')
     .where({ id: unitId })
     .update({
       ...(people.headUserId !== undefined && { head_user_id: people.headUserId }),
       ...(people.contactUserId !== undefined && { contact_user_id: people.contactUserId }),
+      ...(people.leaderUserId !== undefined && { leader_user_id: people.leaderUserId }),
     });
+}
+
+/** A person's law-enforcement certificate (执法证); expiry a Beijing date YYYY-MM-DD. */
+export interface Certificate {
+  number: string;
+  scope: string;
+  expires: string;
+}
+
+/** Records (or with null, withdraws) a person's 执法证. */
+export async function setCertificate(db: Knex, userId: string, cert: Certificate | null, now: number): Promise<void> {
+  await db('users')
+    .where({ id: userId })
+    .update({ cert_number: cert?.number ?? null, cert_scope: cert?.scope ?? null, cert_expires: cert?.expires ?? null, updated_at: now });
+}
+
+/** The organisation register as one snapshot: units with their people, users with unit and certificate. */
+export interface OrgSnapshot {
+  units: UnitRow[];
+  people: Array<{ id: string; unitId: string | null; status: string; displayName: string; cert: Certificate | null }>;
+}
+
+/** Usage: `const org = await organisationSnapshot(trx)`. */
+export async function organisationSnapshot(db: Knex): Promise<OrgSnapshot> {
+  const units = (await db('units').orderBy('sort')).map(toUnit);
+  const people = (await db('users').select('id', 'unit_id', 'status', 'display_name', 'cert_number', 'cert_scope', 'cert_expires')).map((r: any) => ({
+    id: r.id,
+    unitId: r.unit_id,
+    status: r.status,
+    displayName: r.display_name,
+    cert: r.cert_number ? { number: r.cert_number, scope: r.cert_scope ?? '', expires: r.cert_expires ?? '' } : null,
+  }));
+  return { units, people };
 }
 
 export async function listUnits(db: Knex): Promise<UnitRow[]> {

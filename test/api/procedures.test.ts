@@ -207,7 +207,7 @@ describe('API: every procedure end to end, each actor signed in over HTTP', () =
     const id = await start('engineer', '/api/power-items/XK-0001/start', {
       partyType: 'organisation',
       partyName: '常州新城房地产开发有限公司',
-      partyCreditCode: '91320400MA1Q3RTY0B',
+      partyCreditCode: '91320400MA1Q3RTY0A',
       partyAddress: '常州市天宁区青龙东路8号',
       contactPhone: '13912345678',
       projectName: '青龙地块住宅项目',
@@ -234,7 +234,7 @@ describe('API: every procedure end to end, each actor signed in over HTTP', () =
       foundOn: '2026-11-20',
       partyType: 'organisation',
       partyName: '常州某置业有限公司',
-      partyCreditCode: '91320400MA1P2XYW3K',
+      partyCreditCode: '91320400MA1P2XYW3T',
       partyAddress: '常州市新北区太湖东路101号',
       facts: '该公司在小区地下车库改造中擅自拆除人防工程防护密闭门及部分口部结构，拆除面积约300平方米',
     });

@@ -25,7 +25,7 @@ describe('API: electronic supervision over HTTP', function () {
         itemCode: 'QT-0001',
         partyType: 'organisation',
         partyName: '常州某开发有限公司',
-        partyCreditCode: '91320402MA1W2K3X8Y',
+        partyCreditCode: '91320402MA1W2K3X8K',
         partyAddress: '常州市天宁区某路1号',
         contactPhone: '0519-88888888',
         projectName: '某小区防空地下室',

@@ -53,7 +53,7 @@ describe('procedure: item change (item-change.bpmn)', () => {
     const item = await getItem(w.db, 'QT-0002');
     expect(item).to.include({ name: newItem.name, category: '其他', status: 'active', version: 1, processKey: 'power-case', promisedDays: 5 });
     const [v1] = await itemVersions(w.db, 'QT-0002');
-    expect(v1).to.include({ changeType: 'add', changedBy: 'engineer', instanceId: instance.id, sunshineRef: 'CZSHY-2026-000123', legalGround: 'law-amended' });
+    expect(v1).to.include({ changeType: 'add', changedBy: 'engineer', instanceId: instance.id, sunshineRef: 'CZSHY-2026-000123', sunshineDate: '2026-11-25', legalGround: 'law-amended' });
     expect(v1.reason).to.contain('新版行政权力职权目录').and.to.contain('依据：《中华人民共和国人民防空法》');
     expect(v1.approvals.map((a) => [a.step, a.by])).to.deep.equal([
       ['Task_LegalReview', 'legal'],
@@ -67,7 +67,7 @@ describe('procedure: item change (item-change.bpmn)', () => {
       variables: {
         partyType: 'organisation',
         partyName: '江苏某检测技术有限公司',
-        partyCreditCode: '91320400MA1XXXXX0A',
+        partyCreditCode: '91320400MA1XXXXX0D',
         partyAddress: '常州市新北区',
         contactPhone: '0519-85550000',
         projectName: '防护设备检测机构备案',

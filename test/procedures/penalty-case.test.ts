@@ -27,7 +27,7 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
     foundOn: '2026-11-20',
     partyType: 'organisation',
     partyName: '常州某置业有限公司',
-    partyCreditCode: '91320400MA1P2XYW3K',
+    partyCreditCode: '91320400MA1P2XYW3T',
     partyAddress: '常州市新北区太湖东路101号',
     facts: '该公司在小区地下车库改造中擅自拆除人防工程防护密闭门及部分口部结构，拆除面积约300平方米',
   };
@@ -313,5 +313,13 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
       { field: 'partyCreditCode', message: '“统一社会信用代码”格式不正确' },
       { field: 'facts', message: '“违法事实（初步）”为必填项' },
     ]);
+    // A credit code of the right form but with a wrong check character (GB 32100-2015) is refused too
+    const before = await w.db('process_instances').count({ n: '*' }).first();
+    const wrongDigit = await expectError(
+      startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: { ...company, partyCreditCode: '91320400MA1P2XYW3K' } }),
+      'VALIDATION_FAILED',
+    );
+    expect(wrongDigit.details).to.deep.equal([{ field: 'partyCreditCode', message: '“统一社会信用代码”：统一社会信用代码校验位错误（应为 T）' }]);
+    expect(await w.db('process_instances').count({ n: '*' }).first()).to.deep.equal(before);
   });
 });

@@ -18,7 +18,7 @@ describe('procedure: general item case (power-case.bpmn)', () => {
   const application = {
     partyType: 'organisation',
     partyName: '常州新城房地产开发有限公司',
-    partyCreditCode: '91320400MA1Q3RTY0B',
+    partyCreditCode: '91320400MA1Q3RTY0A',
     partyAddress: '常州市天宁区青龙东路8号',
     contactPhone: '13912345678',
     projectName: '青龙地块住宅项目',

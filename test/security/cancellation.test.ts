@@ -117,7 +117,7 @@ describe('security: cancelling a case needs the case’s separation of duties an
   it('asks a leader before cancelling a penalty case too', async () => {
     const staff = await s.login('staff');
     const started = await staff.post('/api/power-items/CF-0001/start', {
-      variables: { caseSource: 'inspection', foundOn: '2026-11-20', partyType: 'organisation', partyName: '常州某置业有限公司', partyCreditCode: '91320400MA1P2XYW3K', partyAddress: '常州市新北区太湖东路101号', facts: '擅自拆除人防工程防护密闭门及部分口部结构' },
+      variables: { caseSource: 'inspection', foundOn: '2026-11-20', partyType: 'organisation', partyName: '常州某置业有限公司', partyCreditCode: '91320400MA1P2XYW3T', partyAddress: '常州市新北区太湖东路101号', facts: '擅自拆除人防工程防护密闭门及部分口部结构' },
     });
     expect(started.status, started.text).to.equal(201);
     await settle();

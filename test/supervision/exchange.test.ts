@@ -101,9 +101,17 @@ describe('supervision: provincial upload packages and district exchange files', 
   });
 
   it('round-trips a signed district file; a re-import changes nothing; a damaged or forged file imports nothing', async () => {
+    // Given two cases the Wujin reporter ran in November (beside the city's own cases of before())
+    clock.set(at('2026-11-10T09:00:00+08:00'));
+    const wujin = (await actorOf(t.db, 'wujin'))!;
+    const w1 = await engine.start('permit', { by: wujin, businessKey: 'WJ-2026-001', variables: { itemCode: 'RF-XK-001', itemName: '人防工程易地建设审批' } });
+    await engine.complete(w1.tasks[0].id, { by: (await actorOf(t.db, 'staff'))!, variables: { outcome: '准予许可' } });
+    await engine.start('permit', { by: wujin, businessKey: 'WJ-2026-002', variables: { itemCode: 'RF-BA-002', itemName: '人防工程竣工验收备案' } });
     clock.set(at('2026-12-02T09:00:00+08:00'));
     const key = await createDistrictKey(t.db, 'district-wujin', 'supervisor', clock.now());
     const text = await exportDistrictFile(t.db, 'district-wujin', datePeriod('2026-11-01', '2026-11-30'), key, clock.now());
+    // Then the file holds only the district's own operations, never the city's cases
+    expect(JSON.parse(text).package.operations.map((o: any) => o.businessKey).sort()).to.deep.equal(['WJ-2026-001', 'WJ-2026-002']);
 
     const first = await importDistrictFile(t.db, text, 'supervisor', clock.now());
     expect(first.alreadyImported).to.equal(false);
@@ -135,5 +143,31 @@ describe('supervision: provincial upload packages and district exchange files', 
     expect((await importDistrictFile(t.db, text.replace(/\n/g, '\r\n') + '\r\n', 'supervisor', clock.now())).import.inserted).to.equal(0);
     expect((await listImports(t.db)).map((i) => i.inserted + i.updated).sort()).to.deep.equal([0, 2]);
     expect(await districtOperations(t.db)).to.have.length(2);
+  });
+
+  it('refuses a signed district file that carries the city\'s own cases (EXCHANGE_NOT_DISTRICT, nothing imported)', async () => {
+    // Given a file signed with Wujin's registered key but packaging every case of November, the city's included
+    clock.set(at('2026-12-03T09:00:00+08:00'));
+    const { buildOperationsPackage, canonicalJson, sha256Hex } = await import('../../src/domain/supervision/operations.ts');
+    const { createPrivateKey, sign } = await import('node:crypto');
+    const key = await createDistrictKey(t.db, 'district-wujin', 'supervisor', clock.now());
+    const pkg = await buildOperationsPackage(t.db, datePeriod('2026-11-01', '2026-11-30'), { unitId: 'district-wujin', unitName: '武进区民防局' }, clock.now());
+    expect(pkg.operations.length).to.be.greaterThan(2);
+    const canonical = canonicalJson(pkg);
+    const file = {
+      format: 'pcp-exchange/1',
+      district: 'district-wujin',
+      keyId: key.keyId,
+      checksum: { alg: 'SHA-256', value: sha256Hex(canonical) },
+      signature: { alg: 'Ed25519', value: sign(null, Buffer.from(canonical), createPrivateKey(key.privateKeyPem)).toString('base64') },
+      package: pkg,
+    };
+    const importsBefore = await listImports(t.db);
+    const opsBefore = await districtOperations(t.db);
+    // When the city imports it, Then it is refused and nothing changed
+    const err = await expectError(importDistrictFile(t.db, JSON.stringify(file, null, 1), 'supervisor', clock.now()), 'EXCHANGE_NOT_DISTRICT');
+    expect(err.status).to.equal(400);
+    expect(await listImports(t.db)).to.deep.equal(importsBefore);
+    expect(await districtOperations(t.db)).to.deep.equal(opsBefore);
   });
 });

@@ -83,4 +83,35 @@ describe('supervision: the compliance report reads the regulation against the pl
     expect(report.get(8)!.findings[0]).to.deep.equal({ status: 'attention', text: '本期权力事项变更 1 次，其中 1 次未经变更流程；1 次缺少“三合一”平台变更编号' });
     expect([...report.keys()]).to.deep.equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
   });
+
+  it('flags under Art. 13(4) an item change that reached the platform more than 30 days after the 三合一 platform', async () => {
+    // Given two changes with their 三合一 date stored: one 8 days after it, one 11 months after it
+    const save = async (code: string, sunshineDate: string, when: string) => {
+      const item = (await getItem(t.db, code))!;
+      await saveItemVersion(t.db, { ...item, version: item.version + 1, updatedAt: at(when) }, item.version, {
+        changeType: 'change',
+        legalGround: 'circumstances-changed',
+        reason: '依“三合一”平台变更调整',
+        sunshineRef: `CZSHY-${sunshineDate}`,
+        sunshineDate,
+        changedBy: 'vendor',
+        approvals: [],
+        instanceId: null,
+        changedAt: at(when),
+      });
+    };
+    await save('XK-0002', '2026-11-13', '2026-11-21T10:00:00+08:00');
+    await save('CF-0001', '2025-12-20', '2026-11-22T10:00:00+08:00');
+    // When the November report is read
+    const report = await findings('2026-11', '2026-12-01T09:00:00+08:00');
+    // Then only the late one is flagged, in Art. 8 and as an Art. 13(4) finding, with its lag
+    const late = 'CF-0001（三合一 2025-12-20，本平台 2026-11-22，滞后 337 天）';
+    expect(report.get(8)!.findings.map((f) => f.text)).to.include(`1 次变更在“三合一”平台变更后超过 30 天才在本平台调整：${late}`);
+    expect(report.get(13)!.findings[1]).to.deep.equal({ status: 'attention', text: `第（四）项线索：权力事项信息未及时变更 1 次（超过 30 天）：${late}` });
+    expect(report.get(13)!.status).to.equal('attention');
+    // And with SUNSHINE_LAG_DAYS=400 nothing is late
+    const lenient = await complianceReport(t.db, engine.calendar, monthPeriod('2026-11'), at('2026-12-01T09:00:00+08:00'), { sunshineLagDays: 400 });
+    expect(lenient.articles.find((a) => a.article === 13)!.findings).to.have.length(1);
+    expect((await t.db('power_item_versions').where({ code: 'CF-0001' }).orderBy('version', 'desc').first()).sunshine_date).to.equal('2025-12-20');
+  });
 });

@@ -12,7 +12,7 @@ import {
   type ImportRow,
 } from '../../store/exchange.ts';
 import { assertJsonAcceptable } from '../../json-guard.ts';
-import { getUnit } from '../../store/org.ts';
+import { getUnit, listUsers } from '../../store/org.ts';
 import { buildOperationsPackage, canonicalJson, OPERATIONS_SCHEMA, sha256Hex, type OperationsPackage } from './operations.ts';
 import type { Period } from './periods.ts';
 
@@ -74,7 +74,9 @@ export async function registerDistrictKey(db: Knex, districtId: string, keyId: s
 export async function exportDistrictFile(db: Knex, districtId: string, period: Period, key: { keyId: string; privateKeyPem: string }, now: number): Promise<string> {
   const unit = await getUnit(db, districtId);
   if (!unit) throw new NotFoundError(`单位 ${districtId} 不存在`, 'DISTRICT_NOT_FOUND');
-  const pkg = await buildOperationsPackage(db, period, { unitId: unit.id, unitName: unit.name }, now);
+  // Only the district's own operations: cases its people started (never the city's own cases).
+  const people = new Set((await listUsers(db, { unitId: unit.id })).map((u) => u.id));
+  const pkg = await buildOperationsPackage(db, period, { unitId: unit.id, unitName: unit.name }, now, people);
   const canonical = canonicalJson(pkg);
   const badKey = () => new BadRequestError('私钥无效（应为登记该密钥编号时发放的 Ed25519 PKCS#8 PEM）', undefined, 'BAD_KEY');
   let signature: string;
@@ -154,6 +156,7 @@ export async function importDistrictFile(
   const operations = Array.isArray(file.package.operations) ? file.package.operations : [];
   if (operations.some((o) => !o || typeof o.id !== 'string')) throw new BadRequestError('交换文件内容不完整', undefined, 'EXCHANGE_FORMAT');
 
+  await refuseForeignOperations(db, file.district, operations);
   const fileSha = sha256Hex(text);
   const exportedAt = Date.parse(String(file.package.generatedAt));
   if (Number.isNaN(exportedAt)) throw new BadRequestError('交换文件缺少导出时间', undefined, 'EXCHANGE_FORMAT');
@@ -211,6 +214,25 @@ export async function importDistrictFile(
     await hook?.(trx, result);
     return result;
   });
+}
+
+/**
+ * A district's file carries only the district's operations: none may have been started by someone
+ * this platform knows in another unit (the city's own staff). Throws 400 EXCHANGE_NOT_DISTRICT,
+ * nothing imported.
+ */
+async function refuseForeignOperations(db: Knex, district: string, operations: Array<{ id: string; startedBy?: unknown }>): Promise<void> {
+  const starters = [...new Set(operations.map((o) => String(o.startedBy ?? '')).filter(Boolean))];
+  const users = starters.length ? await listUsers(db, { ids: starters }) : [];
+  const elsewhere = new Set(users.filter((u) => u.unitId !== district).map((u) => u.id));
+  const foreign = operations.filter((o) => elsewhere.has(String(o.startedBy ?? '')));
+  if (foreign.length) {
+    throw new BadRequestError(
+      `交换文件含有不属于本辖区的办件 ${foreign.length} 件（由本辖区以外单位的人员发起），未导入任何数据`,
+      { operations: foreign.slice(0, 20).map((o) => o.id) },
+      'EXCHANGE_NOT_DISTRICT',
+    );
+  }
 }
 
 function toMs(iso: unknown): number | null {

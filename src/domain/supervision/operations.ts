@@ -53,16 +53,21 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /**
  * A power-item case is an instance of a procedure a catalog item is bound to (its variables carry
  * the item's `itemCode`).
- * Usage: `await buildOperationsPackage(db, monthPeriod('2026-11'), source, now)`.
+ * Usage: `await buildOperationsPackage(db, monthPeriod('2026-11'), source, now)`; a district's file
+ * passes the ids of its people as `startedBy`, so the city's own cases are never packaged as the district's.
  */
 export async function buildOperationsPackage(
   db: Knex,
   period: Period,
   source: { unitId: string; unitName: string },
   now: number,
+  /** Only the cases started by these people (a district's own operations); all when absent. */
+  startedBy?: ReadonlySet<string>,
 ): Promise<OperationsPackage> {
   const bound = await boundProcessKeys(db);
-  const cases = (await instancesInPeriod(db, period.from, period.to)).filter((i) => bound.has(i.processKey) && typeof i.variables.itemCode === 'string');
+  const cases = (await instancesInPeriod(db, period.from, period.to)).filter(
+    (i) => bound.has(i.processKey) && typeof i.variables.itemCode === 'string' && (!startedBy || startedBy.has(i.startedBy)),
+  );
   const steps = await stepsOf(
     db,
     cases.map((c) => c.instanceId),

@@ -51,8 +51,31 @@ function article(n: number, title: string, findings: Finding[]): ArticleReport {
   return { article: n, title, status, findings };
 }
 
-/** Usage: `await complianceReport(db, engine.calendar, period, now)`. */
-export async function complianceReport(db: Knex, calendar: WorkCalendar, period: Period, now: number): Promise<ComplianceReport> {
+/** Default for how many days an item change may reach the platform after the 三合一 platform (SUNSHINE_LAG_DAYS). */
+export const DEFAULT_SUNSHINE_LAG_DAYS = 30;
+
+/**
+ * Item changes whose platform update lags the 三合一 platform's date by more than `lagDays` calendar
+ * days (Art. 13(4): power information not changed in time), with the lag. Pure.
+ * Usage: `lateItemChanges(versions, 30)`.
+ */
+export function lateItemChanges<T extends { sunshineDate: string | null; changedAt: number }>(versions: T[], lagDays: number): Array<T & { lagDays: number }> {
+  return versions.flatMap((v) => {
+    if (!v.sunshineDate || !/^\d{4}-\d{2}-\d{2}$/.test(v.sunshineDate)) return [];
+    const lag = Math.round((Date.parse(beijingDate(v.changedAt)) - Date.parse(v.sunshineDate)) / 86_400_000);
+    return lag > lagDays ? [{ ...v, lagDays: lag }] : [];
+  });
+}
+
+/** Usage: `await complianceReport(db, engine.calendar, period, now, { sunshineLagDays: 30 })`. */
+export async function complianceReport(
+  db: Knex,
+  calendar: WorkCalendar,
+  period: Period,
+  now: number,
+  opts: { sunshineLagDays?: number } = {},
+): Promise<ComplianceReport> {
+  const lagDays = opts.sunshineLagDays ?? DEFAULT_SUNSHINE_LAG_DAYS;
   const { from, to } = period;
   const end = Math.min(to, now);
   const units = await listUnits(db);
@@ -158,6 +181,8 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
   const versions = (await itemVersionsIn(db, from, to)).filter((v) => v.changedBy !== 'system');
   const outside = versions.filter((v) => !v.instanceId);
   const noRef = versions.filter((v) => !v.sunshineRef);
+  const lateChanges = lateItemChanges(versions, lagDays);
+  const lateText = lateChanges.map((v) => `${v.code}（三合一 ${v.sunshineDate}，本平台 ${beijingDate(v.changedAt)}，滞后 ${v.lagDays} 天）`).join('、');
   articles.push(
     article(8, '权力事项变更先经“三合一”平台，再经审批、备案后由软件公司调整', [
       {
@@ -166,6 +191,7 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
           ? `本期权力事项变更 ${versions.length} 次${outside.length ? `，其中 ${outside.length} 次未经变更流程` : '，均经变更流程审批、备案'}${noRef.length ? `；${noRef.length} 次缺少“三合一”平台变更编号` : ''}`
           : '本期没有权力事项变更',
       },
+      ...(lateChanges.length ? [{ status: 'attention' as Status, text: `${lateChanges.length} 次变更在“三合一”平台变更后超过 ${lagDays} 天才在本平台调整：${lateText}` }] : []),
     ]),
   );
 
@@ -217,6 +243,9 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
           ? `本期立案 ${acc.length} 起（第（一）至（五）项：${byCategory.join('、')} 起），其中平台自动立案 ${acc.filter((a) => a.source !== 'manual').length} 起，已作出决定 ${acc.filter((a) => a.status === 'decided').length} 起`
           : '本期没有责任追究案件',
       },
+      ...(lateChanges.length
+        ? [{ status: 'attention' as Status, text: `第（四）项线索：权力事项信息未及时变更 ${lateChanges.length} 次（超过 ${lagDays} 天）：${lateText}` }]
+        : []),
     ]),
   );
 
