@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       })
     : null;
   backups?.start(60_000);
-  const metrics = config.metrics ? new Metrics({ db, clock: engine.clock }) : undefined;
+  const metrics = config.metrics ? new Metrics({ db, clock: engine.clock, engine }) : undefined;
   metrics?.startAuditVerifier(config.auditVerifyMinutes * 60e3);
   const server = await serve(createApp({ db, engine, logger, auth, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, attachmentsDir: config.attachmentsDir, sunshineLagDays: config.sunshineLagDays }), config);
   const scheme = config.tls ? 'https' : 'http';

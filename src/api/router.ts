@@ -40,7 +40,7 @@ export function apiRouter(deps: ApiDeps): Router {
     ctx.body = { status: 'ok' };
   });
   system.get('/health/ready', async (ctx) => {
-    const r = await readiness(deps.db);
+    const r = await readiness(deps.db, () => deps.engine.jobs.health());
     ctx.status = r.ok ? 200 : 503;
     ctx.body = { status: r.ok ? 'ready' : 'not-ready', checks: r.checks };
   });

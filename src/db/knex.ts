@@ -77,3 +77,19 @@ export function isPostgres(db: Knex): boolean {
 export function skipLocked(db: Knex): string {
   return isPostgres(db) ? ' FOR UPDATE SKIP LOCKED' : '';
 }
+
+/**
+ * Drops columns in a migration's `down`. On SQLite, knex's dropColumn rebuilds the table (create,
+ * copy, drop, rename), and dropping a table other rows reference fails with foreign keys on; SQLite
+ * (3.35+) drops a column in place instead. Indexes on the columns must be dropped first.
+ * Usage: `await dropColumns(knex, 'tasks', ['limit_days'])`.
+ */
+export async function dropColumns(knex: Knex, table: string, columns: string[]): Promise<void> {
+  if (isPostgres(knex)) {
+    await knex.schema.alterTable(table, (t) => {
+      for (const c of columns) t.dropColumn(c);
+    });
+    return;
+  }
+  for (const c of columns) await knex.raw('ALTER TABLE ?? DROP COLUMN ??', [table, c]);
+}

@@ -18,6 +18,18 @@ export interface JobPoolOptions {
   /** How often the leases of jobs in hand are renewed (real time); default a third of leaseMs. */
   heartbeatMs?: number;
   logger?: Logger;
+  /** Told how many leases of jobs in hand a heartbeat found lost. */
+  onLeasesLost?: (n: number) => void;
+}
+
+/** Whether this node's job poller lives (readiness): started, and when it last looked for jobs. */
+export interface PollerHealth {
+  started: boolean;
+  /** Jobs running here now (a long job keeps the poll loop waiting; its heartbeat shows life). */
+  busy: number;
+  /** Real-time milliseconds since the poller last leased (or looked for) jobs; null before the first look. */
+  sinceLastPollMs: number | null;
+  pollMs: number;
 }
 
 /**
@@ -35,11 +47,18 @@ export class JobPool {
   private polling: Promise<unknown> | null = null;
   private started = false;
   private closing = false;
+  /** performance.now() at the last look for due jobs. */
+  private lastPoll: number | null = null;
 
   constructor(private readonly o: JobPoolOptions) {}
 
   get leaseMs(): number {
     return this.o.leaseMs;
+  }
+
+  /** Whether the poller lives: started and looking for jobs (readiness). */
+  health(): PollerHealth {
+    return { started: this.started, busy: this.inHand.size, sinceLastPollMs: this.lastPoll === null ? null : performance.now() - this.lastPoll, pollMs: this.o.pollMs };
   }
 
   /** How many jobs this node runs right now. */
@@ -93,6 +112,7 @@ export class JobPool {
       if (free > 0) {
         const now = this.o.clock.now();
         jobs = await acquireDueJobs(this.o.db, this.o.node, now, now + this.o.leaseMs, free);
+        this.lastPoll = performance.now();
       }
       for (const job of jobs) {
         // Our own lease ran out while the job still runs here (its heartbeat could not reach the
@@ -135,7 +155,10 @@ export class JobPool {
     const ids = [...this.inHand.keys()];
     if (!ids.length) return;
     const held = await extendLeases(this.o.db, this.o.node, ids, this.o.clock.now() + this.o.leaseMs);
-    if (held < ids.length) this.o.logger?.warn({ node: this.o.node, inHand: ids.length, held }, 'job leases lost while running');
+    if (held < ids.length) {
+      this.o.logger?.warn({ node: this.o.node, inHand: ids.length, held }, 'job leases lost while running');
+      this.o.onLeasesLost?.(ids.length - held);
+    }
   }
 
   private hold(job: JobRow, fn: () => Promise<void>): Promise<void> {

@@ -13,12 +13,13 @@ import { BpmnError, UncaughtBpmnError } from './bpmn-error.ts';
 import { runCallJob, runCallReturnJob } from './call-jobs.ts';
 import { nextFiring, retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
-import { JobPool } from './job-pool.ts';
+import { JobPool, type PollerHealth } from './job-pool.ts';
 import { messageJob } from './message-throw.ts';
 import { runSignalDeliverJob, runSignalJob, runSignalStartJob } from './signal-jobs.ts';
 import type { StepRunner } from './steps.ts';
 import { checkGuard, EffectRefusedError, type EffectAuditor, type EffectGuard } from './guards.ts';
 import type { Handler, MessageToSend } from './types.ts';
+import { secondsSince, type EngineProbe } from './probe.ts';
 
 /** What runHandler answers when the handler threw a BpmnError (the step has routed it). */
 const THROWN = Symbol('bpmn-error-thrown');
@@ -46,6 +47,8 @@ export interface JobExecutorOptions {
   /** How often leases of running jobs are renewed (default a third of leaseMs). */
   heartbeatMs?: number;
   logger?: Logger;
+  /** Told each job's run time and outcome, and lost leases (metrics). */
+  probe?: EngineProbe;
 }
 
 /**
@@ -55,7 +58,7 @@ export interface JobExecutorOptions {
  * step's own transaction, so a job runs to completion exactly once.
  */
 export class JobExecutor {
-  private readonly o: Required<Omit<JobExecutorOptions, 'logger' | 'heartbeatMs'>> & Pick<JobExecutorOptions, 'logger' | 'heartbeatMs'>;
+  private readonly o: Required<Omit<JobExecutorOptions, 'logger' | 'heartbeatMs' | 'probe'>> & Pick<JobExecutorOptions, 'logger' | 'heartbeatMs' | 'probe'>;
   /** Leasing, concurrency, heartbeat and release (job-pool.ts). */
   readonly pool: JobPool;
 
@@ -71,6 +74,7 @@ export class JobExecutor {
       concurrency: this.o.concurrency,
       heartbeatMs: o.heartbeatMs,
       logger: o.logger,
+      onLeasesLost: (n) => o.probe?.leasesLost(n),
     });
   }
 
@@ -85,6 +89,11 @@ export class JobExecutor {
    */
   async stop(graceMs?: number): Promise<void> {
     await this.pool.stop(graceMs);
+  }
+
+  /** Whether the poller lives (readiness). */
+  health(): PollerHealth {
+    return this.pool.health();
   }
 
   /** A step created jobs: run them now rather than at the next poll if they are due soon. */
@@ -110,6 +119,13 @@ export class JobExecutor {
   }
 
   private async execute(job: JobRow): Promise<void> {
+    const began = performance.now();
+    const failed = await this.executeOnce(job);
+    this.o.probe?.job(job.type, secondsSince(began), failed ? 'failed' : 'ok');
+  }
+
+  /** Runs one job; answers whether it failed (it then waits for a retry or became an incident). */
+  private async executeOnce(job: JobRow): Promise<boolean> {
     try {
       if (job.type === 'timer') await this.fireTimer(job);
       else if (job.type === 'service') await this.callService(job);
@@ -121,24 +137,26 @@ export class JobExecutor {
       else if (job.type === 'signal-deliver') await runSignalDeliverJob(this.o, job);
       else if (job.type === 'signal-start') await runSignalStartJob(this.o, job);
       else await this.startByTimer(job);
+      return false;
     } catch (err) {
       // A call activity's child that was never started (its call job went with the call) has
       // nothing to cancel.
       const noChild = job.type === 'cancel' && (job.payload as { ifExists?: boolean } | null)?.ifExists && err instanceof AppError && err.code === 'INSTANCE_NOT_FOUND';
       if ((err instanceof AppError && err.code === 'INSTANCE_ENDED') || noChild) {
         await deleteJob(this.o.db, job.id);
-        return;
+        return false;
       }
       if (err instanceof EffectRefusedError) {
         await this.refuse(job, err);
-        return;
+        return true;
       }
       if (err instanceof UncaughtBpmnError) {
         // A business error nothing catches will not go away by retrying: an incident at once.
         await this.fail({ ...job, retries: 1 }, err);
-        return;
+        return true;
       }
       await this.fail(job, err);
+      return true;
     }
   }
 

@@ -28,6 +28,7 @@ import { StepRunner, type StepHook, type StepResult } from './steps.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, separationOfDutiesProblem, sodRule, warningLevel, type DutyProblem, type WarningLevel } from './tasks.ts';
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck, type ExpressionFunctionsProvider } from './types.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
+import { ProbeRelay } from './probe.ts';
 
 export interface EngineServiceOptions {
   db: Knex;
@@ -66,6 +67,8 @@ export class EngineService {
   readonly definitions: DefinitionCache;
   readonly steps: StepRunner;
   readonly jobs: JobExecutor;
+  /** Steps, retries and jobs reported to an attached observer (the metrics; probe.ts). */
+  readonly probe = new ProbeRelay();
   readonly handlers = new Map<string, Handler>();
   readonly guards = new Map<string, EffectGuard>();
   private effectAuditor: EffectAuditor | undefined;
@@ -90,6 +93,7 @@ export class EngineService {
       functions: () => this.functions,
       cacheSize: o.cacheSize ?? 64,
       onJobs: (due) => this.jobs.notify(due),
+      probe: this.probe,
     });
     this.jobs = new JobExecutor({
       db: o.db,
@@ -106,6 +110,7 @@ export class EngineService {
       concurrency: o.jobConcurrency,
       leaseMs: o.jobLeaseMs,
       logger: o.logger,
+      probe: this.probe,
     });
   }
 

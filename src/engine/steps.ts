@@ -10,6 +10,7 @@ import { deleteSubscriptionsStmt, insertSubscriptionsStmt } from '../store/subsc
 import { closeTasksStmt, insertTasksStmts, type TaskRow } from '../store/tasks.ts';
 import { KeyedMutex, Lru } from './cache.ts';
 import { retryPolicy } from '../lib/cycles.ts';
+import { secondsSince, type EngineProbe } from './probe.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { EngineStepError, LiveInstance, type CompiledDefinition } from './runtime.ts';
 import { labelNewCase } from './case-numbers.ts';
@@ -66,6 +67,8 @@ export interface StepRunnerOptions {
   cacheSize: number;
   /** Told after commit when new jobs exist, with the earliest due time. */
   onJobs: (earliestDue: number) => void;
+  /** Told each step's latency and outcome, and each retry (metrics). */
+  probe?: EngineProbe;
 }
 
 interface Cached {
@@ -101,6 +104,7 @@ export class StepRunner {
       parent?: { instanceId: string; executionId: string; rootInstanceId: string };
     },
   ): Promise<StepResult> {
+    const began = performance.now();
     const now = this.o.clock.now();
     const id = init.id ?? randomUUID();
     const variables = { ...init.variables };
@@ -146,6 +150,7 @@ export class StepRunner {
     });
     if (!live.isEnded) this.live.put(id, { live, version: 1, row: instance });
     if (effects.earliestJob < Infinity) this.o.onJobs(effects.earliestJob);
+    this.o.probe?.step(secondsSince(began), 'ok');
     return { instance, tasks: effects.tasks };
   }
 
@@ -162,13 +167,16 @@ export class StepRunner {
     opts: { inTransaction?: boolean; instance?: InstanceRow; hook?: StepHook } = {},
   ): Promise<StepResult> {
     return this.mutex.run(instanceId, async () => {
+      const began = performance.now();
       let lockFirst = false;
       for (let attempt = 1; ; attempt++) {
         try {
           // A row read just now, or the one this node last wrote, saves a query; if it is stale,
           // the version check says so and the next attempt reads afresh.
           const known = attempt === 1 ? (opts.instance ?? this.cachedRow(instanceId)) : undefined;
-          return await this.attempt(instanceId, actor, action, { ...opts, lockFirst }, known);
+          const result = await this.attempt(instanceId, actor, action, { ...opts, lockFirst }, known);
+          this.o.probe?.step(secondsSince(began), 'ok');
+          return result;
         } catch (err) {
           // SQLITE_BUSY: another process wrote the database after this step's transaction first
           // read it (SQLite refuses that write at once), or held it past busy_timeout; the step
@@ -176,9 +184,11 @@ export class StepRunner {
           // taking the write lock first, so the retry waits its turn instead of failing again.
           if (isBusy(err)) lockFirst = true;
           if ((err instanceof StaleWriteError || isBusy(err)) && attempt < MAX_ATTEMPTS) {
+            this.o.probe?.retry(err instanceof StaleWriteError ? 'stale' : 'busy');
             await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * attempt)));
             continue;
           }
+          this.o.probe?.step(secondsSince(began), err instanceof StaleWriteError ? 'conflict' : 'error');
           if (err instanceof StaleWriteError) throw new ConflictError('流程实例正被他人同时处理，请稍后重试', 'CONCURRENT_UPDATE');
           throw asAppError(err);
         }

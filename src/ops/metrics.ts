@@ -3,6 +3,9 @@ import type { Knex } from 'knex';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../clock.ts';
 import { verifyAudit } from '../domain/audit.ts';
+import type { PollerHealth } from '../engine/job-pool.ts';
+import type { ProbeRelay } from '../engine/probe.ts';
+import { pollerCheck } from './health.ts';
 import { tasksPerWarning } from '../store/monitor.ts';
 import { databaseFigures, poolUse } from '../store/metrics.ts';
 
@@ -11,11 +14,16 @@ import { databaseFigures, poolUse } from '../store/metrics.ts';
  * - this node: HTTP latency per route and status (`pcp_http_request_duration_seconds`), event-loop
  *   lag, memory and GC (prom-client's defaults, prefixed `pcp_`), database pool use, and the
  *   result and age of this node's last audit-chain verification;
+ * - this node's engine (given `engine`): step latency by outcome (`pcp_engine_step_duration_seconds`,
+ *   whose `_count` rate is this node's steps per second), optimistic-lock retries, jobs run by
+ *   type and outcome with their duration, job leases lost while running, and whether the job
+ *   poller lives;
  * - the cluster (read from the database at each scrape): job lag (the oldest due job's wait), due
- *   jobs, open incidents, open tasks by warning colour, running instances, and history events
- *   written (`rate(pcp_history_events_total[1m])` is steps per second across all nodes).
+ *   jobs, expired leases (a dead node's jobs awaiting takeover), open incidents, open tasks by
+ *   warning colour, running instances, and history events written
+ *   (`rate(pcp_history_events_total[1m])` is steps per second across all nodes).
  * Usage:
- *   const metrics = new Metrics({ db, clock });
+ *   const metrics = new Metrics({ db, clock, engine });
  *   app.use(metrics.middleware());           // before the routers
  *   ctx.body = await metrics.render();        // GET /metrics
  */
@@ -27,7 +35,7 @@ export class Metrics {
   private verifying: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: { db: Knex; clock: Clock }) {
+  constructor(private readonly deps: { db: Knex; clock: Clock; engine?: { probe: ProbeRelay; jobs: { health(): PollerHealth } } }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pcp_' });
     this.http = new Histogram({
       name: 'pcp_http_request_duration_seconds',
@@ -39,6 +47,7 @@ export class Metrics {
     this.requests = new Counter({ name: 'pcp_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
     this.databaseGauges();
     this.nodeGauges();
+    this.engineMetrics();
   }
 
   /** Times every request; the route label is the router's pattern, so ids do not explode it. */
@@ -117,6 +126,8 @@ export class Metrics {
       });
     gauge('pcp_job_lag_seconds', 'How long the oldest due, unleased job has waited past its due time', (f) => f.jobLagSeconds);
     gauge('pcp_jobs_due', 'Due jobs not leased by any node', (f) => f.dueJobs);
+    gauge('pcp_jobs_waiting', 'Jobs not yet due (pending timers and retries)', (f) => f.waitingJobs);
+    gauge('pcp_job_leases_expired', 'Jobs whose lease ran out without being handed back (a stopped or frozen node): taken over at the next poll', (f) => f.expiredLeases);
     gauge('pcp_incidents_open', 'Open incidents', (f) => f.openIncidents);
     gauge('pcp_instances_running', 'Running process instances', (f) => f.runningInstances);
     new Counter({
@@ -137,6 +148,46 @@ export class Metrics {
       async collect() {
         const counts = await tasksPerWarning(db, clock.now());
         for (const [warning, n] of Object.entries(counts)) this.set({ warning }, n);
+      },
+    });
+  }
+
+  /** Step latency, retries, jobs and leases as this node's engine reports them (probe.ts). */
+  private engineMetrics(): void {
+    const engine = this.deps.engine;
+    if (!engine) return;
+    const registers = [this.registry];
+    const steps = new Histogram({
+      name: 'pcp_engine_step_duration_seconds',
+      help: "Engine steps of this node (start, completion, message, timer, job …) by outcome: ok, conflict (lost every optimistic-lock retry), error; rate of _count = this node's steps per second",
+      labelNames: ['outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    const retries = new Counter({ name: 'pcp_engine_step_retries_total', help: 'Steps run again from fresh state: lost an optimistic-lock race (stale) or found SQLite busy (busy)', labelNames: ['reason'], registers });
+    const jobs = new Histogram({
+      name: 'pcp_job_duration_seconds',
+      help: 'Jobs run by this node by type (timer, service, message, call …) and outcome (ok, failed: retried later or an incident)',
+      labelNames: ['type', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    const lost = new Counter({ name: 'pcp_job_leases_lost_total', help: 'Leases of jobs still running on this node found lost at a heartbeat (another node may take the job over)', registers });
+    for (const outcome of ['ok', 'conflict', 'error']) steps.zero({ outcome });
+    for (const reason of ['stale', 'busy']) retries.inc({ reason }, 0);
+    engine.probe.attach({
+      step: (seconds, outcome) => steps.observe({ outcome }, seconds),
+      retry: (reason) => retries.inc({ reason }),
+      job: (type, seconds, outcome) => jobs.observe({ type, outcome }, seconds),
+      leasesLost: (n) => lost.inc(n),
+    });
+    new Gauge({
+      name: 'pcp_job_poller_up',
+      help: "1 when this node's job poller runs and looked for due jobs lately, 0 when it stalled, -1 when not started on this node",
+      registers,
+      collect() {
+        const h = engine.jobs.health();
+        this.set(!h.started ? -1 : pollerCheck(h).ok ? 1 : 0);
       },
     });
   }

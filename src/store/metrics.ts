@@ -8,6 +8,10 @@ export interface DatabaseFigures {
   /** Seconds the oldest due, unleased job has waited past its due time (0 when none). */
   jobLagSeconds: number;
   dueJobs: number;
+  /** Jobs with a due time still ahead (pending timers, retries). */
+  waitingJobs: number;
+  /** Jobs still marked as leased by a node whose lease ran out. */
+  expiredLeases: number;
   openIncidents: number;
   /** History rows ever written: its rate is the cluster's steps per second. */
   historyEvents: number;
@@ -23,6 +27,8 @@ export async function databaseFigures(db: Knex, now: number): Promise<DatabaseFi
     .min({ oldest: 'due_at' })
     .count({ c: '*' })
     .first();
+  const waiting = await db('jobs').where('due_at', '>', now).count({ c: '*' }).first();
+  const expired = await db('jobs').whereNotNull('locked_by').where('locked_until', '<', now).count({ c: '*' }).first();
   const incidents = await db('incidents').where({ status: 'open' }).count({ c: '*' }).first();
   const history = await db('history').max({ id: 'id' }).first();
   const running = await db('process_instances').where({ status: 'running' }).count({ c: '*' }).first();
@@ -30,6 +36,8 @@ export async function databaseFigures(db: Knex, now: number): Promise<DatabaseFi
   return {
     jobLagSeconds: oldest === null ? 0 : Math.max(0, (now - oldest) / 1000),
     dueJobs: Number(due?.c ?? 0),
+    waitingJobs: Number(waiting?.c ?? 0),
+    expiredLeases: Number(expired?.c ?? 0),
     openIncidents: Number(incidents?.c ?? 0),
     historyEvents: Number(history?.id ?? 0),
     runningInstances: Number(running?.c ?? 0),

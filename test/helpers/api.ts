@@ -134,7 +134,7 @@ export async function startServer(
     registerHandlers({ db, engine, clock });
   }
   await bootstrapDeployments(engine, path.join(root, 'processes'), path.join(root, 'forms'), { only: opts.procedures ? undefined : PLATFORM_FILES });
-  const metrics = opts.metrics ? new Metrics({ db, clock }) : undefined;
+  const metrics = opts.metrics ? new Metrics({ db, clock, engine }) : undefined;
   const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy, metrics, metricsToken: opts.metrics?.token });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,5 +1,29 @@
 import { expect } from 'chai';
+import { EngineService } from '../../src/engine/service.ts';
+import type { Actor } from '../../src/engine/types.ts';
+import { pollerCheck, readiness } from '../../src/ops/health.ts';
+import { flow, process as bpmn, userTask } from '../helpers/bpmn.ts';
 import { startServer, type TestServer } from '../helpers/api.ts';
+
+const clerk: Actor = { id: 'staff', groups: ['staff'] };
+const twoSteps = bpmn(
+  'metrics-two-steps',
+  `<bpmn:startEvent id="start" />
+  ${flow('f0', 'start', 'a')}
+  ${userTask('a', '受理', 'camunda:candidateGroups="staff"')}
+  ${flow('f1', 'a', 'b')}
+  ${userTask('b', '办结', 'camunda:candidateGroups="staff"')}
+  ${flow('f2', 'b', 'end')}
+  <bpmn:endEvent id="end" />`,
+);
+const timer = bpmn(
+  'metrics-timer',
+  `<bpmn:startEvent id="start" />
+  ${flow('f0', 'start', 'pause')}
+  <bpmn:intermediateCatchEvent id="pause"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+  ${flow('f1', 'pause', 'end')}
+  <bpmn:endEvent id="end" />`,
+);
 
 /** The value of one sample line of the exposition text, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -53,6 +77,49 @@ describe('ops: metrics and health for the information centre (issue 19)', () => 
       expect(text).not.to.contain(started.body.id);
     });
 
+    it('reports step latency, optimistic-lock retries, jobs by type, expired leases and the job poller', async () => {
+      await s.engine.deploy(
+        [
+          { name: 'two.bpmn', content: twoSteps },
+          { name: 'timer.bpmn', content: timer },
+        ],
+        { by: 'owner' },
+      );
+      const scrape = async () => (await s.anonymous().get('/metrics')).text;
+      const before = await scrape();
+      const okSteps = sample(before, 'pcp_engine_step_duration_seconds_count', { outcome: 'ok' })!;
+      expect(sample(before, 'pcp_engine_step_retries_total', { reason: 'stale' })).to.equal(0);
+      // The poller is not started in tests (they drive jobs by hand).
+      expect(sample(before, 'pcp_job_poller_up')).to.equal(-1);
+
+      // Given a case this node started (and keeps cached), moved on by a second node
+      const { instance, tasks } = await s.engine.start('metrics-two-steps', { by: clerk });
+      const other = await EngineService.create({ db: await s.database.reopen(), clock: s.clock });
+      const moved = await other.complete(tasks[0].id, { by: clerk });
+      // When this node completes the next step from its stale cached copy
+      await s.engine.complete(moved.tasks[0].id, { by: clerk });
+      expect((await s.engine.getInstance(instance.id))!.status).to.equal('completed');
+      // Then the lost race is counted once as a retry, and both of its steps as ok
+      const after = await scrape();
+      expect(sample(after, 'pcp_engine_step_retries_total', { reason: 'stale' })).to.equal(1);
+      expect(sample(after, 'pcp_engine_step_duration_seconds_count', { outcome: 'ok' })).to.equal(okSteps + 2);
+      expect(sample(after, 'pcp_engine_step_duration_seconds_count', { outcome: 'conflict' })).to.equal(0);
+
+      // Given a timer, due in a minute, then leased by a node that died
+      const waitingBefore = sample(after, 'pcp_jobs_waiting')!;
+      const t = await s.engine.start('metrics-timer', { by: clerk });
+      expect(sample(await scrape(), 'pcp_jobs_waiting')).to.equal(waitingBefore + 1);
+      s.clock.advance(61_000);
+      await s.db('jobs').where({ instance_id: t.instance.id }).update({ locked_by: 'dead-node', locked_until: s.clock.now() - 1 });
+      expect(sample(await scrape(), 'pcp_job_leases_expired')).to.equal(1);
+      // When this node polls, Then it takes the job over, runs it once, and the lease is gone
+      expect(await s.engine.jobs.runDueOf(t.instance.id)).to.equal(1);
+      const done = await scrape();
+      expect(sample(done, 'pcp_job_leases_expired')).to.equal(0);
+      expect(sample(done, 'pcp_job_duration_seconds_count', { type: 'timer', outcome: 'ok' })).to.equal(1);
+      expect((await s.engine.getInstance(t.instance.id))!.status).to.equal('completed');
+    });
+
     it('reports the audit verifier’s last result and its age', async () => {
       const before = await s.anonymous().get('/metrics');
       expect(sample(before.text, 'pcp_audit_chain_ok')).to.equal(-1);
@@ -74,7 +141,7 @@ describe('ops: metrics and health for the information centre (issue 19)', () => 
       const ready = await s.anonymous().get('/api/health/ready');
       expect(ready.status).to.equal(200);
       expect(ready.body).to.deep.include({ status: 'ready' });
-      expect(ready.body.checks).to.deep.equal({ database: { ok: true }, migrations: { ok: true } });
+      expect(ready.body.checks).to.deep.equal({ database: { ok: true }, migrations: { ok: true }, jobs: { ok: true, detail: '本节点未启动作业轮询' } });
       // Given the newest migration is undone (a node running code newer than its database)
       const [, undone] = await s.db.migrate.down();
       try {
@@ -110,4 +177,36 @@ describe('ops: metrics and health for the information centre (issue 19)', () => 
       expect(right.text).to.contain('pcp_http_requests_total');
     });
   });
+
+  describe('readiness of the job poller', () => {
+    it('is ready while the started poller looks for jobs or runs one, and not when it stalled', () => {
+      expect(pollerCheck({ started: true, busy: 0, sinceLastPollMs: 900, pollMs: 1000 })).to.deep.equal({ ok: true });
+      expect(pollerCheck({ started: true, busy: 2, sinceLastPollMs: 600_000, pollMs: 1000 })).to.deep.equal({ ok: true });
+      expect(pollerCheck({ started: true, busy: 0, sinceLastPollMs: 120_000, pollMs: 1000 })).to.deep.equal({ ok: false, detail: '作业轮询停滞：上次查找到期作业在120 秒前' });
+      expect(pollerCheck({ started: true, busy: 0, sinceLastPollMs: null, pollMs: 1000 }).ok).to.equal(false);
+    });
+
+    it('answers 503 on /ready semantics when the poller stalled, and ready once it polled', async () => {
+      const s = await startServer();
+      try {
+        const stalled = await readiness(s.db, () => ({ started: true, busy: 0, sinceLastPollMs: 120_000, pollMs: 1000 }));
+        expect(stalled.ok).to.equal(false);
+        expect(stalled.checks.jobs.ok).to.equal(false);
+        s.engine.startJobs();
+        await waitFor(() => s.engine.jobs.health().sinceLastPollMs !== null);
+        const ready = await s.anonymous().get('/api/health/ready');
+        expect(ready.status).to.equal(200);
+        expect(ready.body.checks.jobs).to.deep.equal({ ok: true });
+      } finally {
+        await s.close();
+      }
+    });
+  });
 });
+
+/** Waits (without a fixed sleep) until `cond` holds, for up to five seconds. */
+async function waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!cond()) throw new Error('condition not met');
+}

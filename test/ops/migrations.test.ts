@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { migrationsDir } from '../../src/db/knex.ts';
+import { startServer, type TestServer } from '../helpers/api.ts';
 import { freshDatabase, usingPostgres, type TestDatabase } from '../helpers/db.ts';
+import { upgradeManifest } from '../helpers/upgrade.ts';
 
 /** The tables of the database (platform tables only: knex's own bookkeeping left out). */
 async function tables(t: TestDatabase): Promise<string[]> {
@@ -47,5 +49,31 @@ describe('ops: migrations', function () {
     expect(await tables(t)).to.deep.equal(latest);
     const [done] = (await t.db.migrate.list()) as [Array<{ name: string } | string>, unknown[]];
     expect(done).to.have.length(files.length);
+  });
+
+  describe('with data: back to the last release and forward again', () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startServer({ procedures: true });
+    });
+    after(() => s?.close());
+
+    it('Given a database in use, When the migrations since v0.2.0 are rolled back and run again, Then the cases and their tasks are all still there', async () => {
+      const staff = await s.login('staff');
+      const started = await staff.post('/api/process-definitions/fault-report/start', {
+        variables: { device: 'computer', occurredAt: '2026-11-30T08:40+08:00', description: '显示器无信号，无法办公' },
+      });
+      expect(started.status, started.text).to.equal(201);
+      const count = async (table: string) => Number((await s.db(table).count({ n: '*' }))[0].n);
+      const before = { instances: await count('process_instances'), tasks: await count('tasks'), users: await count('users'), audit: await count('audit_log') };
+      const released = Object.keys(upgradeManifest('v0.2.0').migrations);
+      const since = files.filter((f) => !released.includes(f));
+      expect(since.length).to.be.greaterThan(0);
+      for (let i = 0; i < since.length; i++) await s.db.migrate.down();
+      const [done] = (await s.db.migrate.list()) as [Array<{ name: string } | string>, unknown[]];
+      expect(done.map((d) => (typeof d === 'string' ? d : d.name))).to.deep.equal(released);
+      await s.db.migrate.latest();
+      expect({ instances: await count('process_instances'), tasks: await count('tasks'), users: await count('users'), audit: await count('audit_log') }).to.deep.equal(before);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dropColumns } from '../../db/knex.ts';
 
 // Case numbers (流水号), subjects and the applicant's name on every instance (issue 13, item 4),
 // the yearly counters that hand out the numbers, and the index behind 已办 (tasks I completed).
@@ -113,9 +114,5 @@ export async function down(knex: Knex): Promise<void> {
     t.dropUnique(['process_key', 'case_number'], 'process_instances_case_number');
   });
   await knex.schema.dropTable('case_counters');
-  await knex.schema.alterTable('process_instances', (t) => {
-    t.dropColumn('case_number');
-    t.dropColumn('subject');
-    t.dropColumn('started_by_name');
-  });
+  await dropColumns(knex, 'process_instances', ['case_number', 'subject', 'started_by_name']);
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dropColumns } from '../../db/knex.ts';
 
 // The working calendar as data the bureau maintains (issue 13, item 11): a year entered through
 // PUT /api/calendar/:year is recorded here, so the package seeding at start-up never adds back a
@@ -17,8 +18,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('tasks', (t) => {
-    t.dropColumn('limit_days');
-  });
+  await dropColumns(knex, 'tasks', ['limit_days']);
   await knex.schema.dropTable('calendar_years');
 }

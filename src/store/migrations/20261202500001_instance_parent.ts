@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dropColumns } from '../../db/knex.ts';
 
 // Call activities (issue 11): a child instance names its parent (and the parent's call activity
 // execution) and the root of its call tree; the monitor links them both ways.
@@ -14,8 +15,6 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('process_instances', (t) => {
     t.dropIndex(['parent_instance_id']);
-    t.dropColumn('parent_instance_id');
-    t.dropColumn('parent_execution_id');
-    t.dropColumn('root_instance_id');
   });
+  await dropColumns(knex, 'process_instances', ['parent_instance_id', 'parent_execution_id', 'root_instance_id']);
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dropColumns } from '../../db/knex.ts';
 
 // Opinions belong to steps (issue 13, item 1): a completed task keeps its submitted values (the
 // `variables` column, since the first migration), and now also the handler's unit at that moment
@@ -16,8 +17,5 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('tasks', (t) => {
-    t.dropColumn('completed_unit_id');
-    t.dropColumn('on_behalf_of');
-  });
+  await dropColumns(knex, 'tasks', ['completed_unit_id', 'on_behalf_of']);
 }
