@@ -49,6 +49,8 @@ const xml = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** Statements seen waiting on a lock (PostgreSQL), with how many samples caught each. */
+const lockedQueries = new Map<string, number>();
 const pct = (xs: number[], p: number) => (xs.length ? xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -258,12 +260,21 @@ async function main(): Promise<void> {
       const url = PG_URL.replace(/\/[^/]*$/, `/${name}`);
       const sampler = knexFactory({ client: 'pg', connection: url, pool: { min: 1, max: 1 } });
       const lockSampler = async () => {
-        const r = await sampler.raw(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-        return r.rows[0].n > 0;
+        const r = await sampler.raw(
+          `select a.query from pg_stat_activity a where a.datname = current_database() and a.wait_event_type = 'Lock'`,
+        );
+        for (const row of r.rows) {
+          const q = String(row.query).replace(/\s+/g, ' ').slice(0, 70);
+          lockedQueries.set(q, (lockedQueries.get(q) ?? 0) + 1);
+        }
+        return r.rows.length > 0;
       };
+      lockedQueries.clear();
       try {
         await configuration(`PostgreSQL, ${count} node${count > 1 ? 's' : ''}`, url, count, baseline, lockSampler, logDir);
       } finally {
+        const top = [...lockedQueries].sort((a, b) => b[1] - a[1]).slice(0, 3);
+        if (top.length) console.log(`  waiting on a lock most often: ${top.map(([q, n]) => `${n}× ${q}`).join(' | ')}`);
         await sampler.destroy();
         await admin.raw(`drop database if exists ${name} with (force)`);
       }

@@ -13,7 +13,7 @@ import { retryPolicy } from '../lib/cycles.ts';
 import { secondsSince, type EngineProbe } from './probe.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { EngineStepError, LiveInstance, type CompiledDefinition } from './runtime.ts';
-import { labelNewCase } from './case-numbers.ts';
+import { describeNewCase, numberNewCase } from './case-numbers.ts';
 import { buildTaskRows } from './tasks.ts';
 import type { ExpressionFunctions, ExpressionFunctionsProvider } from './types.ts';
 import { callJobs } from './call-activity.ts';
@@ -142,11 +142,12 @@ export class StepRunner {
     } catch (err) {
       throw asAppError(err);
     }
-    // The case number comes from a counter row updated in this transaction (case-numbers.ts).
+    Object.assign(instance, await describeNewCase(this.o.db, def, { startEventId, variables, by: init.by }));
     await this.o.db.transaction(async (trx) => {
-      Object.assign(instance, await labelNewCase(trx, def, { startEventId, variables, by: init.by, at: now }));
       await runStatementsIn(trx, [...ctx.also, insertInstanceStmt(instance, state), ...effects.statements]);
       await init.hook?.(trx, { instance, tasks: effects.tasks });
+      // The case number comes from a counter row locked until commit: taken last (case-numbers.ts).
+      instance.caseNumber = await numberNewCase(trx, def, id, now);
     });
     if (!live.isEnded) this.live.put(id, { live, version: 1, row: instance });
     if (effects.earliestJob < Infinity) this.o.onJobs(effects.earliestJob);

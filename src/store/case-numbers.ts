@@ -15,6 +15,11 @@ export async function nextCaseSeq(trx: Knex.Transaction, processKey: string, yea
   return Number(row.seq);
 }
 
+/** Stores the number of a case inserted earlier in the same transaction. */
+export async function setCaseNumber(trx: Knex.Transaction, instanceId: string, caseNumber: string): Promise<void> {
+  await trx('process_instances').where({ id: instanceId }).update({ case_number: caseNumber });
+}
+
 /** A user's display name as it is now (null for the platform itself or an unknown id). */
 export async function displayNameOf(db: Knex, userId: string): Promise<string | null> {
   const row = await db('users').select('display_name').where({ id: userId }).first();
