@@ -44,6 +44,8 @@ export interface ElementInfo {
   error?: ErrorInfo;
   /** Call activity: the called process and variable mappings (see call-activity.ts). */
   call?: CallInfo;
+  /** Start event of an event sub-process: which sub-process it starts and whether it interrupts. */
+  eventSub?: { subProcessId: string; interrupting: boolean; topLevel: boolean };
 }
 
 export interface StartEventInfo {
@@ -187,6 +189,25 @@ const ALLOWED_EVENT_DEFS: Record<string, string[]> = {
   'bpmn:BoundaryEvent': ['bpmn:MessageEventDefinition', 'bpmn:TimerEventDefinition', 'bpmn:ErrorEventDefinition', 'bpmn:EscalationEventDefinition', 'bpmn:SignalEventDefinition'],
 };
 
+/** What may start an event sub-process (interrupting or not). */
+const EVENT_SUB_START_DEFS = [
+  'bpmn:MessageEventDefinition',
+  'bpmn:TimerEventDefinition',
+  'bpmn:SignalEventDefinition',
+  'bpmn:ErrorEventDefinition',
+  'bpmn:EscalationEventDefinition',
+];
+
+/** An event sub-process has exactly one start event, and that start event has a trigger. */
+function checkEventSubProcess(el: any, problems: Problem[]): void {
+  const starts = (el.flowElements ?? []).filter((f: any) => f.$type === 'bpmn:StartEvent');
+  if (starts.length !== 1) {
+    problems.push({ element: el.id, message: `事件子流程 ${label(el)} 应有且只有一个开始事件（现有 ${starts.length} 个）` });
+  } else if (!starts[0].eventDefinitions?.length) {
+    problems.push({ element: starts[0].id, message: `事件子流程 ${label(el)} 的开始事件 ${label(starts[0])} 没有触发事件（消息、定时、信号、错误或升级）` });
+  }
+}
+
 function label(el: any): string {
   return el.name ? `${el.id}（${el.name}）` : el.id;
 }
@@ -319,8 +340,14 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       else info.messageName = messageNameOf(el, el.messageRef, problems);
     }
     if (type === 'bpmn:SubProcess') {
-      if (el.triggeredByEvent) problems.push({ element: el.id, message: `暂不支持事件子流程：${label(el)}` });
+      if (el.triggeredByEvent) checkEventSubProcess(el, problems);
       walk(el.flowElements ?? [], false, model, ctx, problems);
+    }
+    if (type === 'bpmn:StartEvent' && el.$parent?.triggeredByEvent) {
+      info.eventSub = { subProcessId: el.$parent.id, interrupting: el.isInterrupting !== false, topLevel: el.$parent.$parent?.$type === 'bpmn:Process' };
+      if (!info.eventSub.topLevel && (info.messageName || info.signalName || info.timer)) {
+        problems.push({ element: el.id, message: `事件子流程的开始事件 ${label(el)}：消息、信号和定时触发暂只支持流程一级的事件子流程（嵌套在子流程中的请改用边界事件）` });
+      }
     }
     if (type === 'bpmn:StartEvent' && dv.initiator) info.initiator = dv.initiator;
     if (type === 'bpmn:StartEvent' && topLevel) {
@@ -351,8 +378,11 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
   if (!defs.length) return;
   const allowed = ALLOWED_EVENT_DEFS[el.$type] ?? [];
   if (defs.length > 1) problems.push({ element: el.id, message: `暂不支持多个事件定义：${label(el)}` });
+  // Start events of an event sub-process are triggered by their event while the enclosing scope runs.
+  const eventSubStart = el.$type === 'bpmn:StartEvent' && Boolean(el.$parent?.triggeredByEvent);
   for (const def of defs) {
-    if (!allowed.includes(def.$type) || (el.$type === 'bpmn:StartEvent' && !topLevel)) {
+    const startHere = el.$type !== 'bpmn:StartEvent' || topLevel || (eventSubStart && EVENT_SUB_START_DEFS.includes(def.$type));
+    if ((!allowed.includes(def.$type) && !(eventSubStart && EVENT_SUB_START_DEFS.includes(def.$type))) || !startHere) {
       problems.push({ element: el.id, message: `不支持的事件类型 ${def.$type.replace('bpmn:', '')}：${label(el)}` });
       continue;
     }
@@ -382,7 +412,7 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
       const type = kinds[0];
       const value = String(def[type].body).trim();
       info.timer = { type, value };
-      if (el.$type === 'bpmn:StartEvent' && type === 'timeDuration') {
+      if (el.$type === 'bpmn:StartEvent' && topLevel && type === 'timeDuration') {
         problems.push({ element: el.id, message: `定时开始事件 ${label(el)} 应使用 timeCycle 或 timeDate` });
       }
       const expression = value.startsWith('=') || value.includes('${');

@@ -13,6 +13,7 @@ import { completionContext, iterationLocals } from './multi-instance.ts';
 import { caughtError, UncaughtBpmnError, type BpmnError } from './bpmn-error.ts';
 import { timerDueAt } from '../lib/timer-due.ts';
 import { PLATFORM_FUNCTIONS } from '../lib/feel.ts';
+import { nextFiring } from '../lib/cycles.ts';
 
 /**
  * The one adapter between the platform and bpmn-engine: bpmn-engine's event names, state format and
@@ -75,6 +76,11 @@ export class CompiledDefinition {
     return this.platformCalls;
   }
 
+  /** Start events of process-level event sub-processes that a message, signal or timer triggers. */
+  eventSubStarts(): ElementInfo[] {
+    return [...this.model.elements.values()].filter((e) => e.eventSub?.topLevel && (e.messageName || e.signalName || e.timer));
+  }
+
   /**
    * The serialized context an instance started at `startEventId` runs on. bpmn-engine would run
    * every start event of a process at once; BPMN (and Camunda) start exactly one. So each start
@@ -99,6 +105,11 @@ export class CompiledDefinition {
     } else {
       elements = JSON.parse(JSON.stringify(this.mapped));
     }
+    // Message, signal and timer starts of event sub-processes are triggered by the platform (see
+    // LiveInstance#triggerEventSub); inside the engine they are plain start events.
+    const triggered = new Set(this.eventSubStarts().map((e) => e.id));
+    for (const a of elements.activities) if (triggered.has(a.id) && a.behaviour) delete a.behaviour.eventDefinitions;
+    elements.timers = (elements.timers ?? []).filter((t: any) => !triggered.has(t.parent?.id));
     ctx = deserialize(elements, typeResolver);
     this.contexts.set(startEventId, ctx);
     return ctx;
@@ -152,6 +163,11 @@ export class StepEffects {
     if (created.has(key)) created.delete(key);
     else removed.add(key);
   }
+}
+
+/** The executionId under which an event sub-process's trigger waits (subscription, timer job). */
+function eventSubExecution(startId: string): string {
+  return `esp_${startId}`;
 }
 
 interface Wait {
@@ -214,6 +230,7 @@ export class LiveInstance {
     this.engine.on('end', () => {
       this.ended = true;
       this.effects.ended = true;
+      this.disarmEventSubs();
     });
   }
 
@@ -222,6 +239,7 @@ export class LiveInstance {
     const live = new LiveInstance(def, startEventId, variables, clock, name);
     await live.engine.execute();
     live.check();
+    if (!live.ended) live.armEventSubs(false);
     return live;
   }
 
@@ -238,6 +256,7 @@ export class LiveInstance {
     live.engine.recover(JSON.parse(state));
     await live.engine.resume();
     live.check();
+    if (!live.ended) live.armEventSubs(true);
     return live;
   }
 
@@ -287,6 +306,7 @@ export class LiveInstance {
   deliverSignal(executionId: string, payload: Record<string, unknown>): void {
     const wait = this.waits.get(executionId);
     if (!wait || wait.kind !== 'signal') throw new EngineStepError(`没有等待该信号的节点 ${executionId}`);
+    if (!wait.api) return this.triggerEventSub(wait.elementId);
     wait.api.signal({ ...payload });
     this.check();
   }
@@ -308,6 +328,7 @@ export class LiveInstance {
   deliverMessage(executionId: string, payload: Record<string, unknown>): void {
     const wait = this.waits.get(executionId);
     if (!wait || wait.kind !== 'message') throw new EngineStepError(`没有等待该消息的节点 ${executionId}`);
+    if (!wait.api) return this.triggerEventSub(wait.elementId);
     wait.api.signal({ ...payload });
     this.check();
   }
@@ -363,6 +384,7 @@ export class LiveInstance {
 
   /** Stops the engine (instance cancelled); nothing waits any more. */
   async stop(): Promise<void> {
+    this.disarmEventSubs();
     for (const [executionId, c] of this.calls) this.abandonCall(executionId, c.elementId);
     this.calls.clear();
     for (const [executionId, w] of this.waits) {
@@ -387,6 +409,84 @@ export class LiveInstance {
 
   private check(): void {
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Waits for the triggers of the process's event sub-processes (message and signal subscriptions,
+   * timer jobs under the executionId `esp_<start event>`). On a fresh instance they are new effects;
+   * on a recovered one they exist as rows already (or are gone: then nothing delivers to them).
+   */
+  private armEventSubs(recovered: boolean): void {
+    for (const info of this.def.eventSubStarts()) {
+      const executionId = eventSubExecution(info.id);
+      if (info.messageName || info.signalName) {
+        const kind = info.messageName ? 'message' : 'signal';
+        this.waits.set(executionId, { api: null, kind, elementId: info.id });
+        if (!recovered) this.effects.messageWaits.set(executionId, { elementId: info.id, messageName: (info.messageName ?? info.signalName)!, type: kind });
+      } else if (info.timer) {
+        this.timerRefs.set(executionId, { cb: () => this.triggerEventSub(info.id), args: [] });
+        if (!recovered) this.armEventSubTimer(info, executionId, null);
+      }
+    }
+  }
+
+  private armEventSubTimer(info: ElementInfo, executionId: string, after: number | null): void {
+    const t = info.timer!;
+    let dueAt: number;
+    try {
+      if (t.type === 'timeCycle') {
+        const next = nextFiring({ timeCycle: t.value }, this.clock.now(), after);
+        if (next === null) return;
+        dueAt = next;
+      } else {
+        dueAt = timerDueAt({ timerType: t.type, [t.type]: t.value }, this.clock.now());
+      }
+    } catch (err) {
+      if (!this.failure) this.failure = new EngineStepError(`定时事件 ${info.id} 的${(err as Error).message}`, info.id);
+      return;
+    }
+    this.effects.timersCreated.set(executionId, { executionId, elementId: info.id, dueAt });
+  }
+
+  /** The instance ended or was cancelled: its event sub-processes wait no more. */
+  private disarmEventSubs(): void {
+    for (const info of this.def.eventSubStarts()) this.disarmEventSub(info.id);
+  }
+
+  private disarmEventSub(startId: string): void {
+    const executionId = eventSubExecution(startId);
+    if (this.waits.get(executionId)?.api === null) {
+      this.waits.delete(executionId);
+      StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, executionId);
+    }
+    if (this.timerRefs.delete(executionId)) StepEffects.netRemove(this.effects.timersCreated, this.effects.timersRemoved, executionId);
+  }
+
+  /**
+   * Starts the event sub-process of start event `startId` (its message, signal or timer came). An
+   * interrupting one cancels everything else the process was doing and every other trigger; a
+   * non-interrupting one runs beside it, and its message or signal may come again (a timer cycle
+   * is re-armed).
+   */
+  private triggerEventSub(startId: string): void {
+    const info = this.def.element(startId)!;
+    const sub = info.eventSub!;
+    const proc = this.engine.execution?.definitions?.[0]?.getRunningProcesses?.()?.[0];
+    if (!proc) throw new EngineStepError(`流程未运行，无法启动事件子流程 ${sub.subProcessId}`, startId);
+    const before = proc.getPostponed();
+    const executionId = eventSubExecution(startId);
+    this.effects.history.push({ type: 'eventSubProcess.triggered', elementId: sub.subProcessId, executionId, at: this.clock.now(), data: { start: startId, interrupting: sub.interrupting } });
+    if (sub.interrupting) this.disarmEventSubs();
+    else if (info.timer) {
+      this.timerRefs.delete(executionId);
+      if (info.timer.type === 'timeCycle') {
+        this.timerRefs.set(executionId, { cb: () => this.triggerEventSub(startId), args: [] });
+        this.armEventSubTimer(info, executionId, this.clock.now());
+      }
+    }
+    proc.getActivityById(sub.subProcessId).run();
+    if (sub.interrupting) for (const api of before) if (api.id !== sub.subProcessId) api.discard();
+    this.check();
   }
 
   private fail(err: any): void {
