@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dropColumns } from '../../db/knex.ts';
 
 // Issue 17. The 三合一 platform's date of an item change beside its reference (Art. 8, 13(4): a
 // change whose platform update lags that date is flagged); the organisation register kept by the
@@ -19,15 +20,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('users', (t) => {
-    t.dropColumn('cert_expires');
-    t.dropColumn('cert_scope');
-    t.dropColumn('cert_number');
-  });
-  await knex.schema.alterTable('units', (t) => {
-    t.dropColumn('leader_user_id');
-  });
-  await knex.schema.alterTable('power_item_versions', (t) => {
-    t.dropColumn('sunshine_date');
-  });
+  await dropColumns(knex, 'users', ['cert_expires', 'cert_scope', 'cert_number']);
+  await dropColumns(knex, 'units', ['leader_user_id']);
+  await dropColumns(knex, 'power_item_versions', ['sunshine_date']);
 }
