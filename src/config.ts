@@ -20,6 +20,8 @@ export interface Config {
   jobLeaseMs: number;
   /** On SIGTERM, how long requests in flight and jobs in hand may take to finish, in ms. */
   shutdownGraceMs: number;
+  /** On SIGTERM, how long the node keeps serving while readiness answers 503, before closing its port. */
+  shutdownReadyDelayMs: number;
   /** Maximum number of live bpmn-engine objects kept per node. */
   engineCacheSize: number;
   logLevel: string;
@@ -176,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobConcurrency: r.int('JOB_CONCURRENCY', 4, 1, 64),
     jobLeaseMs: r.int('JOB_LEASE_MS', 30_000, 1000, 3_600_000),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    shutdownReadyDelayMs: r.int('SHUTDOWN_READY_DELAY_MS', 0, 0, 600_000),
     engineCacheSize: r.int('ENGINE_CACHE_SIZE', 64, 0, 100_000),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     trustProxy: r.flag('TRUST_PROXY', false),

@@ -93,13 +93,17 @@ async function main(): Promise<void> {
   backups?.start(60_000);
   const metrics = config.metrics ? new Metrics({ db, clock: engine.clock, engine }) : undefined;
   metrics?.startAuditVerifier(config.auditVerifyMinutes * 60e3);
-  const server = await serve(createApp({ db, engine, logger, auth, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, attachmentsDir: config.attachmentsDir, sunshineLagDays: config.sunshineLagDays }), config);
+  // Written by graceful shutdown, read by readiness: out of rotation before the port closes.
+  const lifecycle = { draining: false };
+  const server = await serve(createApp({ lifecycle, db, engine, logger, auth, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, attachmentsDir: config.attachmentsDir, sunshineLagDays: config.sunshineLagDays }), config);
   const scheme = config.tls ? 'https' : 'http';
   logger.info({ port: config.port, tls: !!config.tls, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on ${scheme}://localhost:${config.port}/`);
   installShutdown({
     server,
     logger,
     graceMs: config.shutdownGraceMs,
+    readyDelayMs: config.shutdownReadyDelayMs,
+    onDraining: () => (lifecycle.draining = true),
     // Under `npm start` (npm's child, see package.json): stop too when npm is gone, even by kill -9.
     watchParent: process.env.npm_lifecycle_event === 'start',
     stop: async (graceMs) => {

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { AuthService } from '../domain/auth.ts';
 import type { EngineService } from '../engine/service.ts';
-import { DEFAULT_LIMITS, type ApiLimits } from './context.ts';
+import { DEFAULT_LIMITS, type ApiLimits, type Lifecycle } from './context.ts';
 import { AppError } from '../errors.ts';
 import { errorMiddleware } from './errors.ts';
 import { apiSecurityHeaders } from './headers.ts';
@@ -35,6 +35,8 @@ export interface AppDeps {
   attachmentsDir?: string | null;
   /** SUNSHINE_LAG_DAYS: days an item change may lag the 三合一 platform (default 30). */
   sunshineLagDays?: number;
+  /** Set by graceful shutdown (main.ts): readiness 503, `Connection: close` on every response. */
+  lifecycle?: Lifecycle;
 }
 
 /**
@@ -55,6 +57,8 @@ export function createApp(deps: AppDeps): Koa {
     const given = ctx.get('x-request-id');
     ctx.state.requestId = /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
     ctx.set('x-request-id', ctx.state.requestId);
+    // A draining node asks keep-alive clients to open their next connection elsewhere.
+    if (deps.lifecycle?.draining) ctx.set('connection', 'close');
     let status = 500;
     try {
       await next();

@@ -18,6 +18,13 @@ export interface ApiDeps {
   attachmentsDir?: string | null;
   /** SUNSHINE_LAG_DAYS: days an item change may lag the 三合一 platform (default 30). */
   sunshineLagDays?: number;
+  /** Set by graceful shutdown: readiness answers 503 and responses ask clients to reconnect elsewhere. */
+  lifecycle?: Lifecycle;
+}
+
+/** A node's run state, shared by the shutdown handler (writer) and the API (reader). */
+export interface Lifecycle {
+  draining: boolean;
 }
 
 /** Request size limits (Art. 12); tests may lower them. */

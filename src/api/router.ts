@@ -41,6 +41,8 @@ export function apiRouter(deps: ApiDeps): Router {
   });
   system.get('/health/ready', async (ctx) => {
     const r = await readiness(deps.db, () => deps.engine.jobs.health());
+    // Shutting down: out of rotation before the port closes (SHUTDOWN_READY_DELAY_MS).
+    if (deps.lifecycle?.draining) Object.assign(r, { ok: false, checks: { ...r.checks, shutdown: { ok: false, detail: '本节点正在停止，不再接收新请求' } } });
     ctx.status = r.ok ? 200 : 503;
     ctx.body = { status: r.ok ? 'ready' : 'not-ready', checks: r.checks };
   });

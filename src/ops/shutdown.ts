@@ -19,10 +19,24 @@ export interface ShutdownOptions {
   watchParent?: boolean;
   /** Listen for SIGTERM and SIGINT (default true; tests call the returned function instead). */
   signals?: boolean;
+  /**
+   * Called first: the node reports itself not ready (GET /api/health/ready answers 503) and asks
+   * keep-alive clients to reconnect, so a load balancer moves traffic to the other nodes.
+   */
+  onDraining?: () => void;
+  /**
+   * SHUTDOWN_READY_DELAY_MS: how long the node keeps serving while reporting not-ready before it
+   * stops accepting connections — at least the load balancer's health-check interval × its failure
+   * threshold, so no request is sent to a closed port. Default 0 (close at once).
+   */
+  readyDelayMs?: number;
+  /** Waits `ms` (tests pass their own, to release the delay on a condition). */
+  delay?: (ms: number) => Promise<void>;
 }
 
 /**
- * Graceful shutdown on SIGTERM or SIGINT: no new connections; requests in flight finish (up to
+ * Graceful shutdown on SIGTERM or SIGINT: first the node reports not-ready (and keeps serving for
+ * `readyDelayMs`, so a load balancer takes it out of rotation); then no new connections; requests in flight finish (up to
  * `graceMs`, then their connections are cut), idle keep-alive connections are closed at once; the
  * job executor lets its jobs finish within the same grace and hands back its leases; then the
  * process exits 0. A second signal exits at once (code 1).
@@ -40,6 +54,8 @@ export function installShutdown(o: ShutdownOptions): (reason: string) => Promise
       o.logger.info({ reason, graceMs: o.graceMs }, 'shutting down: draining requests, releasing job leases');
       let code = 0;
       try {
+        o.onDraining?.();
+        if (o.readyDelayMs) await (o.delay ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(o.readyDelayMs);
         await Promise.all([drain(o.server, o.graceMs), o.stop(o.graceMs)]);
         await o.close();
       } catch (err) {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import pino from 'pino';
 import { createApp } from '../../src/api/app.ts';
-import type { ApiLimits } from '../../src/api/context.ts';
+import type { ApiLimits, Lifecycle } from '../../src/api/context.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { Metrics } from '../../src/ops/metrics.ts';
 import { AuthService, type AuthOptions } from '../../src/domain/auth.ts';
@@ -116,6 +116,8 @@ export async function startServer(
     metrics?: { token?: string };
     /** An existing database (e.g. an upgraded one) instead of a fresh one; dropped by close(). */
     database?: TestDatabase;
+    /** The node's run state, as main.ts shares it with graceful shutdown. */
+    lifecycle?: Lifecycle;
   } = {},
 ): Promise<TestServer> {
   const database = opts.database ?? (await freshDatabase());
@@ -135,7 +137,7 @@ export async function startServer(
   }
   await bootstrapDeployments(engine, path.join(root, 'processes'), path.join(root, 'forms'), { only: opts.procedures ? undefined : PLATFORM_FILES });
   const metrics = opts.metrics ? new Metrics({ db, clock, engine }) : undefined;
-  const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy, metrics, metricsToken: opts.metrics?.token });
+  const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy, metrics, metricsToken: opts.metrics?.token, lifecycle: opts.lifecycle });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import pino from 'pino';
 import { installShutdown } from '../../src/ops/shutdown.ts';
+import { startServer } from '../helpers/api.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const logger = pino({ level: 'silent' });
@@ -87,6 +88,55 @@ describe('ops: graceful shutdown', () => {
     await done;
     expect(steps).to.deep.equal(['stop 60000', 'close']);
     expect(exitCode).to.equal(0);
+  });
+
+  it('first reports not-ready and keeps serving for the ready delay (Connection: close), then closes the port', async () => {
+    // Given a node of the platform that shares its run state with graceful shutdown, behind a
+    // load balancer that polls readiness
+    const lifecycle = { draining: false };
+    const s = await startServer({ lifecycle });
+    try {
+      const ready = await s.anonymous().get('/api/health/ready');
+      expect(ready.status).to.equal(200);
+      expect(ready.body.checks).to.not.have.property('shutdown');
+      let endDelay!: () => void;
+      let delaying!: () => void;
+      const inDelay = new Promise<void>((r) => (delaying = r));
+      let exitCode: number | undefined;
+      const server = { listening: true, close: (cb: () => void) => ((server.listening = false), cb()), closeIdleConnections: () => {}, closeAllConnections: () => {} };
+      const shutdown = installShutdown({
+        server: server as never,
+        logger,
+        graceMs: 1000,
+        signals: false,
+        readyDelayMs: 5000,
+        delay: (ms) => (expect(ms).to.equal(5000), delaying(), new Promise<void>((r) => (endDelay = r))),
+        onDraining: () => (lifecycle.draining = true),
+        stop: async () => {},
+        close: async () => {},
+        exit: (code) => (exitCode = code),
+      });
+      // When SIGTERM arrives
+      const done = shutdown('SIGTERM');
+      await inDelay;
+      // Then during the ready delay the node still serves, but readiness answers 503 with the reason
+      // and every response asks the client to reconnect elsewhere; the port is still open
+      const notReady = await s.anonymous().get('/api/health/ready');
+      expect(notReady.status).to.equal(503);
+      expect(notReady.body.status).to.equal('not-ready');
+      expect(notReady.body.checks.shutdown).to.deep.equal({ ok: false, detail: '本节点正在停止，不再接收新请求' });
+      expect(notReady.headers.get('connection')).to.equal('close');
+      const live = await s.anonymous().get('/api/health/live');
+      expect(live.status).to.equal(200);
+      expect(server.listening).to.equal(true);
+      // And after the delay the port closes and the process exits 0
+      endDelay();
+      await done;
+      expect(server.listening).to.equal(false);
+      expect(exitCode).to.equal(0);
+    } finally {
+      await s.close();
+    }
   });
 
   describe('the process `npm start` returns', function () {
