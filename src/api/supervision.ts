@@ -8,6 +8,7 @@ import { loginCompliance } from '../domain/supervision/logins.ts';
 import { datePeriod, monthOf, isoWeekOf } from '../domain/supervision/periods.ts';
 import { createUpload, recordUpload, uploadFile, verifyUploadFile } from '../domain/supervision/provincial.ts';
 import { complianceReport } from '../domain/supervision/report.ts';
+import { cancelNeedsApproval } from '../domain/cancellation.ts';
 import { appraisalStats, statsCsv } from '../domain/supervision/stats.ts';
 import { confirmSuggestion, dismissSuggestion } from '../domain/supervision/suggestions.ts';
 import { listSuggestions } from '../store/compliance.ts';
@@ -74,7 +75,7 @@ export function supervisionRoutes(deps: ApiDeps): Router {
   r.get('/compliance/report', async (ctx) => {
     requireSupervision(ctx);
     const period = periodFrom(ctx);
-    ctx.body = await complianceReport(db, engine.calendar, period, now(), { sunshineLagDays: deps.sunshineLagDays });
+    ctx.body = await complianceReport(db, engine.calendar, period, now(), { sunshineLagDays: deps.sunshineLagDays, cancelNeedsApproval: (key) => cancelNeedsApproval(engine, key) });
   });
 
   const stats = async (ctx: Context) => {

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { EngineService } from '../engine/service.ts';
 import type { StepHook } from '../engine/steps.ts';
 import { namesUser, sodRule } from '../engine/tasks.ts';
+import { isPowerFlow } from '../lib/risk-points.ts';
 import { SYSTEM } from '../engine/types.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { insertCancellationRequest, isDuplicatePending, pendingCancellationOf } from '../store/cancellations.ts';
@@ -77,13 +78,24 @@ export async function cancelInstance(
 }
 
 /**
+ * Whether a case of this process may only be cancelled with a second person's approval (its latest
+ * version says cancelRequiresApproval or powerFlow). Usage: `await cancelNeedsApproval(engine, 'power-case')`.
+ */
+export async function cancelNeedsApproval(engine: EngineService, processKey: string): Promise<boolean> {
+  const latest = await engine.definitions.latest(processKey).catch(() => null);
+  return latest ? latest.def.model.properties[CANCEL_REQUIRES_APPROVAL] === 'true' || isPowerFlow(latest.def.model.properties) : false;
+}
+
+/**
  * Whether a cancel needs approval: the instance's version or the process's latest version says so,
  * so that cases started before the property was added are covered too.
  */
 async function needsApproval(engine: EngineService, def: { key: string; model: { properties: Record<string, string> } }): Promise<boolean> {
-  if (def.model.properties[CANCEL_REQUIRES_APPROVAL] === 'true') return true;
+  // A power flow (权力运行流程, powerFlow="true") is never cancelled by one person (issue 18, item 4).
+  const requires = (p: Record<string, string>) => p[CANCEL_REQUIRES_APPROVAL] === 'true' || isPowerFlow(p);
+  if (requires(def.model.properties)) return true;
   const latest = await engine.definitions.latest(def.key).catch(() => null);
-  return latest?.def.model.properties[CANCEL_REQUIRES_APPROVAL] === 'true';
+  return latest ? requires(latest.def.model.properties) : false;
 }
 
 async function requestApproval(

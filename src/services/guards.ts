@@ -108,8 +108,13 @@ export const GUARDS: Record<string, EffectGuard> = {
   'accountability.dismiss': {
     processKeys: ['accountability-review'],
     effect: true,
-    requires: [{ element: 'Task_Draft', groups: ['supervision'], equals: { draftAction: 'dismiss' }, notStarter: false, notVariables: ['subjectUserId'] }],
-    describe: pick('dismissReason'),
+    // Oversight of the overseers (issue 18, item 4): supervision's dismissal stands only with the
+    // agreement of a discipline-committee member who did not draft it.
+    requires: [
+      { element: 'Task_Draft', groups: ['supervision'], equals: { draftAction: 'dismiss' }, notStarter: false, notVariables: ['subjectUserId'] },
+      { element: 'Task_DismissReview', groups: ['discipline-committee'], equals: { dismissDecision: 'agree' }, after: ['Task_Draft'], notVariables: ['subjectUserId'] },
+    ],
+    describe: pick('dismissReason', 'dismissComment'),
   },
   'appraisal.enter': {
     processKeys: ['accountability-review'],

@@ -75,3 +75,45 @@ export async function casesStartedIn(db: Knex, from: number, to: number): Promis
   }
   return out;
 }
+
+/** Cancellations of cases in a period, from the audit trail (direct cancels and requests), with the case's process. */
+export async function cancellationActsIn(
+  db: Knex,
+  from: number,
+  to: number,
+): Promise<Array<{ action: string; actor: string; instanceId: string | null; processKey: string | null; businessKey: string | null; at: number; after: string | null }>> {
+  const rows = await db('audit_log as a')
+    .leftJoin('process_instances as p', 'p.id', 'a.instance_id')
+    .whereIn('a.action', ['process.cancel', 'process.cancel-requested', 'process.cancel-approved', 'process.cancel-rejected'])
+    .where('a.at', '>=', from)
+    .where('a.at', '<', to)
+    .orderBy('a.seq')
+    .select('a.action', 'a.actor', 'a.instance_id', 'p.process_key', 'p.business_key', 'a.at', 'a.after');
+  return rows.map((r: any) => ({ action: r.action, actor: r.actor, instanceId: r.instance_id, processKey: r.process_key, businessKey: r.business_key, at: Number(r.at), after: r.after }));
+}
+
+/**
+ * Accountability cases dismissed in a period, each with who agreed in the discipline committee's
+ * review (Task_DismissReview completed with dismissDecision "agree"), null when nobody did.
+ */
+export async function dismissalsIn(db: Knex, from: number, to: number): Promise<Array<{ caseId: string; instanceId: string; closedAt: number; reviewedBy: string | null }>> {
+  const cases = await db('accountability_cases').where({ status: 'dismissed' }).where('closed_at', '>=', from).where('closed_at', '<', to).select('id', 'instance_id', 'closed_at');
+  if (!cases.length) return [];
+  const reviews = await db('tasks')
+    .whereIn('instance_id', cases.map((c: any) => c.instance_id))
+    .where({ element_id: 'Task_DismissReview', status: 'completed' })
+    .orderBy('completed_at', 'desc')
+    .select('instance_id', 'completed_by', 'variables');
+  return cases.map((c: any) => {
+    const agreed = reviews.find((r: any) => r.instance_id === c.instance_id && decisionOf(r.variables) === 'agree');
+    return { caseId: c.id, instanceId: c.instance_id, closedAt: Number(c.closed_at), reviewedBy: agreed?.completed_by ?? null };
+  });
+}
+
+function decisionOf(json: unknown): unknown {
+  try {
+    return (JSON.parse(String(json ?? 'null')) ?? {}).dismissDecision;
+  } catch {
+    return undefined;
+  }
+}

@@ -95,9 +95,23 @@ describe('procedure: accountability review (accountability-review.bpmn)', () => 
     expect(await caseOfInstance(w.db, instance.id)).to.include({ status: 'decided', serious: true });
   });
 
-  it('supervision may find no violation: the case is dismissed and nothing enters the appraisal', async () => {
+  it('supervision may find no violation: the case is dismissed only when the discipline committee agrees, and nothing enters the appraisal', async () => {
     const { instance } = await w.start('accountability-review', 'supervisor', open({ subjectUserId: 'staff3' }));
     await w.complete(instance.id, 'Task_Draft', 'supervisor2', { draftAction: 'dismiss', dismissReason: '经核查，超时系系统故障所致，已由信息中心出具说明' });
+    // Then the dismissal waits for the discipline committee: the officer alone cannot close the case
+    expect(await w.open(instance.id)).to.deep.equal(['Task_DismissReview']);
+    const review = await w.task(instance.id, 'Task_DismissReview');
+    for (const lone of ['supervisor2', 'supervisor']) {
+      await expectError(w.engine.complete(review.id, { by: await w.as(lone), variables: { dismissDecision: 'agree', dismissComment: '同意' } }), 'NOT_CANDIDATE');
+    }
+    expect(await caseOfInstance(w.db, instance.id)).to.include({ status: 'open' });
+    expect(await w.open(instance.id)).to.deep.equal(['Task_DismissReview']);
+    // When the committee disagrees, supervision must draft again
+    await w.complete(instance.id, 'Task_DismissReview', 'discipline', { dismissDecision: 'disagree', dismissComment: '系统故障说明不充分，请补充信息中心记录' });
+    expect(await w.open(instance.id)).to.deep.equal(['Task_Draft']);
+    expect(await caseOfInstance(w.db, instance.id)).to.include({ status: 'open' });
+    await w.complete(instance.id, 'Task_Draft', 'supervisor2', { draftAction: 'dismiss', dismissReason: '信息中心故障记录（编号 2026-117）证实超时系系统故障所致' });
+    await w.complete(instance.id, 'Task_DismissReview', 'discipline', { dismissDecision: 'agree', dismissComment: '同意不予追责' });
     expect(await w.status(instance.id)).to.equal('completed');
     expect(await caseOfInstance(w.db, instance.id)).to.include({ status: 'dismissed' });
     expect(await appraisalRecords(w.db, { userId: 'staff3' })).to.have.length(0);
