@@ -37,7 +37,7 @@ describe('oversight of the overseers: supervision’s own acts need a second per
   it('Given a running power case (power-case, a power flow), a supervision officer’s cancel is only a request: the case keeps running', async () => {
     const clerk = await s.login('engineer');
     const started = await clerk.post('/api/power-items/XK-0001/start', {
-      variables: { partyType: 'organisation', partyName: '常州新城房地产开发有限公司', partyCreditCode: '91320400MA1Q3RTY0B', partyAddress: '常州市天宁区青龙东路8号', contactPhone: '13912345678', projectName: '青龙地块住宅项目', applicationSummary: '项目地块地质条件复杂，申请易地建设防空地下室', materialsComplete: true },
+      variables: { partyType: 'organisation', partyName: '常州新城房地产开发有限公司', partyCreditCode: '91320400MA1P2XYW3T', partyAddress: '常州市天宁区青龙东路8号', contactPhone: '13912345678', projectName: '青龙地块住宅项目', applicationSummary: '项目地块地质条件复杂，申请易地建设防空地下室', materialsComplete: true },
     });
     expect(started.status, started.text).to.equal(201);
     await settle();
@@ -101,7 +101,7 @@ describe('oversight of the overseers: supervision’s own acts need a second per
     // A bypass constructed below the API (as a console or an old version would do it)
     const clerk = await s.login('engineer');
     const started = await clerk.post('/api/power-items/XK-0001/start', {
-      variables: { partyType: 'organisation', partyName: '常州某公司', partyCreditCode: '91320400MA1Q3RTY0C', partyAddress: '常州市钟楼区', contactPhone: '13912345679', projectName: '某住宅项目', applicationSummary: '项目地块地质条件复杂，申请易地建设防空地下室', materialsComplete: true },
+      variables: { partyType: 'organisation', partyName: '常州某公司', partyCreditCode: '91320400MA1P2XYW3T', partyAddress: '常州市钟楼区', contactPhone: '13912345679', projectName: '某住宅项目', applicationSummary: '项目地块地质条件复杂，申请易地建设防空地下室', materialsComplete: true },
     });
     const id = started.body.id;
     const officer = (await actorOf(s.db, 'supervisor'))!;

@@ -257,7 +257,8 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
 
 /**
  * Oversight of the overseers (issue 18, item 4), from the audit trail and the engine's tasks:
- * every cancel of a case and every dismissed accountability case in the period, and as
+ * every cancel of a case and every dismissed accountability case in the period (nothing when there
+ * were none), and as
  * attention (不符合) any that one person did alone where a second person was required.
  */
 async function oversightFindings(db: Knex, from: number, to: number, opts: ReportOptions): Promise<Finding[]> {
@@ -268,7 +269,7 @@ async function oversightFindings(db: Knex, from: number, to: number, opts: Repor
   for (const a of direct) if (a.processKey && (await opts.cancelNeedsApproval?.(a.processKey))) lone.push(a);
   const approved = acts.filter((a) => a.action === 'process.cancel-approved').length;
   const requested = acts.filter((a) => a.action === 'process.cancel-requested').length;
-  findings.push({
+  if (acts.length) findings.push({
     status: lone.length ? 'attention' : 'ok',
     text: lone.length
       ? `不符合：${lone.length} 件须经第二人审批的案件由一人直接撤销：${lone.map((a) => `${a.actor} 于 ${beijingDate(a.at)} 撤销 ${a.processKey} ${a.businessKey ?? a.instanceId}（${reasonOf(a.after)}）`).join('；')}`
@@ -276,7 +277,7 @@ async function oversightFindings(db: Knex, from: number, to: number, opts: Repor
   });
   const dismissals = await dismissalsIn(db, from, to);
   const unreviewed = dismissals.filter((d) => !d.reviewedBy);
-  findings.push({
+  if (dismissals.length) findings.push({
     status: unreviewed.length ? 'attention' : 'ok',
     text: unreviewed.length
       ? `不符合：${unreviewed.length} 起追责案件未经局纪委审核即不予追责：${unreviewed.map((d) => `实例 ${d.instanceId}（${beijingDate(d.closedAt)}）`).join('；')}`
