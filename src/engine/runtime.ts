@@ -661,8 +661,8 @@ export class LiveInstance {
         if (loop?.completionCondition === text.trim()) return evaluateCondition(compiled, completionContext(loop, this.variables, message.content));
         return conditions.has(text.trim()) ? evaluateCondition(compiled, this.variables) : evaluateCompiled(compiled, this.variables);
       },
-      isExpression: (text: unknown) => typeof text === 'string' && (text.trim().startsWith('=') || /^\$\{.*\}$/s.test(text.trim())),
-      hasExpression: (text: unknown) => typeof text === 'string' && (text.trim().startsWith('=') || text.includes('${')),
+      isExpression: (text: unknown) => typeof text === 'string' && (text.trim().startsWith('=') || /^[$#]\{.*\}$/s.test(text.trim())),
+      hasExpression: (text: unknown) => typeof text === 'string' && (text.trim().startsWith('=') || text.includes('${') || text.includes('#{')),
     };
   }
 

@@ -95,4 +95,25 @@ describe('lib/feel: compile and evaluate', () => {
   it('Given a condition that is not boolean, when evaluated, then it is an error, never a silent false', () => {
     expect(() => evaluateCondition(compile('=1 + 1'), {})).to.throw(EvaluationError, '不是布尔值');
   });
+
+  it('Given JUEL method calls, when translated and evaluated, then they act as in Camunda 7 (string literals untouched)', () => {
+    const vars = { reviewers: ['engineer', 'legal'], title: '关于张三的申请', none: [], note: '', amount: 12 };
+    const run = (e: string) => evaluateCompiled(compile(e), vars);
+    expect(run("${reviewers.contains('engineer')}")).to.equal(true);
+    expect(run("${reviewers.contains('a.contains(b)')}")).to.equal(false);
+    expect(run('${title.contains("张三")}')).to.equal(true);
+    expect(run('${reviewers.size() == 2 && none.isEmpty() && note.isEmpty()}')).to.equal(true);
+    expect(run('${!reviewers.isEmpty()}')).to.equal(true);
+    expect(run('${title.startsWith("关于") && !title.endsWith("x")}')).to.equal(true);
+    expect(run('${title.equals("关于张三的申请") && "LEGAL".equalsIgnoreCase("legal")}')).to.equal(true);
+    expect(run('${execution.getVariable("amount") gt 10}')).to.equal(true);
+    expect(run("${'abcde'.substring(1, 3).toUpperCase()}")).to.equal('BC');
+    expect(run('#{amount > 10}')).to.equal(true);
+    expect(juelToFeel('"x.size()" == s')).to.equal('"x.size()" = s');
+  });
+
+  it('Given a Java method the translation does not know, when checked, then deploy is told which', () => {
+    expect(problemOf('${list.stream()}')?.message).to.be.a('string');
+    expect(problemOf('${execution.getVariable(name)}')?.message).to.contain('getVariable');
+  });
 });

@@ -6,9 +6,11 @@ import { evaluate, isFunction, parseExpression } from 'feelin';
  * Two notations are accepted wherever the engine reads an expression (conditions, due dates,
  * timers, names):
  * - `=amount > 300000` — Camunda 8 style: everything after `=` is FEEL.
- * - `${decision == "approve"}` — Camunda 7 style: the JUEL operators `==`, `!=`, `&&`, `||`, `!`,
- *   `not`, `eq`, `ne`, `lt`, `gt`, `le`, `ge` and single-quoted strings are translated to FEEL;
- *   anything else inside `${…}` must already be FEEL. Text around `${…}` is a template.
+ * - `${decision == "approve"}` (or `#{…}`) — Camunda 7 style: the JUEL operators `==`, `!=`, `&&`, `||`, `!`,
+ *   `not`, `eq`, `ne`, `lt`, `gt`, `le`, `ge`, single-quoted strings and the Java methods of
+ *   JUEL_METHODS (`list.contains(x)`, `size()`, `isEmpty()`, `startsWith`, `equals`,
+ *   `execution.getVariable("x")` …) are translated to FEEL; anything else inside `${…}` must already
+ *   be FEEL. Text around `${…}` is a template.
  * Anything else is a literal string.
  */
 export type Compiled =
@@ -42,14 +44,20 @@ export function compile(text: string): Compiled {
 function splitTemplate(text: string): Array<string | { src: string; at: number }> {
   const parts: Array<string | { src: string; at: number }> = [];
   let last = 0;
-  let i = text.indexOf('${');
+  // `#{…}` (JUEL's deferred form, common in Flowable and Activiti files) reads like `${…}`.
+  const next = (from: number) => {
+    const d = text.indexOf('${', from);
+    const h = text.indexOf('#{', from);
+    return d < 0 ? h : h < 0 ? d : Math.min(d, h);
+  };
+  let i = next(0);
   while (i >= 0) {
     const end = expressionEnd(text, i + 2);
     if (end < 0) break;
     if (i > last) parts.push(text.slice(last, i));
     parts.push({ src: text.slice(i + 2, end), at: i + 2 });
     last = end + 1;
-    i = text.indexOf('${', last);
+    i = next(last);
   }
   if (last < text.length) parts.push(text.slice(last));
   return parts;
@@ -199,7 +207,22 @@ function translate(tokens: Token[], src: string): Token[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const afterDot = tokens[i - 1]?.text === '.' && tokens[i - 1].kind === 'punct';
-    if (t.kind === 'op' && (t.text === '!' || t.text === 'not')) {
+    const method = t.kind === 'punct' && t.text === '.' && tokens[i + 1]?.kind === 'word' && tokens[i + 2]?.text === '(' ? tokens[i + 1].text : '';
+    if (method && !Object.hasOwn(JUEL_METHODS, method)) {
+      throw new ExpressionSyntaxError(`不支持的方法调用 .${method}(…)（可用：${Object.keys(JUEL_METHODS).join('、')}）：${src}`, t.at);
+    }
+    if (method) {
+      // `receiver.method(args)`: the receiver is what `out` ends with; the call becomes FEEL.
+      const start = receiverStart(out);
+      const close = closingIndex(tokens, i + 2);
+      if (start < 0 || close < 0) throw new ExpressionSyntaxError(`无法识别方法调用 .${method}(…)：${src}`, t.at);
+      const receiver = render(out.splice(start));
+      const args = splitArgs(tokens.slice(i + 3, close)).map((a) => render(translate(a, src)));
+      const feel = JUEL_METHODS[method](receiver, args, tokens.slice(i + 3, close));
+      if (feel === null) throw new ExpressionSyntaxError(`不支持的方法调用 ${receiver}.${method}(…)：${src}`, t.at);
+      out.push({ kind: 'raw', text: feel, at: t.at });
+      i = close;
+    } else if (t.kind === 'op' && (t.text === '!' || t.text === 'not')) {
       // Wrap the operand: an identifier path (with calls/indexes) or a parenthesised group.
       const end = operandEnd(tokens, i + 1);
       if (end <= i + 1) throw new ExpressionSyntaxError(`"${t.text}" 后缺少操作数：${src}`, t.at);
@@ -237,8 +260,94 @@ function spaceBetween(a: Token, b: Token): boolean {
   return true;
 }
 
+/**
+ * The Java methods Camunda 7 users call in JUEL, as FEEL: `receiver.method(args)` → FEEL text.
+ * `contains` and `isEmpty` work on lists and strings alike (decided when evaluated); null: not supported.
+ */
+const JUEL_METHODS: Record<string, (recv: string, args: string[], raw: Token[]) => string | null> = {
+  contains: (r, [a]) => (a === undefined ? null : `(if ${r} instance of string then contains(${r}, ${a}) else list contains(${r}, ${a}))`),
+  size: (r, args) => (args.length ? null : `count(${r})`),
+  isEmpty: (r, args) => (args.length ? null : `(if ${r} instance of string then string length(${r}) = 0 else count(${r}) = 0)`),
+  length: (r, args) => (args.length ? null : `string length(${r})`),
+  startsWith: (r, [a]) => (a === undefined ? null : `starts with(${r}, ${a})`),
+  endsWith: (r, [a]) => (a === undefined ? null : `ends with(${r}, ${a})`),
+  equals: (r, [a]) => (a === undefined ? null : `(${r} = ${a})`),
+  equalsIgnoreCase: (r, [a]) => (a === undefined ? null : `(lower case(${r}) = lower case(${a}))`),
+  toUpperCase: (r, args) => (args.length ? null : `upper case(${r})`),
+  toLowerCase: (r, args) => (args.length ? null : `lower case(${r})`),
+  substring: (r, [from, to]) => (from === undefined ? null : to === undefined ? `substring(${r}, (${from}) + 1)` : `substring(${r}, (${from}) + 1, (${to}) - (${from}))`),
+  // execution.getVariable("x") is the variable x.
+  getVariable: (r, args, raw) => {
+    const name = raw.length === 1 && raw[0].kind === 'str' ? JSON.parse(raw[0].text) : '';
+    return r === 'execution' && args.length === 1 && /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) ? name : null;
+  },
+};
+
+/** Where the operand that `out` ends with begins (a path with calls and indexes), or -1. */
+function receiverStart(out: Token[]): number {
+  let i = out.length - 1;
+  while (i >= 0) {
+    const t = out[i];
+    if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) {
+      i = openingIndex(out, i);
+      if (i < 0) return -1;
+      const before = out[i - 1];
+      if (before && (before.kind === 'word' || before.kind === 'raw' || (before.kind === 'punct' && ')]'.includes(before.text)))) {
+        i--;
+        continue;
+      }
+      return i;
+    }
+    if (['word', 'str', 'num', 'raw'].includes(t.kind)) {
+      if (out[i - 1]?.kind === 'punct' && out[i - 1].text === '.') {
+        i -= 2;
+        continue;
+      }
+      return i;
+    }
+    return -1;
+  }
+  return -1;
+}
+
+function openingIndex(tokens: Token[], close: number): number {
+  const pair: Record<string, string> = { ')': '(', ']': '[' };
+  const open = pair[tokens[close].text];
+  let depth = 0;
+  for (let i = close; i >= 0; i--) {
+    if (tokens[i].kind !== 'punct') continue;
+    if (tokens[i].text === tokens[close].text) depth++;
+    else if (tokens[i].text === open && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function closingIndex(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (tokens[i].kind !== 'punct') continue;
+    if (tokens[i].text === '(' || tokens[i].text === '[') depth++;
+    else if ((tokens[i].text === ')' || tokens[i].text === ']') && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Call arguments split at the commas outside brackets. */
+function splitArgs(tokens: Token[]): Token[][] {
+  if (!tokens.length) return [];
+  const out: Token[][] = [[]];
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.kind === 'punct' && '([{'.includes(t.text)) depth++;
+    if (t.kind === 'punct' && ')]}'.includes(t.text)) depth--;
+    if (t.kind === 'punct' && t.text === ',' && depth === 0) out.push([]);
+    else out[out.length - 1].push(t);
+  }
+  return out;
+}
+
 interface Token {
-  kind: 'str' | 'num' | 'word' | 'op' | 'punct' | 'not';
+  kind: 'str' | 'num' | 'word' | 'op' | 'punct' | 'not' | 'raw';
   text: string;
   at: number;
 }

@@ -14,7 +14,7 @@ const consult = process(
   <bpmn:inclusiveGateway id="split" name="需要会商的部门" default="fDefault" />
   ${flow('fLegal', 'split', 'legal', '=needLegal')}
   ${flow('fFinance', 'split', 'finance', '${amount > 10000}')}
-  ${flow('fTech', 'split', 'tech', '=needTech = true')}
+  ${flow('fTech', 'split', 'tech', "${reviewers.contains('engineer')}")}
   ${flow('fDefault', 'split', 'office')}
   ${userTask('legal', '法制审核', 'camunda:candidateGroups="staff"')}
   ${userTask('finance', '财务审核', 'camunda:candidateGroups="staff"')}
@@ -44,7 +44,7 @@ describe('engine: inclusive gateways split on every true condition and join exac
 
   it('two of three conditions hold: two tasks; the join waits for both, across a restart', async () => {
     // Given a case needing the legal and the finance review but not the technical one
-    const { instance, tasks } = await n.a.start('inclusive-consult', { by: staff, variables: { needLegal: true, amount: 20000, needTech: false } });
+    const { instance, tasks } = await n.a.start('inclusive-consult', { by: staff, variables: { needLegal: true, amount: 20000, reviewers: ['legal'] } });
     expect(tasks.map((t) => t.elementId).sort()).to.deep.equal(['finance', 'legal']);
     // When the legal review is done
     await n.a.complete(tasks.find((t) => t.elementId === 'legal')!.id, { by: staff });
@@ -65,21 +65,21 @@ describe('engine: inclusive gateways split on every true condition and join exac
   });
 
   it('one condition holds: the join passes after that branch alone', async () => {
-    const { instance, tasks } = await n.a.start('inclusive-consult', { by: staff, variables: { needLegal: false, amount: 20000, needTech: false } });
+    const { instance, tasks } = await n.a.start('inclusive-consult', { by: staff, variables: { needLegal: false, amount: 20000, reviewers: ['legal'] } });
     expect(tasks.map((t) => t.elementId)).to.deep.equal(['finance']);
     await n.a.complete(tasks[0].id, { by: staff });
     expect((await open(n.a, instance.id)).map((t) => t.elementId)).to.deep.equal(['decide']);
   });
 
   it('no condition holds: the default flow is taken', async () => {
-    const { instance, tasks } = await n.a.start('inclusive-consult', { by: staff, variables: { needLegal: false, amount: 1, needTech: false } });
+    const { instance, tasks } = await n.a.start('inclusive-consult', { by: staff, variables: { needLegal: false, amount: 1, reviewers: ['legal'] } });
     expect(tasks.map((t) => t.elementId)).to.deep.equal(['office']);
     await n.a.complete(tasks[0].id, { by: staff });
     expect((await open(n.a, instance.id)).map((t) => t.elementId)).to.deep.equal(['decide']);
   });
 
   it('two nodes completing the three branches at once: the join passes exactly once', async () => {
-    const { instance, tasks } = await n.a.start('inclusive-consult', { by: staff, variables: { needLegal: true, amount: 20000, needTech: true } });
+    const { instance, tasks } = await n.a.start('inclusive-consult', { by: staff, variables: { needLegal: true, amount: 20000, reviewers: ['engineer'] } });
     expect(tasks).to.have.length(3);
     // When node a and node b complete the branches concurrently
     await Promise.all(tasks.map((t, i) => (i % 2 ? n.b : n.a).complete(t.id, { by: staff })));
