@@ -194,6 +194,15 @@ export function loading(text = '正在加载…'): HTMLElement {
 }
 
 /** An empty-state box. */
-export function empty(text: string): HTMLElement {
-  return h('div', { class: 'empty-state' }, text);
+/**
+ * An empty list that says what to do next: `empty('暂无待办任务。', '新任务到达时会出现在这里。', {href: '/start', label: '发起申请'})`.
+ */
+export function empty(text: string, next?: string, action?: { href: string; label: string }): HTMLElement {
+  return h(
+    'div',
+    { class: 'empty-state' },
+    h('p', { class: 'empty-text' }, text),
+    next ? h('p', { class: 'empty-next' }, next) : null,
+    action ? h('a', { class: 'btn btn-small', href: action.href }, action.label) : null,
+  );
 }

@@ -55,7 +55,7 @@ export function frameFor(app: HTMLElement, active: string | undefined, onLogout:
       { class: 'topbar' },
       h(
         'a',
-        { class: 'brand', href: '/inbox', 'aria-label': '首页' },
+        { class: 'brand', href: '/', 'aria-label': '首页' },
         h('img', { src: '/favicon.svg', alt: '', width: 28, height: 28 }),
         h('span', { class: 'brand-text' }, h('strong', '权力内控机制网上运行平台'), h('small', '常州市民防局')),
       ),

@@ -7,7 +7,7 @@ import { setSessionHandlers, ApiError } from './api.ts';
 import { h, mount, toast } from './dom.ts';
 import { dropFrame, frameFor } from './layout.ts';
 import { navigate, resolve, startRouter, type PageModule, type Route } from './router.ts';
-import { forget, inAnyGroup, loadMe, logout, me } from './session.ts';
+import { forget, homePath, inAnyGroup, loadMe, logout, me } from './session.ts';
 import { forgetDirectory, loadDirectory } from './names.ts';
 import { clearDraftsOf, pruneDrafts } from './drafts.ts';
 
@@ -75,8 +75,13 @@ async function doLogout(): Promise<void> {
 
 async function render(): Promise<void> {
   const seq = ++renderSeq;
-  const path = location.pathname === '/' || location.pathname === '' ? '/inbox' : location.pathname;
-  if (path !== location.pathname) history.replaceState(null, '', path + location.search);
+  if (location.pathname === '/' || location.pathname === '') {
+    // The role's main page (a district reporter starts on 导出, not on an empty 待办).
+    if (!me()) await loadMe().catch(() => null);
+    if (seq !== renderSeq) return;
+    history.replaceState(null, '', (me() ? homePath() : '/login') + location.search);
+  }
+  const path = location.pathname;
   const found = resolve(routes, path);
   leave();
   if (!found) {

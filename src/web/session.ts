@@ -23,6 +23,15 @@ export function inAnyGroup(groups: string | string[]): boolean {
   return (Array.isArray(groups) ? groups : [groups]).some(inGroup);
 }
 
+/**
+ * Where the signed-in user starts: their role's main page. A district reporter (报送员), who
+ * handles no tasks, starts on 交换文件导出; everyone else on 待办. Usage: `navigate(homePath())`.
+ */
+export function homePath(): string {
+  if (inGroup('district-reporters') && !inGroup('staff')) return '/exchange/export';
+  return '/inbox';
+}
+
 /** Normalises `/api/me` answers: `{user, groups, unit}` or a flat user object. */
 export function normaliseMe(body: any): Me {
   const u = body?.user ?? body;

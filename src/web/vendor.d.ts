@@ -11,6 +11,7 @@ declare module '@bpmn-io/properties-panel' {
 }
 declare module '@bpmn-io/properties-panel/preact' {
   export function h(type: any, props: Record<string, unknown> | null, ...children: any[]): any;
+  export const options: { vnode?: (vnode: any) => void };
 }
 declare module 'camunda-bpmn-js-behaviors/lib/camunda-platform' {
   const module: any;

@@ -8,6 +8,7 @@ import { TextFieldEntry, isTextFieldEntryEdited } from '@bpmn-io/properties-pane
 import { h } from '@bpmn-io/properties-panel/preact';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
+import { translateZh } from './translate.ts';
 
 export const SOD = 'separationOfDuties';
 
@@ -85,7 +86,7 @@ function SodEntry(props: { element: any; id: string }) {
     element,
     id,
     label: '不得办理本环节的人',
-    description: '逗号分隔：starter 表示发起人；环节 ID 表示完成该环节的人；var:变量名 表示该变量所指的人。如 starter,Task_Investigate',
+    description: '多项用逗号分隔：写 starter 表示发起人；写环节编号表示完成该环节的人；写 var:变量名 表示该变量所指的人。',
     getValue: () => sodValue(element),
     setValue: (value: string) => setSod(element, (value ?? '').trim(), bpmnFactory, commandStack),
     debounce,
@@ -96,18 +97,22 @@ class PlatformTailoring {
   static $inject = ['propertiesPanel'];
 
   constructor(propertiesPanel: any) {
+    // Low priority: runs after the BPMN and Camunda providers have built their groups.
     propertiesPanel.registerProvider(200, this);
   }
 
   getGroups(element: any) {
     return (groups: any[]) => {
-      const out = groups.filter((g) => !HIDDEN.has(g.id));
+      // The panel's own words ("Toggle section", "Create new list item"…) come from each group's
+      // `translate` prop, which bpmn-js-properties-panel leaves at its English fallback.
+      const out = groups.filter((g) => !HIDDEN.has(g.id)).map((g) => ({ ...g, translate: translateZh }));
       if (is(element, 'bpmn:UserTask')) {
         const at = out.findIndex((g) => g.id === 'CamundaPlatform__UserAssignment');
         out.splice(at < 0 ? out.length : at + 1, 0, {
           id: 'separationOfDuties',
           label: '职责分离',
           entries: [{ id: 'separationOfDuties', element, component: SodEntry, isEdited: isTextFieldEntryEdited }],
+          translate: translateZh,
         });
       }
       return out;

@@ -4,6 +4,9 @@
  * libraries pass to `translate`; anything not listed stays as it is.
  */
 
+import { options as panelPreact } from '@bpmn-io/properties-panel/preact';
+import { translateVnodes } from '../vnode-words.ts';
+
 export const ZH: Record<string, string> = {
   // palette and tools
   'Activate hand tool': '抓手工具（平移画布）',
@@ -161,25 +164,25 @@ export const ZH: Record<string, string> = {
   'Participant Name': '参与者名称',
   Executable: '可执行',
   'Version tag': '版本标签',
-  Assignee: '办理人（assignee）',
-  'Candidate groups': '候选岗位（candidateGroups）',
-  'Candidate users': '候选人（candidateUsers）',
-  'Due date': '办理期限（dueDate）',
+  Assignee: '办理人',
+  'Candidate groups': '候选岗位',
+  'Candidate users': '候选人',
+  'Due date': '办理期限',
   'Follow up date': '跟进日期',
   Priority: '优先级',
-  'Specify more than one group as a comma separated list.': '多个岗位用英文逗号分隔，如 legal,leaders。',
+  'Specify more than one group as a comma separated list.': '多个岗位的编号用英文逗号分隔。',
   'Specify more than one user as a comma separated list.': '多个用户用英文逗号分隔。',
   'The due date as an EL expression (e.g. ${someDate}) or an ISO date (e.g. 2015-06-26T09:54:00).': '工作日期限如 P5D（5 个工作日）、P2W；或日期 2026-12-31。',
   'Candidate starter groups': '可发起岗位',
   'Candidate starter users': '可发起用户',
   Initiator: '发起人变量名',
   Type: '类型',
-  'Form key': '表单编号（formKey）',
+  'Form key': '表单编号',
   'Form type': '表单类型',
   'Form ID': '表单 ID',
   'Form fields': '表单字段',
-  'Embedded or External Task Forms': '平台表单（formKey）',
-  'Camunda Forms': 'Camunda 表单',
+  'Embedded or External Task Forms': '平台表单',
+  'Camunda Forms': '按引用关联的表单（不支持）',
   'Generated Task Forms': '生成的表单',
   'Custom form key': '自定义表单编号',
   '<none>': '<无>',
@@ -187,13 +190,14 @@ export const ZH: Record<string, string> = {
   'Condition type': '条件类型',
   'Condition Expression': '条件表达式',
   'Condition expression': '条件表达式',
-  Expression: '表达式（FEEL）',
+  Expression: '表达式',
   Script: '脚本（不支持）',
   'Script type': '脚本类型',
-  Topic: '处理程序（topic）',
+  Topic: '处理程序',
   'External task': '外部任务（注册的处理程序）',
   'Implementation type': '实现类型',
-  'Java class': 'Java 类（不允许）',
+  'Java class': '类实现（不允许）',
+  External: '外部处理程序',
   'Delegate expression': '委托表达式（不允许）',
   Connector: '连接器',
   Retries: '重试次数',
@@ -214,11 +218,30 @@ export const ZH: Record<string, string> = {
   'ID must not contain spaces.': '编号不能包含空格。',
   'ID must be a valid QName.': '编号格式无效。',
   'ID must not contain prefix.': '编号不能带前缀。',
+  'The follow up date as an EL expression (e.g. ${someDate}) or an ISO date (e.g. 2015-06-26T09:54:00).': '跟进日期：工作日期限如 P3D，或日期 2026-12-31。',
+  'The follow up date as an EL expression (e.g. ${someDate} or an ISO date (e.g. 2015-06-26T09:54:00).': '跟进日期：工作日期限如 P3D，或日期 2026-12-31。',
+  // the panel's chrome (@bpmn-io/properties-panel)
+  'Toggle section': '展开/折叠',
+  'Section contains edits': '本节有修改',
+  'Section contains an error': '本节有错误',
+  'Open documentation': '查看说明',
+  'Toggle list item': '展开/折叠',
+  'Delete item': '删除此项',
+  'Create new list item': '新增一项',
+  'List contains {numOfItems} item': '共 {numOfItems} 项',
+  'List contains {numOfItems} items': '共 {numOfItems} 项',
+  'Open pop-up editor': '在弹出窗口中编辑',
+  'Opened in editor': '已在编辑器中打开',
+  'FEEL expression is mandatory': '此处须填写 FEEL 表达式',
+  'Click to set a dynamic value with FEEL expression': '点击改为 FEEL 表达式（动态值）',
+  'Click to remove dynamic value with FEEL expression': '点击取消 FEEL 表达式（改为固定值）',
+  'Unparsable FEEL expression.': 'FEEL 表达式无法解析。',
+  'JSON contains errors': 'JSON 有错误',
   // bpmn-js-bpmnlint
   'Toggle linting overlays': '显示/隐藏检查结果',
   '{errors} Errors, {warnings} Warnings': '{errors} 个错误，{warnings} 个警告',
   'No Issues': '检查通过',
-  'This maps to the process definition key.': '即流程定义的标识（key），部署后不要修改。',
+  'This maps to the process definition key.': '即流程定义的编号，部署后不要修改。',
   Errors: '错误',
   Warnings: '警告',
   'Issues for child elements': '子元素的问题',
@@ -267,5 +290,38 @@ function translatePattern(text: string): string | null {
   return null;
 }
 
-/** The bpmn-js module that replaces the default (English) translate service. */
-export const translateModule = { translate: ['value', translateZh] };
+/** The properties panel's own words that reach no `translate` call (button titles in its entries). */
+const PANEL_CHROME = new Set(['Open pop-up editor', 'Opened in editor', 'Toggle list item', 'Delete item', 'Create new list item', 'Toggle section', 'Section contains edits', 'Section contains an error', 'Open documentation', 'FEEL expression is mandatory', 'Click to set a dynamic value with FEEL expression', 'Click to remove dynamic value with FEEL expression', 'Unparsable FEEL expression.', 'JSON contains errors', '<empty>', '<none>', 'Create']);
+
+/** The platform's extension properties, named in Chinese in the panel's list (the name field keeps the key). */
+export const PROPERTY_LABELS: Record<string, string> = {
+  caseNumberPattern: '案号格式',
+  subjectExpression: '事由表达式',
+  separationOfDuties: '职责分离',
+  retryProfile: '重试方案',
+  completionCheck: '办结检查',
+  cancelRequiresApproval: '撤销须审批',
+  outcome: '办理结果',
+  stage: '阶段',
+};
+
+function panelWord(text: string): string {
+  const t = text.trim();
+  if (PANEL_CHROME.has(t)) return translateZh(t);
+  return PROPERTY_LABELS[t] ?? text;
+}
+
+let panelInstalled = false;
+
+/**
+ * The bpmn-js module that replaces the default (English) translate service; also sends the
+ * properties panel's few untranslatable literals through the same dictionary as preact renders them.
+ */
+export const translateModule = {
+  __init__: [() => {
+    if (panelInstalled) return;
+    panelInstalled = true;
+    translateVnodes(panelPreact, panelWord);
+  }],
+  translate: ['value', translateZh],
+};

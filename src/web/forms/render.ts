@@ -4,6 +4,7 @@
  */
 import { Form } from '@bpmn-io/form-js';
 import type { FieldError, FormSchema } from '../api.ts';
+import { installFormJsChinese } from './zh.ts';
 
 export interface FormHandle {
   /** The values the form would submit (disabled fields left out). */
@@ -18,7 +19,7 @@ export interface FormHandle {
   form: Form;
 }
 
-/** form-js 1.23 has no translation service; its validation messages are mapped here. */
+/** form-js 1.23 has no translation service; its validation messages are mapped here (through its validator). */
 const MESSAGES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/^Field is required\.$/, () => '此项为必填项'],
   [/^Field must have minimum length of (.+)\.$/, (m) => `长度不能少于 ${m[1]} 个字`],
@@ -40,143 +41,6 @@ export function translateFormMessage(message: string): string {
     if (m) return fn(m);
   }
   return message;
-}
-
-/** form-js's own interface words (it has no translation service). */
-export const UI_WORDS: Record<string, string> = {
-  Select: '请选择',
-  Search: '搜索',
-  'No results': '无匹配项',
-  'All values selected': '已全部选择',
-  'Add new': '新增一行',
-  'Remove tag': '删除',
-  'hh:mm': '时:分',
-  'hh:mm --': '时:分',
-  'Previous page': '上一页',
-  'Next page': '下一页',
-  Browse: '选择文件',
-  'No files selected': '未选择文件',
-  Increment: '增加',
-  Decrement: '减少',
-};
-
-/** The form editor's palette and properties panel (form-js 1.23 has no translation service either). */
-export const EDITOR_WORDS: Record<string, string> = {
-  Components: '组件',
-  'Search components': '搜索组件',
-  'No components found.': '没有匹配的组件。',
-  'Build your form': '设计表单',
-  'Drag and drop components here.': '把组件拖到这里。',
-  Input: '输入',
-  Selection: '选择',
-  Presentation: '展示',
-  Containers: '容器',
-  Action: '操作',
-  'Text field': '单行文本',
-  'Text area': '多行文本',
-  Number: '数字',
-  'Date time': '日期时间',
-  Expression: '表达式',
-  'File picker': '文件上传',
-  Checkbox: '复选框',
-  'Checkbox group': '多选组',
-  'Radio group': '单选组',
-  'Tag list': '标签列表',
-  'Text view': '文本',
-  'Image view': '图片',
-  Table: '表格',
-  'HTML view': 'HTML',
-  'Document preview': '文档预览',
-  Spacer: '间距',
-  Separator: '分隔线',
-  Group: '分组',
-  'Dynamic list': '动态列表',
-  'iFrame': '内嵌网页',
-  Button: '按钮',
-  General: '基本信息',
-  Label: '标签',
-  'Field description': '字段说明',
-  Key: '变量名（key）',
-  'Default value': '默认值',
-  Disabled: '禁用',
-  'Read only': '只读',
-  Validation: '校验',
-  Required: '必填',
-  'Minimum length': '最小长度',
-  'Maximum length': '最大长度',
-  Minimum: '最小值',
-  Maximum: '最大值',
-  'Validation pattern': '校验格式',
-  'Custom regular expression': '自定义正则表达式',
-  'Custom error message': '自定义错误提示',
-  Condition: '显示条件',
-  Layout: '布局',
-  Columns: '列宽',
-  Auto: '自动',
-  Appearance: '外观',
-  Prefix: '前缀',
-  Suffix: '后缀',
-  'Options source': '选项来源',
-  'Static options': '固定选项',
-  'Dynamic options': '动态选项',
-  Value: '值',
-  'Custom properties': '自定义属性',
-  Serialization: '序列化',
-  Constraints: '约束',
-  Subtype: '类型',
-  'Date label': '日期标签',
-  'Time label': '时间标签',
-  'Use 24h': '24 小时制',
-  'Time format': '时间格式',
-  'Time interval': '时间间隔',
-  'Disallow past dates': '不允许过去的日期',
-  'Decimal digits': '小数位数',
-  Increment: '步长',
-  Text: '文本',
-  Content: '内容',
-  Path: '路径（path）',
-  'Show outline': '显示边框',
-  'Allow add/delete items': '允许增删行',
-  'Default number of items': '默认行数',
-  Form: '表单',
-  Searchable: '可搜索',
-  'Version tag': '版本标签',
-  Type: '类型',
-  ID: '编号（ID）',
-};
-
-/** Replaces form-js's English interface words inside `root`, now and whenever it re-renders. */
-export function localiseFormUi(root: HTMLElement, words: Record<string, string> = UI_WORDS): MutationObserver {
-  const fix = (node: Node) => {
-    if (node.nodeType === Node.TEXT_NODE) {
-      const t = node.nodeValue?.trim();
-      if (t && words[t]) node.nodeValue = node.nodeValue!.replace(t, words[t]);
-      return;
-    }
-    if (!(node instanceof Element)) return;
-    for (const attr of ['placeholder', 'aria-label', 'title']) {
-      const v = node.getAttribute(attr);
-      if (v && words[v]) node.setAttribute(attr, words[v]);
-    }
-    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (n.nodeType === Node.TEXT_NODE) fix(n);
-      else for (const attr of ['placeholder', 'aria-label', 'title']) {
-        const v = (n as Element).getAttribute(attr);
-        if (v && words[v]) (n as Element).setAttribute(attr, words[v]);
-      }
-    }
-  };
-  fix(root);
-  const observer = new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.type === 'characterData') fix(r.target);
-      else if (r.type === 'attributes') fix(r.target);
-      else r.addedNodes.forEach(fix);
-    }
-  });
-  observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['placeholder', 'aria-label', 'title'] });
-  return observer;
 }
 
 interface Target {
@@ -239,8 +103,8 @@ export async function renderForm(
   const schema = withIds(rawSchema);
   // Without form-js's 300 ms input debounce, what is on screen is what is submitted: a quick click
   // on 提交 right after typing cannot lose the last input.
+  installFormJsChinese();
   const form = new Form({ container, debounce: false } as any);
-  const observer = localiseFormUi(container);
   await form.importSchema(schema as any, data);
   if (opts.readOnly) form.setProperty('readOnly', true);
   const validator = form.get<any>('validator');
@@ -286,7 +150,6 @@ export async function renderForm(
       listeners.push(fn);
     },
     destroy() {
-      observer.disconnect();
       form.destroy();
     },
   };

@@ -60,7 +60,7 @@ export async function render(ctx: PageContext): Promise<void> {
           h('span', { class: 'muted' }, ` ${userLabel(p.proposedBy)} 于 ${fmtDateTime(p.proposedAt)} 提交；审批：${GROUP[p.approverGroup] ?? p.approverGroup}；`),
           h('span', {}, changed(p).map((i) => `${i.kind === 'process' ? '流程' : '表单'} ${i.key} 第 ${i.version} 版`).join('，')),
         )))
-    : empty(status === 'pending' ? '没有待审批的部署方案。' : '没有记录。'));
+    : status === 'pending' ? empty('没有待审批的部署方案。', '流程管理员提交的新版本会出现在这里，由您审批后生效。') : empty('没有记录。', '已审批、已驳回的部署方案会列在这里。'));
 }
 
 function changed(p: Proposal): Item[] {

@@ -19,8 +19,8 @@ export async function render(ctx: PageContext): Promise<void> {
   const last = monthRange(beijingToday(), -1);
   const from = h('input', { type: 'date', value: last.from, required: true });
   const to = h('input', { type: 'date', value: last.to, required: true });
-  const keyId = h('input', { type: 'text', required: true, autocomplete: 'off', maxlength: 100, placeholder: `${unitId}:…` });
-  const pem = h('textarea', { rows: 6, required: true, spellcheck: false, autocomplete: 'off', placeholder: '-----BEGIN PRIVATE KEY-----' });
+  const keyId = h('input', { type: 'text', required: true, autocomplete: 'off', maxlength: 100, placeholder: '如市局监察室所给的编号' });
+  const pem = h('textarea', { rows: 6, required: true, spellcheck: false, autocomplete: 'off', placeholder: '粘贴私钥文件的全部内容，或用下方按钮读取' });
   const pemFile = h('input', { type: 'file', accept: '.pem,.key,.txt' });
   const result = h('div', { 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, '导出并下载');

@@ -39,7 +39,7 @@ export async function render(ctx: PageContext): Promise<void> {
   const keyDistrict = h('select', { id: 'key-district' }, districts.map((d) => h('option', { value: d.id }, d.name)));
   const pubDistrict = h('select', districts.map((d) => h('option', { value: d.id }, d.name)));
   const pubKeyId = h('input', { type: 'text', maxlength: 100, required: true, autocomplete: 'off' });
-  const pubPem = h('textarea', { rows: 4, required: true, placeholder: '-----BEGIN PUBLIC KEY-----' });
+  const pubPem = h('textarea', { rows: 4, required: true, placeholder: '粘贴该辖市（区）公钥文件的全部内容' });
 
   mount(
     ctx.root,
@@ -55,7 +55,7 @@ export async function render(ctx: PageContext): Promise<void> {
         h(
           'form',
           { class: 'filters import-form', onsubmit: (e: Event) => { e.preventDefault(); void importFile(); } },
-          filePicker('交换文件（.json）', fileInput),
+          filePicker('交换文件（JSON 格式）', fileInput),
           h('button', { type: 'submit', class: 'btn btn-primary' }, '校验并导入'),
         ),
         result,
@@ -187,7 +187,7 @@ export async function render(ctx: PageContext): Promise<void> {
               ),
             ),
           )
-        : empty('还没有导入过交换文件。'),
+        : empty('还没有导入过交换文件。', '各辖市（区）报送员导出的交换文件，在上方选择文件导入。'),
     );
   }
 
@@ -219,7 +219,7 @@ export async function render(ctx: PageContext): Promise<void> {
               ),
             ),
           )
-        : empty('还没有登记签名密钥。'),
+        : empty('还没有登记签名密钥。', '先为各辖市（区）登记公钥，再导入其交换文件。'),
     );
   }
 

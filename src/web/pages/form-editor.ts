@@ -6,7 +6,7 @@ import { FormEditor } from '@bpmn-io/form-js';
 import { api, ApiError, type FormSchema } from '../api.ts';
 import { clearDraft, loadDraft, saveDraft } from '../drafts.ts';
 import { debounce, h, loading, mount, toast } from '../dom.ts';
-import { EDITOR_WORDS, localiseFormUi, UI_WORDS } from '../forms/render.ts';
+import { installFormJsChinese } from '../forms/zh.ts';
 import { fmtDateTime } from '../format.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { user } from '../session.ts';
@@ -23,6 +23,16 @@ interface FormAnswer {
 }
 
 const EMPTY: FormSchema = { type: 'default', components: [] };
+
+/** A form's name for people: the first heading of its text, else "新表单"/"表单". */
+export function formTitle(schema: FormSchema | undefined): string {
+  if (!schema) return '新表单';
+  for (const c of (schema.components ?? []) as Array<Record<string, any>>) {
+    const m = c.type === 'text' && typeof c.text === 'string' ? c.text.match(/^#+\s*(.+)$/m) : null;
+    if (m) return m[1].trim();
+  }
+  return '表单';
+}
 
 export async function render(ctx: PageContext): Promise<void> {
   const me = user();
@@ -56,7 +66,7 @@ export async function render(ctx: PageContext): Promise<void> {
       h(
         'div',
         { class: 'modeler-head' },
-        h('nav', { class: 'crumbs', 'aria-label': '位置' }, h('a', { href: '/modeler' }, '流程设计'), h('span', { 'aria-hidden': 'true' }, ' / 表单 / '), h('h1', { class: 'inline-title' }, key)),
+        h('nav', { class: 'crumbs', 'aria-label': '位置' }, h('a', { href: '/modeler' }, '流程设计'), h('span', { 'aria-hidden': 'true' }, ' / 表单 / '), h('h1', { class: 'inline-title' }, formTitle(form?.schema))),
         h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': '表单工具栏' }, versionSel, downloadBtn, deployBtn, status),
       ),
       draftBanner,
@@ -64,13 +74,10 @@ export async function render(ctx: PageContext): Promise<void> {
       host,
     ),
   );
-  // The palette and panel in Chinese; the form's own preview keeps its labels.
-  const observer = localiseFormUi(host, { ...UI_WORDS, ...EDITOR_WORDS, Select: '下拉选择' });
+  // The palette and properties panel in Chinese (form-js's words are translated as they render).
+  installFormJsChinese();
   const editor = new FormEditor({ container: host });
-  ctx.onLeave(() => {
-    observer.disconnect();
-    editor.destroy();
-  });
+  ctx.onLeave(() => editor.destroy());
   const schema = form?.schema ?? { ...EMPTY, id: key };
   await editor.importSchema(schema as any);
 

@@ -180,7 +180,14 @@ export async function render(ctx: PageContext): Promise<void> {
     overdue.disabled = done;
     sortSel.disabled = done;
     if (!items.length) {
-      mount(list, empty(state.q || state.process || (state.overdue && !done) ? '没有符合条件的任务。' : done ? '暂无已办事项。' : '暂无待办任务。'));
+      mount(
+        list,
+        state.q || state.process || (state.overdue && !done)
+          ? empty('没有符合条件的任务。', '请修改搜索词或清除筛选条件。')
+          : done
+            ? empty('暂无已办事项。', '您办理完成的任务会列在这里。')
+            : empty('暂无待办任务。', '需要您办理的事项到达时会出现在这里，并在右上角提醒。如需办理新事项，请到“发起”。', { href: '/start', label: '去发起' }),
+      );
     } else {
       mount(list, done ? doneTable(items) : table(items));
     }

@@ -8,7 +8,31 @@ export const title = '登录';
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/inbox';
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
+
+/** Beijing clock time `14:35` (with the date when not today). */
+function clockTime(iso: string): string {
+  const at = new Date(iso);
+  const opts: Intl.DateTimeFormatOptions = { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false };
+  const day = (d: Date) => d.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+  const sameDay = day(at) === day(new Date());
+  return at.toLocaleString('zh-CN', sameDay ? opts : { ...opts, month: 'long', day: 'numeric' });
+}
+
+/**
+ * What to tell the user when sign-in fails: the server's reason, and for a locked account when
+ * it unlocks and whom to contact. Usage: `error.textContent = signInProblem(err)`.
+ */
+export function signInProblem(err: unknown): string {
+  if (!(err instanceof ApiError)) return '登录失败，请稍后重试';
+  const until = (err.details as { lockedUntil?: string } | undefined)?.lockedUntil;
+  if (err.code === 'ACCOUNT_LOCKED' && until) {
+    return `连续 5 次密码错误，账号已锁定，将于 ${clockTime(until)} 自动解锁，届时可再次登录。如忘记密码或并非本人操作，请联系安全管理员重置密码，或向监察室报告。`;
+  }
+  if (err.code === 'SIGN_IN_THROTTLED') return `${err.message}。本机尝试过于频繁，请稍候再试。`;
+  if (err.status === 0) return '无法连接服务器，请检查网络后重试。';
+  return err.message;
 }
 
 export function render(ctx: PageContext): void {
@@ -47,7 +71,7 @@ export function render(ctx: PageContext): void {
           if (res.mustChangePassword) navigate(`/password?forced=1&next=${encodeURIComponent(next)}`, { replace: true });
           else navigate(next, { replace: true });
         } catch (err) {
-          error.textContent = err instanceof ApiError ? err.message : '登录失败，请稍后重试';
+          error.textContent = signInProblem(err);
           error.hidden = false;
           password.value = '';
           password.focus();

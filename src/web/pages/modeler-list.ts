@@ -28,7 +28,7 @@ export async function render(ctx: PageContext): Promise<void> {
   if (!ctx.alive()) return;
   const defs: Definition[] = body.items ?? body;
   const newProcess = async () => {
-    const key = await ask({ title: '新建流程', message: '流程编号用英文小写字母、数字和连字符，如 fault-report；部署后不能修改。', input: '流程编号', required: true, ok: '下一步' });
+    const key = await ask({ title: '新建流程', message: '流程编号只能用小写英文字母、数字和连字符，以字母开头；部署后不能修改。', input: '流程编号', required: true, ok: '下一步' });
     if (!key) return;
     if (!/^[a-z][a-z0-9-]{1,60}$/.test(key)) {
       await ask({ title: '流程编号无效', message: '只能使用英文小写字母、数字和连字符，并以字母开头。', ok: '知道了' });
@@ -67,7 +67,7 @@ export async function render(ctx: PageContext): Promise<void> {
     return h(
       'tr',
       { 'data-process': d.key },
-      h('td', { class: 'cell-main' }, h('a', { href: `/modeler/processes/${encodeURIComponent(d.key)}` }, d.name ?? d.key), h('div', { class: 'cell-sub' }, h('code', d.key))),
+      h('td', { class: 'cell-main' }, h('a', { href: `/modeler/processes/${encodeURIComponent(d.key)}`}, d.name ?? d.key)),
       versionsCell,
       h('td', fmtDateTime(d.deployedAt)),
       h('td', userLabel(d.deployedBy ?? null)),
@@ -93,7 +93,7 @@ export async function render(ctx: PageContext): Promise<void> {
             h('thead', h('tr', ['流程', '版本', '最近部署', '部署人', ''].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', rows),
           )
-        : empty('尚未部署任何流程。'),
+        : empty('尚未部署任何流程。', '点击右上角“新建流程”画出流程图，检查通过后部署，经第二人审批后生效。'),
     ),
   );
 }

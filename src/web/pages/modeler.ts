@@ -272,16 +272,20 @@ export async function render(ctx: PageContext): Promise<void> {
 
   // ---- forms used by the diagram --------------------------------------------------------------
   function listForms(): void {
-    const keys = new Set<string>();
+    // Each form under the names of the steps that show it (the key stays in the link only).
+    const users = new Map<string, string[]>();
     for (const el of registry.getAll()) {
       const fk = el.businessObject?.get?.('camunda:formKey');
-      if (fk) keys.add(String(fk).replace(/^camunda-forms:(deployment|app):/, '').replace(/\.form$/, ''));
+      if (!fk) continue;
+      const k = String(fk).replace(/^camunda-forms:(deployment|app):/, '').replace(/\.form$/, '');
+      const name = String(el.businessObject.name ?? '').trim() || (el.type === 'bpmn:StartEvent' ? '发起' : '未命名环节');
+      users.set(k, [...(users.get(k) ?? []), name]);
     }
     mount(
       formsEl,
       h('h2', { class: 'small-title' }, '本流程使用的表单'),
-      keys.size
-        ? h('ul', { class: 'form-links' }, [...keys].sort().map((k) => h('li', h('a', { href: `/modeler/forms/${encodeURIComponent(k)}`, target: '_blank', rel: 'noopener' }, k))))
+      users.size
+        ? h('ul', { class: 'form-links' }, [...users].sort(([a], [b]) => a.localeCompare(b)).map(([k, names]) => h('li', h('a', { href: `/modeler/forms/${encodeURIComponent(k)}`, target: '_blank', rel: 'noopener' }, `“${[...new Set(names)].join('”“')}”的表单`))))
         : h('p', { class: 'cell-sub' }, '尚未引用表单（在属性面板“表单”中填写表单编号）。'),
     );
   }

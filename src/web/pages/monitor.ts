@@ -306,7 +306,7 @@ export async function render(ctx: PageContext): Promise<void> {
               ),
             ),
           )
-        : empty('没有符合条件的实例。'),
+        : empty('没有符合条件的实例。', '请放宽筛选条件，例如清除单位或发起日期。'),
     );
     showPager(pager, { page: pageNo, total, size: PAGE_SIZE, unit: '个', countAlone: true, go: (p) => { pageNo = p; void loadInstances(); } });
   }

@@ -54,7 +54,7 @@ export async function render(ctx: PageContext): Promise<void> {
       list,
       res.items.length
         ? h('ul', { class: 'notif-list card' }, res.items.map((n) => notificationItem(n, () => void load())))
-        : empty(unreadOnly ? '没有未读通知。' : '还没有收到通知。'),
+        : unreadOnly ? empty('没有未读通知。', '取消“只看未读”可查看全部通知。') : empty('还没有收到通知。', '任务到达、催办和预警会以通知发给您。'),
     );
     showPager(pager, { page: pageNo, total: res.total, size: PAGE_SIZE, unit: '条', go: (p) => { pageNo = p; void load(); } });
   }

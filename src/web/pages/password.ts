@@ -4,16 +4,25 @@ import { field, h, mount, toast } from '../dom.ts';
 import { dropFrame } from '../layout.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { loadMe, logout, me, passwordChanged } from '../session.ts';
-import { safeNext } from './login.ts';
+import { safeNext, signInProblem } from './login.ts';
 
 export const title = '修改密码';
 
 /** The platform's rule (checked again by the server): ≥ 10 characters, three character classes. */
-export function passwordProblem(pw: string): string | null {
+export function passwordProblem(pw: string, username = ''): string | null {
   if (pw.length < 10) return '新密码至少 10 位';
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(pw)).length;
   if (classes < 3) return '新密码须包含大写字母、小写字母、数字、符号中的至少三类';
+  if (username && pw.toLowerCase().includes(username.toLowerCase())) return '新密码不能包含用户名';
   return null;
+}
+
+/** The server's reasons (each field error), not only its summary "新密码不符合要求". */
+export function serverReason(err: unknown): string {
+  if (!(err instanceof ApiError)) return '修改失败，请稍后重试';
+  if (err.code === 'ACCOUNT_LOCKED') return signInProblem(err);
+  const reasons = [...new Set(err.fieldErrors.map((e) => e.message))].filter((r) => r !== err.message);
+  return reasons.length ? `${err.message}：${reasons.join('；')}` : err.message;
 }
 
 export function render(ctx: PageContext): void {
@@ -38,7 +47,7 @@ export function render(ctx: PageContext): void {
         ev.preventDefault();
         error.hidden = true;
         if (!oldPw.value) return fail('请输入当前密码', oldPw);
-        const problem = passwordProblem(newPw.value);
+        const problem = passwordProblem(newPw.value, me()?.user.username ?? me()?.user.id ?? '');
         if (problem) return fail(problem, newPw);
         if (newPw.value !== again.value) return fail('两次输入的新密码不一致', again);
         if (newPw.value === oldPw.value) return fail('新密码不能与当前密码相同', newPw);
@@ -51,7 +60,7 @@ export function render(ctx: PageContext): void {
           navigate(next, { replace: true });
         } catch (err) {
           if (err instanceof ApiError && err.status === 401) return;
-          fail(err instanceof ApiError ? err.message : '修改失败，请稍后重试', newPw);
+          fail(serverReason(err), err instanceof ApiError && err.fieldErrors.some((e) => e.field === 'oldPassword') ? oldPw : newPw);
         } finally {
           submit.disabled = false;
         }
@@ -60,7 +69,7 @@ export function render(ctx: PageContext): void {
     forced ? h('p', { class: 'notice notice-warn' }, '根据《管理办法》第十一条，密码须定期更换。您的密码已到期或为初始密码，请先修改密码再继续使用。') : null,
     field('当前密码', oldPw),
     field('新密码', newPw),
-    h('small', { id: 'pw-rule', class: 'hint' }, '至少 10 位，包含大写字母、小写字母、数字、符号中的至少三类；不能与最近 5 次使用过的密码相同。'),
+    h('small', { id: 'pw-rule', class: 'hint' }, '至少 10 位，包含大写字母、小写字母、数字、符号中的至少三类；不能包含用户名；不能与最近 5 次使用过的密码相同。'),
     field('再次输入新密码', again),
     error,
     h(

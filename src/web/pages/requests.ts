@@ -85,7 +85,7 @@ export async function render(ctx: PageContext): Promise<void> {
             h('thead', h('tr', ['事项 / 流水号', '发起时间', '状态', '当前环节', '操作'].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', items.map((inst, i) => row(inst, details[i], inst.id === highlight))),
           )
-        : empty('您还没有发起过申请。'),
+        : empty('您还没有发起过申请。', '在“发起”页选择流程或权力事项，填写后提交，即可在这里跟踪办理进度。', { href: '/start', label: '去发起' }),
     );
     showPager(pager, { page: pageNo, total, size: PAGE_SIZE, unit: '件', go: (p) => { pageNo = p; void load(); } });
   }

@@ -59,7 +59,7 @@ export async function render(ctx: PageContext): Promise<void> {
               ),
             ),
           )
-        : empty(q ? '没有符合条件的事项。' : '目录中暂无事项。'),
+        : q ? empty('没有符合条件的事项。', '请换一个名称或编码再试。') : empty('目录中暂无事项。', '权力事项由“权力事项变更”流程经审批后加入目录。'),
     );
   };
   filter.addEventListener('input', renderItems);
@@ -79,12 +79,12 @@ export async function render(ctx: PageContext): Promise<void> {
                 'li',
                 { class: 'card process-card' },
                 h('h3', d.name ?? d.key),
-                h('p', { class: 'card-sub' }, h('code', d.key), ` · 第 ${d.version} 版`),
+                h('p', { class: 'card-sub' }, `第 ${d.version} 版`),
                 h('a', { class: 'btn btn-primary', href: `/start/${encodeURIComponent(d.key)}`, 'aria-label': `发起${d.name ?? d.key}` }, '发起'),
               ),
             ),
           )
-        : empty('暂无可发起的流程。'),
+        : empty('暂无您可以发起的流程。', '如需发起某项流程，请联系流程管理员为您所在岗位开通。'),
       items
         ? [h('div', { class: 'section-head' }, h('h2', { class: 'section-title' }, '权力事项目录'), filter), itemsHost]
         : null,

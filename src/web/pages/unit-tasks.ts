@@ -84,7 +84,7 @@ export async function render(ctx: PageContext): Promise<void> {
               ),
             ),
           )
-        : empty(`${unit.name}当前没有待办任务。`),
+        : empty(`${unit.name}当前没有待办任务。`, '本单位人员有待办时会列在这里，您可以提醒超期未办的人员。'),
     );
     showPager(pager, { page: pageNo, total, size: PAGE_SIZE, unit: '件', go: (p) => { pageNo = p; void load(); } });
   }

@@ -133,7 +133,7 @@ export async function render(ctx: PageContext): Promise<void> {
               ),
             ),
           )
-        : empty(engineering ? '还没有数据包。选择月份后点击“生成数据包”。' : '还没有数据包。'),
+        : engineering ? empty('还没有数据包。', '选择月份后点击“生成数据包”，下载后上传到省平台。') : empty('还没有数据包。', '工程处每月生成数据包后会列在这里。'),
     );
   }
   await load();

@@ -100,7 +100,7 @@ export async function render(ctx: PageContext): Promise<void> {
               ),
             ),
           )
-        : empty('没有处于预警中的办件。'),
+        : empty('没有处于预警中的办件。', '办件临近或超过期限时会在这里出现。'),
     );
   }
 
