@@ -1,4 +1,5 @@
 /** Display formats: Beijing time, Chinese labels for states and warning levels. */
+import { dueDateText, timeLeftText } from './deadline.ts';
 
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
@@ -25,16 +26,9 @@ export function fmtDateTime(v: number | string | null | undefined): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}`;
 }
 
-/**
- * A time limit: limits end at 24:00 Beijing time, shown as "2026-12-04 24:00" rather than the
- * equivalent "2026-12-05 00:00" that reads as one day too late.
- */
+/** A time limit, the one rendering used everywhere: "12月8日（周二）前" (see deadline.ts). */
 export function fmtDue(v: number | string | null | undefined): string {
-  const ms = toMs(v);
-  if (ms === null) return '—';
-  const text = fmtDateTime(ms);
-  if (!text.endsWith(' 00:00')) return text;
-  return `${fmtDateTime(ms - 60_000).slice(0, 10)} 24:00`;
+  return v === null || v === undefined || v === '' ? '—' : dueDateText(v);
 }
 
 export function fmtDate(v: number | string | null | undefined): string {
@@ -47,39 +41,9 @@ export type Warning = 'green' | 'yellow' | 'red';
 
 export const WARNING_LABEL: Record<Warning, string> = { green: '正常', yellow: '临近期限', red: '已超期' };
 
-const DAY = 86_400_000;
-
-/**
- * "剩余 2.5 个工作日" / "超期 1 个工作日" / "无时限". Uses the server's working-day count when the
- * task carries one; otherwise counts Monday–Friday (an approximation shown with "约").
- */
+/** "剩余 5 个工作日" / "今日到期" / "已超期 2 个工作日" / "无时限", whole days (see deadline.ts). */
 export function timeLeft(task: { dueAt?: number | string | null; workdaysLeft?: number | null }, now = Date.now()): string {
-  const due = toMs(task.dueAt);
-  if (due === null) return '无时限';
-  let days = typeof task.workdaysLeft === 'number' ? task.workdaysLeft : null;
-  let approx = false;
-  if (days === null) {
-    days = approxWorkdays(now, due);
-    approx = true;
-  }
-  const n = Math.abs(days);
-  const text = n < 0.1 ? '不足 0.1' : `${approx ? '约 ' : ''}${Math.round(n * 10) / 10}`;
-  if (days < 0 || (days === 0 && due < now)) return `超期 ${text} 个工作日`;
-  return `剩余 ${text} 个工作日`;
-}
-
-/** Working days between two instants counting Monday–Friday in Beijing time (no holidays). */
-export function approxWorkdays(now: number, due: number): number {
-  const sign = due >= now ? 1 : -1;
-  let [a, b] = sign > 0 ? [now, due] : [due, now];
-  let total = 0;
-  const BJ = 8 * 3_600_000;
-  for (let dayStart = Math.floor((a + BJ) / DAY) * DAY - BJ; dayStart < b; dayStart += DAY) {
-    const dow = new Date(dayStart + BJ).getUTCDay();
-    if (dow === 0 || dow === 6) continue;
-    total += Math.min(b, dayStart + DAY) - Math.max(a, dayStart);
-  }
-  return (sign * Math.round((total / DAY) * 10)) / 10;
+  return timeLeftText(task.dueAt, task.workdaysLeft, now);
 }
 
 export const INSTANCE_STATUS: Record<string, string> = {
@@ -110,8 +74,8 @@ export const HISTORY_TYPE: Record<string, string> = {
   'timer.start': '定时启动',
   'timer.fired': '定时触发',
   'service.completed': '自动处理完成',
-  'incident.created': '产生故障',
-  'incident.retried': '故障重试',
+  'incident.created': '出现异常',
+  'incident.retried': '异常重试',
   variable: '变量变更',
 };
 
@@ -135,9 +99,31 @@ export function auditLabel(action: string): string {
     'process.cancel': '撤销流程',
     'message.correlate': '发送消息',
     'deployment.create': '部署流程',
-    'incident.retry': '故障重试',
+    'incident.retry': '重试异常环节',
+    'attachment.upload': '上传附件',
+    'auth.password.reset': '重置密码',
+    'auth.password.reset-approved': '批准重置密码',
+    'auth.password.reset-rejected': '驳回重置密码',
+    'auth.password.reset-requested': '申请重置密码',
+    'calendar.update': '修改工作日历',
+    'deployment.activate': '部署生效',
+    'deployment.propose': '提交部署',
+    'deployment.rejected': '驳回部署',
+    'district.export': '导出交换文件',
+    'district.import': '导入交换文件',
+    'personal-data.read': '查看完整个人信息',
+    'power-item.start': '办理权力事项',
+    'process.cancel-approved': '批准撤销流程',
+    'process.cancel-rejected': '驳回撤销流程',
+    'process.cancel-requested': '申请撤销流程',
+    'suggestion.confirm': '确认线索',
+    'task.due-recomputed': '重算办理期限',
+    'effect.refused': '拒绝执行',
+    claim: '认领任务',
+    create: '创建',
+    withdraw: '撤回',
   };
-  return map[action] ?? action;
+  return map[action] ?? '其他操作';
 }
 
 /** A value from form data as short text for tables. */

@@ -83,5 +83,5 @@ export async function showDiagram(container: HTMLElement, xml: string, state: Di
 /** The legend under a diagram. */
 export function legend(): HTMLElement {
   const item = (cls: string, text: string) => h('span', { class: 'legend-item' }, h('span', { class: `legend-swatch ${cls}`, 'aria-hidden': 'true' }), text);
-  return h('div', { class: 'legend' }, item('sw-active', '当前环节'), item('sw-completed', '已完成'), item('sw-warning', '临近期限'), item('sw-overdue', '已超期'), item('sw-incident', '故障'));
+  return h('div', { class: 'legend' }, item('sw-active', '当前环节'), item('sw-completed', '已完成'), item('sw-warning', '临近期限'), item('sw-overdue', '已超期'), item('sw-incident', '异常'));
 }

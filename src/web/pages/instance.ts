@@ -3,10 +3,11 @@
  * steps in red and incidents; open tasks; history; and for supervision the audit rows, the
  * variables, incident retry and cancelling. Serves /monitor/instances/:id and /requests/:id.
  */
-import { api, ApiError, type AuditRow, type Incident, type Instance, type Task } from '../api.ts';
+import { api, ApiError, type AuditRow, type FormSchema, type HistoryEntry, type Incident, type Instance, type Task } from '../api.ts';
 import { legend, showDiagram } from '../bpmn/viewer.ts';
 import { ask, empty, h, loading, mount, toast } from '../dom.ts';
-import { auditLabel, fmtDateTime, shortValue } from '../format.ts';
+import { auditLabel, fmtDateTime } from '../format.ts';
+import { auditChanges, elementLabel, formKeys, historySentence, OBJECT_TYPE, plainIp, submittedValues, variableLines, vocabulary, worthTelling, type Vocabulary } from './instance-words.ts';
 import { candidatesLabel, processNames, userLabel } from '../names.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { inGroup, user } from '../session.ts';
@@ -38,6 +39,10 @@ export async function render(ctx: PageContext): Promise<void> {
     throw err;
   }
   const names = await processNames(inst.processKey).catch(() => new Map<string, string>());
+  // The diagram and the forms of this version give the page its words (step names, field labels).
+  const xml = await definitionXml(inst.processKey, inst.definitionId).catch((err) => (err instanceof ApiError && err.status === 401 ? Promise.reject(err) : ''));
+  const schemas = await Promise.all(formKeys(xml).map((k) => api.get<{ schema: FormSchema }>(`/api/forms/${encodeURIComponent(k)}`).then((f) => f.schema, () => null)));
+  const words = vocabulary(xml, schemas.filter((x): x is FormSchema => Boolean(x)), names.get(inst.processKey));
   if (!ctx.alive()) return;
   const tasks = openTasks(inst);
   const incidents = (inst.incidents ?? []).filter((i) => i.status === 'open');
@@ -121,7 +126,7 @@ export async function render(ctx: PageContext): Promise<void> {
                     h(
                       'tr',
                       { class: `level-${t.warning}`, 'data-element': t.elementId },
-                      h('td', t.name ?? t.elementId),
+                      h('td', elementLabel(t.elementId, words, t.name)),
                       h('td', t.assignee ? userLabel(t.assignee) : `待认领（${candidatesLabel(t) || '—'}）`),
                       h('td', fmtDateTime(t.createdAt)),
                       h('td', warningMarker(t)),
@@ -135,7 +140,7 @@ export async function render(ctx: PageContext): Promise<void> {
         h(
           'div',
           { class: 'card' },
-          h('h2', `故障（${incidents.length}）`),
+          h('h2', `异常（${incidents.length}）`),
           incidents.length
             ? h(
                 'ul',
@@ -143,8 +148,9 @@ export async function render(ctx: PageContext): Promise<void> {
                 incidents.map((i) =>
                   h(
                     'li',
-                    h('div', h('strong', i.elementId ?? ''), ' ', h('span', { class: 'cell-sub' }, fmtDateTime(i.createdAt))),
-                    h('p', { class: 'error-text' }, i.message),
+                    h('div', h('strong', `“${elementLabel(i.elementId, words)}”自动处理出错`), ' ', h('span', { class: 'cell-sub' }, fmtDateTime(i.createdAt))),
+                    h('p', { class: 'cell-sub' }, '原因排除后可重试；重试成功后流程继续。'),
+                    h('details', { class: 'tech-details' }, h('summary', '技术详情（供信息中心排查）'), h('code', i.message)),
                     supervision
                       ? h('button', { type: 'button', class: 'btn btn-small', onclick: async (ev: Event) => {
                           const b = ev.target as HTMLButtonElement;
@@ -162,23 +168,22 @@ export async function render(ctx: PageContext): Promise<void> {
                   ),
                 ),
               )
-            : empty('没有未处理的故障。'),
+            : empty('没有未处理的异常。', '自动处理的环节出错时会在这里列出。'),
         ),
       ),
       content.card,
       opinionsCard(inst.opinions),
       attachmentsHost,
-      h('div', { class: 'card' }, h('h2', monitor ? '完整历史' : '办理记录'), monitor ? historyTable(inst) : historyList(inst.history ?? [])),
+      h('div', { class: 'card' }, h('h2', monitor ? '完整历史' : '办理记录'), monitor ? historySentences(inst.history ?? [], words) : historyList(inst.history ?? [])),
       monitor && supervision && inst.variables
-        ? h('details', { class: 'card' }, h('summary', h('h2', { class: 'inline' }, '流程变量')), variablesTable(inst.variables))
+        ? h('details', { class: 'card' }, h('summary', h('h2', { class: 'inline' }, '填报内容（流程变量）')), variablesTable(inst.variables, words))
         : null,
       monitor && supervision ? h('div', { class: 'card' }, h('h2', '审计记录'), auditHost) : null,
     ),
   );
 
   try {
-    const xml = await definitionXml(inst.processKey, inst.definitionId);
-    if (!ctx.alive()) return;
+    if (!xml) throw new Error('no diagram');
     const diagram = await showDiagram(diagramHost, xml, instanceState(inst));
     ctx.onLeave(() => diagram.destroy());
   } catch (err) {
@@ -188,59 +193,47 @@ export async function render(ctx: PageContext): Promise<void> {
     try {
       const { items } = await api.page<AuditRow>('/api/audit', { instance: inst.id, limit: 200 });
       if (!ctx.alive()) return;
-      mount(auditHost, auditTable(items));
+      mount(auditHost, auditTable(items, words));
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 401)) mount(auditHost, empty(`审计记录无法加载：${(err as Error).message}`));
     }
   }
 }
 
-function historyTable(inst: Instance): HTMLElement {
-  const rows = inst.history ?? [];
+/** The supervisor's full history, one sentence per event, with what was filled in at each step. */
+function historySentences(rows: HistoryEntry[], words: Vocabulary): HTMLElement {
   if (!rows.length) return empty('暂无历史。');
   return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { class: 'table compact history-table' },
-      h('thead', h('tr', ['时间', '事件', '环节', '操作人', '内容'].map((t) => h('th', { scope: 'col' }, t)))),
-      h(
-        'tbody',
-        rows.map((e) =>
-          h(
-            'tr',
-            h('td', { class: 'nowrap' }, fmtDateTime(e.at)),
-            h('td', historyList([e], { all: true }).querySelector('strong')?.textContent ?? e.type),
-            h('td', e.elementName ?? e.elementId ?? ''),
-            h('td', e.actor ? userLabel(e.actor, e.actorName) : ''),
-            h('td', { class: 'cell-data' }, e.data ? dataText(e.data) : ''),
-          ),
-        ),
-      ),
-    ),
+    'ol',
+    { class: 'timeline history-sentences' },
+    rows.filter(worthTelling).map((e) => {
+      const values = submittedValues(e);
+      return h(
+        'li',
+        { class: `tl-item tl-${e.type.replace(/\./g, '-')}` },
+        h('div', { class: 'tl-meta' }, h('time', fmtDateTime(e.at))),
+        h('div', { class: 'tl-head' }, historySentence(e, words, userLabel)),
+        values ? valuesList(values, words) : null,
+      );
+    }),
   );
 }
 
-/** Times (`dueAt`, …) as Beijing time, everything else short. */
-function valueText(key: string, v: unknown): string {
-  if (/At$/.test(key) && typeof v === 'number') return fmtDateTime(v);
-  return shortValue(v);
+/** Label–value pairs; a variable no form labels keeps its key, shown as code. */
+function valuesList(vars: Record<string, unknown>, words: Vocabulary): HTMLElement {
+  return h(
+    'dl',
+    { class: 'values-list' },
+    variableLines(vars, words).map((l) => h('div', h('dt', l.label ?? h('code', l.key)), h('dd', l.text))),
+  );
 }
 
-function dataText(data: Record<string, any>): string {
-  if (data.variables && typeof data.variables === 'object') return Object.entries(data.variables).map(([k, v]) => `${k}: ${shortValue(v)}`).join('；');
-  if ('name' in data && 'value' in data) return `${data.name} = ${shortValue(data.value)}`;
-  return Object.entries(data).map(([k, v]) => `${k}: ${valueText(k, v)}`).join('；');
+function variablesTable(vars: Record<string, unknown>, words: Vocabulary): HTMLElement {
+  if (!Object.keys(vars).length) return empty('没有填报内容。');
+  return valuesList(vars, words);
 }
 
-function variablesTable(vars: Record<string, unknown>): HTMLElement {
-  const entries = Object.entries(vars);
-  if (!entries.length) return empty('没有变量。');
-  return h('table', { class: 'table compact' }, h('tbody', entries.map(([k, v]) => h('tr', h('th', { scope: 'row' }, h('code', k)), h('td', { class: 'cell-data' }, shortValue(v))))));
-}
-
-export function auditTable(rows: AuditRow[]): HTMLElement {
+export function auditTable(rows: AuditRow[], words: Vocabulary): HTMLElement {
   if (!rows.length) return empty('没有审计记录。');
   return h(
     'div',
@@ -248,21 +241,22 @@ export function auditTable(rows: AuditRow[]): HTMLElement {
     h(
       'table',
       { class: 'table compact audit-table' },
-      h('thead', h('tr', ['序号', '时间', '操作人', '操作', '对象', 'IP', '变更'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', h('tr', ['序号', '时间', '操作人', '操作', '对象', '地址', '变更'].map((t) => h('th', { scope: 'col' }, t)))),
       h(
         'tbody',
-        rows.map((r) =>
-          h(
+        rows.map((r) => {
+          const changes = auditChanges(r.before, r.after, words, (id) => userLabel(id));
+          return h(
             'tr',
             h('td', String(r.seq)),
             h('td', { class: 'nowrap' }, fmtDateTime(r.at)),
             h('td', userLabel(r.actor, r.actorName)),
-            h('td', auditLabel(r.action)),
-            h('td', r.objectType ? `${r.objectType} ${String(r.objectId ?? '').slice(0, 12)}` : ''),
-            h('td', r.ip ?? ''),
-            h('td', { class: 'cell-data' }, [r.before !== undefined && r.before !== null ? `前：${shortValue(r.before)}` : '', r.after !== undefined && r.after !== null ? ` 后：${shortValue(r.after)}` : ''].join('')),
-          ),
-        ),
+            h('td', r.action.startsWith('effect.') ? '自动处理' : auditLabel(r.action)),
+            h('td', r.objectType ? OBJECT_TYPE[r.objectType] ?? '其他' : ''),
+            h('td', { class: 'nowrap' }, plainIp(r.ip)),
+            h('td', { class: 'cell-data' }, changes.length ? h('ul', { class: 'changes' }, changes.map((c) => h('li', h('strong', c.field), '：', c.from === '—' ? c.to : `${c.from} → ${c.to}`))) : '—'),
+          );
+        }),
       ),
     ),
   );

@@ -4,7 +4,8 @@
  */
 import { api, type LoginCompliance, type LoginLine } from '../api.ts';
 import { empty, h, loading, mount } from '../dom.ts';
-import { beijingToday, isoWeek, rangeText, shiftWeek, weekRange } from '../period.ts';
+import { beijingToday, isoWeek, shiftWeek, weekRange } from '../period.ts';
+import { weekLabel } from '../deadline.ts';
 import type { PageContext } from '../router.ts';
 import { monitorTabs, pageHead } from './supervision-shared.ts';
 
@@ -16,14 +17,21 @@ export async function render(ctx: PageContext): Promise<void> {
   const thisWeek = isoWeek(beijingToday());
   const asked = ctx.query.get('week') ?? '';
   let week = weekRange(asked) ? asked : thisWeek;
-  const input = h('input', { type: 'week', id: 'week', value: week, required: true, pattern: '\\d{4}-W\\d{2}', placeholder: '2026-W48' });
+  // The last year of weeks, named as people say them ("2026年第49周（11月30日–12月6日）"), newest first.
+  const input = h('select', { id: 'week' }) as HTMLSelectElement;
+  const fillWeeks = () => {
+    const weeks = Array.from({ length: 53 }, (_, i) => shiftWeek(thisWeek, -i));
+    if (!weeks.includes(week)) weeks.push(week);
+    mount(input, weeks.map((w) => h('option', { value: w, selected: w === week }, weekLabel(w, weekRange(w)!))));
+  };
+  fillWeeks();
   const range = h('span', { class: 'week-range' });
   const summary = h('div', { class: 'kpis kpis-3' });
   const table = h('div', loading());
   const go = (w: string) => {
     if (!weekRange(w)) return;
     week = w;
-    input.value = w;
+    fillWeeks();
     history.replaceState(null, '', `${location.pathname}?week=${w}`);
     void load();
   };
@@ -52,8 +60,7 @@ export async function render(ctx: PageContext): Promise<void> {
 
   async function load(): Promise<void> {
     mount(table, loading());
-    const w = weekRange(week)!;
-    range.textContent = `${rangeText(w)}${week === thisWeek ? '（本周尚未结束）' : ''}`;
+    range.textContent = week === thisWeek ? '本周尚未结束' : '';
     const res = await api.get<LoginCompliance>('/api/compliance/logins', { week });
     if (!ctx.alive() || res.week !== week) return;
     const sup = res.lines.filter((l) => l.role === 'supervision');

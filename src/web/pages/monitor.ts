@@ -76,7 +76,7 @@ export async function render(ctx: PageContext): Promise<void> {
       kpis,
       chartsRow,
       h('div', { class: 'grid-2' }, h('div', { class: 'card' }, h('h2', '当前环节分布'), activitiesHost), h('div', { class: 'card' }, h('h2', '各单位运行情况'), unitsHost)),
-      h('div', { class: 'grid-2' }, h('div', { class: 'card' }, h('h2', '超期与预警任务'), overdueHost), h('div', { class: 'card' }, h('h2', '故障'), incidentsHost)),
+      h('div', { class: 'grid-2' }, h('div', { class: 'card' }, h('h2', '超期与预警任务'), overdueHost), h('div', { class: 'card' }, h('h2', '异常'), incidentsHost)),
       h(
         'div',
         { class: 'card' },
@@ -130,7 +130,7 @@ export async function render(ctx: PageContext): Promise<void> {
       tile('待办任务', s.tasks.open),
       tile('临近期限', s.tasks.yellow, 'kpi-yellow', '已用时限 ≥ 80%'),
       tile('已超期', s.tasks.red, 'kpi-red'),
-      tile('未处理故障', s.incidents.open, s.incidents.open ? 'kpi-red' : ''),
+      tile('未处理异常', s.incidents.open, s.incidents.open ? 'kpi-red' : ''),
     );
     charts.splice(0).forEach((c) => c.destroy());
     const bar = h('canvas', { role: 'img', 'aria-label': `各流程运行中实例：${s.processes.map((p) => `${pname(p.processKey)} ${p.running}`).join('，')}` });
@@ -178,7 +178,7 @@ export async function render(ctx: PageContext): Promise<void> {
         ? h(
             'table',
             { class: 'table compact' },
-            h('thead', h('tr', ['单位', '运行中', '待办', '临近', '超期', '故障'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', h('tr', ['单位', '运行中', '待办', '临近', '超期', '异常'].map((t) => h('th', { scope: 'col' }, t)))),
             h(
               'tbody',
               s.units.map((u) =>
@@ -262,7 +262,7 @@ export async function render(ctx: PageContext): Promise<void> {
               ),
             ),
           )
-        : empty('没有未处理的故障。'),
+        : empty('没有未处理的异常。', '自动处理的环节出错时会在这里列出，可在修复原因后重试。'),
     );
   }
 
