@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import type { EngineService } from '../engine/service.ts';
 import type { StepHook, StepResult } from '../engine/steps.ts';
 import type { Actor } from '../engine/types.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { appendAudit } from './audit.ts';
 import {
   getItem,
   saveItemVersion,
@@ -14,7 +15,7 @@ import {
   type PowerItem,
 } from '../store/catalog.ts';
 import { latestDefinition } from '../store/definitions.ts';
-import { getUnit } from '../store/org.ts';
+import { getUnit, getUser } from '../store/org.ts';
 
 /**
  * The power-item catalog (权力事项目录, Art. 3 and 8): what may be started, and how an approved
@@ -280,9 +281,45 @@ export async function startItemCase(
   opts: { by: Actor; businessKey?: string; variables?: Record<string, unknown>; hook?: StepHook },
 ): Promise<StepResult> {
   const item = await activeItem(db, itemCode);
+  const onBehalf = (await itemStarter(db, item, opts.by)) === 'on-behalf';
   const day = new Date(engine.clock.now() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
   const businessKey = opts.businessKey ?? `${item.code}-${day}-${randomBytes(2).toString('hex').toUpperCase()}`;
-  return engine.start(item.processKey, { by: opts.by, businessKey, variables: { ...(opts.variables ?? {}), itemCode: item.code }, hook: opts.hook });
+  // Supervision opening a case on the item's behalf leaves its own audit row in the start's transaction.
+  const hook: StepHook | undefined = onBehalf
+    ? async (trx, res) => {
+        await appendAudit(
+          trx,
+          { actor: opts.by.id, action: 'power-item.start-on-behalf', objectType: 'process-instance', objectId: res.instance.id, instanceId: res.instance.id, after: { itemCode: item.code, unitId: item.unitId } },
+          engine.clock.now(),
+        );
+        await opts.hook?.(trx, res);
+      }
+    : opts.hook;
+  return engine.start(item.processKey, { by: opts.by, businessKey, variables: { ...(opts.variables ?? {}), itemCode: item.code }, hook });
+}
+
+/** The group whose members may open a case of any unit's item on its behalf (audited). */
+export const ON_BEHALF_GROUP = 'supervision';
+
+/**
+ * Whether `by` may start a case of `item` (Art. 3: powers bound to their implementing unit):
+ * 'own' for an active person of the item's unit, 'on-behalf' for the supervision office; anyone
+ * else — another unit, the vendor, a district reporter, a company — is refused 403 ITEM_NOT_OWN_UNIT.
+ * Usage: `await itemStarter(db, item, actor)`.
+ */
+export async function itemStarter(db: Knex | Knex.Transaction, item: PowerItem, by: Actor): Promise<'own' | 'on-behalf'> {
+  const problem = await itemStartProblem(db, item, by);
+  if (typeof problem === 'string') throw new ForbiddenError(problem, 'ITEM_NOT_OWN_UNIT', { itemCode: item.code, unitId: item.unitId });
+  return problem.kind;
+}
+
+/** The same rule without throwing: the refusal's message, or how the person may start. */
+export async function itemStartProblem(db: Knex | Knex.Transaction, item: PowerItem, by: Actor): Promise<string | { kind: 'own' | 'on-behalf' }> {
+  const user = await getUser(db as Knex, by.id);
+  if (user && user.status === 'active' && user.unitId === item.unitId) return { kind: 'own' };
+  if (user && user.status === 'active' && by.groups.includes(ON_BEHALF_GROUP)) return { kind: 'on-behalf' };
+  const unit = await getUnit(db as Knex, item.unitId);
+  return `“${item.name}”由${unit?.name ?? item.unitId}实施，只有该单位人员可以办理（监察室可代为立案）`;
 }
 
 /** The group that handles an item's cases in its responsible unit (power-case.bpmn). */

@@ -26,6 +26,26 @@ export const DEMO_UNITS: UnitSeed[] = [
   { id: 'district-zhonglou', name: '钟楼区民防局', kind: 'district', parentId: null, sort: 25 },
 ];
 
+/** The bureau leader in charge (分管局领导) of each office and unit in the demo register. */
+export const DEMO_LEADERS: Record<string, string> = {
+  'inspection-brigade': 'leader',
+  'engineering-office': 'leader',
+  'maintenance-office': 'leader',
+  'investment-company': 'leader',
+  'info-centre': 'leader',
+  'general-office': 'leader2',
+  'legal-office': 'leader2',
+  'supervision-office': 'leader2',
+};
+
+/** The demo register's 执法证 holders: the inspection brigade's officers. */
+export const DEMO_CERTIFICATES: Record<string, { number: string; scope: string; expires: string }> = {
+  staff: { number: '苏执 0400-2023-0101', scope: '人民防空行政执法', expires: '2029-12-31' },
+  staff2: { number: '苏执 0400-2023-0102', scope: '人民防空行政执法', expires: '2029-12-31' },
+  staff3: { number: '苏执 0400-2024-0103', scope: '人民防空行政执法', expires: '2029-12-31' },
+  head: { number: '苏执 0400-2021-0100', scope: '人民防空行政执法', expires: '2029-12-31' },
+};
+
 export const DEMO_GROUPS: Array<{ id: string; name: string; description: string }> = [
   { id: 'staff', name: '工作人员', description: '在平台上办理事项的全体工作人员' },
   { id: 'unit-heads', name: '处室负责人', description: '各处室、单位负责人，对本单位网上运行负总责' },

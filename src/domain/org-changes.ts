@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { adminClashMessage, adminRoleClash } from './admin-roles.ts';
-import { getGroup, getUnit, getUser, groupsOf, grant, insertUser, recordOrgChange, revoke, updateUnitPeople, updateUser } from '../store/org.ts';
+import { getGroup, getUnit, getUser, getUserCertificate, groupsOf, clearLeaderOf, grant, insertUser, recordOrgChange, revoke, setCertificate, updateUnitPeople, updateUser } from '../store/org.ts';
 
 /**
  * Changes to the platform's own users, units and roles approved by user-role-change.bpmn (Art. 9).
@@ -8,7 +8,7 @@ import { getGroup, getUnit, getUser, groupsOf, grant, insertUser, recordOrgChang
  * engine reads a person's groups through actorOf() on every request.
  */
 
-export type OrgOp = 'create' | 'disable' | 'enable' | 'move' | 'grant' | 'revoke';
+export type OrgOp = 'create' | 'disable' | 'enable' | 'move' | 'grant' | 'revoke' | 'head' | 'contact' | 'leader' | 'certify' | 'uncertify';
 
 export const ORG_OPS: Record<OrgOp, string> = {
   create: '新增用户',
@@ -17,7 +17,15 @@ export const ORG_OPS: Record<OrgOp, string> = {
   move: '调整所在单位',
   grant: '授予角色',
   revoke: '撤销角色',
+  head: '任命单位负责人',
+  contact: '确定单位联络员',
+  leader: '确定分管局领导',
+  certify: '登记执法证',
+  uncertify: '注销执法证',
 };
+
+/** The organisation register's posts (Art. 5, 9): who heads a unit, who is its contact, who leads it. */
+const POST_OPS = new Set<OrgOp>(['head', 'contact', 'leader']);
 
 export interface OrgChange {
   op: OrgOp;
@@ -26,6 +34,10 @@ export interface OrgChange {
   unitId?: string | null;
   title?: string | null;
   groups?: string[] | null;
+  /** 执法证 of a `certify` row: number, scope and expiry (YYYY-MM-DD). */
+  certNumber?: string | null;
+  certScope?: string | null;
+  certExpires?: string | null;
 }
 
 /** Reads the people list out of a user-role-change instance's variables. */
@@ -38,6 +50,9 @@ export function changesFromVariables(v: Record<string, unknown>): OrgChange[] {
     unitId: r?.unitId ?? null,
     title: r?.title ?? null,
     groups: Array.isArray(r?.groups) ? r.groups : [],
+    certNumber: typeof r?.certNumber === 'string' ? r.certNumber.trim() : null,
+    certScope: typeof r?.certScope === 'string' ? r.certScope.trim() : null,
+    certExpires: typeof r?.certExpires === 'string' ? r.certExpires.slice(0, 10) : null,
   }));
 }
 
@@ -88,6 +103,10 @@ export async function orgChangeProblems(db: Knex | Knex.Transaction, changes: Or
     }
     if (!u) {
       problems.push(`${where}：用户不存在`);
+      continue;
+    }
+    if (POST_OPS.has(c.op) || c.op === 'certify' || c.op === 'uncertify') {
+      problems.push(...(await registerProblems(db, c, u, where)));
       continue;
     }
     if (c.op === 'disable') {
@@ -181,6 +200,8 @@ export async function applyOrgChanges(
         for (const g of groups) await revoke(trx, c.userId, g);
         await log(c.userId, 'revoke', { groups });
         break;
+      default:
+        await applyRegisterChange(trx, c, meta.now, log);
     }
   }
   return { ok: true, applied: changes.length };
@@ -197,6 +218,7 @@ async function leaveUnitRoles(trx: Knex.Transaction, userId: string): Promise<vo
   if (!unit) return;
   if (unit.headUserId === userId) await updateUnitPeople(trx as unknown as Knex, unit.id, { headUserId: null });
   if (unit.contactUserId === userId) await updateUnitPeople(trx as unknown as Knex, unit.id, { contactUserId: null });
+  await clearLeaderOf(trx as unknown as Knex, userId);
 }
 
 /**
@@ -220,8 +242,64 @@ export async function describeOrgChanges(db: Knex | Knex.Transaction, changes: O
     const unit = c.unitId ? (await getUnit(db as Knex, c.unitId))?.name ?? c.unitId : null;
     const groups: string[] = [];
     for (const g of c.groups ?? []) groups.push((await getGroup(db as Knex, g))?.name ?? g);
-    const parts = [unit && (c.op === 'move' ? `调至${unit}` : unit), c.title, groups.length ? `角色：${groups.join('、')}` : null].filter(Boolean);
+    const cert = c.op === 'certify' ? `执法证 ${c.certNumber ?? ''}（${c.certScope ?? ''}，有效期至 ${c.certExpires ?? ''}）` : null;
+    const parts = [unit && (c.op === 'move' ? `调至${unit}` : unit), c.title, groups.length ? `角色：${groups.join('、')}` : null, cert].filter(Boolean);
     lines.push(`${i + 1}. ${ORG_OPS[c.op] ?? c.op}：${who}${parts.length ? '，' + parts.join('，') : ''}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Problems of a register row: `head`/`contact` name a person of the unit (their own by default),
+ * `leader` a bureau leader and the unit they lead, `certify` a complete 执法证 not yet expired.
+ */
+async function registerProblems(db: Knex | Knex.Transaction, c: OrgChange, u: { status: string; unitId: string | null }, where: string): Promise<string[]> {
+  if (u.status !== 'active') return [`${where}：用户已停用`];
+  if (c.op === 'certify') {
+    const out: string[] = [];
+    if (!c.certNumber) out.push(`${where}：须填写执法证号`);
+    if (!c.certScope) out.push(`${where}：须填写执法范围`);
+    if (!c.certExpires || !/^\d{4}-\d{2}-\d{2}$/.test(c.certExpires)) out.push(`${where}：须填写执法证有效期至（年-月-日）`);
+    return out;
+  }
+  if (c.op === 'uncertify') {
+    const user = await getUserCertificate(db as Knex, c.userId);
+    return user ? [] : [`${where}：该用户没有登记执法证`];
+  }
+  const unitId = c.unitId || (c.op === 'leader' ? null : u.unitId);
+  if (!unitId) return [`${where}：须选择单位`];
+  const unit = await getUnit(db as Knex, unitId);
+  if (!unit) return [`${where}：单位“${unitId}”不存在`];
+  if (c.op === 'leader') return u.unitId === 'leadership' ? [] : [`${where}：分管局领导须为局领导`];
+  return u.unitId === unitId ? [] : [`${where}：${ORG_OPS[c.op]}须为${unit.name}的人员`];
+}
+
+/** Applies a register row (a post or a certificate) and records it. */
+async function applyRegisterChange(
+  trx: Knex.Transaction,
+  c: OrgChange,
+  now: number,
+  log: (userId: string, action: string, detail: unknown) => Promise<unknown>,
+): Promise<void> {
+  const db = trx as unknown as Knex;
+  if (c.op === 'certify') {
+    const cert = { number: c.certNumber!, scope: c.certScope!, expires: c.certExpires! };
+    await setCertificate(db, c.userId, cert, now);
+    await log(c.userId, 'certify', cert);
+    return;
+  }
+  if (c.op === 'uncertify') {
+    await setCertificate(db, c.userId, null, now);
+    await log(c.userId, 'uncertify', {});
+    return;
+  }
+  const user = (await getUser(db, c.userId))!;
+  const unitId = c.unitId || user.unitId!;
+  const field = c.op === 'head' ? 'headUserId' : c.op === 'contact' ? 'contactUserId' : 'leaderUserId';
+  await updateUnitPeople(db, unitId, { [field]: c.userId });
+  // The contact person also gets the contacts' role (本单位待办 and the reminders go by it).
+  if (c.op === 'contact' && !(await groupsOf(db, c.userId)).includes('unit-contacts') && (await getGroup(db, 'unit-contacts'))) {
+    await grant(trx, c.userId, 'unit-contacts', 'system', now);
+  }
+  await log(c.userId, c.op, { unitId });
 }

@@ -7,6 +7,7 @@ import { organisationSnapshot, type OrgSnapshot } from '../store/org.ts';
  * The organisation functions process owners call in candidate attributes of any BPMN file, so a
  * procedure routes by the organisation register without code:
  *   camunda:candidateUsers="${unitHeadOf(initiator)}"        the head of the starter's unit
+ *   camunda:candidateUsers="${unitHeadOf(itemUnitId)}"       the head of a unit given by its id
  *   camunda:candidateUsers="${leaderInChargeOf(itemUnitId)}" the bureau leader in charge (分管领导)
  *   camunda:candidateUsers="${certifiedOfficersIn(itemUnitId)}" the unit's holders of a valid 执法证
  * Each answers user ids from a snapshot read in the step's transaction. When the register has no
@@ -27,11 +28,13 @@ export function orgFunctions(org: OrgSnapshot, now: number): ExpressionFunctions
   const active = (id: string | null | undefined) => (id && person.get(id)?.status === 'active' ? id : null);
   const unitName = (id: string) => unit.get(id)?.name ?? id;
   return {
-    unitHeadOf: (userId: unknown) => {
-      const p = person.get(String(userId ?? ''));
-      if (!p?.unitId) throw new Error(`组织机构中没有人员“${String(userId)}”或其所在单位`);
-      const head = active(unit.get(p.unitId)?.headUserId);
-      if (!head) throw new Error(`${unitName(p.unitId)}没有在职的单位负责人`);
+    // A person's id: the head of their unit; a unit's id (e.g. the item's itemUnitId): its head.
+    unitHeadOf: (who: unknown) => {
+      const id = String(who ?? '');
+      const unitId = unit.has(id) ? id : person.get(id)?.unitId;
+      if (!unitId) throw new Error(`组织机构中没有人员或单位“${id}”`);
+      const head = active(unit.get(unitId)?.headUserId);
+      if (!head) throw new Error(`${unitName(unitId)}没有在职的单位负责人`);
       return head;
     },
     leaderInChargeOf: (unitId: unknown) => {

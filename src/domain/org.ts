@@ -10,10 +10,11 @@ import {
   listGroups,
   listUnits,
   updateUnitPeople,
+  setCertificate,
   grant,
   type UserRow,
 } from '../store/org.ts';
-import { DEMO_GROUPS, DEMO_UNITS, DEMO_USERS } from './demo-org.ts';
+import { DEMO_CERTIFICATES, DEMO_GROUPS, DEMO_LEADERS, DEMO_UNITS, DEMO_USERS } from './demo-org.ts';
 
 /** A signed-in person as the engine and the API see them. */
 export interface Person extends Actor {
@@ -57,8 +58,10 @@ export async function seedOrganisation(db: Knex, now: number, withPeople: boolea
       for (const g of u.groups) await grant(trx, u.id, g, 'system', now);
       if (u.role === 'head') await updateUnitPeople(trx, u.unitId, { headUserId: u.id });
       if (u.role === 'contact') await updateUnitPeople(trx, u.unitId, { contactUserId: u.id });
+      if (DEMO_CERTIFICATES[u.id]) await setCertificate(trx, u.id, DEMO_CERTIFICATES[u.id], now);
       created.push(u.id);
     }
+    for (const [unitId, leader] of Object.entries(DEMO_LEADERS)) await updateUnitPeople(trx, unitId, { leaderUserId: leader });
   });
   return created;
 }

@@ -3,6 +3,9 @@ import type { FieldError } from '../errors.ts';
 import { itemVersion, type DiscretionStandard, type DiscretionTier } from '../store/catalog.ts';
 import { listUsers } from '../store/org.ts';
 import { penaltyOfInstance } from '../store/penalties.ts';
+import { organisationSnapshot } from '../store/org.ts';
+import { certificateValid } from './org-expressions.ts';
+import { beijingDate } from '../lib/workdays.ts';
 
 /**
  * Administrative penalties against the item's discretion standard (自由裁量基准): the fine must lie
@@ -69,13 +72,19 @@ export async function fineProblems(
 }
 
 /**
- * Who may be named co-investigator (协同执法人员) by `investigator`: active members of the staff
- * group other than the investigator, as select options. A second real person, not free text.
- * Usage: `const options = await coInvestigatorOptions(db, 'staff')`.
+ * Who may be named co-investigator (协同执法人员) by `investigator`: active people of `unitId` (the
+ * item's implementing unit; by default the investigator's own) holding a 执法证 valid on `now`,
+ * other than the investigator, as select options. A second real certified person, not free text.
+ * Usage: `const options = await coInvestigatorOptions(db, 'staff', clock.now())`.
  */
-export async function coInvestigatorOptions(db: Knex, investigator: string): Promise<Array<{ label: string; value: string }>> {
-  const staff = await listUsers(db, { groupId: 'staff', status: 'active' });
-  return staff.filter((u) => u.id !== investigator).map((u) => ({ value: u.id, label: `${u.displayName}（${u.id}）${u.title ? ` · ${u.title}` : ''}` }));
+export async function coInvestigatorOptions(db: Knex, investigator: string, now: number, unitId?: string): Promise<Array<{ label: string; value: string }>> {
+  const org = await organisationSnapshot(db);
+  const unit = unitId ?? org.people.find((p) => p.id === investigator)?.unitId ?? null;
+  const day = beijingDate(now);
+  const users = new Map((await listUsers(db, { unitId: unit ?? '' })).map((u) => [u.id, u]));
+  return org.people
+    .filter((p) => p.unitId === unit && p.id !== investigator && p.status === 'active' && certificateValid(p.cert, day))
+    .map((p) => ({ value: p.id, label: `${p.displayName}（${p.id}）${users.get(p.id)?.title ? ` · ${users.get(p.id)!.title}` : ''} · 执法证 ${p.cert!.number}` }));
 }
 
 /**
@@ -88,6 +97,7 @@ export async function coInvestigatorProblems(
   instance: { id: string; startedBy: string; variables: Record<string, unknown> },
   variables: Record<string, unknown>,
   filedBy: string | null,
+  now: number,
 ): Promise<FieldError[]> {
   const who = variables.coInvestigator;
   const field = 'coInvestigator';
@@ -96,6 +106,9 @@ export async function coInvestigatorProblems(
   if (who === instance.startedBy || who === instance.variables.registrar || who === filedBy) {
     return [{ field, message: '协同执法人员不能是本案的登记人或立案审批人' }];
   }
-  if (!(await coInvestigatorOptions(db, investigator)).some((o) => o.value === who)) return [{ field, message: '协同执法人员须为在岗的执法工作人员' }];
+  const unitId = typeof instance.variables.itemUnitId === 'string' ? instance.variables.itemUnitId : undefined;
+  if (!(await coInvestigatorOptions(db, investigator, now, unitId)).some((o) => o.value === who)) {
+    return [{ field, message: '协同执法人员须为本事项实施单位持有效执法证的在岗人员' }];
+  }
   return [];
 }

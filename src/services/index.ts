@@ -16,7 +16,7 @@ import { deploymentChecks, deploymentHandlers } from './deployments.ts';
 import { faultHandlers } from './faults.ts';
 import { orgHandlers } from './org.ts';
 import { passwordResetHandlers } from './password-resets.ts';
-import { penaltyChecks, penaltyForms, penaltyHandlers } from './penalty.ts';
+import { penaltyChecks, penaltyForms, penaltyHandlers, usePenaltyClock } from './penalty.ts';
 import { recordForms, recordHandlers } from './records.ts';
 
 export interface ServiceDeps {
@@ -64,6 +64,7 @@ export function registerHandlers(deps: ServiceDeps, handlers: Record<string, Han
   if (unguarded.length) throw new Error(`处理程序没有声明调用权限（src/services/guards.ts）：${unguarded.join('、')}`);
   for (const [name, fn] of Object.entries(handlers)) deps.engine.registerHandler(name, fn, GUARDS[name]);
   for (const [name, fn] of Object.entries(CHECKS)) deps.engine.registerTaskCheck(name, fn);
+  usePenaltyClock(deps.clock);
   for (const [key, fn] of Object.entries(FORM_DATA)) deps.engine.registerFormData(key, fn);
   deps.engine.setEffectAuditor(effectAuditor);
   registerPlatformHandlers(deps.engine);

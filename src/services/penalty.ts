@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { FormDataProvider, Handler, TaskCheck } from '../engine/types.ts';
 import { completerOf } from '../domain/approvals.ts';
+import { itemStartProblem } from '../domain/catalog.ts';
+import { actorOf } from '../domain/org.ts';
 import { beijingDay } from '../domain/faults.ts';
 import { checkFine, coInvestigatorOptions, coInvestigatorProblems, fineProblems, tierOptions } from '../domain/penalty.ts';
 import { createPowerRecord } from '../domain/records.ts';
@@ -40,6 +42,12 @@ export const penaltyHandlers: Record<string, Handler> = {
     if (!item) problem = `处罚事项 ${code} 不在权力事项目录中`;
     else if (item.status !== 'active') problem = `处罚事项“${item.name}”已取消，不能再办理`;
     else if (item.category !== '行政处罚' || item.processKey !== instance.processKey) problem = `“${item.name}”不是按本流程办理的行政处罚事项`;
+    else {
+      // Started directly (not through the catalog): the starter must still be of the item's unit.
+      const starter = await actorOf(trx, instance.startedBy);
+      const who = starter ? await itemStartProblem(trx, item, starter) : '发起人不是在岗人员';
+      if (typeof who === 'string') problem = who;
+    }
     if (problem || !item) return { itemValid: false, itemProblem: problem };
     const partyType = String(variables.partyType);
     const existing = await penaltyOfInstance(trx, instance.id);
@@ -70,6 +78,7 @@ export const penaltyHandlers: Record<string, Handler> = {
     const standard = (await itemVersion(trx, item.code, version))?.snapshot.discretion ?? item.discretion;
     return {
       itemValid: true,
+      itemUnitId: item.unitId,
       itemName: item.name,
       itemVersion: version,
       statutoryDays: item.statutoryDays,
@@ -149,10 +158,17 @@ export const penaltyHandlers: Record<string, Handler> = {
 export const penaltyChecks: Record<string, TaskCheck> = {
   'penalty.fine': ({ db, task, variables }) => fineProblems(db, task, variables),
   'penalty.coInvestigator': async ({ db, instance, variables, actor }) =>
-    coInvestigatorProblems(db, actor.id, instance, variables, await completerOf(db, instance.id, 'Task_Filing')),
+    coInvestigatorProblems(db, actor.id, instance, variables, await completerOf(db, instance.id, 'Task_Filing'), clockNow()),
 };
+
+let clockNow = () => Date.now();
+
+/** The clock certificates are judged by in checks and forms (the engine's; set by registerHandlers). */
+export function usePenaltyClock(clock: { now(): number }): void {
+  clockNow = () => clock.now();
+}
 
 /** The investigation form offers the staff who may investigate with the investigator (`valuesKey: "coInvestigators"`). */
 export const penaltyForms: Record<string, FormDataProvider> = {
-  'penalty-investigation': async ({ db, actor }) => ({ coInvestigators: await coInvestigatorOptions(db, actor.id) }),
+  'penalty-investigation': async ({ db, actor }) => ({ coInvestigators: await coInvestigatorOptions(db, actor.id, clockNow()) }),
 };

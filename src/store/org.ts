@@ -95,6 +95,17 @@ export async function setCertificate(db: Knex, userId: string, cert: Certificate
     .update({ cert_number: cert?.number ?? null, cert_scope: cert?.scope ?? null, cert_expires: cert?.expires ?? null, updated_at: now });
 }
 
+/** A leader who leaves stops leading the units they were in charge of. */
+export async function clearLeaderOf(db: Knex, userId: string): Promise<void> {
+  await db('units').where({ leader_user_id: userId }).update({ leader_user_id: null });
+}
+
+/** A person's 执法证, if one is recorded. */
+export async function getUserCertificate(db: Knex, userId: string): Promise<Certificate | undefined> {
+  const r = await db('users').where({ id: userId }).whereNotNull('cert_number').first('cert_number', 'cert_scope', 'cert_expires');
+  return r ? { number: r.cert_number, scope: r.cert_scope ?? '', expires: r.cert_expires ?? '' } : undefined;
+}
+
 /** The organisation register as one snapshot: units with their people, users with unit and certificate. */
 export interface OrgSnapshot {
   units: UnitRow[];

@@ -143,7 +143,9 @@ export async function openTasksOf(db: Knex, instanceIds: string[]): Promise<Map<
 
 /**
  * Whether the viewer must act on the instance now: assignee of one of its open tasks, or named
- * personally (a candidate user, not a group) on an open unclaimed task. They read personal data in full.
+ * personally (the one candidate user, not a group nor one of a pool of named officers such as
+ * `certifiedOfficersIn(unit)`) on an open unclaimed task. They read personal data in full; a pool
+ * reads it masked until one of them claims the task.
  */
 export async function mustActOn(db: Knex, instanceId: string, user: string): Promise<boolean> {
   const row = await db('tasks')
@@ -152,7 +154,12 @@ export async function mustActOn(db: Knex, instanceId: string, user: string): Pro
     .where((w) =>
       w
         .where('assignee', user)
-        .orWhere((c) => c.whereNull('assignee').whereIn('id', db('task_candidates').select('task_id').where({ kind: 'user', name: user }))),
+        .orWhere((c) =>
+          c
+            .whereNull('assignee')
+            .whereIn('id', db('task_candidates').select('task_id').where({ kind: 'user', name: user }))
+            .whereNotIn('id', db('task_candidates').select('task_id').where({ kind: 'user' }).whereNot('name', user)),
+        ),
     )
     .first();
   return Boolean(row);

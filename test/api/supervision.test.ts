@@ -18,7 +18,7 @@ describe('API: electronic supervision over HTTP', function () {
   });
 
   it('warns about an overdue case in the notification inbox, opens one review, and marks notifications read', async () => {
-    const staff = await s.login('staff');
+    const staff = await s.login('engineer'); // QT-0001 is the engineering office's item
     // QT-0001 (promised: 5 working days) started on Tuesday 12-01 is due at the end of 12-08.
     const started = await staff.post('/api/power-items/QT-0001/start', {
       variables: {

@@ -226,7 +226,7 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
   });
 
   it('case warnings link to their case; a suggested shared account is confirmed, another dismissed', async () => {
-    const staff = await apiAs(base, 'staff');
+    const staff = await apiAs(base, 'engineer'); // QT-0001 is the engineering office's item
     const started = await staff.post('/api/power-items/QT-0001/start', {
       variables: {
         itemCode: 'QT-0001',

@@ -196,27 +196,27 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
   });
 
   it('has filing, investigation, legal review and decision each done by a different person', async () => {
-    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('legal'), variables: company });
+    const { instance } = await startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff3'), variables: company });
     await w.settle();
     await w.complete(instance.id, 'Task_Filing', 'head', file);
-    // The head who filed may not investigate
+    // The head who filed may not investigate, though he holds a 执法证
     const inv = await w.task(instance.id, 'Task_Investigate');
     await expectError(w.engine.claim(inv.id, { by: await w.as('head') }), 'SEPARATION_OF_DUTIES');
     await expectError(w.engine.claim(inv.id, { by: await w.as('vendor') }), 'NOT_CANDIDATE');
-    // A leader investigates …
-    await w.complete(instance.id, 'Task_Investigate', 'leader', investigated('org-light', 12000));
-    // … the registrar (legal office) may not review, so another legal officer does
+    // A certified officer investigates with another …
+    await w.complete(instance.id, 'Task_Investigate', 'staff', investigated('org-light', 12000));
+    // … a legal officer who is not the registrar reviews
     const review = await w.task(instance.id, 'Task_LegalReview');
-    await expectError(w.engine.complete(review.id, { by: await w.as('legal'), variables: legalOk }), 'SEPARATION_OF_DUTIES');
     await grant(w.db, 'staff3', 'legal', 'test', w.clock.now());
-    await w.complete(instance.id, 'Task_LegalReview', 'staff3', legalOk);
-    // … and the leader who investigated may not decide
+    await expectError(w.engine.complete(review.id, { by: await w.as('staff3'), variables: legalOk }), 'SEPARATION_OF_DUTIES');
+    await w.complete(instance.id, 'Task_LegalReview', 'legal', legalOk);
+    // … and the leader in charge of the brigade decides (the other leader is not a candidate)
     const decideTask = await w.task(instance.id, 'Task_Decide');
-    await expectError(w.engine.claim(decideTask.id, { by: await w.as('leader') }), 'SEPARATION_OF_DUTIES');
-    await w.complete(instance.id, 'Task_Decide', 'leader2', decide('org-light', 12000));
+    await expectError(w.engine.claim(decideTask.id, { by: await w.as('leader2') }), 'NOT_CANDIDATE');
+    await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-light', 12000));
     const c = (await penaltyOfInstance(w.db, instance.id))!;
     expect(new Set([c.people.filedBy, c.people.investigatedBy, c.people.reviewedBy, c.people.decidedBy]).size).to.equal(4);
-    expect(c.people).to.include({ registrar: 'legal', filedBy: 'head', investigatedBy: 'leader', reviewedBy: 'staff3', decidedBy: 'leader2' });
+    expect(c.people).to.include({ registrar: 'staff3', filedBy: 'head', investigatedBy: 'staff', reviewedBy: 'legal', decidedBy: 'leader' });
   });
 
   it('keeps the leader who decided a major fine off the collective decision: another leader takes it, nothing changes on refusal', async () => {
@@ -243,15 +243,16 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
     await w.settle();
     await w.complete(instance.id, 'Task_Filing', 'head', file);
     const task = await w.task(instance.id, 'Task_Investigate');
-    // The form offers active staff other than the investigator
+    // The form offers the brigade's other holders of a valid 执法证, nobody else
     const options = ((await w.engine.formData('penalty-investigation', await w.as('staff2'))).coInvestigators as Array<{ value: string }>).map((o) => o.value);
-    expect(options).to.include.members(['staff', 'staff3', 'leader']).and.not.to.include('staff2');
-    expect(options).not.to.include('vendor');
+    expect(options.sort()).to.deep.equal(['head', 'staff', 'staff3']);
     const variables = await w.variables(instance.id);
     // Himself, a name typed in, or the registrar of the case: refused on the field, nothing changes
     for (const [who, message] of [
       ['staff2', '“协同执法人员”不是有效的选项'],
       ['李娜', '“协同执法人员”不是有效的选项'],
+      ['vendor', '“协同执法人员”不是有效的选项'],
+      ['leader', '“协同执法人员”不是有效的选项'],
       ['staff', '协同执法人员不能是本案的登记人或立案审批人'],
     ]) {
       const err = await expectError(w.engine.complete(task.id, { by: await w.as('staff2'), variables: { ...investigated('org-light', 12000), coInvestigator: who } }), 'VALIDATION_FAILED');
@@ -259,26 +260,30 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
       expect(await w.open(instance.id)).to.deep.equal(['Task_Investigate']);
       expect(await w.variables(instance.id)).to.deep.equal(variables);
     }
-    // A leader investigates with staff2; that leader may then not decide
-    await w.complete(instance.id, 'Task_Investigate', 'staff2', { ...investigated('org-light', 12000), coInvestigator: 'leader' });
-    await w.complete(instance.id, 'Task_LegalReview', 'legal', legalOk);
-    const decideTask = await w.task(instance.id, 'Task_Decide');
-    const err = await expectError(w.engine.complete(decideTask.id, { by: await w.as('leader'), variables: decide('org-light', 12000, 12) }), 'SEPARATION_OF_DUTIES');
+    // staff2 investigates with staff3, who is then kept off the legal review
+    await w.complete(instance.id, 'Task_Investigate', 'staff2', { ...investigated('org-light', 12000), coInvestigator: 'staff3' });
+    await grant(w.db, 'staff3', 'legal', 'test', w.clock.now());
+    const review = await w.task(instance.id, 'Task_LegalReview');
+    const err = await expectError(w.engine.complete(review.id, { by: await w.as('staff3'), variables: legalOk }), 'SEPARATION_OF_DUTIES');
     expect(err.details).to.deep.equal({ variable: 'coInvestigator' });
-    await w.complete(instance.id, 'Task_Decide', 'leader2', decide('org-light', 12000, 12));
-    expect((await penaltyOfInstance(w.db, instance.id))!.people).to.include({ investigatedBy: 'staff2', coInvestigator: 'leader', decidedBy: 'leader2' });
+    await w.complete(instance.id, 'Task_LegalReview', 'legal', legalOk);
+    await w.complete(instance.id, 'Task_Decide', 'leader', decide('org-light', 12000, 12));
+    expect((await penaltyOfInstance(w.db, instance.id))!.people).to.include({ investigatedBy: 'staff2', coInvestigator: 'staff3', decidedBy: 'leader' });
   });
 
-  it('refuses the registrar filing their own case', async () => {
+  it('refuses the registrar filing their own case: when the head registers, the leader in charge files, not another unit\'s head', async () => {
     const { instance } = await startItemCase(w.engine, w.db, 'CF-0002', {
       by: await w.as('head'),
       variables: { ...company, facts: '某小区新建住宅项目未按规定修建防空地下室，应建面积约3000平方米' },
     });
     await w.settle();
     const filing = await w.task(instance.id, 'Task_Filing');
-    await expectError(w.engine.complete(filing.id, { by: await w.as('head'), variables: file }), 'SEPARATION_OF_DUTIES');
+    expect(filing.candidateUsers).to.deep.equal(['leader']);
+    await expectError(w.engine.complete(filing.id, { by: await w.as('head'), variables: file }), 'NOT_CANDIDATE');
     await expectError(w.engine.claim(filing.id, { by: await w.as('staff') }), 'NOT_CANDIDATE');
-    await w.complete(instance.id, 'Task_Filing', 'maint', file);
+    await expectError(w.engine.claim(filing.id, { by: await w.as('maint') }), 'NOT_CANDIDATE');
+    await expectError(w.engine.claim(filing.id, { by: await w.as('invest') }), 'NOT_CANDIDATE');
+    await w.complete(instance.id, 'Task_Filing', 'leader', file);
     expect(await w.open(instance.id)).to.deep.equal(['Task_Investigate']);
   });
 
@@ -304,7 +309,7 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
     expect((await w.variables(direct.instance.id)).itemProblem).to.contain('已取消');
     expect(await penaltyOfInstance(w.db, direct.instance.id)).to.equal(undefined);
     // A licence item is not a penalty item
-    await expectError(startItemCase(w.engine, w.db, 'XK-0001', { by: await w.as('staff'), variables: person }), 'VALIDATION_FAILED');
+    await expectError(startItemCase(w.engine, w.db, 'XK-0001', { by: await w.as('engineer'), variables: person }), 'VALIDATION_FAILED');
     const err = await expectError(
       startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: { ...company, partyCreditCode: '123', facts: undefined } }),
       'VALIDATION_FAILED',

@@ -43,16 +43,17 @@ describe('procedure: general item case (power-case.bpmn)', () => {
     expect(record).to.include({ itemCode: 'XK-0001', unitId: 'engineering-office', caseNo: instance.businessKey, enteredBy: 'engineer', result: '准予（常民防审〔2026〕30号）' });
   });
 
-  it('routes an item of a unit without its own role to the unit heads; the clerk revises, then withdraws', async () => {
+  it('routes an item of a unit without its own role to the unit heads; supervision opens it on the unit\'s behalf (audited), revises, then withdraws', async () => {
     const inspection = { ...application, projectName: '万达广场人防工程', applicationSummary: '第四季度公用人防工程维护管理监督检查' };
-    const { instance } = await startItemCase(w.engine, w.db, 'JC-0001', { by: await w.as('staff'), variables: inspection });
+    const { instance } = await startItemCase(w.engine, w.db, 'JC-0001', { by: await w.as('supervisor'), variables: inspection });
     await w.settle();
     expect((await w.task(instance.id, 'Task_Review')).candidateGroups).to.deep.equal(['unit-heads']);
+    expect(await w.db('audit_log').where({ action: 'power-item.start-on-behalf', instance_id: instance.id }).select('actor')).to.deep.equal([{ actor: 'supervisor' }]);
     await w.complete(instance.id, 'Task_Review', 'maint', { decision: 'reject', comment: '请补充检查方案' });
-    expect((await w.task(instance.id, 'Task_Revise')).assignee).to.equal('staff');
-    await w.complete(instance.id, 'Task_Revise', 'staff', { ...inspection, action: 'revise', applicationSummary: '第四季度公用人防工程维护管理监督检查（附检查方案）' });
+    expect((await w.task(instance.id, 'Task_Revise')).assignee).to.equal('supervisor');
+    await w.complete(instance.id, 'Task_Revise', 'supervisor', { ...inspection, action: 'revise', applicationSummary: '第四季度公用人防工程维护管理监督检查（附检查方案）' });
     await w.complete(instance.id, 'Task_Review', 'maint', { decision: 'reject', comment: '本季度检查已由区局完成' });
-    await w.complete(instance.id, 'Task_Revise', 'staff', { action: 'withdraw', withdrawReason: '区局已完成检查' });
+    await w.complete(instance.id, 'Task_Revise', 'supervisor', { action: 'withdraw', withdrawReason: '区局已完成检查' });
     expect(await w.status(instance.id)).to.equal('completed');
     expect((await listPowerRecords(w.db)).some((r) => r.instanceId === instance.id)).to.equal(false);
   });

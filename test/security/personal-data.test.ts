@@ -61,7 +61,7 @@ describe('security: who reads a case, and citizens’ personal data in it', () =
     expect(await auditHead(s.db)).to.deep.equal(before);
   });
 
-  it('shows the whole staff group, candidates of the investigation, the case masked — and nothing once one of them took it', async () => {
+  it('shows the brigade\'s certified officers, candidates of the investigation, the case masked — and nothing once one of them took it', async () => {
     // When 王建国 files the case, the investigation waits for any member of staff
     const filing = await openTask('Task_Filing');
     await head.post(`/api/tasks/${filing.id}/claim`);

@@ -18,6 +18,7 @@ import {
 import { uploadsDoneIn } from '../../store/exchange.ts';
 import { listUnits, organisationSince } from '../../store/org.ts';
 import { loginCompliance } from './logins.ts';
+import { registerFindings } from './register.ts';
 import { isoWeekOf, monthOf, type Period } from './periods.ts';
 import { appraisalStats } from './stats.ts';
 
@@ -144,6 +145,7 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
     if (uploads.length) art5.push({ status: 'ok', text: `省平台数据上传已于 ${uploads.map((u) => beijingDate(u.uploadedAt!)).join('、')} 完成（${m.key}）` });
     else art5.push({ status: m.to > now ? 'info' : 'attention', text: m.to > now ? `${m.key} 尚无省平台上传记录（本月尚未结束）` : `${m.key} 没有向省平台上传数据` });
   }
+  art5.push(...(await registerFindings(db, end)));
   articles.push(article(5, '监察室每周登录不少于 3 次；联络员定期登录；每月向省平台上传', art5));
 
   // Art. 6: districts report periodically.
