@@ -15,6 +15,7 @@ import { nextFiring, retryPolicy } from '../lib/cycles.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { JobPool, type PollerHealth } from './job-pool.ts';
 import { messageJob } from './message-throw.ts';
+import { evaluateInputs } from './io-mapping.ts';
 import { runSignalDeliverJob, runSignalJob, runSignalStartJob } from './signal-jobs.ts';
 import type { StepRunner } from './steps.ts';
 import { checkGuard, EffectRefusedError, type EffectAuditor, type EffectGuard } from './guards.ts';
@@ -183,14 +184,15 @@ export class JobExecutor {
         // The capability is checked on what this transaction reads, so approvals cannot change
         // between the check and the effect.
         const guard = this.o.guards.get(topic);
-        const call = { variables: { ...ctx.variables }, properties };
+        // Input mappings (io-mapping.ts) are the handler's own variables beside the instance's.
+        const call = { variables: { ...ctx.variables, ...evaluateInputs(info?.io, ctx.variables) }, properties };
         const verdict = guard ? await checkGuard(ctx.trx!, guard, ctx.instance, call) : null;
         if (verdict && !verdict.ok) throw new EffectRefusedError(topic, verdict.problem);
         const approvals = verdict?.ok ? verdict.approvals : [];
         const output = await this.runHandler(ctx, job, info?.name, handler, {
           trx: ctx.trx!,
           instance: ctx.instance,
-          variables: { ...ctx.variables },
+          variables: { ...call.variables },
           elementId: job.elementId,
           elementName: info?.name,
           properties,

@@ -11,6 +11,7 @@ import { callInfoOf, type CallInfo } from './call-activity.ts';
 import { messageThrowProblems } from './message-throw.ts';
 import { readRiskPoints, type RiskPoint } from '../lib/risk-points.ts';
 import { signalThrowProblems } from './signals.ts';
+import { ioMappingOf, type IoMapping } from './io-mapping.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.
@@ -44,6 +45,8 @@ export interface ElementInfo {
   error?: ErrorInfo;
   /** Call activity: the called process and variable mappings (see call-activity.ts). */
   call?: CallInfo;
+  /** camunda:inputOutput / zeebe:ioMapping (see io-mapping.ts). */
+  io?: IoMapping;
   /** Start event of an event sub-process: which sub-process it starts and whether it interrupts. */
   eventSub?: { subProcessId: string; interrupting: boolean; topLevel: boolean };
 }
@@ -286,6 +289,8 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       properties: { ...d.headers, ...camundaProperties(el) },
       ...(loop && { loop }),
     };
+    const io = ioMappingOf(el, label(el), (message) => problems.push({ element: el.id, message }));
+    if (io) info.io = io;
     if (!el.name && type !== 'bpmn:SequenceFlow') model.notes.push(`元素 ${el.id} 没有名称`);
     checkEventDefinitions(el, info, topLevel, model, problems);
     if (type === 'bpmn:UserTask' || (type === 'bpmn:StartEvent' && dv.formKey)) {
@@ -491,7 +496,7 @@ function checkNoCode(el: any, problems: Problem[]): void {
     const t: string = ext.$type;
     if (t === 'camunda:ExecutionListener' || t === 'camunda:TaskListener') {
       problems.push({ element: el.id, message: `${label(el)} 含有监听器（${t.replace('camunda:', '')}）：上传的流程不允许运行代码` });
-    } else if (t === 'camunda:InputOutput' || t === 'camunda:Connector' || ((t === 'camunda:In' || t === 'camunda:Out') && el.$type !== 'bpmn:CallActivity')) {
+    } else if (t === 'camunda:Connector' || ((t === 'camunda:In' || t === 'camunda:Out') && el.$type !== 'bpmn:CallActivity')) {
       problems.push({ element: el.id, message: `${label(el)} 使用了暂不支持的扩展 ${t}` });
     }
   }

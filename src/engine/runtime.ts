@@ -14,6 +14,7 @@ import { caughtError, UncaughtBpmnError, type BpmnError } from './bpmn-error.ts'
 import { timerDueAt } from '../lib/timer-due.ts';
 import { PLATFORM_FUNCTIONS } from '../lib/feel.ts';
 import { nextFiring } from '../lib/cycles.ts';
+import { evaluateInputs, evaluateOutputs } from './io-mapping.ts';
 
 /**
  * The one adapter between the platform and bpmn-engine: bpmn-engine's event names, state format and
@@ -207,6 +208,7 @@ export class LiveInstance {
   private readonly calls = new Map<string, { api: any; elementId: string }>();
   private failure?: EngineStepError;
   private ended = false;
+  private resuming = false;
 
   private constructor(def: CompiledDefinition, startEventId: string, variables: Record<string, unknown>, clock: Clock, name: string) {
     this.def = def;
@@ -254,7 +256,12 @@ export class LiveInstance {
   ): Promise<LiveInstance> {
     const live = new LiveInstance(def, startEventId, variables, clock, name);
     live.engine.recover(JSON.parse(state));
-    await live.engine.resume();
+    live.resuming = true;
+    try {
+      await live.engine.resume();
+    } finally {
+      live.resuming = false;
+    }
     live.check();
     if (!live.ended) live.armEventSubs(true);
     return live;
@@ -448,6 +455,27 @@ export class LiveInstance {
     this.effects.timersCreated.set(executionId, { executionId, elementId: info.id, dueAt });
   }
 
+  /** A user task's input mappings become its own variables (kept on its task row). */
+  private mapInputs(info: ElementInfo, executionId: string): void {
+    const own = this.effects.taskLocals.get(executionId) ?? {};
+    try {
+      this.effects.taskLocals.set(executionId, { ...own, ...evaluateInputs(info.io, { ...this.variables, ...own }) });
+    } catch (err) {
+      if (!this.failure) this.failure = new EngineStepError(`${info.id} 的输入映射：${(err as Error).message}`, info.id);
+    }
+  }
+
+  /** An activity with output mappings ended: they write the instance's variables. */
+  private mapOutputs(info: ElementInfo, output: unknown): void {
+    const produced = output && typeof output === 'object' && !Array.isArray(output) ? (output as Record<string, unknown>) : {};
+    try {
+      const inputs = evaluateInputs(info.io, this.variables);
+      Object.assign(this.variables, evaluateOutputs(info.io, { ...this.variables, ...inputs, ...produced }));
+    } catch (err) {
+      if (!this.failure) this.failure = new EngineStepError(`${info.id} 的输出映射：${(err as Error).message}`, info.id);
+    }
+  }
+
   /** The instance ended or was cancelled: its event sub-processes wait no more. */
   private disarmEventSubs(): void {
     for (const info of this.def.eventSubStarts()) this.disarmEventSub(info.id);
@@ -521,6 +549,9 @@ export class LiveInstance {
         this.effects.signalsThrown.push({ elementId: api.id, name: thrower.signalName });
         record('signal.thrown', api, { name: thrower.signalName });
       }
+      // An activity waiting when the engine was recovered ends with isRecovered set: only the resume
+      // itself (which re-emits, never ends) is skipped.
+      if (thrower?.io?.outputs.length && !this.resuming) this.mapOutputs(thrower, api.content?.output);
       const loop = this.def.element(api.id)?.loop;
       if (!loop) return record('activity.end', api);
       // The multi-instance activity as a whole: how many instances there were and how many finished.
@@ -536,6 +567,7 @@ export class LiveInstance {
         this.waits.set(api.executionId, { api, kind: 'task', elementId: api.id });
         if (!recovered) this.effects.tasksCreated.set(api.executionId, api.id);
         if (!recovered && info.loop && api.content?.isMultiInstance) this.effects.taskLocals.set(api.executionId, iterationLocals(info.loop, api.content));
+        if (!recovered && info.io?.inputs.length) this.mapInputs(info, api.executionId);
       } else if (info.messageName) {
         this.waits.set(api.executionId, { api, kind: 'message', elementId: api.id });
         if (!recovered) this.effects.messageWaits.set(api.executionId, { elementId: api.id, messageName: info.messageName });

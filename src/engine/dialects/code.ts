@@ -18,7 +18,6 @@ const BUILTIN_TYPES = new Set(['mail', 'http', 'camel', 'mule', 'shell', 'dmn', 
 
 /** Zeebe extensions the engine does not run; the file is refused rather than run differently. */
 const ZEEBE_UNSUPPORTED: Record<string, string> = {
-  ioMapping: '输入/输出映射（zeebe:ioMapping）暂不支持：请在表单或处理程序中读写流程变量',
   executionListeners: '执行监听器（zeebe:executionListeners）暂不支持',
   taskListeners: '任务监听器（zeebe:taskListeners）暂不支持',
   script: 'FEEL 脚本任务（zeebe:script）暂不支持',
