@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { EngineService } from '../../src/engine/service.ts';
 import type { Actor } from '../../src/engine/types.ts';
@@ -5,6 +8,7 @@ import { pollerCheck, readiness } from '../../src/ops/health.ts';
 import { flow, process as bpmn, userTask } from '../helpers/bpmn.ts';
 import { startServer, type TestServer } from '../helpers/api.ts';
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const clerk: Actor = { id: 'staff', groups: ['staff'] };
 const twoSteps = bpmn(
   'metrics-two-steps',
@@ -118,6 +122,15 @@ describe('ops: metrics and health for the information centre (issue 19)', () => 
       expect(sample(done, 'pcp_job_leases_expired')).to.equal(0);
       expect(sample(done, 'pcp_job_duration_seconds_count', { type: 'timer', outcome: 'ok' })).to.equal(1);
       expect((await s.engine.getInstance(t.instance.id))!.status).to.equal('completed');
+    });
+
+    it('Given the sample Grafana dashboard and alert rules in docs/ops, Then every platform metric they use is exposed', async () => {
+      const text = (await s.anonymous().get('/metrics')).text;
+      const docs = ['grafana-dashboard.json', 'alerts.yml'].map((f) => fs.readFileSync(path.join(root, 'docs', 'ops', f), 'utf8'));
+      JSON.parse(docs[0]);
+      const used = new Set(docs.flatMap((d) => [...d.matchAll(/\bpcp_\w+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, ''))));
+      expect(used.size).to.be.greaterThan(15);
+      for (const name of used) expect(text, name).to.contain(`# TYPE ${name} `);
     });
 
     it('reports the audit verifier’s last result and its age', async () => {
