@@ -47,7 +47,9 @@ describe('procedure: general item case (power-case.bpmn)', () => {
     const inspection = { ...application, projectName: '万达广场人防工程', applicationSummary: '第四季度公用人防工程维护管理监督检查' };
     const { instance } = await startItemCase(w.engine, w.db, 'JC-0001', { by: await w.as('supervisor'), variables: inspection });
     await w.settle();
-    expect((await w.task(instance.id, 'Task_Review')).candidateGroups).to.deep.equal(['unit-heads']);
+    // The head of the maintenance office, not every unit head
+    expect((await w.task(instance.id, 'Task_Review'))).to.deep.include({ candidateGroups: [], candidateUsers: ['maint'] });
+    await expectError(w.engine.claim((await w.task(instance.id, 'Task_Review')).id, { by: await w.as('invest') }), 'NOT_CANDIDATE');
     expect(await w.db('audit_log').where({ action: 'power-item.start-on-behalf', instance_id: instance.id }).select('actor')).to.deep.equal([{ actor: 'supervisor' }]);
     await w.complete(instance.id, 'Task_Review', 'maint', { decision: 'reject', comment: '请补充检查方案' });
     expect((await w.task(instance.id, 'Task_Revise')).assignee).to.equal('supervisor');
@@ -58,12 +60,16 @@ describe('procedure: general item case (power-case.bpmn)', () => {
     expect((await listPowerRecords(w.db)).some((r) => r.instanceId === instance.id)).to.equal(false);
   });
 
-  it('keeps the reviewer off the decision and refuses incomplete applications per field', async () => {
+  it('gives the decision to the leader in charge of the item\'s unit only, and refuses incomplete applications per field', async () => {
     await grant(w.db, 'engineer-head', 'leaders', 'test', w.clock.now());
     const { instance } = await startItemCase(w.engine, w.db, 'QT-0001', { by: await w.as('engineer'), variables: { ...application, applicationSummary: '人防工程竣工验收备案申请' } });
     await w.settle();
     await w.complete(instance.id, 'Task_Review', 'engineer-head', { decision: 'approve', comment: '同意' });
-    await expectError(w.engine.claim((await w.task(instance.id, 'Task_Decide')).id, { by: await w.as('engineer-head') }), 'SEPARATION_OF_DUTIES');
+    const decideTask = await w.task(instance.id, 'Task_Decide');
+    expect(decideTask.candidateUsers).to.deep.equal(['leader']);
+    // Neither the reviewer (even holding the leaders' role) nor a leader not in charge of the engineering office
+    await expectError(w.engine.claim(decideTask.id, { by: await w.as('engineer-head') }), 'NOT_CANDIDATE');
+    await expectError(w.engine.claim(decideTask.id, { by: await w.as('leader2') }), 'NOT_CANDIDATE');
     const err = await expectError(startItemCase(w.engine, w.db, 'XK-0002', { by: await w.as('engineer'), variables: { ...application, materialsComplete: false, contactPhone: '123' } }), 'VALIDATION_FAILED');
     expect(err.details.map((d: { field: string }) => d.field)).to.have.members(['contactPhone', 'materialsComplete']);
   });
