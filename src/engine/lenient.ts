@@ -86,7 +86,8 @@ export function chooseProcess(definitions: any): { process?: any; problem?: stri
   if (!processes.length) return { problem: '文件中没有流程（bpmn:process）' };
   let candidates = processes.filter((p) => p.isExecutable === true);
   const explicit = candidates.length > 0;
-  if (!explicit) candidates = processes.filter((p) => p.isExecutable !== false);
+  // An empty process is a black-box pool of a collaboration (Bizagi writes one per participant): never run.
+  if (!explicit) candidates = processes.filter((p) => p.isExecutable !== false && (p.flowElements?.length ?? 0) > 0);
   if (candidates.length > 1) {
     const called = calledIds(processes);
     const roots = candidates.filter((p) => !called.has(p.id));

@@ -146,6 +146,7 @@ const SUPPORTED = new Set([
   'bpmn:ManualTask',
   'bpmn:Task',
   'bpmn:ServiceTask',
+  'bpmn:SendTask',
   'bpmn:ReceiveTask',
   'bpmn:ExclusiveGateway',
   'bpmn:ParallelGateway',
@@ -258,7 +259,7 @@ function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): Pr
   const risk = readRiskPoints(model.elements.values(), model.properties);
   model.riskPoints = risk.points;
   problems.push(...risk.problems);
-  if (!model.startEvents.length) problems.push({ element: proc.id, message: `流程 ${label(proc)} 没有开始事件` });
+  if (!model.startEvents.length) implicitStart(proc, model, problems);
   return model;
 }
 
@@ -319,7 +320,14 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
         if (ctx.checkExists && !ctx.checkExists(check)) problems.push({ element: el.id, message: `${label(el)} 的完成校验 "${check}" 未注册` });
       }
     }
-    if (type === 'bpmn:ServiceTask') {
+    // A send task publishes its message like a message throw event, unless it names a handler.
+    const sendsMessage = type === 'bpmn:SendTask' && !dv.handler && !handlerNameOf(el) && !d.code;
+    if (sendsMessage) {
+      if (!el.messageRef) problems.push({ element: el.id, message: `发送任务 ${label(el)} 没有引用消息（messageRef），也没有指定处理程序` });
+      else info.messageName = messageNameOf(el, el.messageRef, problems);
+      for (const message of messageThrowProblems(info.properties, label(el))) problems.push({ element: el.id, message });
+    }
+    if (type === 'bpmn:ServiceTask' || (type === 'bpmn:SendTask' && !sendsMessage)) {
       const handler = dv.handler ?? handlerNameOf(el);
       if (!handler) {
         if (!d.code) problems.push({ element: el.id, message: `服务任务 ${label(el)} 没有指定处理程序（camunda:type="external" camunda:topic="名称"，或 zeebe:taskDefinition type="名称"）` });
@@ -360,6 +368,32 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
     }
     model.elements.set(el.id, info);
   }
+}
+
+/** The start of a process without start events (BPMN: every node without an incoming flow starts). */
+export const IMPLICIT_START = '(implicit-start)';
+
+/**
+ * A process without a start event starts, as BPMN says, at every flow node without an incoming
+ * sequence flow (boundary events, event sub-processes and compensation handlers excepted); without
+ * such a node it cannot start and is refused.
+ */
+function implicitStart(proc: any, model: ProcessModel, problems: Problem[]): void {
+  const firsts = (proc.flowElements ?? []).filter(
+    (e: any) =>
+      e.$type !== 'bpmn:SequenceFlow' &&
+      e.$type !== 'bpmn:BoundaryEvent' &&
+      !e.$type.startsWith('bpmn:Data') &&
+      !e.triggeredByEvent &&
+      !e.isForCompensation &&
+      !(e.incoming?.length > 0),
+  );
+  if (!firsts.length) {
+    problems.push({ element: proc.id, message: `流程 ${label(proc)} 没有开始事件，也没有可作为起点的节点` });
+    return;
+  }
+  model.startEvents.push({ id: IMPLICIT_START, kind: 'none' });
+  model.notes.push(`流程 ${label(proc)} 没有开始事件：发起时从没有入口顺序流的节点开始（${firsts.map(label).join('、')}），建议补上开始事件`);
 }
 
 function startEventInfo(el: any, info: ElementInfo): StartEventInfo {

@@ -178,7 +178,7 @@ interface Wait {
 }
 
 const USER_TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
-const THROW_TYPES = new Set(['bpmn:IntermediateThrowEvent', 'bpmn:EndEvent']);
+const THROW_TYPES = new Set(['bpmn:IntermediateThrowEvent', 'bpmn:EndEvent', 'bpmn:SendTask']);
 
 export interface LiveOptions {
   clock: Clock;
@@ -700,8 +700,19 @@ export class LiveInstance {
 
   /** Service tasks wait for a job: the handler runs later, inside the job's transaction. */
   private extend(activity: any): void {
-    if (activity.type !== 'bpmn:ServiceTask') return;
+    if (activity.type !== 'bpmn:ServiceTask' && activity.type !== 'bpmn:SendTask') return;
     const host = this;
+    const info = this.def.element(activity.id);
+    if (activity.type === 'bpmn:SendTask' && !info?.handler) {
+      // A send task without a handler completes at once; its message goes out when it ends (listen).
+      activity.behaviour.Service = function PlatformSend(this: any, act: any) {
+        this.activity = act;
+      };
+      activity.behaviour.Service.prototype.execute = (_m: unknown, callback: (err: unknown, out?: unknown) => void) => callback(null, {});
+      activity.behaviour.Service.prototype.discard = function discard() {};
+      activity.behaviour.Service.prototype.stop = function stop() {};
+      return;
+    }
     activity.behaviour.Service = function PlatformService(this: any, act: any) {
       this.activity = act;
     };

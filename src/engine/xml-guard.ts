@@ -38,6 +38,8 @@ export const ALLOWED_XML_NAMESPACES: ReadonlySet<string> = new Set([
   'http://www.trisotech.com/2014/triso/bpmn',
   'http://www.trisotech.com/2015/triso/modeling',
   'http://trisotech.com/feed',
+  // RSS 2.0, declared by Trisotech's exports for its feed metadata (data only, no markup)
+  'http://purl.org/rss/2.0/',
   'http://www.boc-group.com',
   'http://bpmn.sourceforge.net',
   'http://www.omg.org/spec/BPMN/non-normative/extensions/i18n/1.0',
