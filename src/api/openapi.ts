@@ -1,5 +1,6 @@
 import { attachmentPaths } from './openapi-attachments.ts';
 import { calendarPaths } from './openapi-calendar.ts';
+import { caseActionPaths } from './openapi-case-actions.ts';
 import { complaintPaths } from './openapi-complaints.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
 import { ref, str, time, arr, obj, anyObject, ok, jsonBody, E, param, pathParam, paging, list, pagedHeaders, signedIn, errorResponse, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
@@ -746,7 +747,7 @@ export function openApiDocument() {
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],
     tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar', 'attachments'].map((name) => ({ name })),
-    paths: { ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers) },
+    paths: { ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers) },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },

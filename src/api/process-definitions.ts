@@ -1,5 +1,6 @@
 import { serveAsAttachment } from './headers.ts';
 import Router from '@koa/router';
+import { withNotices } from './notices.ts';
 import type { Context } from 'koa';
 import type { Person } from '../domain/org.ts';
 import { NotFoundError } from '../errors.ts';
@@ -105,13 +106,14 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
       businessKey: businessKey ?? null,
       variables: variables ?? {},
       // Attachments the start form references become the new case's in the same transaction.
-      hook: withAttachments(deps, person, variables ?? {}, (s: StepResult) => ({ instanceId: s.instance.id, taskId: null }), auditHook(ctx, deps, (s: StepResult) => ({
+      // Whoever may do the first task is told (新待办).
+      hook: withAttachments(deps, person, variables ?? {}, (s: StepResult) => ({ instanceId: s.instance.id, taskId: null }), withNotices(deps, auditHook(ctx, deps, (s: StepResult) => ({
         action: 'process.start',
         objectType: 'process-instance',
         objectId: s.instance.id,
         instanceId: s.instance.id,
         after: { processKey: key, definitionId: s.instance.definitionId, businessKey: s.instance.businessKey, variables: variables ?? {} },
-      }))),
+      })), () => ({ kind: 'case.started', actor: person.id }))),
     });
     ctx.status = 201;
     ctx.body = startedJson(res, person, engine);

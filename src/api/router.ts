@@ -19,6 +19,7 @@ import { processInstanceRoutes } from './process-instances.ts';
 import { signalRoutes } from './signals.ts';
 import { supervisionRoutes } from './supervision.ts';
 import { taskRoutes } from './tasks.ts';
+import { caseActionRoutes } from './case-actions.ts';
 
 /**
  * Every route under /api: the session check first (it lets the public routes through), then one
@@ -55,6 +56,7 @@ export function apiRouter(deps: ApiDeps): Router {
     authRoutes(deps).routes(),
     passwordResetRoutes(deps).routes(),
     taskRoutes(deps).routes(),
+    caseActionRoutes(deps).routes(),
     processDefinitionRoutes(deps).routes(),
     powerItemRoutes(deps).routes(),
     processInstanceRoutes(deps).routes(),

@@ -1,15 +1,18 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
+import { batchValues } from '../domain/case-actions.ts';
 import { isSupervision } from '../domain/access.ts';
 import { caseFieldsOf } from '../domain/cases.ts';
 import { reassignTask, taskDetail } from '../domain/inbox.ts';
-import { recordHandler } from '../domain/opinions.ts';
+import { decisionEvent, recordHandler } from '../domain/opinions.ts';
+import { withNotices } from './notices.ts';
 import { personalView } from '../domain/personal-data.ts';
 import { remindTask, type Reminder } from '../domain/supervision/reminders.ts';
 import { unitPendingTasks } from '../domain/supervision/unit-work.ts';
 import type { StepResult } from '../engine/steps.ts';
 import { actorOf } from '../domain/org.ts';
 import { canSee } from '../engine/tasks.ts';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { listInboxTasks } from '../store/inbox.ts';
 import type { TaskFilter, TaskRow } from '../store/tasks.ts';
 import { withAttachments } from './attachments.ts';
@@ -88,6 +91,7 @@ export function taskRoutes(deps: ApiDeps): Router {
       // The case's content, read-only: the start form and its values (masked as the variables are).
       content: d.content && { formKey: d.content.formKey, schema: d.content.schema, values: view.apply(d.content.values) },
       actions: d.actions,
+      returnTargets: d.returnTargets,
       assignable: d.assignable,
       personalData: await view.finish(),
     };
@@ -123,33 +127,63 @@ export function taskRoutes(deps: ApiDeps): Router {
     ctx.body = taskJson(task);
   });
 
+  /** Completes one task as the caller, with its audit row, the handler's unit and the notifications, in one step. */
+  const completeOne = async (ctx: Context, taskId: string, variables: Record<string, unknown>) => {
+    const person = me(ctx);
+    const before = await engine.getTask(taskId);
+    const audit = auditHook(ctx, deps, (res: StepResult) => ({
+      action: 'task.complete',
+      objectType: 'task',
+      objectId: taskId,
+      instanceId: res.instance.id,
+      before: before && { status: before.status, assignee: before.assignee, task: before.name },
+      after: { status: 'completed', variables, instanceStatus: res.instance.status },
+    }));
+    return engine.complete(taskId, {
+      by: person,
+      variables,
+      // Attachments the form references become the case's in the same transaction; the handler's unit is kept with the opinion.
+      hook: withAttachments(deps, person, variables, (res: StepResult) => ({ instanceId: res.instance.id, taskId }), withNotices(deps, async (trx, res: StepResult) => {
+        await recordHandler(trx, taskId, person, null);
+        await audit(trx, res);
+      }, async (trx, res) => decisionEvent(trx, res.instance.id, taskId, person.id))),
+    });
+  };
+
   r.post('/tasks/:id/complete', json, async (ctx) => {
     const { variables } = bodyFields(ctx, { variables: { type: 'object' } });
     const person = me(ctx);
-    const before = await engine.getTask(ctx.params.id);
-    const audit = auditHook(ctx, deps, (res: StepResult) => ({
-        action: 'task.complete',
-        objectType: 'task',
-        objectId: ctx.params.id,
-        instanceId: res.instance.id,
-        before: before && { status: before.status, assignee: before.assignee, task: before.name },
-        after: { status: 'completed', variables: variables ?? {}, instanceStatus: res.instance.status },
-      }));
-    const result = await engine.complete(ctx.params.id, {
-      by: person,
-      variables: variables ?? {},
-      // Attachments the form references become the case's in the same transaction; the handler's unit is kept with the opinion.
-      hook: withAttachments(deps, person, variables ?? {}, (res: StepResult) => ({ instanceId: res.instance.id, taskId: ctx.params.id }), async (trx, res: StepResult) => {
-        await recordHandler(trx, ctx.params.id, person, null);
-        await audit(trx, res);
-      }),
-    });
+    const result = await completeOne(ctx, ctx.params.id, variables ?? {});
     const done = await engine.getTask(ctx.params.id);
     ctx.body = {
       task: done && taskJson(done),
       instance: instanceJson(result.instance),
       nextTasks: result.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
     };
+  });
+
+  // 批量审批: several tasks whose forms ask only for a decision and a comment, each its own step and audit row.
+  r.post('/tasks/batch-complete', json, async (ctx) => {
+    const { taskIds, decision, comment } = bodyFields(ctx, {
+      taskIds: { type: 'array', required: true },
+      decision: { type: 'string', required: true, nonEmpty: true, max: 100 },
+      comment: { type: 'string', max: 1000 },
+    });
+    const ids = [...new Set((taskIds as unknown[]).map(String))];
+    if (!ids.length || ids.length > 50) throw new ValidationError([{ field: 'taskIds', message: '请选择 1 至 50 件待办' }]);
+    const results = [];
+    for (const id of ids) {
+      try {
+        const task = await engine.getTask(id);
+        if (!task) throw new NotFoundError(`任务 ${id} 不存在`, 'TASK_NOT_FOUND');
+        const res = await completeOne(ctx, id, await batchValues(deps.db, task, decision!, comment?.trim() || null));
+        results.push({ taskId: id, status: 'completed', instanceStatus: res.instance.status });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        results.push({ taskId: id, status: 'refused', error: { code: err.code, message: err.message, httpStatus: err.status } });
+      }
+    }
+    ctx.body = { completed: results.filter((r) => r.status === 'completed').length, refused: results.filter((r) => r.status === 'refused').length, results };
   });
 
   // 本单位待办: the open tasks waiting on a unit's people, for its head and contact person (and supervision).

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isCopiedTo } from '../store/case-cc.ts';
 import { isCandidate } from '../engine/tasks.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import type { TaskRow } from '../store/tasks.ts';
@@ -30,5 +31,6 @@ export function mayViewTask(task: TaskRow, p: Person): boolean {
 /** The starter, anyone who acted on it or may act on it now (see visibility.ts), or supervision. */
 export async function mayViewInstance(db: Knex, instance: Pick<InstanceRow, 'id' | 'startedBy'>, p: Person): Promise<boolean> {
   if (isSupervision(p) || instance.startedBy === p.id) return true;
-  return tookPart(db, instance.id, { user: p.id, groups: p.groups });
+  // A case copied to someone (抄送) is theirs to read.
+  return (await tookPart(db, instance.id, { user: p.id, groups: p.groups })) || isCopiedTo(db, instance.id, p.id);
 }

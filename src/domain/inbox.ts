@@ -27,7 +27,9 @@ export interface TaskDetail {
    * What the caller may do now. Separation of duties is read here too (claim and complete false,
    * `reason` says why) and checked again, in the step's transaction, when they try.
    */
-  actions: { claim: boolean; unclaim: boolean; complete: boolean; assign: boolean; reason: string | null };
+  actions: { claim: boolean; unclaim: boolean; complete: boolean; assign: boolean; return: boolean; cc: boolean; reason: string | null };
+  /** Where the caller may send the case back (退回) from this task. */
+  returnTargets: Array<{ elementId: string; name: string; applicant: boolean }>;
   /** For the assignee: the other candidates the task can be handed to (转办). */
   assignable: Array<{ id: string; displayName: string; unitId: string | null }>;
 }
@@ -50,6 +52,7 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
   const mayAct = open && (mine || (!task.assignee && candidate));
   const problem = mayAct ? await engine.dutyProblem(task, person, instance) : null;
   const content = await caseContentOf(db, engine, instance);
+  const returnTargets = mayAct && !problem ? await engine.returnTargets(task) : [];
   return {
     task,
     form,
@@ -61,8 +64,11 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
       unclaim: mine && !(await engine.assignedByProcess(task)),
       complete: mayAct && !problem,
       assign: mine,
+      return: returnTargets.length > 0,
+      cc: mayAct && !problem,
       reason: problem?.reason ?? null,
     },
+    returnTargets,
     assignable: mine ? (await candidatesOf(db, task)).filter((u) => u.id !== person.id) : [],
   };
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { EngineService } from '../engine/service.ts';
+import type { CaseEvent } from './case-notices.ts';
 import type { FormComponent, FormSchema } from '../forms/validate.ts';
 import { latestForm } from '../store/definitions.ts';
 import type { InstanceRow } from '../store/instances.ts';
@@ -148,4 +149,14 @@ export async function opinionsOf(db: Knex, instanceId: string): Promise<StepOpin
  */
 export async function recordHandler(trx: Knex.Transaction, taskId: string, person: { unitId: string | null }, onBehalfOf: string | null): Promise<void> {
   await recordTaskHandler(trx, taskId, { unitId: person.unitId, onBehalfOf });
+}
+
+/**
+ * How the applicant is told of a completed step: `分管局领导审批：同意` with the comment.
+ * Usage: `await decisionEvent(trx, instanceId, taskId, person.id)`.
+ */
+export async function decisionEvent(db: Knex, instanceId: string, taskId: string, actor: string): Promise<CaseEvent> {
+  const o = (await opinionsOf(db, instanceId)).find((x) => x.taskId === taskId);
+  const step = o?.name ?? '办理环节';
+  return { kind: 'case.decision', actor, taskId, headline: `${step}：${o?.decisionLabel ?? '已办理'}`, text: o?.comment ?? null };
 }

@@ -331,6 +331,23 @@ export class LiveInstance {
     this.check();
   }
 
+  /**
+   * Process-instance modification (退回): the user task waiting at `executionId` is discarded
+   * (its task row is cancelled) and the activity `targetElementId` of the same process starts
+   * anew, as if its inbound flow had been taken. The target is started first, so the process
+   * never runs out of work in between.
+   */
+  moveTask(executionId: string, targetElementId: string): void {
+    const wait = this.waits.get(executionId);
+    if (!wait || wait.kind !== 'task') throw new EngineStepError(`没有等待中的任务 ${executionId}`);
+    const target = this.engine.execution?.definitions?.[0]?.getActivityById(targetElementId);
+    if (!target) throw new EngineStepError(`流程中没有节点 ${targetElementId}`, targetElementId);
+    if (target.isRunning) throw new EngineStepError(`节点 ${targetElementId} 正在办理中`, targetElementId);
+    target.run();
+    wait.api.discard();
+    this.check();
+  }
+
   /** Delivers a correlated message to the catch event or receive task waiting at `executionId`. */
   deliverMessage(executionId: string, payload: Record<string, unknown>): void {
     const wait = this.waits.get(executionId);

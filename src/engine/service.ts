@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { validateSubmission, type FormSchema } from '../forms/validate.ts';
 import { loadCalendar, seedCalendar } from '../store/calendar.ts';
 import { latestForm } from '../store/definitions.ts';
@@ -15,7 +15,7 @@ import { businessKeyTaken, getInstance, listInstances, type InstanceFilter, type
 import { getJob, jobsOfInstance, resumeJob, type JobRow } from '../store/jobs.ts';
 import { messageStarts, messageWaits } from '../store/subscriptions.ts';
 import { listInboxTasks } from '../store/inbox.ts';
-import { completersOf, getTask, setAssignee, tasksOfInstance, type TaskFilter, type TaskRow } from '../store/tasks.ts';
+import { completedElementsOf, completersOf, getTask, setAssignee, tasksOfInstance, type TaskFilter, type TaskRow } from '../store/tasks.ts';
 import { DefinitionCache } from './definitions.ts';
 import { parseBpmn } from './model.ts';
 import { deploy as deployFiles, type CheckOptions } from './deployer.ts';
@@ -25,6 +25,7 @@ import { JobExecutor } from './jobs.ts';
 import { queueSignal } from './signals.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
+import { returnTargetsOf, type ReturnTarget } from './routing.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, separationOfDutiesProblem, sodRule, warningLevel, type DutyProblem, type WarningLevel } from './tasks.ts';
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck, type ExpressionFunctionsProvider } from './types.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
@@ -479,6 +480,47 @@ export class EngineService {
         ctx.completion = { executionId: task.executionId, by: opts.by.id, variables: values };
         ctx.history.push({ ...taskEvent(task, 'task.completed', opts.by.id, this.clock.now()), data: { variables: values } });
         ctx.live.completeTask(task.executionId, values);
+      },
+      { inTransaction: true, hook: opts.hook },
+    );
+  }
+
+  /** Where an open task may be sent back (退回): earlier completed steps and the applicant's step. */
+  async returnTargets(task: TaskRow): Promise<ReturnTarget[]> {
+    if (task.status !== 'open') return [];
+    const def = await this.definitions.byId(task.definitionId);
+    return returnTargetsOf(def, task, await completedElementsOf(this.db, task.instanceId));
+  }
+
+  /**
+   * 退回: the handler sends the case back to an earlier step (or the applicant's) by
+   * process-instance modification — the task is cancelled, the target step starts anew — in one
+   * step. 422 RETURN_TARGET_INVALID for a step not among the task's return targets; the usual
+   * 403/409 for someone who may not act on the task.
+   * Usage: `await engine.returnTask(taskId, { by, targetElementId: 'Task_Legal', comment: '请补充依据' })`.
+   */
+  async returnTask(taskId: string, opts: { by: Actor; targetElementId: string; comment: string; hook?: StepHook }): Promise<StepResult> {
+    const first = await this.taskFor(taskId, opts.by);
+    return this.steps.run(
+      first.instanceId,
+      opts.by.id,
+      async (ctx) => {
+        const trx = ctx.trx!;
+        const task = await this.taskFor(taskId, opts.by, trx);
+        if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
+        if (!ctx.live.hasTask(task.executionId)) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
+        await this.checkDutiesOn(trx, task, opts.by, ctx.instance);
+        const def = await this.definitions.byId(task.definitionId);
+        const targets = returnTargetsOf(def, task, await completedElementsOf(trx, task.instanceId));
+        const target = targets.find((t) => t.elementId === opts.targetElementId);
+        if (!target) {
+          const allowed = targets.map((t) => t.name).join('、') || '无';
+          throw new AppError(422, 'RETURN_TARGET_INVALID', `不能退回到该环节（可退回：${allowed}）`, { allowed: targets.map((t) => t.elementId) });
+        }
+        const now = this.clock.now();
+        ctx.history.push({ ...taskEvent(task, 'task.returned', opts.by.id, now), data: { to: target.elementId, toName: target.name, applicant: target.applicant, comment: opts.comment } });
+        ctx.live.moveTask(task.executionId, target.elementId);
+        ctx.live.effects.cancelReasons.set(task.executionId, 'returned');
       },
       { inTransaction: true, hook: opts.hook },
     );

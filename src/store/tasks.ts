@@ -124,6 +124,12 @@ export async function tasksOfInstance(db: Knex, instanceId: string): Promise<Tas
   return (await db('tasks').where({ instance_id: instanceId }).orderBy('created_at').orderBy('id')).map(taskFromRow);
 }
 
+/** The distinct user-task elements of an instance someone completed (where a case may be sent back). */
+export async function completedElementsOf(db: Knex, instanceId: string): Promise<string[]> {
+  const rows = await db('tasks').distinct('element_id').where({ instance_id: instanceId, status: 'completed' });
+  return rows.map((r: any) => r.element_id as string);
+}
+
 /** Sets the assignee if it is still `expected` and the task is open; false if someone got there first. */
 export async function setAssignee(db: Knex, id: string, expected: string | null, assignee: string | null, at: number): Promise<boolean> {
   const q = db('tasks').where({ id, status: 'open' });

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { StepResult } from '../engine/steps.ts';
+import { caseInfoOf } from '../store/case-numbers.ts';
+import { insertNotifications, type NotificationRow } from '../store/notifications.ts';
+import { workersOf } from '../store/warnings.ts';
+import { caseRef } from './cases.ts';
+
+/**
+ * Notifications people get about their cases (issue 13, item 9), written in the step's
+ * transaction: the applicant on every decision, return, withdrawal and on completion; whoever may
+ * do a new task (its assignee, or its candidates); each names the case number and subject.
+ */
+
+/** What happened in a step, as the applicant is told it. */
+export interface CaseEvent {
+  /** notification kind, e.g. `case.decision`, `case.returned`. */
+  kind: string;
+  /** Who acted (not told about their own act). */
+  actor: string;
+  /** The task the event concerns, if any. */
+  taskId?: string | null;
+  /** One line for the applicant, e.g. `分管局领导审批：同意`; none: only new tasks are told. */
+  headline?: string;
+  /** More words (a comment). */
+  text?: string | null;
+  /** Also tell these users (e.g. the handler a case was returned to). */
+  also?: string[];
+}
+
+/**
+ * The notifications of one step: the event to the applicant (and `also`), 办结 when the case
+ * ended, and 新待办 to those who may do each new task. Duplicates (same key) are skipped.
+ * Usage: `await noticeStep(trx, result, { kind: 'case.decision', actor: 'leader', headline: '分管局领导审批：同意' }, now)`.
+ */
+export async function noticeStep(trx: Knex.Transaction, result: StepResult, event: CaseEvent, now: number): Promise<NotificationRow[]> {
+  const info = (await caseInfoOf(trx, [result.instance.id])).get(result.instance.id);
+  const ref = caseRef({ caseNumber: info?.caseNumber, businessKey: result.instance.businessKey });
+  const subject = info?.subject ? `“${info.subject}”` : '';
+  const rows: NotificationRow[] = [];
+  const add = (userId: string, kind: string, title: string, body: string | null, taskId: string | null, level: NotificationRow['level'] = 'info') => {
+    if (userId === event.actor) return;
+    rows.push({ id: randomUUID(), userId, kind, level, title, body, taskId, instanceId: result.instance.id, dedupeKey: `${kind}:${result.instance.id}:${taskId ?? '-'}:${userId}:${now}`, createdAt: now, readAt: null });
+  };
+  const applicant = info?.startedBy ?? result.instance.startedBy;
+  const body = `${subject}${event.text ? `：${event.text}` : ''}`.replace(/^：/, '') || null;
+  if (event.headline) for (const u of new Set([applicant, ...(event.also ?? [])])) add(u, event.kind, `${event.headline}${ref}`, body, event.taskId ?? null, event.kind === 'case.returned' ? 'yellow' : 'info');
+  if (result.instance.status === 'completed') add(applicant, 'case.completed', `已办结${ref}`, subject ? `您的申请${subject}已办结。` : '您的申请已办结。', null);
+  for (const t of result.tasks) {
+    for (const u of await workersOf(trx, t)) {
+      add(u, 'task.new', `新待办：${t.name ?? '任务'}${ref}`, `${subject}${info?.startedByName ? `，申请人 ${info.startedByName}` : ''}`.replace(/^，/, '') || null, t.id);
+    }
+  }
+  await insertNotifications(trx, rows);
+  return rows;
+}
