@@ -117,3 +117,49 @@ function decisionOf(json: unknown): unknown {
     return undefined;
   }
 }
+
+/**
+ * Deployments in a period with the proposal that activated each (none: deployed around the
+ * four-eyes procedure, unless by the platform itself at start-up).
+ */
+export async function deploymentsIn(
+  db: Knex,
+  from: number,
+  to: number,
+): Promise<Array<{ id: string; deployedBy: string; deployedAt: number; source: string; files: string; proposalId: string | null; approvedBy: string | null }>> {
+  const rows = await db('deployments as d')
+    .leftJoin('deployment_proposals as p', function () {
+      this.on('p.deployment_id', '=', 'd.id').andOn('p.status', '=', db.raw('?', ['active']));
+    })
+    .where('d.deployed_at', '>=', from)
+    .where('d.deployed_at', '<', to)
+    .orderBy('d.deployed_at')
+    .select('d.id', 'd.deployed_by', 'd.deployed_at', 'd.source', 'd.files', 'p.id as proposal_id', 'p.decided_by');
+  return rows.map((r: any) => ({ id: r.id, deployedBy: r.deployed_by, deployedAt: Number(r.deployed_at), source: r.source, files: r.files, proposalId: r.proposal_id ?? null, approvedBy: r.decided_by ?? null }));
+}
+
+/**
+ * Passwords set in a period by someone other than the account's owner, each with whether an
+ * approved reset was used in the same act, and whether the account had signed in before (a new
+ * account's first password needs no approval).
+ */
+export async function passwordsSetByOthersIn(
+  db: Knex,
+  from: number,
+  to: number,
+): Promise<Array<{ actor: string; userId: string; at: number; approvedReset: boolean; signedInBefore: boolean }>> {
+  const rows = await db('audit_log')
+    .whereIn('action', ['auth.password.set', 'auth.password.reset'])
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .orderBy('seq')
+    .select('action', 'actor', 'object_id', 'at');
+  const sets = rows.filter((r: any) => r.action === 'auth.password.set' && r.actor !== r.object_id && r.actor !== 'system');
+  const out = [];
+  for (const r of sets) {
+    const approvedReset = rows.some((x: any) => x.action === 'auth.password.reset' && x.actor === r.actor && x.object_id === r.object_id && Number(x.at) === Number(r.at));
+    const before = await db('login_events').whereRaw('lower(username) = ?', [String(r.object_id).toLowerCase()]).where({ success: true }).where('at', '<', r.at).first('id');
+    out.push({ actor: r.actor, userId: r.object_id, at: Number(r.at), approvedReset, signedInBefore: Boolean(before) });
+  }
+  return out;
+}

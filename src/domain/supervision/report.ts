@@ -2,9 +2,7 @@ import type { Knex } from 'knex';
 import { beijingDate, type WorkCalendar } from '../../lib/workdays.ts';
 import {
   accountabilityCasesIn,
-  cancellationActsIn,
   casesStartedIn,
-  dismissalsIn,
   catalogCounts,
   deletionsIn,
   districtImportsIn,
@@ -19,6 +17,7 @@ import { uploadsDoneIn } from '../../store/exchange.ts';
 import { listUnits, organisationSince } from '../../store/org.ts';
 import { loginCompliance } from './logins.ts';
 import { registerFindings } from './register.ts';
+import { deploymentFindings, oversightFindings, passwordFindings, type OversightOptions } from './report-audit.ts';
 import { isoWeekOf, monthOf, type Period } from './periods.ts';
 import { appraisalStats } from './stats.ts';
 
@@ -70,10 +69,9 @@ export function lateItemChanges<T extends { sunshineDate: string | null; changed
   });
 }
 
-/** Options: the 三合一 lag allowed, and whether a case of a process may only be cancelled with a second person's approval. */
-export interface ReportOptions {
+/** Options: the 三合一 lag allowed (SUNSHINE_LAG_DAYS), and which processes' cases need a second person to cancel. */
+export interface ReportOptions extends OversightOptions {
   sunshineLagDays?: number;
-  cancelNeedsApproval?(processKey: string): Promise<boolean>;
 }
 
 /** Usage: `await complianceReport(db, engine.calendar, period, now, { sunshineLagDays: 30, cancelNeedsApproval })`. */
@@ -196,6 +194,7 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
           : '本期没有权力事项变更',
       },
       ...(lateChanges.length ? [{ status: 'attention' as Status, text: `${lateChanges.length} 次变更在“三合一”平台变更后超过 ${lagDays} 天才在本平台调整：${lateText}` }] : []),
+      ...(await deploymentFindings(db, from, to)),
     ]),
   );
 
@@ -233,6 +232,7 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
         status: suggestions.some((s) => s.status !== 'dismissed') ? 'attention' : 'ok',
         text: suggestions.length ? `疑似账号共用或出借 ${suggestions.length} 起（待确认 ${suggestions.filter((s) => s.status === 'open').length} 起）` : '未发现疑似账号共用或出借',
       },
+      ...(await passwordFindings(db, from, to)),
     ]),
   );
 
@@ -257,42 +257,3 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
   return { period: { from: beijingDate(from), to: beijingDate(to - 1) }, generatedAt: new Date(now).toISOString(), articles };
 }
 
-/**
- * Oversight of the overseers (issue 18, item 4), from the audit trail and the engine's tasks:
- * every cancel of a case and every dismissed accountability case in the period (nothing when there
- * were none), and as
- * attention (不符合) any that one person did alone where a second person was required.
- */
-async function oversightFindings(db: Knex, from: number, to: number, opts: ReportOptions): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  const acts = await cancellationActsIn(db, from, to);
-  const direct = acts.filter((a) => a.action === 'process.cancel');
-  const lone: typeof direct = [];
-  for (const a of direct) if (a.processKey && (await opts.cancelNeedsApproval?.(a.processKey))) lone.push(a);
-  const approved = acts.filter((a) => a.action === 'process.cancel-approved').length;
-  const requested = acts.filter((a) => a.action === 'process.cancel-requested').length;
-  if (acts.length) findings.push({
-    status: lone.length ? 'attention' : 'ok',
-    text: lone.length
-      ? `不符合：${lone.length} 件须经第二人审批的案件由一人直接撤销：${lone.map((a) => `${a.actor} 于 ${beijingDate(a.at)} 撤销 ${a.processKey} ${a.businessKey ?? a.instanceId}（${reasonOf(a.after)}）`).join('；')}`
-      : `撤销案件：申请 ${requested} 件，经审批撤销 ${approved} 件，直接撤销 ${direct.length} 件（均为无须审批的流程）`,
-  });
-  const dismissals = await dismissalsIn(db, from, to);
-  const unreviewed = dismissals.filter((d) => !d.reviewedBy);
-  if (dismissals.length) findings.push({
-    status: unreviewed.length ? 'attention' : 'ok',
-    text: unreviewed.length
-      ? `不符合：${unreviewed.length} 起追责案件未经局纪委审核即不予追责：${unreviewed.map((d) => `实例 ${d.instanceId}（${beijingDate(d.closedAt)}）`).join('；')}`
-      : `不予追责 ${dismissals.length} 起，均经局纪委审核同意${dismissals.length ? `（${[...new Set(dismissals.map((d) => d.reviewedBy))].join('、')}）` : ''}`,
-  });
-  return findings;
-}
-
-function reasonOf(after: string | null): string {
-  try {
-    const v = JSON.parse(after ?? '{}');
-    return typeof v.reason === 'string' && v.reason ? `理由：${v.reason}` : '未写理由';
-  } catch {
-    return '未写理由';
-  }
-}
