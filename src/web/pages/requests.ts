@@ -143,7 +143,9 @@ export async function render(ctx: PageContext): Promise<void> {
     }
     const active = new Set<string>([...openTasks(detail).map((t) => t.elementId), ...(((detail.activities as any)?.active ?? []) as Array<{ elementId: string }>).map((a) => a.elementId)]);
     const point = withdrawPoints(xml).find((p) => p.waitingAt.some((id) => active.has(id)));
-    if (!point) return;
+    // Nobody has acted yet (no step done, no task claimed): the applicant withdraws directly.
+    const untouched = !(detail.opinions ?? []).length && openTasks(detail).every((t) => !t.assignee || t.assignee === me.user.id);
+    if (!point && !untouched) return;
     cell.appendChild(
       h(
         'button',
@@ -156,7 +158,8 @@ export async function render(ctx: PageContext): Promise<void> {
             const btn = ev.target as HTMLButtonElement;
             btn.disabled = true;
             try {
-              await api.post(`/api/process-instances/messages/${encodeURIComponent(point.message)}`, { instanceId: inst.id, variables: { withdrawReason: reason } });
+              if (point) await api.post(`/api/process-instances/messages/${encodeURIComponent(point.message)}`, { instanceId: inst.id, variables: { withdrawReason: reason } });
+              else await api.post(`/api/process-instances/${encodeURIComponent(inst.id)}/withdraw`, { reason });
               toast('申请已撤回');
               await load();
             } catch (err) {

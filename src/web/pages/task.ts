@@ -28,7 +28,9 @@ interface TaskDetail {
   formData: Record<string, unknown>;
   history?: HistoryEntry[];
   /** What the caller may do now, as the server sees it; `reason` says why separation of duties keeps them off it. */
-  actions?: { claim: boolean; unclaim: boolean; complete: boolean; assign?: boolean; reason?: string | null };
+  actions?: { claim: boolean; unclaim: boolean; complete: boolean; assign?: boolean; return?: boolean; cc?: boolean; reason?: string | null };
+  /** Where the case may be sent back (退回) from this task. */
+  returnTargets?: Array<{ elementId: string; name: string; applicant: boolean }>;
   /** For the assignee: the other candidates the task can be handed to (转办). */
   assignable?: Array<{ id: string; displayName: string; unitId: string | null }>;
   /** Whether ID numbers, phones and addresses are masked for the caller (已脱敏). */
@@ -41,7 +43,7 @@ interface TaskDetail {
 function normalise(body: any): TaskDetail {
   const task = body.task ?? body;
   const form = body.form?.schema ?? body.form ?? null;
-  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions, assignable: body.assignable ?? [], personalData: body.personalData, content: body.content ?? null };
+  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions, assignable: body.assignable ?? [], personalData: body.personalData, content: body.content ?? null, returnTargets: body.returnTargets ?? [] };
 }
 
 export async function render(ctx: PageContext): Promise<void> {
@@ -78,6 +80,9 @@ export async function render(ctx: PageContext): Promise<void> {
   // Gives the task back to its group: never offered on a task the process assigned (the applicant's own step).
   const unclaimBtn = may.unclaim ? h('button', { type: 'button', class: 'btn btn-ghost', title: '放回组内，由其他候选人认领' }, '放回待认领') : null;
   const assignBtn = may.assign && detail.assignable?.length ? h('button', { type: 'button', class: 'btn btn-ghost' }, '转办') : null;
+  // 退回 to an earlier step or the applicant; 抄送 to others for their information.
+  const returnBtn = detail.actions?.return && detail.returnTargets?.length ? h('button', { type: 'button', class: 'btn btn-ghost' }, '退回') : null;
+  const ccBtn = detail.actions?.cc ? h('button', { type: 'button', class: 'btn btn-ghost' }, '抄送') : null;
   const diagramHost = h('div', { class: 'diagram' }, loading('正在加载流程图…'));
   const historyHost = h('div', { class: 'history' }, loading('正在加载办理记录…'));
   const attachmentsHost = h('div', { class: 'attachments-host' });
@@ -141,7 +146,7 @@ export async function render(ctx: PageContext): Promise<void> {
           draftBanner,
           content.card,
           opinionsHost,
-          h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, blocked ? null : submit, claimBtn, unclaimBtn, assignBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
+          h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, blocked ? null : submit, claimBtn, unclaimBtn, assignBtn, returnBtn, ccBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
         h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), attachmentsHost, h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
       ),
@@ -238,6 +243,40 @@ export async function render(ctx: PageContext): Promise<void> {
       navigate('/inbox');
     } catch (err) {
       assignBtn.disabled = false;
+      if (err instanceof ApiError && err.status !== 401) showProblem(err.fieldErrors[0]?.message ?? err.message);
+    }
+  });
+
+  returnBtn?.addEventListener('click', async () => {
+    const options = (detail.returnTargets ?? []).map((t) => ({ value: t.elementId, label: t.applicant ? `${t.name}（申请人）` : t.name }));
+    const r = await choose({ title: '退回', message: '把本案退回到已办理过的环节或申请人重新办理。退回理由通知申请人和该环节的办理人，记入流程历史。', select: { label: '退回到', options }, input: '退回理由', ok: '确认退回' });
+    if (!r) return;
+    if (!r.text.trim()) return showProblem('请填写退回理由');
+    returnBtn.disabled = true;
+    try {
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/return`, { targetElementId: r.value, comment: r.text });
+      toast('已退回');
+      void refreshPendingCount();
+      navigate('/inbox');
+    } catch (err) {
+      returnBtn.disabled = false;
+      if (err instanceof ApiError && err.status !== 401) showProblem(err.fieldErrors[0]?.message ?? err.message);
+    }
+  });
+  ccBtn?.addEventListener('click', async () => {
+    let users: Array<{ id: string; displayName: string; unitName: string | null; status: string }> = [];
+    try {
+      users = (await api.get<{ users: typeof users }>('/api/directory')).users.filter((u) => u.status === 'active' && u.id !== me.user.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status !== 401) showProblem(err.message);
+      return;
+    }
+    const r = await choose({ title: '抄送', message: '抄送人只能查看本案，不能办理；对方收到通知。', select: { label: '抄送给', options: users.map((u) => ({ value: u.id, label: `${u.displayName}（${u.unitName ?? '—'}）` })) }, input: '说明（可选）', ok: '确认抄送' });
+    if (!r) return;
+    try {
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/cc`, { userIds: [r.value], comment: r.text || undefined });
+      toast(`已抄送给 ${userLabel(r.value)}`);
+    } catch (err) {
       if (err instanceof ApiError && err.status !== 401) showProblem(err.fieldErrors[0]?.message ?? err.message);
     }
   });
