@@ -657,6 +657,7 @@ const schemas: Record<string, Schema> = {
         version: { type: 'integer' },
         variables: anyObject,
         activities: obj({ active: arr(ref('Activity')), completed: arr(ref('Activity')) }),
+        multiInstance: { type: 'object', description: '多实例（会签/或签）进度，按元素 id：{completed, total}，如 2/3', additionalProperties: obj({ completed: { type: 'integer' }, total: { type: 'integer' } }) },
         tasks: arr(ref('Task')),
         incidents: arr(ref('Incident')),
         history: arr(obj({ id: { type: 'integer' }, type: str(), elementId: str(), elementName: str(), actor: str(), at: time(), data: anyObject })),

@@ -70,6 +70,7 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
     ]);
     const activities = activitiesOf(history);
     if (instance.status !== 'running') activities.active = [];
+    const multiInstance = await engine.multiInstanceProgress(instance, tasks);
     const variables = view.apply(instance.variables);
     const historyShown = view.apply(history.map(historyJson));
     ctx.body = {
@@ -77,6 +78,7 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
       version: instance.version,
       variables,
       activities,
+      multiInstance,
       tasks: tasks.map((t) => taskJson(t)),
       incidents: incidents.map(incidentJson),
       history: historyShown,

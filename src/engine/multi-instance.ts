@@ -1,4 +1,4 @@
-import { problemOf } from '../lib/feel.ts';
+import { compile, evaluateCompiled, problemOf } from '../lib/feel.ts';
 
 /**
  * Multi-instance user tasks (会签 / 或签 / 比例签): what deploy reads from
@@ -94,4 +94,27 @@ export function completionContext(info: LoopInfo, variables: Record<string, unkn
     nrOfActiveInstances: info.sequential ? 0 : Math.max(0, total - done.length),
     loopOutput: done,
   };
+}
+
+/**
+ * A multi-instance activity's progress for the monitor ("2/3"): completed task rows of the element
+ * against the number of instances — the collection's length or the cardinality evaluated on the
+ * instance's variables, or else the task rows there are (a sequential loop creates them one by one).
+ * Usage: `loopProgress(info.loop, tasksOfElement, instance.variables)` → `{ completed: 2, total: 3 }`.
+ */
+export function loopProgress(loop: LoopInfo, tasks: Array<{ status: string }>, variables: Record<string, unknown>): { completed: number; total: number } {
+  const completed = tasks.filter((t) => t.status === 'completed').length;
+  let total = tasks.length;
+  try {
+    const source = loop.collection ?? loop.cardinality;
+    if (source) {
+      const text = /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(source.trim()) ? `=${source.trim()}` : source;
+      const value = evaluateCompiled(compile(text), variables);
+      if (Array.isArray(value)) total = Math.max(total, value.length);
+      else if (typeof value === 'number' && Number.isFinite(value)) total = Math.max(total, value);
+    }
+  } catch {
+    // a collection that no longer evaluates: the task rows are what there is
+  }
+  return { completed, total };
 }

@@ -23,6 +23,7 @@ import type { Directory } from './dialects/directory.ts';
 import type { EffectAuditor, EffectGuard } from './guards.ts';
 import { JobExecutor } from './jobs.ts';
 import { queueSignal } from './signals.ts';
+import { loopProgress } from './multi-instance.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { StepRunner, type StepHook, type StepResult } from './steps.ts';
 import { returnTargetsOf, type ReturnTarget } from './routing.ts';
@@ -644,6 +645,21 @@ export class EngineService {
 
   async tasksOfInstance(id: string): Promise<TaskWithWarning[]> {
     return (await tasksOfInstance(this.db, id)).map((t) => this.withWarning(t));
+  }
+
+  /**
+   * Progress of the instance's multi-instance activities (会签 "2/3"), by element id, from its task rows.
+   * Usage: `await engine.multiInstanceProgress(instance, tasks)` → `{ sign: { completed: 2, total: 3 } }`.
+   */
+  async multiInstanceProgress(instance: InstanceRow, tasks: TaskRow[]): Promise<Record<string, { completed: number; total: number }>> {
+    const def = await this.definitions.byId(instance.definitionId);
+    const out: Record<string, { completed: number; total: number }> = {};
+    for (const [elementId, info] of def.model.elements) {
+      if (!info.loop) continue;
+      const mine = tasks.filter((t) => t.elementId === elementId);
+      if (mine.length) out[elementId] = loopProgress(info.loop, mine, instance.variables);
+    }
+    return out;
   }
 
   async history(instanceId: string, opts: { afterId?: number; limit?: number } = {}): Promise<HistoryRow[]> {

@@ -143,6 +143,8 @@ export interface Instance {
   activeTasks?: Task[];
   /** Activities from the history: started and not ended (active), and ended (completed). */
   activities?: { active: ActivityInfo[]; completed: ActivityInfo[] };
+  /** Multi-instance (会签/或签) progress by element id. */
+  multiInstance?: Record<string, { completed: number; total: number }>;
   incidents?: Incident[];
   history?: HistoryEntry[];
   unitId?: string | null;

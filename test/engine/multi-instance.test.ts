@@ -77,6 +77,9 @@ describe('engine: multi-instance user tasks (会签 / 或签 / 比例签)', () =
     await engine.complete(tasks[1].id, { by: wang, variables: { approved: true } });
     let open = await openTasks(engine, instance.id);
     expect(open.map((x) => x.assignee)).to.deep.equal(['zhao']);
+    // and the monitor shows the countersign at 2/3
+    const row = (await engine.getInstance(instance.id))!;
+    expect(await engine.multiInstanceProgress(row, await engine.tasksOfInstance(instance.id))).to.deep.equal({ sign: { completed: 2, total: 3 } });
 
     // When the last one signs, the instance moves on to filing
     await engine.complete(tasks[2].id, { by: zhao, variables: { approved: true } });
@@ -128,6 +131,9 @@ describe('engine: multi-instance user tasks (会签 / 或签 / 比例签)', () =
     await engine.complete(tasks[0].id, { by: li });
     let open = await openTasks(engine, instance.id);
     expect(open.map((x) => x.assignee)).to.deep.equal(['wang']);
+    // a sequential loop's total comes from its collection, not from the tasks created so far
+    const row = (await engine.getInstance(instance.id))!;
+    expect(await engine.multiInstanceProgress(row, await engine.tasksOfInstance(instance.id))).to.deep.equal({ sign: { completed: 1, total: 3 } });
     await engine.complete(open[0].id, { by: wang });
     open = await openTasks(engine, instance.id);
     expect(open.map((x) => x.elementId)).to.deep.equal(['file']);

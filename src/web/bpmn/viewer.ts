@@ -13,6 +13,8 @@ export interface DiagramState {
   overdue?: Iterable<string>;
   warning?: Iterable<string>;
   incidents?: Iterable<string>;
+  /** Multi-instance progress by element id (会签 "2/3"). */
+  progress?: Record<string, { completed: number; total: number }>;
 }
 
 export interface DiagramHandle {
@@ -40,6 +42,11 @@ export async function showDiagram(container: HTMLElement, xml: string, state: Di
   for (const [id, count] of Object.entries(state.active ?? {})) {
     if (!registry.get(id) || count < 1) continue;
     overlays.add(id, 'count', { position: { top: -12, right: 12 }, html: `<span class="count-badge" title="当前停留 ${count} 个">${count}</span>` });
+  }
+  for (const [id, p] of Object.entries(state.progress ?? {})) {
+    if (!registry.get(id)) continue;
+    const text = `${Number(p.completed)}/${Number(p.total)}`;
+    overlays.add(id, 'progress', { position: { bottom: 14, left: -8 }, html: `<span class="count-badge progress-badge" title="多实例进度：已完成 ${text}">${text}</span>` });
   }
   // Wide processes fitted into a small box become unreadable: below this scale, zoom in on the
   // current step instead (the user can pan and zoom).

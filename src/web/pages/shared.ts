@@ -39,7 +39,7 @@ export function instanceState(instance: Instance): DiagramState {
     if (e.elementId && (e.type === 'activity.end' || e.type === 'task.completed' || e.type === 'service.completed')) completed.add(e.elementId);
   }
   const incidents = (instance.incidents ?? []).filter((i) => i.status !== 'resolved' && i.elementId).map((i) => i.elementId!);
-  return { active, completed, overdue, warning, incidents };
+  return { active, completed, overdue, warning, incidents, progress: instance.multiInstance };
 }
 
 /** The people-facing history: who did what, when, with their comment. */
