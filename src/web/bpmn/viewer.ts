@@ -1,7 +1,7 @@
 /**
  * The read-only process diagram (bpmn-js NavigatedViewer) with the instance's state drawn on
  * it: completed steps, active steps with how many tokens wait there, overdue steps in red, and
- * incidents.
+ * incidents; and every 廉政风险点 (riskLevel 高/中/低 in the node's camunda properties) as a badge.
  */
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import { h } from '../dom.ts';
@@ -39,6 +39,7 @@ export async function showDiagram(container: HTMLElement, xml: string, state: Di
   mark(state.warning, 'hl-warning');
   mark(state.overdue, 'hl-overdue');
   mark(state.incidents, 'hl-incident');
+  addRiskBadges(registry, overlays);
   for (const [id, count] of Object.entries(state.active ?? {})) {
     if (!registry.get(id) || count < 1) continue;
     overlays.add(id, 'count', { position: { top: -12, right: 12 }, html: `<span class="count-badge" title="当前停留 ${count} 个">${count}</span>` });
@@ -90,5 +91,41 @@ export async function showDiagram(container: HTMLElement, xml: string, state: Di
 /** The legend under a diagram. */
 export function legend(): HTMLElement {
   const item = (cls: string, text: string) => h('span', { class: 'legend-item' }, h('span', { class: `legend-swatch ${cls}`, 'aria-hidden': 'true' }), text);
-  return h('div', { class: 'legend' }, item('sw-active', '当前环节'), item('sw-completed', '已完成'), item('sw-warning', '临近期限'), item('sw-overdue', '已超期'), item('sw-incident', '异常'));
+  return h('div', { class: 'legend' }, item('sw-active', '当前环节'), item('sw-completed', '已完成'), item('sw-warning', '临近期限'), item('sw-overdue', '已超期'), item('sw-incident', '异常'), item('sw-risk', '廉政风险点（高/中/低）'));
+}
+
+const RISK: Record<string, { cls: string; label: string }> = {
+  高: { cls: 'risk-high', label: '高' },
+  high: { cls: 'risk-high', label: '高' },
+  中: { cls: 'risk-medium', label: '中' },
+  medium: { cls: 'risk-medium', label: '中' },
+  低: { cls: 'risk-low', label: '低' },
+  low: { cls: 'risk-low', label: '低' },
+};
+
+/** The camunda:properties of a business object, read with or without the camunda moddle extension. */
+function camundaProperties(bo: any): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const ext of bo?.extensionElements?.values ?? []) {
+    const type = String(ext.$type ?? '');
+    if (type !== 'camunda:Properties' && type !== 'camunda:properties') continue;
+    for (const p of ext.values ?? ext.$children ?? []) if (p?.name) out[p.name] = String(p.value ?? '');
+  }
+  return out;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Badges 廉·高/中/低 on the flow nodes that declare a risk point, with description and measures as the title. */
+function addRiskBadges(registry: any, overlays: any): void {
+  for (const el of registry.getAll()) {
+    if (!el.businessObject || el.type === 'label') continue;
+    const props = camundaProperties(el.businessObject);
+    const risk = RISK[(props.riskLevel ?? '').trim().toLowerCase()];
+    if (!risk) continue;
+    const title = escapeHtml(`廉政风险点（${risk.label}）：${props.riskDescription ?? ''}；防控措施：${props.riskMeasures ?? ''}`);
+    overlays.add(el.id, 'risk', { position: { top: -12, left: -6 }, html: `<span class="risk-badge ${risk.cls}" title="${title}" data-risk="${risk.cls}">廉·${risk.label}</span>` });
+  }
 }
