@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { launch, screenshot, signIn, until, type Browser } from './helpers/browser.ts';
 import { apiAs, startServer, type RunningServer } from './helpers/server.ts';
 
-const ID = '32040219800101123X';
+const ID = '32040219800101323X';
 
 /**
  * Issue 10, finding 8 in the browser: supervision opens a penalty case, sees the citizen's ID number
@@ -41,7 +41,7 @@ describe('E2E: personal data masked, revealed by supervision', () => {
     await notice.waitFor();
     expect(await notice.textContent()).to.contain('已脱敏');
     await page.locator('details summary', { hasText: '流程变量' }).click();
-    expect(await page.locator('main').textContent()).to.contain('3204**********123X').and.not.contain(ID);
+    expect(await page.locator('main').textContent()).to.contain('3204**********323X').and.not.contain(ID);
     await screenshot(page, 'personal-data-masked');
     await notice.getByRole('button', { name: '查看完整信息' }).click();
     await page.locator('dialog.dialog').getByRole('button', { name: '确认查看' }).click();

@@ -36,7 +36,7 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
     foundOn: '2026-11-25',
     partyType: 'person',
     partyName: '王某',
-    partyIdCard: '32040219800101123X',
+    partyIdCard: '32040219800101323X',
     partyAddress: '常州市天宁区某小区',
     facts: '王某擅自拆除其租用的人防工程内的防护设备设施',
   };
@@ -325,6 +325,12 @@ describe('procedure: administrative penalty case (penalty-case.bpmn)', () => {
       'VALIDATION_FAILED',
     );
     expect(wrongDigit.details).to.deep.equal([{ field: 'partyCreditCode', message: '“统一社会信用代码”：统一社会信用代码校验位错误（应为 T）' }]);
+    // So is a citizen's ID number whose check character is wrong (GB 11643)
+    const wrongId = await expectError(
+      startItemCase(w.engine, w.db, 'CF-0001', { by: await w.as('staff'), variables: { ...person, partyIdCard: '32040219800101123X' } }),
+      'VALIDATION_FAILED',
+    );
+    expect(wrongId.details).to.deep.equal([{ field: 'partyIdCard', message: '“公民身份号码”：公民身份号码校验位错误（应为 4）' }]);
     expect(await w.db('process_instances').count({ n: '*' }).first()).to.deep.equal(before);
   });
 });
