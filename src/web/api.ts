@@ -143,6 +143,9 @@ export interface Instance {
   activeTasks?: Task[];
   /** Activities from the history: started and not ended (active), and ended (completed). */
   activities?: { active: ActivityInfo[]; completed: ActivityInfo[] };
+  /** A call activity's child: the instance that called it, and the top of the call chain. */
+  parentInstanceId?: string | null;
+  rootInstanceId?: string | null;
   /** Multi-instance (会签/或签) progress by element id. */
   multiInstance?: Record<string, { completed: number; total: number }>;
   incidents?: Incident[];

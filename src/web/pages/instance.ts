@@ -106,6 +106,7 @@ export async function render(ctx: PageContext): Promise<void> {
         inst.endedAt ? h('div', h('dt', '结束时间'), h('dd', fmtDateTime(inst.endedAt))) : null,
         inst.endReason ? h('div', h('dt', '结束原因'), h('dd', inst.endReason)) : null,
         inst.status !== 'running' && inst.opinions?.length ? h('div', h('dt', '办理结果'), h('dd', resultLine(inst))) : null,
+        ...callLinks(inst),
       ),
       h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()),
       h(
@@ -260,4 +261,18 @@ export function auditTable(rows: AuditRow[], words: Vocabulary): HTMLElement {
       ),
     ),
   );
+}
+
+/**
+ * The call-activity links of an instance, both ways: the parent that called it, and the children
+ * its call activities started (from the history's `call.requested`). Links stay on the same page kind.
+ */
+function callLinks(inst: Instance): HTMLElement[] {
+  const base = location.pathname.replace(/[^/]+$/, '');
+  const link = (id: string) => h('a', { href: `${base}${encodeURIComponent(id)}` }, id.slice(0, 8));
+  const out: HTMLElement[] = [];
+  if (inst.parentInstanceId) out.push(h('div', h('dt', '上级流程'), h('dd', link(inst.parentInstanceId))));
+  const children = (inst.history ?? []).filter((e) => e.type === 'call.requested' && typeof e.data?.childId === 'string').map((e) => String(e.data!.childId));
+  if (children.length) out.push(h('div', h('dt', '子流程'), h('dd', ...children.flatMap((id, i) => (i ? [' ', link(id)] : [link(id)])))));
+  return out;
 }
