@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { listVisibleInstances, openTasksOf } from '../store/visibility.ts';
 import { appendAudit } from '../domain/audit.ts';
 import { cancelInstance } from '../domain/cancellation.ts';
-import { caseContentOf, opinionsOf } from '../domain/opinions.ts';
+import { caseContentOf, opinionsOf, verificationCode } from '../domain/opinions.ts';
 import { personalView } from '../domain/personal-data.ts';
 import { auditHook, clientOf, me, requireSupervision, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
@@ -87,6 +87,16 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
       opinions: opinions.map((o) => ({ ...o, at: iso(o.at), fields: o.fields.map((f) => ({ ...f, value: view.apply({ [f.key]: f.value })[f.key], text: view.apply({ [f.key]: f.text })[f.key] })) })),
       personalData: await view.finish(),
     };
+  });
+
+  // 审批单: the case's verification code (hash over its audit rows' hashes) for the printable sheet.
+  r.get('/process-instances/:id/approval-sheet', async (ctx) => {
+    const person = me(ctx);
+    const instance = await engine.getInstance(ctx.params.id);
+    if (!instance) throw new NotFoundError(`流程实例 ${ctx.params.id} 不存在`, 'INSTANCE_NOT_FOUND');
+    if (!(await mayViewInstance(db, instance, person))) throw new ForbiddenError('您无权查看该流程实例', 'INSTANCE_FORBIDDEN');
+    const v = await verificationCode(db, instance.id);
+    ctx.body = { instanceId: instance.id, caseNumber: instance.caseNumber ?? null, verificationCode: v.code, auditRows: v.rows, generatedAt: iso(engine.clock.now()) };
   });
 
   // Supervision cancels, honouring the instance's separation of duties; accountability and

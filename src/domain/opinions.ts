@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { listAuditRows } from '../store/audit.ts';
 import type { EngineService } from '../engine/service.ts';
 import type { CaseEvent } from './case-notices.ts';
 import type { FormComponent, FormSchema } from '../forms/validate.ts';
@@ -159,4 +161,17 @@ export async function decisionEvent(db: Knex, instanceId: string, taskId: string
   const o = (await opinionsOf(db, instanceId)).find((x) => x.taskId === taskId);
   const step = o?.name ?? '办理环节';
   return { kind: 'case.decision', actor, taskId, headline: `${step}：${o?.decisionLabel ?? '已办理'}`, text: o?.comment ?? null };
+}
+
+/**
+ * The 审批单's verification code: SHA-256 over the case's audit rows' own hashes in sequence
+ * order, so supervision can recompute it from the audit trail (GET /api/audit?instance=…).
+ * Usage: `const { code, rows } = await verificationCode(db, instanceId)`.
+ */
+export async function verificationCode(db: Knex, instanceId: string): Promise<{ code: string; rows: number }> {
+  const { rows } = await listAuditRows(db, { instanceId, limit: 100000, offset: 0 });
+  const sorted = [...rows].sort((a, b) => a.seq - b.seq);
+  const hash = createHash('sha256');
+  for (const r of sorted) hash.update(`${r.seq}:${r.hash}\n`);
+  return { code: hash.digest('hex'), rows: sorted.length };
 }

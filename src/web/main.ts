@@ -19,6 +19,7 @@ const routes: Route[] = [
   { pattern: '/start', load: () => import('./pages/start.ts'), nav: 'start' },
   { pattern: '/start/:key', load: () => import('./pages/start-form.ts'), nav: 'start' },
   { pattern: '/requests', load: () => import('./pages/requests.ts'), nav: 'requests' },
+  { pattern: '/requests/:id/sheet', load: () => import('./pages/sheet.ts'), nav: 'requests' },
   { pattern: '/requests/:id', load: () => import('./pages/instance.ts'), nav: 'requests' },
   { pattern: '/monitor', load: () => import('./pages/monitor.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/instances/:id', load: () => import('./pages/instance.ts'), nav: 'monitor', group: 'supervision' },

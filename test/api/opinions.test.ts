@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { deployViaApi, startServer, type Client, type TestServer } from '../helpers/api.ts';
 import { reviewFiles } from './review-fixture.ts';
@@ -79,5 +80,20 @@ describe('API: opinions per step and the case content', () => {
     const instance = await staff.get(`/api/process-instances/${id}`);
     expect(instance.body.variables.decision).to.equal('approve');
     expect(instance.body.opinions.map((o: any) => o.comment)).to.deep.equal(['同意维修', '同意']);
+  });
+
+  it('gives the 审批单 a verification code supervision can recompute from the audit rows, and only to those who may read the case', async () => {
+    const started = await staff.post('/api/process-definitions/api-review/start', { variables: { title: '审批单核验', amount: 1 } });
+    const id = started.body.id;
+    const sheet = await staff.get(`/api/process-instances/${id}/approval-sheet`);
+    expect(sheet.status).to.equal(200);
+    const rows = await s.db('audit_log').where({ instance_id: id }).orderBy('seq');
+    const hash = createHash('sha256');
+    for (const r of rows) hash.update(`${r.seq}:${r.hash}\n`);
+    expect(sheet.body).to.include({ verificationCode: hash.digest('hex'), auditRows: rows.length });
+    expect(rows.length).to.be.greaterThan(0);
+    const stranger = await leader.get(`/api/process-instances/${id}/approval-sheet`);
+    expect(stranger.status).to.equal(403);
+    expect(stranger.body.error.code).to.equal('INSTANCE_FORBIDDEN');
   });
 });

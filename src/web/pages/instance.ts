@@ -95,7 +95,7 @@ export async function render(ctx: PageContext): Promise<void> {
           'div',
           h('h1', inst.subject || procName),
           h('p', { class: 'page-sub' }, inst.caseNumber ? h('span', { class: 'case-no' }, inst.caseNumber) : null, inst.caseNumber ? ' · ' : '', inst.subject ? `${procName} · ` : '', inst.businessKey ? `业务编号 ${inst.businessKey} · ` : '', `实例 ${inst.id}`),
-        ), h('div', { class: 'head-actions' }, statusTag(inst.status), cancelBtn)),
+        ), h('div', { class: 'head-actions' }, statusTag(inst.status), h('a', { href: `/requests/${encodeURIComponent(inst.id)}/sheet`, class: 'btn btn-ghost' }, '审批单'), cancelBtn)),
       personalNotice(inst.personalData),
       h(
         'dl',
