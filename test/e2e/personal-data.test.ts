@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { launch, screenshot, signIn, until, type Browser } from './helpers/browser.ts';
+import { launch, screenshot, signIn, signOut, until, type Browser } from './helpers/browser.ts';
 import { apiAs, startServer, type RunningServer } from './helpers/server.ts';
 
 const ID = '32040219800101323X';
@@ -31,6 +31,18 @@ describe('E2E: personal data masked, revealed by supervision', () => {
   });
   afterEach(() => {
     expect(b.errors, 'errors in the page').to.deep.equal([]);
+  });
+
+  it('marks the penalty procedure’s 廉政风险点 on the case diagram (issue 18): 处罚决定 is 廉·高', async () => {
+    const { page } = b;
+    await signIn(page, server.baseUrl, 'supervisor');
+    await page.goto(`${server.baseUrl}/monitor/instances/${id}`);
+    const high = page.locator('.risk-badge[data-risk="risk-high"]').first();
+    await high.waitFor();
+    expect(await high.textContent()).to.equal('廉·高');
+    expect(await page.locator('.risk-badge').count()).to.equal(9);
+    expect(await high.getAttribute('title')).to.match(/^廉政风险点（高）：.+；防控措施：.+/);
+    await signOut(page);
   });
 
   it('shows 已脱敏 with masked values, and the full ID number after 查看完整信息', async () => {
