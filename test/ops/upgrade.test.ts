@@ -128,3 +128,59 @@ describe(`ops: upgrade from ${RELEASE} with running cases`, function () {
     expect(audit.ok, JSON.stringify(audit.broken)).to.equal(true);
   });
 });
+
+/**
+ * The waits v0.2.0 did not have, across the migrations added since: a fixture written by commit
+ * bb70438 (main on 2026-12-02, not a release) with a 会签 (multi-instance) task one of three has
+ * signed, and a case waiting at a call activity whose child waits at a user task, a boundary timer
+ * pending on the call.
+ */
+describe('ops: upgrade from snapshot bb70438 (multi-instance and call activity waits)', function () {
+  this.timeout(120_000);
+  let s: TestServer;
+  const clock = new ManualClock(T0 + HOUR);
+  const SNAPSHOT = 'snapshot-bb70438';
+
+  const instance = async (where: Record<string, string>) => (await s.db('process_instances').where(where).first())!;
+  const open = async (instanceId: string) => s.db('tasks').where({ instance_id: instanceId, status: 'open' }).orderBy('assignee').select('id', 'element_id', 'assignee');
+  const complete = async (who: Client, taskId: string, claim: boolean) => {
+    if (claim) expect((await who.post(`/api/tasks/${taskId}/claim`)).status).to.equal(200);
+    const res = await who.post(`/api/tasks/${taskId}/complete`, {});
+    expect(res.status, res.text).to.equal(200);
+  };
+
+  before(async () => {
+    s = await startServer({ database: await upgradedDatabase(SNAPSHOT), clock });
+  });
+  after(() => s?.close());
+
+  it('Given the snapshot upgraded, Then the remaining signers sign, the case goes on to 归档 and ends', async () => {
+    expect(await readiness(s.db)).to.deep.include({ ok: true });
+    const mi = await instance({ business_key: 'MI-1' });
+    expect((await open(mi.id)).map((t) => `${t.element_id}@${t.assignee}`)).to.deep.equal(['sign@leader', 'sign@supervisor']);
+    for (const t of await open(mi.id)) await complete(await s.login(t.assignee), t.id, false);
+    const [file] = await open(mi.id);
+    expect(file.element_id).to.equal('file');
+    await complete(await s.login('staff'), file.id, true);
+    expect((await instance({ business_key: 'MI-1' })).status).to.equal('completed');
+  });
+
+  it('Then the called child completes, its parent takes the result and ends, and the call’s boundary timer never fires', async () => {
+    const parent = await instance({ business_key: 'C-1' });
+    const child = await instance({ parent_instance_id: parent.id });
+    expect(child.status).to.equal('running');
+    const [opine] = await open(child.id);
+    await complete(await s.login('head'), opine.id, true);
+    await s.engine.jobs.runDue();
+    expect((await instance({ id: child.id })).status).to.equal('completed');
+    const [decide] = await open(parent.id);
+    expect(decide.element_id).to.equal('decide');
+    await complete(await s.login('staff'), decide.id, true);
+    expect((await instance({ id: parent.id })).status).to.equal('completed');
+    clock.set(T0 + 11 * DAY);
+    expect(await s.engine.jobs.runDue()).to.equal(0);
+    expect(await s.db('process_instances').whereIn('process_key', ['upg-countersign', 'upg-parent', 'upg-child']).whereNot({ status: 'completed' }).count({ c: '*' }).first()).to.deep.equal({ c: 0 });
+    const audit = await verifyAudit(s.db);
+    expect(audit.ok, JSON.stringify(audit.broken)).to.equal(true);
+  });
+});
