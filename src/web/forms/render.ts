@@ -11,6 +11,8 @@ export interface FormHandle {
   data(): Record<string, unknown>;
   /** Shows the server's errors on their fields; returns the ones that match no field. */
   showErrors(errors: FieldError[]): FieldError[];
+  /** The errors that match a field, labelled, each able to focus its field (for the summary). */
+  errorLinks(errors: FieldError[]): ErrorLink[];
   clearErrors(): void;
   /** Replaces the values (offering a draft back). */
   setData(data: Record<string, unknown>): Promise<void>;
@@ -46,13 +48,24 @@ export function translateFormMessage(message: string): string {
 interface Target {
   id: string;
   index?: number;
+  /** The field's label as the form shows it. */
+  label: string;
+}
+
+/** A server error on a field, with the field's label and a way to take the user there. */
+export interface ErrorLink {
+  field: string;
+  label: string;
+  message: string;
+  focus(): void;
 }
 
 /** Maps the server's field paths (`key`, `group.key`, `list[0].key`) to form-js field ids. */
 function fieldTargets(components: Array<Record<string, any>>, prefix = '', out = new Map<string, Target>(), list?: string): Map<string, Target> {
   for (const c of components) {
+    const label = String(c.label ?? c.dateLabel ?? c.key ?? c.path ?? '');
     if (c.type === 'dynamiclist' && c.path) {
-      out.set(prefix + c.path, { id: c.id });
+      out.set(prefix + c.path, { id: c.id, label });
       fieldTargets(c.components ?? [], '', out, prefix + c.path);
       continue;
     }
@@ -61,8 +74,8 @@ function fieldTargets(components: Array<Record<string, any>>, prefix = '', out =
       continue;
     }
     if (!c.key || !c.id) continue;
-    if (list) out.set(`${list}[]${prefix}${c.key}`, { id: c.id });
-    else out.set(prefix + c.key, { id: c.id });
+    if (list) out.set(`${list}[]${prefix}${c.key}`, { id: c.id, label });
+    else out.set(prefix + c.key, { id: c.id, label });
   }
   return out;
 }
@@ -73,9 +86,19 @@ function locate(targets: Map<string, Target>, field: string): Target | undefined
   const m = field.match(/^(.*)\[(\d+)\]\.(.+)$/);
   if (m) {
     const t = targets.get(`${m[1]}[]${m[3]}`);
-    if (t) return { id: t.id, index: Number(m[2]) };
+    const list = targets.get(m[1]);
+    if (t) return { id: t.id, index: Number(m[2]), label: `${list?.label ?? ''}第 ${Number(m[2]) + 1} 行的“${t.label}”` };
   }
   return undefined;
+}
+
+/** Takes the user to a field: scrolls it into view and focuses its input (the n-th for list rows). */
+function focusField(container: HTMLElement, t: Target): void {
+  const inputs = [...container.querySelectorAll<HTMLElement>(`[id$="-${CSS.escape(t.id)}"], [id*="-${CSS.escape(t.id)}-"]`)].filter((el) => el.matches('input:not([type=hidden]), textarea, select, button, [tabindex]'));
+  const target = inputs[t.index ?? 0] ?? inputs[0];
+  const wrapper = (target ?? container.querySelector(`[data-id="${CSS.escape(t.id)}"]`))?.closest<HTMLElement>('.fjs-form-field') ?? target;
+  wrapper?.scrollIntoView({ block: 'center' });
+  target?.focus({ preventScroll: true });
 }
 
 /** Gives every component an id (form-js needs them to key errors); returns the schema. */
@@ -131,14 +154,18 @@ export async function renderForm(
         if (t.index === undefined) (state[t.id] ??= []).push(e.message);
         else ((state[t.id] ??= [])[t.index] ??= []).push(e.message);
       }
+      // Focus stays where the page puts it (the error summary): moving it into a field would open
+      // a select's list over the next field and its message.
       (form as any)._setState({ errors: state });
-      // After form-js has re-rendered: take the user to the first field in error.
-      setTimeout(() => {
-        const first = container.querySelector<HTMLElement>('.fjs-has-errors input:not([type=hidden]), .fjs-has-errors textarea, .fjs-has-errors [tabindex="0"]');
-        first?.focus();
-        first?.closest('.fjs-form-field')?.scrollIntoView({ block: 'center' });
-      }, 50);
       return unmatched;
+    },
+    errorLinks(errors) {
+      const out: ErrorLink[] = [];
+      for (const e of errors) {
+        const t = locate(targets, e.field);
+        if (t) out.push({ field: e.field, label: t.label, message: e.message, focus: () => focusField(container, t) });
+      }
+      return out;
     },
     clearErrors() {
       (form as any)._setState({ errors: {} });

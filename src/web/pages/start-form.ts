@@ -4,6 +4,7 @@ import { api, ApiError, type FormSchema, type Task } from '../api.ts';
 import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
 import { debounce, empty, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime } from '../format.ts';
+import { errorSummary } from '../forms/error-summary.ts';
 import { renderForm, type FormHandle } from '../forms/render.ts';
 import { refreshPendingCount } from '../layout.ts';
 import { processNames } from '../names.ts';
@@ -45,6 +46,7 @@ export async function render(ctx: PageContext): Promise<void> {
   const scope = `start:${key}`;
   const host = h('div', { class: 'form-host' });
   const formError = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const summary = errorSummary();
   const draftBanner = h('div', { class: 'draft-banner', role: 'status', hidden: true });
   const submit = h('button', { type: 'button', class: 'btn btn-primary', disabled: !sf.canStart }, '提交申请');
   mount(
@@ -56,7 +58,7 @@ export async function render(ctx: PageContext): Promise<void> {
       h('div', { class: 'page-head' }, h('div', h('h1', name), h('p', { class: 'page-sub' }, `流程版本 ${sf.definitionId?.split(':').pop() ?? ''}`))),
       !sf.canStart ? h('p', { class: 'notice notice-warn' }, '您没有发起该流程的权限。') : null,
       draftBanner,
-      h('div', { class: 'card narrow-card' }, h('h2', '申请内容'), host, formError, h('div', { class: 'actions sticky-actions' }, submit, h('a', { href: '/start', class: 'btn btn-ghost' }, '取消'))),
+      h('div', { class: 'card narrow-card' }, h('h2', '申请内容'), summary.el, host, formError, h('div', { class: 'actions sticky-actions' }, submit, h('a', { href: '/start', class: 'btn btn-ghost' }, '取消'))),
     ),
   );
   let handle: FormHandle | null = null;
@@ -71,6 +73,7 @@ export async function render(ctx: PageContext): Promise<void> {
   if (handle && sf.canStart) {
     const save = debounce((d: Record<string, unknown>) => differs(d, initial) && saveDraft(me.user.id, scope, d), 400);
     handle.onChange(save);
+    handle.onChange((d) => summary.update(d));
     const draft = loadDraft(me.user.id, scope);
     if (draft && differs(draft.data, initial)) {
       mount(
@@ -84,6 +87,7 @@ export async function render(ctx: PageContext): Promise<void> {
   }
   submit.addEventListener('click', async () => {
     formError.hidden = true;
+    summary.clear();
     const variables = handle ? handle.data() : {};
     if (handle) {
       handle.clearErrors();
@@ -103,7 +107,12 @@ export async function render(ctx: PageContext): Promise<void> {
       submit.disabled = false;
       submit.textContent = '提交申请';
       if (!(err instanceof ApiError) || err.status === 401) return;
-      const rest = err.status === 422 && handle ? handle.showErrors(err.fieldErrors) : err.fieldErrors;
+      if (err.status === 422 && handle) {
+        const rest = handle.showErrors(err.fieldErrors);
+        summary.show(`${err.message}：以下 ${err.fieldErrors.length} 处需要修改`, handle.errorLinks(err.fieldErrors), rest, variables);
+        return;
+      }
+      const rest = err.fieldErrors;
       mount(formError, h('p', err.status === 422 ? `${err.message}，请按提示修改后再提交。` : err.message), rest.length ? h('ul', rest.map((e) => h('li', e.field ? `${e.field}：${e.message}` : e.message))) : null);
       formError.hidden = false;
     }

@@ -8,6 +8,7 @@ import { showDiagram, legend } from '../bpmn/viewer.ts';
 import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
 import { choose, debounce, empty, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime, fmtDue, TASK_STATUS } from '../format.ts';
+import { errorSummary } from '../forms/error-summary.ts';
 import { renderForm, type FormHandle } from '../forms/render.ts';
 import { refreshPendingCount } from '../layout.ts';
 import { groupsLabel, processNames, unitLabel, userLabel } from '../names.ts';
@@ -73,6 +74,7 @@ export async function render(ctx: PageContext): Promise<void> {
 
   const formHost = h('div', { class: 'form-host' });
   const formError = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const summary = errorSummary();
   const draftBanner = h('div', { class: 'draft-banner', role: 'status', hidden: true });
   const blocked = open && !claimedByOther ? ((may as { reason?: string | null }).reason ?? null) : null;
   const submit = h('button', { type: 'button', class: 'btn btn-primary', disabled: !may.complete }, '提交');
@@ -146,7 +148,7 @@ export async function render(ctx: PageContext): Promise<void> {
           draftBanner,
           content.card,
           opinionsHost,
-          h('div', { class: 'card' }, h('h2', '办理表单'), formHost, formError, h('div', { class: 'actions sticky-actions' }, blocked ? null : submit, claimBtn, unclaimBtn, assignBtn, returnBtn, ccBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
+          h('div', { class: 'card' }, h('h2', '办理表单'), summary.el, formHost, formError, h('div', { class: 'actions sticky-actions' }, blocked ? null : submit, claimBtn, unclaimBtn, assignBtn, returnBtn, ccBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
         h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), attachmentsHost, h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
       ),
@@ -167,6 +169,7 @@ export async function render(ctx: PageContext): Promise<void> {
   }, 400);
   if (handle && may.complete) {
     handle.onChange((data) => save(data));
+    handle.onChange((data) => summary.update(data));
     const draft = loadDraft(me.user.id, scope);
     if (draft && differs(draft.data, initial)) {
       mount(
@@ -186,6 +189,7 @@ export async function render(ctx: PageContext): Promise<void> {
 
   submit.addEventListener('click', async () => {
     formError.hidden = true;
+    summary.clear();
     const data = handle ? handle.data() : {};
     if (handle) {
       handle.clearErrors();
@@ -206,7 +210,7 @@ export async function render(ctx: PageContext): Promise<void> {
       if (!(err instanceof ApiError) || err.status === 401) return;
       if (err.status === 422 && handle) {
         const rest = handle.showErrors(err.fieldErrors);
-        showProblem(`${err.message}，请按提示修改后再提交。`, rest);
+        summary.show(`${err.message}：以下 ${err.fieldErrors.length} 处需要修改`, handle.errorLinks(err.fieldErrors), rest, data);
       } else {
         showProblem(err.message, err.fieldErrors);
         if (err.status === 409) submit.disabled = true;
