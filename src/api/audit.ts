@@ -2,7 +2,8 @@ import Router from '@koa/router';
 import { listAudit, verifyAudit } from '../domain/audit.ts';
 import { listLoginEvents } from '../store/auth.ts';
 import { ForbiddenError } from '../errors.ts';
-import { me, type ApiDeps } from './context.ts';
+import { auditAsSeen } from '../domain/personal-data.ts';
+import { clientOf, me, type ApiDeps } from './context.ts';
 import { listBody, page, QueryReader } from './input.ts';
 import { iso } from './present.ts';
 
@@ -33,9 +34,14 @@ export function auditRoutes(deps: ApiDeps): Router {
       to: q.time('to'),
       ...page(q),
     };
+    // Citizens' personal data in audited changes is masked like on the instance page; supervision
+    // may ask for it in full (?reveal=personal), and that read is audited in turn.
+    const reveal = q.oneOf('reveal', ['personal'] as const) === 'personal';
     q.done();
     const { rows, total } = await listAudit(db, filter);
-    ctx.body = listBody(ctx, rows.map((r) => ({ ...r, at: iso(r.at) })), total, filter);
+    const client = clientOf(ctx);
+    const seen = await auditAsSeen(db, deps.engine, rows, me(ctx), { reveal, instanceId: filter.instanceId, ip: client.ip, requestId: client.requestId });
+    ctx.body = { ...listBody(ctx, seen.rows.map((r) => ({ ...r, at: iso(r.at) })), total, filter), personalData: { masked: seen.masked.length > 0, fields: seen.masked } };
   });
 
   r.get('/audit/verify', async (ctx) => {

@@ -535,6 +535,7 @@ const paths: Record<string, Record<string, Op>> = {
           param('objectId', '对象 id'),
           param('from', '起始时间（含），ISO 8601 或毫秒'),
           param('to', '截止时间（不含）'),
+          param('reveal', 'personal：监察室查看未脱敏的个人信息（本次查阅另记审计）；默认身份证号、电话、地址脱敏'),
           ...paging,
         ],
         responses: { 200: { ...ok(list(ref('AuditEntry'))), headers: pagedHeaders } },

@@ -162,3 +162,48 @@ export async function personalView(
     },
   };
 }
+
+/**
+ * Audit rows as a reader sees them: personal values in `before`/`after` (by the personal names, and
+ * by the fields the instance's forms mark personal when the rows are one instance's) masked, unless
+ * supervision asks for them in full (`reveal`), which is itself audited. The stored rows and their
+ * hashes are untouched; only the answer is masked.
+ * Usage: `const shown = await auditAsSeen(db, engine, rows, person, { reveal, instanceId })`.
+ */
+export async function auditAsSeen<R extends { before: unknown; after: unknown }>(
+  db: Knex,
+  engine: EngineService,
+  rows: R[],
+  p: Person,
+  opts: { reveal: boolean; instanceId?: string; ip?: string | null; requestId?: string | null },
+): Promise<{ rows: R[]; masked: string[] }> {
+  if (opts.reveal && !isSupervision(p)) throw new ForbiddenError('仅监察室可以查看未脱敏的个人信息', 'PERSONAL_DATA_FORBIDDEN');
+  const instance = opts.instanceId ? await engine.getInstance(opts.instanceId) : undefined;
+  const keys = instance ? await personalKeysOf(db, engine, instance.definitionId) : new Set<string>();
+  const found = new Set<string>();
+  const shown = rows.map((r) => {
+    const b = maskPersonal(r.before, keys);
+    const a = maskPersonal(r.after, keys);
+    [...b.found, ...a.found].forEach((k) => found.add(k));
+    return opts.reveal ? r : { ...r, before: b.value, after: a.value };
+  });
+  if (opts.reveal && found.size) {
+    await db.transaction((trx) =>
+      appendAudit(
+        trx,
+        {
+          actor: p.id,
+          action: 'personal-data.read',
+          objectType: opts.instanceId ? 'process-instance' : 'audit',
+          objectId: opts.instanceId ?? null,
+          instanceId: opts.instanceId ?? null,
+          ip: opts.ip ?? null,
+          requestId: opts.requestId ?? null,
+          after: { fields: [...found].sort(), via: 'audit', why: 'reveal' },
+        },
+        engine.clock.now(),
+      ),
+    );
+  }
+  return { rows: shown, masked: opts.reveal ? [] : [...found].sort() };
+}

@@ -117,4 +117,29 @@ describe('security: who reads a case, and citizens’ personal data in it', () =
     expect(last.actor).to.equal('supervisor');
     expect(JSON.parse(last.after)).to.deep.equal({ fields: ['partyAddress', 'partyIdCard'], via: 'instance', why: 'reveal' });
   });
+
+  it('masks personal data in the audit trail too; supervision reveals it on request, audited; others are refused', async () => {
+    // Given the case's start was audited with the party's ID number in its variables
+    // When supervision reads the case's audit rows
+    const masked = await sup.get(`/api/audit?instance=${id}`);
+    // Then the rows are there, with the ID number and address masked
+    expect(masked.status).to.equal(200);
+    expect(masked.body.items.some((r: any) => r.action === 'power-item.start' || r.action === 'process.start')).to.equal(true);
+    expect(masked.text).to.not.include(ID);
+    expect(masked.text).to.include('3204**********323X');
+    expect(masked.body.personalData).to.deep.equal({ masked: true, fields: ['partyAddress', 'partyIdCard'] });
+    // When staff (no audit reader) asks for them in full, it is refused and no read is recorded
+    const reads = (await personalReads()).length;
+    const refused = await staff.get(`/api/audit?instance=${id}&reveal=personal`);
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error.code).to.equal('FORBIDDEN');
+    expect(await personalReads()).to.have.length(reads);
+    // When supervision asks for them in full, it gets them and the read is audited
+    const revealed = await sup.get(`/api/audit?instance=${id}&reveal=personal`);
+    expect(revealed.status).to.equal(200);
+    expect(revealed.text).to.include(ID);
+    const after = await personalReads();
+    expect(after).to.have.length(reads + 1);
+    expect(JSON.parse(after.at(-1)!.after)).to.deep.equal({ fields: ['partyAddress', 'partyIdCard'], via: 'audit', why: 'reveal' });
+  });
 });
