@@ -159,9 +159,10 @@ describe('E2E: no English in front of users — every page and dialog, as each r
       const claim = page.getByRole('button', { name: '认领' });
       if (await claim.count()) {
         await claim.click();
-        await page.locator('.fjs-form').waitFor();
+        await page.locator('.fjs-form').last().waitFor();
       }
-      await page.locator('.fjs-datepicker input').first().click();
+      // The task page shows the case's content (read-only) above the form to fill: open the latter's date picker.
+      await page.locator('.fjs-form').last().locator('.fjs-datepicker input').first().click();
       await page.locator('.flatpickr-calendar.open').waitFor();
     });
     await page.keyboard.press('Escape');
