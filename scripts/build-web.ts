@@ -1,14 +1,16 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 /**
  * Builds the browser UI (src/web/) into dist/web/ with esbuild: one ESM entry with code
- * splitting (the modeler and form editor load only when a process owner opens them), one CSS
- * bundle, fonts as files, and index.html with cache-busting query strings.
+ * splitting (the modeler, the form editor, form-js, the diagram viewer and chart.js load only on
+ * the pages that use them), the platform's stylesheet plus three library stylesheets loaded on
+ * demand, fonts as files, all with content-hashed names, precompressed (brotli and gzip).
  *
  * Usage: `tsx scripts/build-web.ts` (always build) or `tsx scripts/build-web.ts --if-stale`
  * (only when dist/web is missing or older than a source file); from code, `await ensureWebBundle()`.
@@ -63,41 +65,119 @@ export interface BuildOptions {
   quiet?: boolean;
 }
 
-/** Builds the bundle into dist/web (replacing what was there). */
+/**
+ * The stylesheets: `app` (the platform's own, on every page) and the bpmn.io libraries' CSS in
+ * three parts loaded by the pages that need them (src/web/styles.ts keeps them before `app`).
+ */
+const STYLESHEETS = {
+  app: 'app.css',
+  forms: 'forms.css',
+  diagram: 'diagram.css',
+  editor: 'editor.css',
+} as const;
+
+/** Text files worth compressing ahead of time (fonts as woff/woff2 are compressed already). */
+const COMPRESSIBLE = /\.(js|css|svg|eot|ttf|txt|json)$/;
+
+/**
+ * Writes `file.br` (brotli) and `file.gz` (gzip -9) beside every compressible output, served by
+ * koa-static to browsers that accept them. Brotli's best quality (11) takes seconds per large
+ * file; the unminified development build (`--dev`) uses quality 5.
+ */
+async function precompress(dir: string, best: boolean): Promise<void> {
+  const brotli = promisify(zlib.brotliCompress);
+  const gzip = promisify(zlib.gzip);
+  const quality = best ? 11 : 5;
+  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+  await Promise.all(
+    walk(dir)
+      .filter((file) => COMPRESSIBLE.test(file) && fs.statSync(file).size >= 1024)
+      .map(async (file) => {
+        const raw = fs.readFileSync(file);
+        const params = { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length };
+        const [br, gz] = await Promise.all([brotli(raw, { params }), gzip(raw, { level: 9 })]);
+        fs.writeFileSync(`${file}.br`, br);
+        fs.writeFileSync(`${file}.gz`, gz);
+      }),
+  );
+}
+
+/** The output path (relative to outdir, with a leading /) of each entry point, from esbuild's metafile. */
+function outputsByEntry(meta: esbuild.Metafile, outdir: string): Map<string, string> {
+  const byEntry = new Map<string, string>();
+  for (const [out, info] of Object.entries(meta.outputs)) {
+    if (info.entryPoint && !out.endsWith('.map')) byEntry.set(path.resolve(root, info.entryPoint), `/${path.relative(outdir, path.resolve(root, out)).split(path.sep).join('/')}`);
+  }
+  return byEntry;
+}
+
+/** Every output `file` imports statically, directly or through another chunk (esbuild's metafile paths). */
+function staticImports(meta: esbuild.Metafile, file: string): string[] {
+  const seen = new Set<string>();
+  const visit = (f: string) => {
+    for (const imp of meta.outputs[f]?.imports ?? []) {
+      if (imp.kind !== 'import-statement' || imp.external || seen.has(imp.path)) continue;
+      seen.add(imp.path);
+      visit(imp.path);
+    }
+  };
+  visit(file);
+  return [...seen];
+}
+
+/**
+ * Builds the bundle into dist/web (replacing what was there): every script, stylesheet and font
+ * under assets/ with a content hash in its name (cached for a year by the server), index.html
+ * naming them (never cached), each text file also brotli- and gzip-compressed.
+ */
 export async function buildWeb(opts: BuildOptions = {}): Promise<{ ms: number; bytes: number }> {
   const started = performance.now();
   const minify = opts.minify ?? true;
   const tmp = `${WEB_DIST}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
-  const result = await esbuild.build({
+  const common: esbuild.BuildOptions = {
     absWorkingDir: root,
-    entryPoints: { app: path.join(WEB_SRC, 'main.ts'), styles: path.join(WEB_SRC, 'styles', 'index.css') },
     outdir: tmp,
     bundle: true,
-    splitting: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'browser',
     minify,
     // No source maps in a production build (the server also refuses *.map when NODE_ENV=production).
     sourcemap: process.env.NODE_ENV === 'production' ? false : 'linked',
     metafile: true,
     legalComments: 'linked',
-    entryNames: '[name]',
-    chunkNames: 'chunks/[name]-[hash]',
+    entryNames: 'assets/[name]-[hash]',
+    chunkNames: 'assets/[name]-[hash]',
     assetNames: 'assets/[name]-[hash]',
     loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file', '.bpmn': 'text' },
-    define: { 'process.env.NODE_ENV': minify ? '"production"' : '"development"' },
-    plugins: [bpmnlintConfigPlugin],
     logLevel: opts.quiet ? 'error' : 'warning',
+  };
+  const styleEntries = Object.fromEntries(Object.entries(STYLESHEETS).map(([name, file]) => [name, path.join(WEB_SRC, 'styles', file)]));
+  const css = await esbuild.build({ ...common, entryPoints: styleEntries });
+  const cssOut = outputsByEntry(css.metafile!, tmp);
+  const sheets = Object.fromEntries(Object.entries(styleEntries).map(([name, file]) => [name, cssOut.get(file)!]));
+  const js = await esbuild.build({
+    ...common,
+    entryPoints: { app: path.join(WEB_SRC, 'main.ts') },
+    splitting: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    define: { 'process.env.NODE_ENV': minify ? '"production"' : '"development"', __STYLESHEETS__: JSON.stringify(sheets) },
+    plugins: [bpmnlintConfigPlugin],
   });
-  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-  const hash = (file: string) => createHash('sha256').update(fs.readFileSync(path.join(tmp, file))).digest('hex').slice(0, 10);
+  const app = outputsByEntry(js.metafile!, tmp).get(path.join(WEB_SRC, 'main.ts'))!;
+  // The chunks app.js imports statically, announced in index.html so the browser fetches them
+  // with app.js instead of one round trip later.
+  const preload = staticImports(js.metafile!, path.relative(root, path.join(tmp, app.slice(1))))
+    .map((file) => `  <link rel="modulepreload" href="/${path.relative(tmp, path.resolve(root, file)).split(path.sep).join('/')}">`)
+    .join('\n');
+  const bytes = [css, js].flatMap((r) => Object.values(r.metafile!.outputs)).reduce((n, o) => n + o.bytes, 0);
   const html = fs
     .readFileSync(path.join(WEB_SRC, 'index.html'), 'utf8')
-    .replace('/app.js', `/app.js?v=${hash('app.js')}`)
-    .replace('/styles.css', `/styles.css?v=${hash('styles.css')}`);
+    .replace('/app.js', app)
+    .replace('/styles.css', sheets.app)
+    .replace('</head>', `${preload}\n</head>`);
   fs.copyFileSync(path.join(WEB_SRC, 'favicon.svg'), path.join(tmp, 'favicon.svg'));
+  await precompress(tmp, minify);
   // index.html last: its mtime is what isWebStale() compares against.
   fs.writeFileSync(path.join(tmp, 'index.html'), html);
   fs.rmSync(WEB_DIST, { recursive: true, force: true });
@@ -121,6 +201,6 @@ if (isMain) {
     console.log('web UI bundle is up to date (dist/web)');
   } else {
     const { ms, bytes } = await buildWeb({ minify: !dev });
-    console.log(`built web UI into dist/web in ${ms} ms (${(bytes / 1024 / 1024).toFixed(1)} MB with source maps)`);
+    console.log(`built web UI into dist/web in ${ms} ms (${(bytes / 1024 / 1024).toFixed(1)} MB before compression${process.env.NODE_ENV === 'production' ? '' : ', with source maps'})`);
   }
 }

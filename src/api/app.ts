@@ -10,7 +10,7 @@ import { errorMiddleware } from './errors.ts';
 import { apiSecurityHeaders } from './headers.ts';
 import { apiRouter } from './router.ts';
 import { crossSiteGuard, transportSecurity } from './security.ts';
-import { webUi } from './static.ts';
+import { compression, webUi } from './static.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { metricsRoute } from './metrics.ts';
 
@@ -47,6 +47,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = deps.trustProxy ?? false;
   app.use(apiSecurityHeaders());
+  app.use(compression());
   app.use(errorMiddleware(deps.logger));
   if (deps.metrics) {
     app.use(deps.metrics.middleware());

@@ -46,6 +46,28 @@ export function append(parent: Node, children: Child[]): void {
 export function mount(el: Element, ...children: Child[]): void {
   el.replaceChildren();
   append(el, children);
+  cardTables(el);
+}
+
+/**
+ * Lets the tables inside `root` turn into cards on a phone (styles: `.cards`): each body cell
+ * gets its column's heading as `data-label`, shown before the value when the headings are hidden.
+ * Tables that lay out their own cards (`data-label` already set) or are marked `.keep-table` stay.
+ */
+export function cardTables(root: Element): void {
+  for (const table of root.querySelectorAll<HTMLTableElement>('table')) {
+    if (table.classList.contains('keep-table') || table.classList.contains('cards') || table.querySelector('td[data-label]')) continue;
+    const heads = [...(table.tHead?.rows[0]?.cells ?? [])].map((c) => c.textContent?.trim() ?? '');
+    if (!heads.length) continue;
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        [...row.cells].forEach((cell, i) => {
+          if (heads[i] && cell.tagName === 'TD') cell.dataset.label = heads[i];
+        });
+      }
+    }
+    table.classList.add('cards');
+  }
 }
 
 /** A `<label>` + control pair with a generated id, so every input has its label. */

@@ -34,6 +34,25 @@ export const NAV: NavItem[] = [
   { id: 'calendar', href: '/calendar', label: '工作日历', group: ['process-owners', 'supervision'] },
 ];
 
+const PLATFORM = '权力内控机制网上运行平台';
+let pageTitle = '';
+let pendingTotal = 0;
+
+function applyTitle(): void {
+  const base = pageTitle ? `${pageTitle} · ${PLATFORM}` : PLATFORM;
+  document.title = pendingTotal ? `(${pendingTotal}) ${base}` : base;
+}
+
+/**
+ * Names the page in the browser's tab and history (`待办 · 权力内控机制网上运行平台`), with the pending
+ * count in front once known. Pages with a subject refine it after loading.
+ * Usage: `setTitle('办理：部门审核（GZ-2026-0001）')`.
+ */
+export function setTitle(title: string): void {
+  pageTitle = title;
+  applyTitle();
+}
+
 let frame: { root: HTMLElement; main: HTMLElement; badge: HTMLElement; nav: HTMLElement; userId: string } | null = null;
 let timer: ReturnType<typeof setInterval> | undefined;
 
@@ -55,7 +74,7 @@ export function frameFor(app: HTMLElement, active: string | undefined, onLogout:
       { class: 'topbar' },
       h(
         'a',
-        { class: 'brand', href: '/', 'aria-label': '首页' },
+        { class: 'brand', href: '/', title: '首页' },
         h('img', { src: '/favicon.svg', alt: '', width: 28, height: 28 }),
         h('span', { class: 'brand-text' }, h('strong', '权力内控机制网上运行平台'), h('small', '常州市民防局')),
       ),
@@ -87,6 +106,7 @@ export function frameFor(app: HTMLElement, active: string | undefined, onLogout:
 /** Drops the frame (sign-out, session expired). */
 export function dropFrame(): void {
   frame = null;
+  pendingTotal = 0;
   dropBell();
   clearInterval(timer);
   timer = undefined;
@@ -102,7 +122,8 @@ export async function refreshPendingCount(): Promise<void> {
     badge.hidden = total === 0;
     badge.setAttribute('aria-label', `待办 ${total} 件`);
     badge.title = `待办 ${total} 件`;
-    document.title = total ? `(${total}) 权力内控机制网上运行平台` : '权力内控机制网上运行平台';
+    pendingTotal = total;
+    applyTitle();
   } catch {
     /* the next refresh will try again; a 401 already went to sign-in */
   }

@@ -5,19 +5,20 @@
  */
 import { setSessionHandlers, ApiError } from './api.ts';
 import { h, mount, toast } from './dom.ts';
-import { dropFrame, frameFor } from './layout.ts';
+import { dropFrame, frameFor, setTitle } from './layout.ts';
 import { navigate, resolve, startRouter, type PageModule, type Route } from './router.ts';
 import { forget, homePath, inAnyGroup, loadMe, logout, me } from './session.ts';
 import { forgetDirectory, loadDirectory } from './names.ts';
 import { clearDraftsOf, pruneDrafts } from './drafts.ts';
+import { loadStyles } from './styles.ts';
 
 const routes: Route[] = [
   { pattern: '/login', load: () => import('./pages/login.ts'), auth: false },
   { pattern: '/password', load: () => import('./pages/password.ts') },
   { pattern: '/inbox', load: () => import('./pages/inbox.ts'), nav: 'inbox' },
-  { pattern: '/tasks/:id', load: () => import('./pages/task.ts'), nav: 'inbox' },
+  { pattern: '/tasks/:id', load: () => import('./pages/task.ts'), nav: 'inbox', styles: ['forms'] },
   { pattern: '/start', load: () => import('./pages/start.ts'), nav: 'start' },
-  { pattern: '/start/:key', load: () => import('./pages/start-form.ts'), nav: 'start' },
+  { pattern: '/start/:key', load: () => import('./pages/start-form.ts'), nav: 'start', styles: ['forms'] },
   { pattern: '/requests', load: () => import('./pages/requests.ts'), nav: 'requests' },
   { pattern: '/requests/:id/sheet', load: () => import('./pages/sheet.ts'), nav: 'requests' },
   { pattern: '/requests/:id', load: () => import('./pages/instance.ts'), nav: 'requests' },
@@ -40,8 +41,8 @@ const routes: Route[] = [
   { pattern: '/deployments/:id', load: () => import('./pages/deployments.ts'), nav: 'deployments', group: ['leaders', 'supervision', 'process-owners'] },
   { pattern: '/calendar', load: () => import('./pages/calendar.ts'), nav: 'calendar', group: ['process-owners', 'supervision'] },
   { pattern: '/modeler', load: () => import('./pages/modeler-list.ts'), nav: 'modeler', group: 'process-owners' },
-  { pattern: '/modeler/processes/:key', load: () => import('./pages/modeler.ts'), nav: 'modeler', group: 'process-owners' },
-  { pattern: '/modeler/forms/:key', load: () => import('./pages/form-editor.ts'), nav: 'modeler', group: 'process-owners' },
+  { pattern: '/modeler/processes/:key', load: () => import('./pages/modeler.ts'), nav: 'modeler', group: 'process-owners', styles: ['diagram', 'editor'] },
+  { pattern: '/modeler/forms/:key', load: () => import('./pages/form-editor.ts'), nav: 'modeler', group: 'process-owners', styles: ['forms', 'editor'] },
 ];
 
 const app = document.getElementById('app')!;
@@ -74,6 +75,12 @@ async function doLogout(): Promise<void> {
   navigate('/login?bye=1');
 }
 
+/** The page's module, once its library stylesheets apply too. */
+async function loadPage(route: Route): Promise<PageModule> {
+  const [mod] = await Promise.all([route.load(), loadStyles(...(route.styles ?? []))]);
+  return mod;
+}
+
 async function render(): Promise<void> {
   const seq = ++renderSeq;
   if (location.pathname === '/' || location.pathname === '') {
@@ -88,10 +95,15 @@ async function render(): Promise<void> {
   if (!found) {
     if (!me()) await loadMe().catch(() => null);
     const root = me() ? frameFor(app, undefined, doLogout) : app;
+    setTitle('页面不存在');
     mount(root, h('section', { class: 'page narrow' }, h('h1', '页面不存在'), h('p', '您访问的地址不存在。'), h('a', { href: '/inbox', class: 'btn btn-primary' }, '返回待办')));
     return;
   }
   const { route, params } = found;
+  // Everyday pages fetch their code and stylesheets while the session is checked; group pages
+  // (the modeler is large) wait until the user is known to be allowed.
+  const early = route.group ? undefined : loadPage(route);
+  early?.catch(() => undefined);
   if (route.auth !== false) {
     if (!me()) {
       try {
@@ -115,7 +127,7 @@ async function render(): Promise<void> {
   }
   let mod: PageModule;
   try {
-    mod = await route.load();
+    mod = await (early ?? loadPage(route));
   } catch (err) {
     console.error(err);
     mount(app, h('section', { class: 'page narrow' }, h('h1', '页面加载失败'), h('p', '请刷新页面重试。')));
@@ -123,7 +135,7 @@ async function render(): Promise<void> {
   }
   if (seq !== renderSeq) return;
   const root = route.auth === false || path === '/password' && me()?.mustChangePassword ? (dropFrame(), app) : frameFor(app, route.nav, doLogout);
-  document.title = `${mod.title} · 权力内控机制网上运行平台`;
+  setTitle(mod.title);
   if (route.group && !inAnyGroup(route.group)) {
     mount(root, h('section', { class: 'page narrow' }, h('h1', '无权访问'), h('p', '该页面仅对相应岗位开放。如需权限，请联系监察室或流程管理员。')));
     return;
@@ -143,6 +155,11 @@ async function render(): Promise<void> {
     if (mine === renderSeq) {
       mount(root, h('section', { class: 'page narrow' }, h('h1', '出错了'), h('p', { class: 'error-text' }, (err as Error).message || '未知错误'), h('a', { href: '/inbox', class: 'btn' }, '返回待办')));
     }
+  }
+  if (mine === renderSeq) {
+    // A page about one thing (a task, a case, a diagram) is named after it in the tab and history.
+    const heading = root.querySelector('h1')?.textContent?.trim();
+    if (heading && heading !== mod.title) setTitle(`${mod.title}：${heading}`);
   }
   if (mine === renderSeq && !app.querySelector('[autofocus]')) {
     // Move focus to the new page's heading for keyboard and screen-reader users.

@@ -156,9 +156,11 @@ export function notificationBell(): HTMLElement {
 
 function setCount(unread: number): void {
   if (!bellBadge || !bellButton) return;
-  bellBadge.textContent = unread > 99 ? '99+' : String(unread);
+  const shown = unread > 99 ? '99+' : String(unread);
+  bellBadge.textContent = shown;
   bellBadge.hidden = unread === 0;
-  const label = unread ? `通知（${unread} 条未读）` : '通知（没有未读）';
+  // The accessible name contains the visible count as shown (WCAG 2.5.3).
+  const label = unread ? `通知 ${shown} 条未读` : '通知（没有未读）';
   bellButton.setAttribute('aria-label', label);
   bellButton.title = label;
 }

@@ -3,6 +3,7 @@
  * path, and this module maps the path to a page module (loaded on demand, so the modeler's
  * libraries are only fetched by those who open it).
  */
+import type { Sheet } from './styles.ts';
 
 export interface PageContext {
   params: Record<string, string>;
@@ -29,6 +30,8 @@ export interface Route {
   group?: string | string[];
   /** Navigation item this route belongs to. */
   nav?: string;
+  /** Library stylesheets the page needs (loaded with its module; see styles.ts). */
+  styles?: Sheet[];
 }
 
 function match(pattern: string, path: string): Record<string, string> | null {

@@ -85,7 +85,7 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
     expect(await page.locator('.task-row .tag-me').count()).to.equal(0);
   });
 
-  it('filters by text and sorts; works from the keyboard: ↑/↓ between tasks, Enter opens one', async () => {
+  it('filters by text and sorts; works from the keyboard: / to the search box, ↑/↓ from there between tasks, Enter opens one', async () => {
     await page.keyboard.press('/');
     expect(await page.evaluate('document.activeElement.name')).to.equal('q');
     // (NOTICE-2 would also match every case number, E2E-NOTICE-2026-…: the search covers those too.)
@@ -97,8 +97,14 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
     await page.getByLabel('排序').selectOption('-created');
     await page.waitForURL(/sort=-created/);
     await loaded();
-    await rows().first().focus();
+    // From the search box (as the README says): ↓ to the first task, ↑ back, ↓↓ to the second.
+    await page.keyboard.press('/');
+    await page.keyboard.press('ArrowDown');
     const firstId = await rows().first().getAttribute('data-task');
+    expect(await page.evaluate('document.activeElement.dataset.task')).to.equal(firstId);
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate('document.activeElement.name')).to.equal('q');
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     const secondId = await rows().nth(1).getAttribute('data-task');
     expect(await page.evaluate('document.activeElement.dataset.task')).to.equal(secondId);

@@ -108,7 +108,7 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     await page.goto(`${base}/login`);
     await signIn(page, base, 'supervisor');
     await until(async () => (await bellBadge().isVisible()) && (await bellBadge().textContent()) === String(count), `the bell to show ${count}`);
-    expect(await page.locator('.bell').getAttribute('aria-label')).to.equal(`通知（${count} 条未读）`);
+    expect(await page.locator('.bell').getAttribute('aria-label')).to.equal(`通知 ${count} 条未读`);
     await page.locator('.bell').click();
     const panel = page.locator('#notif-panel');
     const items = panel.locator('.notif');

@@ -3,7 +3,8 @@
  * it: completed steps, active steps with how many tokens wait there, overdue steps in red, and
  * incidents; and every 廉政风险点 (riskLevel 高/中/低 in the node's camunda properties) as a badge.
  */
-import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import type NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import { loadStyles } from '../styles.ts';
 import { h } from '../dom.ts';
 
 export interface DiagramState {
@@ -24,9 +25,11 @@ export interface DiagramHandle {
 
 /** Usage: `const d = await showDiagram(el, xml, { active: { Task_Review: 1 } })`. */
 export async function showDiagram(container: HTMLElement, xml: string, state: DiagramState = {}, opts: { focus?: string; minHeight?: number } = {}): Promise<DiagramHandle> {
-  const canvasEl = h('div', { class: 'diagram-canvas', role: 'img', 'aria-label': '流程图' });
+  const canvasEl = h('div', { class: 'diagram-canvas', role: 'group', 'aria-label': '流程图' });
   container.replaceChildren(canvasEl);
-  const viewer = new NavigatedViewer({ container: canvasEl });
+  // bpmn-js and its stylesheet load only here, after the page around the diagram is usable.
+  const [{ default: Viewer }] = await Promise.all([import('bpmn-js/lib/NavigatedViewer'), loadStyles('diagram')]);
+  const viewer = new Viewer({ container: canvasEl });
   await viewer.importXML(xml);
   const canvas = viewer.get<any>('canvas');
   const registry = viewer.get<any>('elementRegistry');

@@ -94,13 +94,15 @@ export function warningMarker(task: Pick<Task, 'warning' | 'dueAt' | 'workdaysLe
 export async function render(ctx: PageContext): Promise<void> {
   const me = user();
   const state = readState(ctx.query);
-  let definitions: Definition[] = [];
-  const names = await processNames().catch(() => new Map<string, string>());
-  try {
-    definitions = await api.get<Definition[]>('/api/process-definitions').then((d: any) => (Array.isArray(d) ? d : d.items ?? []));
-  } catch {
-    /* the filter then lists no processes */
-  }
+  // The first page of tasks, the process names and the filter's list are asked for at once (one
+  // round trip on a slow link, not three in a row).
+  let firstPage: ReturnType<typeof api.page<Task>> | null = api.page<Task>('/api/tasks', taskQuery(state));
+  firstPage.catch(() => undefined);
+  const [names, definitions] = await Promise.all([
+    processNames().catch(() => new Map<string, string>()),
+    // Without the list the filter lists no processes.
+    api.get<Definition[]>('/api/process-definitions').then((d: any): Definition[] => (Array.isArray(d) ? d : d.items ?? [])).catch((): Definition[] => []),
+  ]);
 
   const summary = h('p', { class: 'page-sub', 'aria-live': 'polite' });
   const processSel = h(
@@ -156,6 +158,14 @@ export async function render(ctx: PageContext): Promise<void> {
   };
   document.addEventListener('keydown', onKey);
   ctx.onLeave(() => document.removeEventListener('keydown', onKey));
+  // ↓ in the search box goes to the first task (↑ on the first task comes back).
+  search.addEventListener('keydown', (ev: KeyboardEvent) => {
+    if (ev.key !== 'ArrowDown') return;
+    const first = list.querySelector<HTMLElement>('.task-row');
+    if (!first) return;
+    ev.preventDefault();
+    first.focus();
+  });
 
   let seq = 0;
   async function load(): Promise<void> {
@@ -166,7 +176,9 @@ export async function render(ctx: PageContext): Promise<void> {
     if (!list.firstChild) mount(list, loading());
     let page;
     try {
-      page = await api.page<Task>('/api/tasks', taskQuery(state));
+      const pending = firstPage ?? api.page<Task>('/api/tasks', taskQuery(state));
+      firstPage = null;
+      page = await pending;
     } catch (err) {
       if (mine !== seq || !ctx.alive()) return;
       mount(list, h('p', { class: 'form-error', role: 'alert' }, (err as Error).message));
@@ -230,7 +242,8 @@ export async function render(ctx: PageContext): Promise<void> {
             else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
               ev.preventDefault();
               const sib = (ev.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
-              sib?.focus();
+              if (sib) sib.focus();
+              else if (ev.key === 'ArrowUp') search.focus();
             } else if (ev.key === 'Home' || ev.key === 'End') {
               ev.preventDefault();
               const all = row.parentElement!.children;

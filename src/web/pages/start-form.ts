@@ -5,7 +5,7 @@ import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
 import { debounce, empty, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime } from '../format.ts';
 import { errorSummary } from '../forms/error-summary.ts';
-import { renderForm, type FormHandle } from '../forms/render.ts';
+import type { FormHandle } from '../forms/render.ts';
 import { refreshPendingCount } from '../layout.ts';
 import { processNames } from '../names.ts';
 import { navigate, type PageContext } from '../router.ts';
@@ -35,6 +35,9 @@ function prefill(schema: FormSchema | undefined, query: URLSearchParams): Record
 
 export async function render(ctx: PageContext): Promise<void> {
   const me = user();
+  // form-js (the largest part of the page) downloads while the page's data is fetched.
+  const formRenderer = import('../forms/render.ts');
+  formRenderer.catch(() => undefined);
   const key = ctx.params.key;
   mount(ctx.root, loading());
   const [sf, names] = await Promise.all([
@@ -64,7 +67,7 @@ export async function render(ctx: PageContext): Promise<void> {
   let handle: FormHandle | null = null;
   const initialValues = prefill(sf.form?.schema, ctx.query);
   if (sf.form?.schema?.components?.length) {
-    handle = await renderForm(host, sf.form.schema, initialValues, { readOnly: !sf.canStart, platformData: sf.formData ?? {} });
+    handle = await (await formRenderer).renderForm(host, sf.form.schema, initialValues, { readOnly: !sf.canStart, platformData: sf.formData ?? {} });
     ctx.onLeave(() => handle?.destroy());
   } else {
     mount(host, empty('该流程发起时无需填写内容。'));

@@ -9,7 +9,7 @@ import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
 import { choose, debounce, empty, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime, fmtDue, TASK_STATUS } from '../format.ts';
 import { errorSummary } from '../forms/error-summary.ts';
-import { renderForm, type FormHandle } from '../forms/render.ts';
+import type { FormHandle } from '../forms/render.ts';
 import { refreshPendingCount } from '../layout.ts';
 import { groupsLabel, processNames, unitLabel, userLabel } from '../names.ts';
 import { navigate, type PageContext } from '../router.ts';
@@ -49,6 +49,9 @@ function normalise(body: any): TaskDetail {
 
 export async function render(ctx: PageContext): Promise<void> {
   const me = user();
+  // form-js (the largest part of the page) downloads while the page's data is fetched.
+  const formRenderer = import('../forms/render.ts');
+  formRenderer.catch(() => undefined);
   const id = ctx.params.id;
   mount(ctx.root, loading());
   let detail: TaskDetail;
@@ -158,7 +161,7 @@ export async function render(ctx: PageContext): Promise<void> {
   // ---- form ---------------------------------------------------------------------------------
   let handle: FormHandle | null = null;
   if (detail.form && detail.form.components?.length) {
-    handle = await renderForm(formHost, detail.form, detail.variables, { readOnly: !may.complete, platformData: detail.formData });
+    handle = await (await formRenderer).renderForm(formHost, detail.form, detail.variables, { readOnly: !may.complete, platformData: detail.formData });
     ctx.onLeave(() => handle?.destroy());
   } else {
     mount(formHost, empty('此环节没有需要填写的内容，确认后直接提交即可。'));
