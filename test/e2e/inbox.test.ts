@@ -98,7 +98,7 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
     await page.waitForURL(/sort=-created/);
     await loaded();
     // From the search box (as the README says): ↓ to the first task, ↑ back, ↓↓ to the second.
-    await page.keyboard.press('/');
+    await page.getByLabel('关键字').focus();
     await page.keyboard.press('ArrowDown');
     const firstId = await rows().first().getAttribute('data-task');
     expect(await page.evaluate('document.activeElement.dataset.task')).to.equal(firstId);
