@@ -24,7 +24,7 @@ describe('E2E: working with colleagues — 转办 and 本单位待办', function
     await page.goto(`${server.baseUrl}/login`);
     await signIn(page, server.baseUrl, 'itc');
     await page.goto(`${server.baseUrl}/tasks/${taskId}`);
-    await page.locator('.fjs-form').waitFor();
+    await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
     await page.getByRole('button', { name: '转办' }).click();
     const dialog = page.locator('dialog.dialog');
     await dialog.getByLabel('接收人').selectOption({ label: '马信（指挥信息保障中心）' });

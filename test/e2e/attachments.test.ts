@@ -44,7 +44,7 @@ describe('E2E: attachments — a file picked on the start form is uploaded, link
     const { page } = s.b;
     await signIn(page, s.server.baseUrl, 'staff');
     await page.goto(`${s.server.baseUrl}/start/e2e-evidence`);
-    await page.locator('.fjs-form').waitFor();
+    await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
     await fillField(page, '报送事项', '人防工程竣工验收材料');
     const picker = formField(page, '证明材料').locator('input[type="file"]');
 

@@ -19,7 +19,7 @@ describe('E2E: a data deletion request picks from the applicant’s own records 
     await page.goto(`${server.baseUrl}/login`);
     await signIn(page, server.baseUrl, 'staff');
     await page.goto(`${server.baseUrl}/start/data-deletion`);
-    await page.locator('.fjs-form').waitFor();
+    await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
     await selectOption(page, page, '数据类别', '权力运行记录');
     // The record picker lists exactly the applicant's records.
     const picker = formField(page, '记录编号');

@@ -23,14 +23,14 @@ describe('E2E: the user is told why and what next — form errors, sign-in and p
     const { page } = b;
     await signIn(page, server.baseUrl, 'staff');
     await page.goto(`${server.baseUrl}/start/fault-report`);
-    await page.locator('.fjs-form').waitFor();
+    await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
     const refused = page.waitForResponse((r) => r.url().endsWith('/start') && r.request().method() === 'POST');
     await page.getByRole('button', { name: '提交申请' }).click();
     expect((await refused).status()).to.equal(422);
     const summary = page.locator('.error-summary');
     await summary.waitFor();
     // Above the form, focused (no select opened by itself), one link per field in error.
-    const [summaryTop, formTop] = await Promise.all([summary.boundingBox(), page.locator('.fjs-form').boundingBox()]);
+    const [summaryTop, formTop] = await Promise.all([summary.boundingBox(), page.locator('.form-host:not(.case-content) .fjs-form').boundingBox()]);
     expect(summaryTop!.y).to.be.lessThan(formTop!.y);
     expect(await page.evaluate('document.activeElement.className')).to.contain('error-summary');
     await until(async () => {

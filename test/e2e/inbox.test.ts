@@ -111,7 +111,7 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
     expect(secondId).to.not.equal(firstId);
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`/tasks/${secondId}`));
-    await page.locator('.fjs-form').waitFor();
+    await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
   });
 
   it('keeps what was typed when the session expires, and offers it back after signing in again', async () => {
@@ -164,7 +164,7 @@ describe('E2E: the inbox — claiming, keyboard, drafts across a session timeout
       expect(await phone.page.locator('.inbox-table thead').isVisible()).to.equal(false);
       await screenshot(phone.page, 'inbox-phone');
       await phone.page.locator('.task-row').first().getByRole('link', { name: '办理' }).click();
-      await phone.page.locator('.fjs-form').waitFor();
+      await phone.page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
       expect(await phone.page.evaluate(overflow), 'no horizontal scrolling').to.be.at.most(0);
       await screenshot(phone.page, 'task-phone');
       expect(phone.errors).to.deep.equal([]);

@@ -100,7 +100,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await page.locator('[data-item="XK-0001"]').waitFor();
     await screenshot(page, 'start');
     await page.locator('a[href="/start/item-change"]').click();
-    await page.locator('.fjs-form').waitFor();
+    await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
     await selectOption(page, page, '变更类型', '变更事项信息');
     await fillField(page, '事项编码', 'XK-0001');
     await selectOption(page, page, '变更依据情形', '法律、法规修改');
@@ -138,7 +138,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     expect(await row.locator('.warn-text').textContent()).to.match(/剩余 .*个工作日/);
     await screenshot(page, 'inbox');
     await row.getByRole('link', { name: '办理' }).click();
-    await page.locator('.fjs-form').waitFor();
+    await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
     await page.locator('.diagram .djs-element.hl-active').first().waitFor();
     await screenshot(page, 'task');
     await chooseRadio(page, '审核结论', '同意');
@@ -181,7 +181,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
         await screenshot(page, 'monitor-instance', { fullPage: true });
       }
       await page.goto(`${base}/tasks/${task.id}`);
-      await page.locator('.fjs-form').waitFor();
+      await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
       if (task.formKey === 'item-change-vendor') {
         await tick(page, '已核对变更内容并完成平台调整');
         await fillField(page, '调整说明', '已在平台中更新事项名称和承诺时限。');
@@ -241,7 +241,7 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await page.getByRole('link', { name: '我的申请' }).click();
     const row = page.locator(`[data-instance="${second.id}"]`);
     await row.getByRole('link', { name: '修改或撤回' }).click();
-    await page.locator('.fjs-form').waitFor();
+    await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
     expect(await formField(page, '退回意见').locator('textarea').inputValue()).to.equal('依据文件不充分，请补充。');
     await chooseRadio(page, '处理方式', '撤回申请');
     await fillField(page, '撤回原因', '职权调整方案已撤销，无需变更。');
@@ -316,10 +316,10 @@ describe('E2E: an item change through the browser, and the monitor', function ()
     await overdue.getByRole('link', { name: '当日核查' }).click();
     await page.waitForURL(new RegExp(`/monitor/instances/${urgent.id}`));
     // The reminder is in the instance's history, with its message.
-    const reminded = page.locator('.history-table tr', { hasText: '催办' });
+    const reminded = page.locator('.history-sentences .tl-item', { hasText: '催办' });
     await reminded.first().waitFor();
-    expect(await reminded.first().locator('td').nth(3).textContent()).to.equal('刘清');
-    expect(await reminded.first().locator('td').nth(4).textContent()).to.contain('已超期，请今天处理');
+    const sentence = await reminded.first().locator('.tl-head').textContent();
+    expect(sentence).to.contain('刘清').and.contain('催办了“当日核查”：已超期，请今天处理');
     await page.locator('.diagram .djs-element.hl-overdue[data-element-id="Task_Check"]').waitFor();
     await screenshot(page, 'monitor-overdue-instance');
   });

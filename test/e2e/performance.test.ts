@@ -134,7 +134,7 @@ describe('E2E: fast on a slow government link (1.5 Mbit/s, 100 ms RTT) — compr
 
     const inbox = await record(page, '待办 `/inbox`', 'itc', `${base}/inbox`, () => page.locator('.task-row', { hasText: 'GZ-2026-0500' }).waitFor());
     const task = await record(page, '办理 `/tasks/:id`', 'itc', `${base}/tasks/${taskId}`, async () => {
-      await page.locator('.fjs-form').waitFor();
+      await page.locator('.form-host:not(.case-content) .fjs-form').waitFor();
       await page.getByRole('button', { name: '提交' }).waitFor();
     });
 
@@ -155,7 +155,7 @@ describe('E2E: fast on a slow government link (1.5 Mbit/s, 100 ms RTT) — compr
     const { page } = s.b;
     const base = s.server.baseUrl;
     await signIn(page, base, 'staff');
-    await record(page, '发起 `/start/:key`', 'staff', `${base}/start/fault-report`, () => page.locator('.fjs-form').waitFor());
+    await record(page, '发起 `/start/:key`', 'staff', `${base}/start/fault-report`, () => page.locator('.form-host:not(.case-content) .fjs-form').waitFor());
     await record(page, '我的申请 `/requests/:id`', 'staff', `${base}/requests/${instanceId}`, () => page.locator('.diagram-canvas svg').first().waitFor());
     await signOut(page);
     await signIn(page, base, 'supervisor');

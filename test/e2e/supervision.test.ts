@@ -365,7 +365,7 @@ describe('E2E: electronic supervision — notifications, compliance, statistics,
     await signIn(page, base, 'supervisor');
     await page.goto(`${base}/monitor/exchange`);
     await page.locator(`.keys-table tr[data-key="${key.keyId}"]`).waitFor();
-    const upload = (name: string, content: string) => page.getByLabel('交换文件（.json）').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
+    const upload = (name: string, content: string) => page.getByLabel('交换文件（JSON 格式）').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
     const chosen = page.locator('.import-form .file-name');
     expect(await chosen.textContent()).to.equal('未选择文件');
     await upload('wujin-2026.json', text);

@@ -194,7 +194,7 @@ export function historySentence(e: HistoryEntry, v: Vocabulary, person: (id: str
     case 'task.unclaimed':
       return `${who} 把${el}放回待认领`;
     case 'task.reminded':
-      return `${who} 催办了${el}`;
+      return `${who} 催办了${el}${typeof d.comment === 'string' && d.comment ? `：${d.comment}` : ''}`;
     case 'task.assigned':
       return `${who} 把${el}转给 ${typeof d.to === 'string' ? person(d.to) : '他人'}`;
     case 'task.completed':
