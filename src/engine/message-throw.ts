@@ -55,13 +55,21 @@ export function thrownMessageJobs(
  * Usage: `await insertJobs(trx, [messageJob('accountability-open', { name, variables }, now)])`.
  */
 export function messageJob(name: string, payload: Record<string, unknown>, now: number): JobRow {
+  return outboxJob('message', payload, now, { elementId: name });
+}
+
+/**
+ * A job of the outbox (message or signal delivery) due now, with the platform's retry policy.
+ * Usage: `outboxJob('signal', { name, variables }, now, { elementId: name })`.
+ */
+export function outboxJob(type: JobRow['type'], payload: Record<string, unknown>, now: number, over: Partial<JobRow>): JobRow {
   return {
     id: randomUUID(),
-    type: 'message',
+    type,
     instanceId: null,
     definitionId: null,
     executionId: null,
-    elementId: name,
+    elementId: '',
     dueAt: now,
     lockedBy: null,
     lockedUntil: null,
@@ -71,5 +79,6 @@ export function messageJob(name: string, payload: Record<string, unknown>, now: 
     lastError: null,
     payload,
     createdAt: now,
+    ...over,
   };
 }

@@ -25,7 +25,7 @@ import { JobExecutor } from './jobs.ts';
 import { queueSignal } from './signals.ts';
 import { loopProgress } from './multi-instance.ts';
 import type { CompiledDefinition } from './runtime.ts';
-import { StepRunner, type StepHook, type StepResult } from './steps.ts';
+import { StepRunner, type StepContext, type StepHook, type StepResult } from './steps.ts';
 import { returnTargetsOf, type ReturnTarget } from './routing.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, separationOfDutiesProblem, sodRule, warningLevel, type DutyProblem, type WarningLevel } from './tasks.ts';
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck, type ExpressionFunctionsProvider } from './types.ts';
@@ -470,10 +470,7 @@ export class EngineService {
       opts.by.id,
       async (ctx) => {
         const trx = ctx.trx!;
-        const task = await this.taskFor(taskId, opts.by, trx);
-        if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
-        if (!ctx.live.hasTask(task.executionId)) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
-        await this.checkDutiesOn(trx, task, opts.by, ctx.instance);
+        const task = await this.actableTask(ctx, taskId, opts.by);
         const platform = await this.formData(task.formKey, opts.by, trx);
         const values = await this.validated(task.formKey, opts.variables ?? {}, { ...ctx.instance.variables, ...platform }, trx);
         await this.runChecks(trx, task, ctx.instance, values, opts.by);
@@ -484,6 +481,19 @@ export class EngineService {
       },
       { inTransaction: true, hook: opts.hook },
     );
+  }
+
+  /**
+   * Inside a step: the task as `by` may act on it now — still open, not claimed by another, and
+   * separation of duties satisfied (re-read in the step's transaction, so a retry re-checks).
+   */
+  private async actableTask(ctx: StepContext, taskId: string, by: Actor): Promise<TaskRow> {
+    const trx = ctx.trx!;
+    const task = await this.taskFor(taskId, by, trx);
+    if (task.assignee && task.assignee !== by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
+    if (!ctx.live.hasTask(task.executionId)) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
+    await this.checkDutiesOn(trx, task, by, ctx.instance);
+    return task;
   }
 
   /** Where an open task may be sent back (退回): earlier completed steps and the applicant's step. */
@@ -507,10 +517,7 @@ export class EngineService {
       opts.by.id,
       async (ctx) => {
         const trx = ctx.trx!;
-        const task = await this.taskFor(taskId, opts.by, trx);
-        if (task.assignee && task.assignee !== opts.by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
-        if (!ctx.live.hasTask(task.executionId)) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
-        await this.checkDutiesOn(trx, task, opts.by, ctx.instance);
+        const task = await this.actableTask(ctx, taskId, opts.by);
         const def = await this.definitions.byId(task.definitionId);
         const targets = returnTargetsOf(def, task, await completedElementsOf(trx, task.instanceId));
         const target = targets.find((t) => t.elementId === opts.targetElementId);

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { runStatementsIn } from '../db/batch.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import { insertJobsStmt, type JobRow } from '../store/jobs.ts';
+import { outboxJob } from './message-throw.ts';
 
 /**
  * Signals (issue 11, item 4): a signal is broadcast to every subscription waiting for its name —
@@ -53,26 +53,8 @@ export function thrownSignalJobs(
   });
 }
 
-export function signalJobRow(type: JobRow['type'], payload: Record<string, unknown>, now: number, over: Partial<JobRow>): JobRow {
-  return {
-    id: randomUUID(),
-    type,
-    instanceId: null,
-    definitionId: null,
-    executionId: null,
-    elementId: '',
-    dueAt: now,
-    lockedBy: null,
-    lockedUntil: null,
-    attempts: 0,
-    retries: 5,
-    retryCycle: 'R5/PT30S',
-    lastError: null,
-    payload,
-    createdAt: now,
-    ...over,
-  };
-}
+/** A signal outbox job (broadcast or delivery). */
+export const signalJobRow = outboxJob;
 
 /**
  * Queues a broadcast of signal `name` in its own transaction, with the caller's extra writes (the
