@@ -11,7 +11,7 @@
  * Usage: `installFormJsChinese()` once before the first `new Form()` / `new FormEditor()`.
  */
 import flatpickr from 'flatpickr';
-import { Mandarin } from 'flatpickr/dist/l10n/zh.js';
+import { FLATPICKR_ZH } from '../date-input.ts';
 import { options } from 'preact';
 import { translateVnodes } from '../vnode-words.ts';
 import { EDITOR_ZH } from './zh-editor.ts';
@@ -85,6 +85,6 @@ let installed = false;
 export function installFormJsChinese(): void {
   if (installed) return;
   installed = true;
-  flatpickr.localize({ ...Mandarin, firstDayOfWeek: 1, yearAriaLabel: '年份', monthAriaLabel: '月份', hourAriaLabel: '时', minuteAriaLabel: '分', amPM: ['上午', '下午'] } as any);
+  flatpickr.localize(FLATPICKR_ZH as any);
   translateVnodes(options, translateForm);
 }

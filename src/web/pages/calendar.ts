@@ -6,6 +6,7 @@
  */
 import { parseHolidayNotice } from '../../lib/holiday-notice.ts';
 import { api, ApiError, type CalendarDay, type CalendarYear } from '../api.ts';
+import { dateInput, setDateValue } from '../date-input.ts';
 import { h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime } from '../format.ts';
 import { userLabel } from '../names.ts';
@@ -39,7 +40,7 @@ export async function render(ctx: PageContext): Promise<void> {
   const errors = h('div', { class: 'calendar-errors' });
   const summary = h('p', { class: 'page-sub calendar-summary' });
   const add = {
-    date: h('input', { type: 'date', id: 'calendar-add-date' }),
+    date: dateInput({ id: 'calendar-add-date' }),
     kind: h('select', { id: 'calendar-add-kind' }, h('option', { value: 'holiday' }, '放假'), h('option', { value: 'workday' }, '上班（调休）')),
     name: h('input', { type: 'text', id: 'calendar-add-name', maxlength: 50, placeholder: '如 元旦' }),
   };
@@ -134,7 +135,7 @@ export async function render(ctx: PageContext): Promise<void> {
       return;
     }
     draft.set(date, { date, kind: add.kind.value as CalendarDay['kind'], name: add.name.value.trim() || null });
-    add.date.value = '';
+    setDateValue(add.date, '');
     mount(errors);
     show();
   }

@@ -4,6 +4,7 @@
  * file; sent with this request only, for signing, and not kept), downloaded to hand to the city.
  */
 import { api, ApiError } from '../api.ts';
+import { dateInput } from '../date-input.ts';
 import { field, filePicker, h, mount } from '../dom.ts';
 import { unitLabel } from '../names.ts';
 import { beijingToday, isDate, monthRange } from '../period.ts';
@@ -17,8 +18,8 @@ export async function render(ctx: PageContext): Promise<void> {
   const me = user();
   const unitId = me.unit?.id ?? me.user.unitId ?? '';
   const last = monthRange(beijingToday(), -1);
-  const from = h('input', { type: 'date', value: last.from, required: true });
-  const to = h('input', { type: 'date', value: last.to, required: true });
+  const from = dateInput({ value: last.from, required: true });
+  const to = dateInput({ value: last.to, required: true });
   const keyId = h('input', { type: 'text', required: true, autocomplete: 'off', maxlength: 100, placeholder: '如市局监察室所给的编号' });
   const pem = h('textarea', { rows: 6, required: true, spellcheck: false, autocomplete: 'off', placeholder: '粘贴私钥文件的全部内容，或用下方按钮读取' });
   const pemFile = h('input', { type: 'file', accept: '.pem,.key,.txt' });

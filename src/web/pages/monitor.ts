@@ -4,6 +4,7 @@
  * instances with filters, each opening its instance page.
  */
 import { Chart } from '../charts.ts';
+import { dateInput } from '../date-input.ts';
 import { api, ApiError, type AuditVerify, type CalendarCoverage, type Definition, type Incident, type Instance, type Task } from '../api.ts';
 import { debounce, empty, field, h, loading, mount, showPager, toast } from '../dom.ts';
 import { fmtDateTime, WARNING_LABEL } from '../format.ts';
@@ -58,8 +59,8 @@ export async function render(ctx: PageContext): Promise<void> {
     startedBy: h('input', { type: 'search', placeholder: '用户名', autocomplete: 'off' }),
     businessKey: h('input', { type: 'search', placeholder: '业务编号' }),
     q: h('input', { type: 'search', placeholder: '流水号、事项标题或申请人' }),
-    startedFrom: h('input', { type: 'date', id: 'started-from' }),
-    startedTo: h('input', { type: 'date', 'aria-label': '发起日期（止）' }),
+    startedFrom: dateInput({ id: 'started-from' }),
+    startedTo: dateInput({ 'aria-label': '发起日期（止）' }),
     overdue: h('input', { type: 'checkbox' }),
   };
   let pageNo = 1;

@@ -2,6 +2,7 @@
  * Pieces of the electronic-supervision pages (监察 sub-pages, 考核统计, 省平台上传, 交换): the
  * monitor's sub-navigation, the period picker kept in the URL, and saving a downloaded file.
  */
+import { dateInput, setDateValue } from '../date-input.ts';
 import { h } from '../dom.ts';
 import { beijingToday, isDate, monthRange, quarterRange, rangeText, yearRange, type DateRange } from '../period.ts';
 
@@ -62,8 +63,8 @@ export function periodToUrl(r: DateRange): void {
  * Usage: `periodPicker(period, (r) => load(r))`.
  */
 export function periodPicker(initial: DateRange, onChange: (r: DateRange) => void): HTMLElement {
-  const from = h('input', { type: 'date', id: 'period-from', value: initial.from, required: true });
-  const to = h('input', { type: 'date', id: 'period-to', value: initial.to, required: true });
+  const from = dateInput({ id: 'period-from', value: initial.from, required: true });
+  const to = dateInput({ id: 'period-to', value: initial.to, required: true });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const today = beijingToday();
   const presets: Array<[string, DateRange]> = [
@@ -73,8 +74,8 @@ export function periodPicker(initial: DateRange, onChange: (r: DateRange) => voi
     ['本年', yearRange(today)],
   ];
   const apply = (r: DateRange) => {
-    from.value = r.from;
-    to.value = r.to;
+    setDateValue(from, r.from);
+    setDateValue(to, r.to);
     submit();
   };
   const submit = () => {
