@@ -8,3 +8,11 @@ declare module 'bpmn-moddle' {
     toXML(element: unknown, options?: Record<string, unknown>): Promise<{ xml: string }>;
   }
 }
+
+declare module 'dmn-moddle' {
+  export class DmnModdle {
+    constructor(packages?: Record<string, unknown>, options?: Record<string, unknown>);
+    fromXML(xml: string, typeName?: string, options?: Record<string, unknown>): Promise<{ rootElement: any; warnings: any[]; references: any[]; elementsById: Record<string, any> }>;
+    toXML(element: any, options?: Record<string, unknown>): Promise<{ xml: string }>;
+  }
+}
