@@ -8,6 +8,8 @@ import { appendAudit } from '../domain/audit.ts';
 import { cancelInstance } from '../domain/cancellation.ts';
 import { caseContentOf, opinionsOf, verificationCode } from '../domain/opinions.ts';
 import { personalView } from '../domain/personal-data.ts';
+import { approvalSheetPdf } from '../domain/documents/approval-sheet.ts';
+import { attachmentDisposition } from '../domain/documents/pdf.ts';
 import { auditHook, clientOf, me, requireSupervision, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
 import { activitiesOf, historyJson, incidentJson, instanceJson, iso, taskJson } from './present.ts';
@@ -97,6 +99,17 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
     if (!(await mayViewInstance(db, instance, person))) throw new ForbiddenError('您无权查看该流程实例', 'INSTANCE_FORBIDDEN');
     const v = await verificationCode(db, instance.id);
     ctx.body = { instanceId: instance.id, caseNumber: instance.caseNumber ?? null, verificationCode: v.code, auditRows: v.rows, generatedAt: iso(engine.clock.now()) };
+  });
+
+  // 审批单 as PDF (A4, CJK font embedded): same read access as the case.
+  r.get('/process-instances/:id/approval-sheet.pdf', async (ctx) => {
+    const person = me(ctx);
+    const client = clientOf(ctx);
+    const { bytes, fileName } = await approvalSheetPdf(db, engine, ctx.params.id, person, { ip: client.ip, requestId: client.requestId });
+    ctx.set('Content-Disposition', attachmentDisposition(fileName, 'approval-sheet.pdf'));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'application/pdf';
+    ctx.body = bytes;
   });
 
   // Supervision cancels, honouring the instance's separation of duties; accountability and

@@ -175,3 +175,20 @@ export async function verificationCode(db: Knex, instanceId: string): Promise<{ 
   for (const r of sorted) hash.update(`${r.seq}:${r.hash}\n`);
   return { code: hash.digest('hex'), rows: sorted.length };
 }
+
+/**
+ * The case's content as its form labels it, in form order: `[{key, label, text}]` (choices read
+ * as their labels, files by name). For documents such as the 审批单 PDF.
+ * Usage: `contentFields(content.schema, content.values)`.
+ */
+export function contentFields(schema: unknown, values: Record<string, unknown>): Array<{ key: string; label: string; text: string }> {
+  const out: Array<{ key: string; label: string; text: string }> = [];
+  const walk = (list: FormComponent[] | undefined) => {
+    for (const c of list ?? []) {
+      if (c.components) walk(c.components);
+      if (c.key && INPUTS.has(c.type) && c.key in values) out.push({ key: c.key, label: c.label || c.key, text: textOf(c, values[c.key]) });
+    }
+  };
+  walk((schema as FormSchema | null)?.components);
+  return out;
+}

@@ -5,7 +5,8 @@
  * the audit trail. Printed with the browser (Ctrl+P), A4 margins set in the page's own style.
  */
 import { api, ApiError, type Instance } from '../api.ts';
-import { h, loading, mount } from '../dom.ts';
+import { h, loading, mount, toast } from '../dom.ts';
+import { saveBlob } from './supervision-shared.ts';
 import { fmtDateTime } from '../format.ts';
 import { attachmentsCard } from '../forms/attachments.ts';
 import { processNames, userLabel } from '../names.ts';
@@ -40,7 +41,7 @@ export async function render(ctx: PageContext): Promise<void> {
       'section',
       { class: 'page approval-sheet' },
       h('style', '@page { size: A4; margin: 18mm 15mm; } @media print { header, nav, .no-print, .app-nav, .topbar { display: none !important; } .approval-sheet { font-size: 11pt; } .card { break-inside: avoid; box-shadow: none; } }'),
-      h('div', { class: 'actions no-print' }, h('button', { type: 'button', class: 'btn btn-primary', onclick: () => window.print() }, '打印'), h('a', { href: `/requests/${encodeURIComponent(inst.id)}`, class: 'btn btn-ghost' }, '返回')),
+      h('div', { class: 'actions no-print' }, h('button', { type: 'button', class: 'btn btn-primary', onclick: () => window.print() }, '打印'), pdfLink(inst), h('a', { href: `/requests/${encodeURIComponent(inst.id)}`, class: 'btn btn-ghost' }, '返回')),
       h('h1', { class: 'sheet-title' }, `${names.get(inst.processKey) ?? inst.processKey}审批单`),
       h(
         'dl',
@@ -73,4 +74,18 @@ export async function render(ctx: PageContext): Promise<void> {
       h('p', { class: 'sheet-verify' }, `核验码：${sheet.verificationCode}（本案审计记录 ${sheet.auditRows} 条，生成于 ${fmtDateTime(sheet.generatedAt)}）`),
     ),
   );
+}
+
+/** 下载PDF: the same 审批单 as an A4 PDF with the fonts embedded (prints the same everywhere). */
+function pdfLink(inst: Instance): HTMLElement {
+  const href = `/api/process-instances/${encodeURIComponent(inst.id)}/approval-sheet.pdf`;
+  const link = h('a', { href, class: 'btn btn-ghost sheet-pdf', download: '', 'data-test': 'sheet-pdf' }, '下载PDF');
+  link.addEventListener('click', (e) => {
+    e.preventDefault();
+    void api
+      .download(href, undefined, `审批单-${inst.caseNumber ?? inst.id}.pdf`)
+      .then((file) => saveBlob(file.blob, file.filename))
+      .catch((err) => err instanceof ApiError && err.status !== 401 && toast(err.message, 'error'));
+  });
+  return link;
 }
