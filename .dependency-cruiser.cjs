@@ -17,11 +17,9 @@ const API_STORE_KNOWN = {
   'process-instances.ts': ['visibility'],
   'process-definitions.ts': ['definitions'],
   'power-items.ts': ['org', 'catalog'],
-  'password-resets.ts': ['password-resets', 'org'],
   'monitor.ts': ['monitor'],
   'forms.ts': ['definitions'],
   'directory.ts': ['org'],
-  'auth.ts': ['org'],
   'audit.ts': ['auth'],
   'attachments.ts': ['attachments', 'instances'],
 };

@@ -1,11 +1,12 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { SESSION_IDLE_MS, type Authenticated } from '../domain/auth.ts';
-import { unitRoles } from '../domain/supervision/unit-work.ts';
 import { ForbiddenError } from '../errors.ts';
-import { getUnit, getUser, listGroups } from '../store/org.ts';
+import { whoAmI } from '../services/directory.ts';
 import { clientOf, session, type ApiDeps } from './context.ts';
-import { bodyFields, jsonBody } from './input.ts';
+import * as api from './contracts/auth.ts';
+import type { MeBody } from './contracts/auth.ts';
+import { routeMounter } from './route.ts';
 import { iso } from './present.ts';
 
 /**
@@ -66,53 +67,35 @@ function setCookie(ctx: Context, token: string | null): void {
   });
 }
 
-async function meBody(deps: ApiDeps, a: Authenticated) {
-  const user = await getUser(deps.db, a.person.id);
-  const unit = a.person.unitId ? await getUnit(deps.db, a.person.unitId) : undefined;
-  const names = new Map((await listGroups(deps.db)).map((g) => [g.id, g.name]));
-  return {
-    user: { id: a.person.id, displayName: a.person.displayName, title: user?.title ?? null, unitId: a.person.unitId },
-    groups: a.person.groups.map((id) => ({ id, name: names.get(id) ?? id })),
-    unit: unit ? { id: unit.id, name: unit.name, kind: unit.kind, ...unitRoles(unit, a.person.id) } : null,
-    mustChangePassword: a.mustChangePassword,
-    passwordExpiresAt: iso(a.passwordExpiresAt),
-  };
+async function meBody(deps: ApiDeps, a: Authenticated): Promise<MeBody> {
+  const m = await whoAmI(deps.db, a);
+  return { ...m, passwordExpiresAt: iso(m.passwordExpiresAt) };
 }
 
-/** POST /auth/login, /auth/logout, /auth/password and GET /me. */
+/** POST /auth/login, /auth/logout, /auth/password and GET /me (contracts/auth.ts). */
 export function authRoutes(deps: ApiDeps): Router {
   const r = new Router();
-  const json = jsonBody(deps.limits.jsonBytes);
+  const route = routeMounter(r, deps.limits.jsonBytes);
 
-  r.post('/auth/login', json, async (ctx) => {
-    const { username, password } = bodyFields(ctx, {
-      username: { type: 'string', required: true, nonEmpty: true, max: 100 },
-      password: { type: 'string', required: true, nonEmpty: true, max: 200 },
-    });
-    const result = await deps.auth.login(username, password, clientOf(ctx));
+  route(api.login, async (ctx, { body }) => {
+    const result = await deps.auth.login(body.username, body.password, clientOf(ctx));
     setCookie(ctx, result.token);
-    const body = await meBody(deps, result);
-    ctx.body = { token: result.token, tokenType: 'Bearer', idleTimeoutSeconds: SESSION_IDLE_MS / 1000, maxLifetimeSeconds: deps.auth.sessionMaxMs / 1000, ...body };
+    const me = await meBody(deps, result);
+    return { token: result.token, tokenType: 'Bearer' as const, idleTimeoutSeconds: SESSION_IDLE_MS / 1000, maxLifetimeSeconds: deps.auth.sessionMaxMs / 1000, ...me };
   });
 
-  r.post('/auth/logout', json, async (ctx) => {
+  route(api.logout, async (ctx) => {
     await deps.auth.logout(session(ctx), clientOf(ctx));
     setCookie(ctx, null);
     ctx.status = 204;
   });
 
-  r.post('/auth/password', json, async (ctx) => {
-    const { oldPassword, newPassword } = bodyFields(ctx, {
-      oldPassword: { type: 'string', required: true, nonEmpty: true, max: 200 },
-      newPassword: { type: 'string', required: true, nonEmpty: true, max: 200 },
-    });
-    const { passwordExpiresAt } = await deps.auth.changePassword(session(ctx), oldPassword, newPassword, clientOf(ctx));
-    ctx.body = { ok: true, mustChangePassword: false, passwordExpiresAt: iso(passwordExpiresAt) };
+  route(api.changePassword, async (ctx, { body }) => {
+    const { passwordExpiresAt } = await deps.auth.changePassword(session(ctx), body.oldPassword, body.newPassword, clientOf(ctx));
+    return { ok: true as const, mustChangePassword: false, passwordExpiresAt: iso(passwordExpiresAt) };
   });
 
-  r.get('/me', async (ctx) => {
-    ctx.body = await meBody(deps, session(ctx));
-  });
+  route(api.me, (ctx) => meBody(deps, session(ctx)));
 
   return r;
 }

@@ -1,9 +1,11 @@
+import { contractPaths } from './contract-openapi.ts';
+import { ALL_CONTRACTS } from './contracts/index.ts';
 import { attachmentPaths } from './openapi-attachments.ts';
 import { calendarPaths } from './openapi-calendar.ts';
 import { caseActionPaths } from './openapi-case-actions.ts';
 import { complaintPaths } from './openapi-complaints.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
-import { ref, str, time, arr, obj, anyObject, ok, jsonBody, E, param, pathParam, paging, list, pagedHeaders, signedIn, errorResponse, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
+import { ref, str, time, arr, obj, anyObject, ok, jsonBody, param, pathParam, paging, list, pagedHeaders, signedIn, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
 
 /** Kept for path modules written against openapi.ts; new ones import openapi-helpers.ts. */
 export { openApiHelpers, type OpenApiHelpers, type Op } from './openapi-helpers.ts';
@@ -19,14 +21,6 @@ const proposalProps = {
   approverGroup: str(), items: arr(anyObject), instanceId: str(), taskId: str(), decidedBy: str(), decidedAt: str(), comment: str(), deploymentId: str(),
 };
 const proposal = obj(proposalProps);
-/** A request to reset someone's password (four eyes on accounts). */
-const passwordReset = obj({
-  id: str(), userId: str(), userName: str(), requestedBy: str(), reason: str(),
-  status: str(undefined, { enum: ['pending', 'approved', 'rejected', 'used', 'expired'] }),
-  approvalInstanceId: str(), decidedBy: str(), comment: str(), requestedAt: time(), decidedAt: time(), expiresAt: time(), usedAt: time(),
-});
-
-
 const paths: Record<string, Record<string, Op>> = {
   '/api/health': {
     get: { summary: '健康检查', tags: ['system'], security: [], responses: { 200: ok(obj({ status: str(), database: str(), time: time() })) } },
@@ -47,95 +41,6 @@ const paths: Record<string, Record<string, Op>> = {
   },
   '/api/openapi.json': {
     get: { summary: '本 OpenAPI 文档', tags: ['system'], security: [], responses: { 200: ok(anyObject) } },
-  },
-  '/api/auth/login': {
-    post: {
-      summary: '登录：返回令牌（Bearer）并设置 HttpOnly 会话 Cookie',
-      tags: ['auth'],
-      security: [],
-      description:
-        '同一用户名 15 分钟内连续 5 次失败即锁定 15 分钟（403 ACCOUNT_LOCKED，不结束已登录的会话；不存在的用户名同样计数、同样应答）；同一地址短时间内大量尝试答 429 SIGN_IN_THROTTLED（带 Retry-After）；密码校验繁忙时答 503 SIGN_IN_BUSY（带 Retry-After）。会话 30 分钟无操作失效，登录 12 小时后失效。',
-      requestBody: jsonBody(obj({ username: str(), password: str() }, ['username', 'password'])),
-      responses: {
-        200: ok(ref('LoginResult')),
-        400: E[400],
-        401: E[401],
-        403: E[403],
-        413: E[413],
-        415: E[415],
-        429: errorResponse('同一地址登录尝试过多（SIGN_IN_THROTTLED），Retry-After 秒后再试'),
-        503: errorResponse('密码校验繁忙（SIGN_IN_BUSY），Retry-After 秒后再试'),
-      },
-    },
-  },
-  '/api/auth/logout': {
-    post: signedIn({ summary: '退出登录（结束本会话）', tags: ['auth'], responses: { 204: { description: '已退出' } } }),
-  },
-  '/api/auth/password': {
-    post: signedIn(
-      {
-        summary: '修改密码',
-        tags: ['auth'],
-        description: '至少 10 位，含大写、小写、数字、特殊字符中的三类；不得与最近 5 次相同。密码 90 天过期。',
-        requestBody: jsonBody(obj({ oldPassword: str(), newPassword: str() }, ['oldPassword', 'newPassword'])),
-        responses: { 200: ok(obj({ ok: { type: 'boolean' }, mustChangePassword: { type: 'boolean' }, passwordExpiresAt: time() })) },
-      },
-      [400, 422],
-    ),
-  },
-  '/api/users/{id}/password': {
-    post: signedIn(
-      {
-        summary: '设置用户密码（软件公司，第九条）；用户下次登录须修改',
-        description:
-          '经审批的用户变更新建、从未登录、且不属于局领导、监察室、党委、纪委、软件公司的账号：直接设置初始密码（mode=first-password）。其他账号须先提交重置申请并经局领导或监察室批准，由申请人在 24 小时内设置一次（mode=approved-reset），账号本人的会话全部结束并收到通知；否则 403 PASSWORD_RESET_NEEDS_APPROVAL，不作任何更改。不能重置自己的密码（403 PASSWORD_RESET_SELF）。',
-        tags: ['auth'],
-        parameters: [pathParam('id', '用户名')],
-        requestBody: jsonBody(obj({ password: str() }, ['password'])),
-        responses: {
-          200: ok(
-            obj({
-              ok: { type: 'boolean' },
-              userId: str(),
-              mustChangePassword: { type: 'boolean' },
-              mode: str(undefined, { enum: ['first-password', 'approved-reset'] }),
-              resetRequestId: str(),
-              sessionsEnded: { type: 'integer' },
-            }),
-          ),
-        },
-      },
-      [400, 404, 422],
-    ),
-  },
-  '/api/users/{id}/password-reset-requests': {
-    post: signedIn(
-      {
-        summary: '申请重置用户密码（软件公司）：由局领导或监察室审批（流程 platform-password-reset），申请人和账号本人不得审批；账号本人收到通知',
-        tags: ['auth'],
-        parameters: [pathParam('id', '用户名')],
-        requestBody: jsonBody(obj({ reason: str() }, ['reason'])),
-        responses: { 202: ok(passwordReset, '已提交审批') },
-      },
-      [400, 404, 409],
-    ),
-  },
-  '/api/password-reset-requests': {
-    get: signedIn(
-      {
-        summary: '密码重置申请（软件公司、局领导、监察室）',
-        tags: ['auth'],
-        parameters: [
-          param('status', 'pending | approved | rejected | used | expired', str(undefined, { enum: ['pending', 'approved', 'rejected', 'used', 'expired'] })),
-          param('userId', '账号'),
-        ],
-        responses: { 200: ok(obj({ items: arr(passwordReset) })) },
-      },
-      [400],
-    ),
-  },
-  '/api/me': {
-    get: signedIn({ summary: '当前用户、所在组与单位', tags: ['auth'], responses: { 200: ok(ref('Me')) } }),
   },
   '/api/tasks': {
     get: signedIn(
@@ -577,17 +482,6 @@ const schemas: Record<string, Schema> = {
     },
     ['error'],
   ),
-  User: obj({ id: str(), displayName: str(), title: str(), unitId: str() }),
-  Me: obj({
-    user: ref('User'),
-    groups: arr(obj({ id: str(), name: str() })),
-    unit: obj({ id: str(), name: str(), kind: str(), isHead: { type: 'boolean', description: '本人是该单位负责人' }, isContact: { type: 'boolean', description: '本人是该单位联络员' } }),
-    mustChangePassword: { type: 'boolean' },
-    passwordExpiresAt: time(),
-  }),
-  LoginResult: {
-    allOf: [obj({ token: str('Bearer 令牌'), tokenType: str(), idleTimeoutSeconds: { type: 'integer' }, maxLifetimeSeconds: { type: 'integer', description: '会话最长时限（SESSION_MAX_HOURS，默认 12 小时）' } }, ['token']), ref('Me')],
-  },
   Task: obj({
     id: str(),
     name: str(),
@@ -737,7 +631,15 @@ const schemas: Record<string, Schema> = {
   LoginEvent: obj({ id: { type: 'integer' }, username: str(), success: { type: 'boolean' }, reason: str(), ip: str(), userAgent: str(), at: time() }),
 };
 
+/** Hand-written paths (routes not yet schema-first) joined with the generated ones, per method. */
+function mergePaths(hand: Record<string, Record<string, unknown>>, gen: Record<string, Record<string, unknown>>) {
+  const out: Record<string, Record<string, unknown>> = { ...hand };
+  for (const [path, ops] of Object.entries(gen)) out[path] = { ...out[path], ...ops };
+  return out;
+}
+
 export function openApiDocument() {
+  const generated = contractPaths(ALL_CONTRACTS);
   return {
     openapi: '3.0.3',
     info: {
@@ -749,13 +651,13 @@ export function openApiDocument() {
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],
     tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar', 'attachments'].map((name) => ({ name })),
-    paths: { ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers) },
+    paths: mergePaths({ ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers) }, generated.paths),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
         cookie: { type: 'apiKey', in: 'cookie', name: 'pcp_session' },
       },
-      schemas,
+      schemas: { ...schemas, ...generated.schemas },
     },
   };
 }

@@ -1,14 +1,14 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { requestPasswordReset, resetPassword } from '../domain/password-resets.ts';
+import { passwordResetRequests, requestPasswordReset, resetPassword } from '../domain/password-resets.ts';
 import { ForbiddenError } from '../errors.ts';
-import { listUsers } from '../store/org.ts';
-import { listPasswordResetRequests, type PasswordResetRequest } from '../store/password-resets.ts';
+import { displayNames } from '../services/directory.ts';
+import type { PasswordResetRequest } from '../store/password-resets.ts';
+import * as api from './contracts/auth.ts';
 import { clientOf, me, type ApiDeps } from './context.ts';
-import { bodyFields, jsonBody, QueryReader } from './input.ts';
 import { iso } from './present.ts';
+import { routeMounter } from './route.ts';
 
-const STATUSES = ['pending', 'approved', 'rejected', 'used', 'expired'] as const;
 /** Who sees reset requests: the vendor who files them and the people who approve them. */
 const READERS = ['vendor', 'security-admins', 'security-auditors', 'supervision', 'leaders'];
 
@@ -48,36 +48,29 @@ function requireVendor(ctx: Context) {
  */
 export function passwordResetRoutes(deps: ApiDeps): Router {
   const r = new Router();
-  const json = jsonBody(deps.limits.jsonBytes);
+  const route = routeMounter(r, deps.limits.jsonBytes);
 
   // A new account's first password directly; any other only after an approved request. The
   // password must be changed at the next sign-in.
-  r.post('/users/:id/password', json, async (ctx) => {
+  route(api.setPassword, async (ctx, { params, body }) => {
     const by = requireVendor(ctx);
-    const { password } = bodyFields(ctx, { password: { type: 'string', required: true, nonEmpty: true, max: 200 } });
-    const res = await resetPassword(deps.db, deps.auth, { by, userId: ctx.params.id, password, client: clientOf(ctx) });
-    ctx.body = { ok: true, userId: ctx.params.id, mustChangePassword: true, mode: res.mode, resetRequestId: res.requestId, sessionsEnded: res.sessionsEnded };
+    const res = await resetPassword(deps.db, deps.auth, { by, userId: params.id, password: body.password, client: clientOf(ctx) });
+    return { ok: true as const, userId: params.id, mustChangePassword: true as const, mode: res.mode, resetRequestId: res.requestId, sessionsEnded: res.sessionsEnded };
   });
 
-  r.post('/users/:id/password-reset-requests', json, async (ctx) => {
+  route(api.requestPasswordReset, async (ctx, { params, body }) => {
     const by = requireVendor(ctx);
-    const { reason } = bodyFields(ctx, { reason: { type: 'string', required: true, nonEmpty: true, max: 1000 } });
-    const res = await requestPasswordReset(deps.db, deps.engine, { by, userId: ctx.params.id, reason: reason.trim(), client: clientOf(ctx) });
-    const names = new Map((await listUsers(deps.db, { ids: [res.request.userId] })).map((u) => [u.id, u.displayName]));
-    ctx.status = 202;
-    ctx.body = { ...requestJson(res.request, names), approvalInstanceId: res.approvalInstanceId };
+    const res = await requestPasswordReset(deps.db, deps.engine, { by, userId: params.id, reason: body.reason.trim(), client: clientOf(ctx) });
+    const names = await displayNames(deps.db, [res.request.userId]);
+    return { ...requestJson(res.request, names), approvalInstanceId: res.approvalInstanceId };
   });
 
-  r.get('/password-reset-requests', async (ctx) => {
+  route(api.listPasswordResets, async (ctx, { query }) => {
     const p = me(ctx);
     if (!p.groups.some((g) => READERS.includes(g))) throw new ForbiddenError('仅软件公司、局领导和监察室可以查看密码重置申请', 'FORBIDDEN', { requiredGroup: READERS });
-    const q = new QueryReader(ctx.query);
-    const status = q.oneOf('status', STATUSES);
-    const userId = q.string('userId', 60);
-    q.done();
-    const items = await listPasswordResetRequests(deps.db, { status, userId });
-    const names = new Map((await listUsers(deps.db, { ids: [...new Set(items.map((i) => i.userId))] })).map((u) => [u.id, u.displayName]));
-    ctx.body = { items: items.map((i) => requestJson(i, names)) };
+    const items = await passwordResetRequests(deps.db, { status: query.status, userId: query.userId });
+    const names = await displayNames(deps.db, items.map((i) => i.userId));
+    return { items: items.map((i) => requestJson(i, names)) };
   });
 
   return r;

@@ -210,3 +210,8 @@ function needsApprovalError(why: string): ForbiddenError {
     requestPath: '/api/users/{id}/password-reset-requests',
   });
 }
+
+/** Reset requests, newest first, for the vendor and the approvers to read. */
+export function passwordResetRequests(db: Knex, f: { status?: PasswordResetRequest['status']; userId?: string }): Promise<PasswordResetRequest[]> {
+  return listPasswordResetRequests(db, f);
+}
