@@ -12,6 +12,7 @@ import { PasswordHasher } from './domain/password-hasher.ts';
 import { ensureInitialSignIns, formatSignIns } from './domain/sign-ins.ts';
 import { registerHandlers } from './services/index.ts';
 import { bootstrapDeployments } from './domain/deployments/bootstrap.ts';
+import { scanMonitoringRules } from './domain/supervision/rule-scan.ts';
 import { scanCaseWarnings } from './domain/supervision/cases.ts';
 import { calendarTick } from './domain/calendar.ts';
 import { SupervisionScheduler } from './domain/supervision/scheduler.ts';
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     node: `${os.hostname()}:${process.pid}`,
     since: (await organisationSince(db)) ?? engine.clock.now(),
     logger,
-    extra: [calendarTick(db, engine), (now) => scanCaseWarnings(db, engine.calendar, now)],
+    extra: [calendarTick(db, engine), (now) => scanCaseWarnings(db, engine.calendar, now), (now) => scanMonitoringRules(db, engine.calendar, now)],
   });
   supervision.start(config.supervisionTickMs);
   // Scheduled backups only when BACKUP_DIR is set; once per day across all nodes.

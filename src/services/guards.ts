@@ -151,6 +151,37 @@ export const GUARDS: Record<string, EffectGuard> = {
     describe: (call, output) => ({ outcome: call.properties.outcome || 'closed', amount: call.variables.amount, decisionNo: call.variables.decisionNo, result: output }),
   },
 
+  // ---- warning-rectification.bpmn (预警纠错督办, issue 18, item 3) ----
+  'rectification.open': { processKeys: ['warning-rectification'], effect: true, describe: pick('warningId', 'ruleName') },
+  'rectification.yellowCard': { processKeys: ['warning-rectification'], effect: true, describe: pick('warningId') },
+  'rectification.redCard': { processKeys: ['warning-rectification'], effect: true, describe: pick('warningId') },
+  'rectification.answered': {
+    processKeys: ['warning-rectification'],
+    effect: true,
+    requires: [{ element: 'Task_Answer', notStarter: false }],
+    describe: pick('warningId'),
+  },
+  'rectification.close': {
+    processKeys: ['warning-rectification'],
+    effect: true,
+    requires: [{ element: 'Task_Close', groups: ['supervision'], after: ['Task_Answer'], notStarter: false }],
+    describe: pick('warningId', 'closeOutcome'),
+  },
+
+  // ---- monitoring-rule-change.bpmn: rule changes need the discipline committee (issue 18, items 2 and 4) ----
+  'monitoring.applyRuleChange': {
+    processKeys: ['monitoring-rule-change'],
+    effect: true,
+    requires: [{ element: 'Task_Approval', groups: ['discipline-committee'], equals: { decision: 'approve' }, notVariables: ['requestedBy'] }],
+    describe: pick('changeId', 'ruleId', 'requestedBy'),
+  },
+  'monitoring.rejectRuleChange': {
+    processKeys: ['monitoring-rule-change'],
+    effect: true,
+    requires: [{ element: 'Task_Approval', groups: ['discipline-committee'], equals: { decision: 'reject' }, notVariables: ['requestedBy'] }],
+    describe: pick('changeId', 'ruleId', 'requestedBy'),
+  },
+
   // ---- the platform's own procedures (handlers registered by the deployment and cancellation work) ----
   'platform.activateDeployment': {
     processKeys: ['platform-deployment'],

@@ -18,6 +18,7 @@ import { orgHandlers } from './org.ts';
 import { passwordResetHandlers } from './password-resets.ts';
 import { penaltyChecks, penaltyForms, penaltyHandlers, usePenaltyClock } from './penalty.ts';
 import { recordForms, recordHandlers } from './records.ts';
+import { rectificationHandlers, ruleChangeHandlers, useRectificationCalendar } from './monitoring.ts';
 
 export interface ServiceDeps {
   db: Knex;
@@ -34,6 +35,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...complaintHandlers,
   ...accountabilityHandlers,
   ...penaltyHandlers,
+  ...rectificationHandlers,
 };
 
 /** Every completion check user tasks of processes/ declare (camunda:property completionCheck). */
@@ -65,6 +67,7 @@ export function registerHandlers(deps: ServiceDeps, handlers: Record<string, Han
   for (const [name, fn] of Object.entries(handlers)) deps.engine.registerHandler(name, fn, GUARDS[name]);
   for (const [name, fn] of Object.entries(CHECKS)) deps.engine.registerTaskCheck(name, fn);
   usePenaltyClock(deps.clock);
+  useRectificationCalendar(() => deps.engine.calendar);
   for (const [key, fn] of Object.entries(FORM_DATA)) deps.engine.registerFormData(key, fn);
   deps.engine.setEffectAuditor(effectAuditor);
   registerPlatformHandlers(deps.engine);
@@ -76,7 +79,7 @@ export function registerHandlers(deps: ServiceDeps, handlers: Record<string, Han
  * cancellations of cases and password resets are requests these procedures decide.
  */
 export function registerPlatformHandlers(engine: EngineService): void {
-  const platform = { ...deploymentHandlers(engine), ...cancellationHandlers, ...passwordResetHandlers };
+  const platform = { ...deploymentHandlers(engine), ...cancellationHandlers, ...passwordResetHandlers, ...ruleChangeHandlers };
   for (const [name, fn] of Object.entries(platform)) {
     if (!GUARDS[name]) throw new Error(`处理程序没有声明调用权限（src/services/guards.ts）：${name}`);
     engine.registerHandler(name, fn, GUARDS[name]);
