@@ -25,6 +25,8 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
     const start = def.model.startEvents.find((s) => s.kind === 'none');
     return start?.formKey ?? null;
   };
+  /** false for a stored-only version (every process isExecutable="false"): shown, never started. */
+  const executable = async (row: Pick<DefinitionRow, 'id'>): Promise<boolean> => (await engine.definitions.byId(row.id)).model.executable !== false;
 
   const summary = async (row: Omit<DefinitionRow, 'bpmnXml'>, person: Person) => ({
     id: row.id,
@@ -38,7 +40,8 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
     starterGroups: row.starterGroups,
     starterUsers: row.starterUsers,
     startFormKey: await startFormKey(row),
-    canStart: engine.canStart(row, person),
+    executable: await executable(row),
+    canStart: (await executable(row)) && engine.canStart(row, person),
   });
 
   const latestOf = async (key: string) => {
@@ -90,7 +93,8 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
       form: form ? { key: form.key, version: form.version, schema: form.schema } : null,
       // Platform data the form shows (e.g. the caller's own records as options); submissions are checked against it.
       formData: form ? await engine.formData(form.key, person) : {},
-      canStart: engine.canStart(latest, person),
+      executable: await executable(latest),
+      canStart: (await executable(latest)) && engine.canStart(latest, person),
     };
   });
 

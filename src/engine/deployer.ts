@@ -160,6 +160,11 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
     }
     const parsed = await parseBpmn(f.content, ctx);
     for (const p of parsed.problems) problems.push({ file: f.name, ...p });
+    if (parsed.model?.executable === false) {
+      // Stored only (isExecutable="false"): nothing runs, so only the XML checks above apply.
+      processes.push({ file: f.name, content: f.content, hash: sha256(f.content), model: parsed.model, moddleContext: parsed.moddleContext });
+      continue;
+    }
     if (parsed.model && !parsed.problems.length) {
       const unreadable = engineProblem(parsed.model, parsed.moddleContext);
       if (unreadable) {

@@ -4,7 +4,8 @@
  * read, so that the deploy check and every later parse of a stored file agree:
  *
  * - the process to run: `isExecutable="true"`, or — when no process says so — the one process not
- *   marked `isExecutable="false"` and not called by a call activity of the same file;
+ *   marked `isExecutable="false"` and not called by a call activity of the same file; a file whose
+ *   processes are all `isExecutable="false"` is stored (viewable, downloadable) but not startable;
  * - flow elements without an id (legal in BPMN, common in Flowable files) get a deterministic id;
  * - an empty `<laneSet/>` (Bizagi exports) gets an empty lane list;
  * - parser warnings that do not change what runs become notes; the others stay problems.
@@ -81,7 +82,7 @@ export function classifyWarnings(
  * Chooses the process this file runs and marks it (alone) executable in the moddle tree.
  * Returns the process, or a problem saying why none can be chosen.
  */
-export function chooseProcess(definitions: any): { process?: any; problem?: string; note?: string } {
+export function chooseProcess(definitions: any): { process?: any; problem?: string; note?: string; stored?: any } {
   const processes: any[] = (definitions?.rootElements ?? []).filter((r: any) => r.$type === 'bpmn:Process');
   if (!processes.length) return { problem: '文件中没有流程（bpmn:process）' };
   let candidates = processes.filter((p) => p.isExecutable === true);
@@ -94,7 +95,11 @@ export function chooseProcess(definitions: any): { process?: any; problem?: stri
     if (roots.length === 1) candidates = roots;
   }
   if (!candidates.length) {
-    return { problem: '文件中没有可执行的流程：所有 bpmn:process 都标记了 isExecutable="false"，请把要运行的流程改为 isExecutable="true"' };
+    // Every process is a description (documentation models, MIWG reference files): stored and
+    // versioned like Camunda 7 stores the resource, but nothing can start it. Keyed by the first
+    // process with content.
+    const described = processes.find((p) => (p.flowElements?.length ?? 0) > 0) ?? processes[0];
+    return { stored: described };
   }
   if (candidates.length > 1) {
     return {

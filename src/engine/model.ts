@@ -63,6 +63,11 @@ export interface StartEventInfo {
 
 export interface ProcessModel {
   processId: string;
+  /**
+   * false: every process of the file is `isExecutable="false"`. Stored and versioned as Camunda 7
+   * stores such a resource (downloadable, diagram viewable) but not startable; nothing else is read.
+   */
+  executable?: false;
   name?: string;
   starterGroups?: string[];
   starterUsers?: string[];
@@ -117,6 +122,8 @@ export async function parseBpmn(xml: string, ctx: AnalyseContext): Promise<Parse
   const { problems, notes } = classifyWarnings(moddleContext.warnings ?? [], xmlProblem);
   pruneMessageFlows(moddleContext);
   const model = analyse(moddleContext.rootElement, ctx, problems);
+  // A file that is only stored never runs: what would change execution is only worth a note.
+  if (model?.executable === false) notes.push(...problems.splice(0).map((p) => p.message));
   model?.notes.unshift(...notes);
   hideDescriptiveRoots(moddleContext.rootElement);
   return { moddleContext, model, problems };
@@ -219,6 +226,7 @@ function label(el: any): string {
 function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): ProcessModel | undefined {
   const roots: any[] = definitions?.rootElements ?? [];
   const chosen = chooseProcess(definitions);
+  if (chosen.stored) return storedOnly(chosen.stored, definitions);
   if (!chosen.process) {
     problems.push({ message: chosen.problem! });
     return undefined;
@@ -263,6 +271,25 @@ function analyse(definitions: any, ctx: AnalyseContext, problems: Problem[]): Pr
   return model;
 }
 
+/** The model of a file that is stored but never run (see ProcessModel.executable). */
+function storedOnly(proc: any, definitions: any): ProcessModel {
+  const collaboration = (definitions?.rootElements ?? []).find((r: any) => r.$type === 'bpmn:Collaboration');
+  return {
+    processId: proc.id,
+    name: proc.name ?? collaboration?.name ?? definitions?.name,
+    executable: false,
+    properties: {},
+    elements: new Map(),
+    startEvents: [],
+    conditions: new Set(),
+    messages: new Map(),
+    notes: [NOT_EXECUTABLE_NOTE],
+    riskPoints: [],
+  };
+}
+
+export const NOT_EXECUTABLE_NOTE = '非可执行流程（isExecutable="false"）：已保存，不能发起。要运行它，请把流程改为 isExecutable="true" 后重新部署';
+
 function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: AnalyseContext, problems: Problem[]): void {
   for (const el of elements) {
     const type: string = el.$type;
@@ -298,7 +325,9 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       if (dv.formKey) {
         info.formKey = embeddedFormName(model, dv.formKey) ?? formNameOf(dv.formKey);
         if (!ctx.formExists(info.formKey) && !model.embeddedForms?.[info.formKey]) {
-          problems.push({ element: el.id, message: `${label(el)} 引用的表单 "${dv.formKey}"（${d.sources.formKey}）不存在（forms/ 目录和本次部署中都没有）：请把同名的 .form 文件一起部署` });
+          // As Camunda 7: the form key is only a name until the task is shown. Deployed with a note;
+          // the task is done with the generic form (no fields) until a form of that name is deployed.
+          model.notes.push(`${label(el)} 引用的表单 "${dv.formKey}"（${d.sources.formKey}）尚不存在：已部署，任务暂以通用表单办理；部署同名的 .form 文件（表单名 ${info.formKey}）后自动使用`);
         }
       }
       info.assignee = dv.assignee;

@@ -54,7 +54,8 @@ export class CompiledDefinition {
     this.key = row.key;
     this.version = row.version;
     this.model = model;
-    this.mapped = JSON.parse(JSON.stringify(mapModdleContext(moddleContext, undefined as any)));
+    // A stored-only file (isExecutable="false") never runs: nothing to map (its shapes may be anything).
+    this.mapped = model.executable === false ? null : JSON.parse(JSON.stringify(mapModdleContext(moddleContext, undefined as any)));
   }
 
   element(id: string): ElementInfo | undefined {

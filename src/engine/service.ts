@@ -25,7 +25,7 @@ import { JobExecutor } from './jobs.ts';
 import { queueSignal } from './signals.ts';
 import { loopProgress } from './multi-instance.ts';
 import type { CompiledDefinition } from './runtime.ts';
-import { StepRunner, type StepContext, type StepHook, type StepResult } from './steps.ts';
+import { assertExecutable, StepRunner, type StepContext, type StepHook, type StepResult } from './steps.ts';
 import { returnTargetsOf, type ReturnTarget } from './routing.ts';
 import { canSee, checkSeparationOfDuties, isCandidate, separationOfDutiesProblem, sodRule, warningLevel, type DutyProblem, type WarningLevel } from './tasks.ts';
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck, type ExpressionFunctionsProvider } from './types.ts';
@@ -287,6 +287,7 @@ export class EngineService {
     opts: { by: Actor; businessKey?: string | null; variables?: Record<string, unknown>; startEventId?: string; hook?: StepHook },
   ): Promise<StepResult> {
     const { row, def } = await this.definitions.latest(processKey);
+    assertExecutable(def);
     if (!this.canStart(row, opts.by)) throw new ForbiddenError('您没有发起该流程的权限', 'NOT_STARTER');
     const start = opts.startEventId
       ? def.model.startEvents.find((s) => s.id === opts.startEventId)
@@ -593,7 +594,8 @@ export class EngineService {
   private async validated(formKey: string | null, data: Record<string, unknown>, context: Record<string, unknown>, db: Knex = this.db): Promise<Record<string, unknown>> {
     if (!formKey) return sanitizeVariables(data);
     const form = await latestForm(db, formKey);
-    if (!form) throw new ConflictError(`表单 ${formKey} 不存在`, 'FORM_NOT_FOUND');
+    // A form key no form was deployed for (noted at deploy): the generic form, as Camunda 7's Tasklist.
+    if (!form) return sanitizeVariables(data);
     const { values, errors } = validateSubmission(form.schema as FormSchema, data, context);
     if (errors.length) throw new ValidationError(errors);
     return values;

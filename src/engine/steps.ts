@@ -77,6 +77,18 @@ interface Cached {
   row: InstanceRow;
 }
 
+/**
+ * A stored-only version (every process `isExecutable="false"`) is never started, from the API, a
+ * call activity or an event: 409 PROCESS_NOT_EXECUTABLE saying what to change.
+ */
+export function assertExecutable(def: Pick<CompiledDefinition, 'key' | 'version' | 'model'>): void {
+  if (def.model.executable !== false) return;
+  throw new ConflictError(
+    `流程 ${def.key} 第 ${def.version} 版是非可执行流程（isExecutable="false"）：已保存，不能发起。要运行它，请在流程文件中把流程改为 isExecutable="true" 后重新部署`,
+    'PROCESS_NOT_EXECUTABLE',
+  );
+}
+
 export class StepRunner {
   private readonly o: StepRunnerOptions;
   readonly live: Lru<string, Cached>;
@@ -104,6 +116,7 @@ export class StepRunner {
       parent?: { instanceId: string; executionId: string; rootInstanceId: string };
     },
   ): Promise<StepResult> {
+    assertExecutable(def);
     const began = performance.now();
     const now = this.o.clock.now();
     const id = init.id ?? randomUUID();

@@ -118,6 +118,8 @@ export interface Definition {
   deployedAt?: number | string;
   deployedBy?: string | null;
   canStart?: boolean;
+  /** false: stored only (isExecutable="false"): viewable and downloadable, never started. */
+  executable?: boolean;
   startFormKey?: string | null;
   category?: string | null;
   description?: string | null;

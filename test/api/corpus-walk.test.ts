@@ -77,4 +77,45 @@ describe('API: public Flowable, Camunda 8 and standard-assignment files walked t
     expect(done.status).to.equal(200);
     expect(done.body.instance.status).to.equal('completed');
   });
+
+  it('Given Flowable\'s vacation request (forms of its own project not deployed, assignee $INITIATOR, JUEL conditions), when staff start it with the generic form, then staff decide and the case ends', async () => {
+    const res = await deployViaApi(s, [{ name: 'VacationRequest.bpmn20.xml', content: read('flowable-examples/spring-boot-example__processes__VacationRequest.bpmn20.xml') }]);
+    expect(res.notes.map((n: any) => n.message).join('\n')).to.match(/handle-vacation-request.*尚不存在：已部署，任务暂以通用表单办理/);
+    const staff = await s.login('staff');
+    const started = await staff.post('/api/process-definitions/vacationRequest/start', { variables: { numberOfDays: 3, vacationMotivation: '探亲' } });
+    expect(started.status, started.text).to.equal(201);
+    const task = started.body.tasks[0];
+    expect(task).to.include({ assignee: 'staff', name: 'Handle vacation request' });
+    const detail = await staff.get(`/api/tasks/${task.id}`);
+    expect(detail.status).to.equal(200);
+    expect(detail.body.form ?? null).to.equal(null);
+    const approved = await staff.post(`/api/tasks/${task.id}/complete`, { variables: { vacationApproved: 'Approve' } });
+    expect(approved.status, approved.text).to.equal(200);
+    // The manual task names nobody: it goes to the process owners (issue 12, item 3), who confirm it.
+    const owner = await s.login('owner');
+    const mail = (await owner.get('/api/tasks')).body.items.find((t: any) => t.instanceId === started.body.id);
+    expect(mail).to.include({ name: 'Send confirmation e-mail' });
+    const done = await owner.post(`/api/tasks/${mail.id}/complete`, {});
+    expect(done.status, done.text).to.equal(200);
+    expect(done.body.instance.status).to.equal('completed');
+  });
+
+  it('Given the OMG MIWG reference A.1.0 (isExecutable="false"), when deployed through the API, then it is listed as stored only, its XML downloads unchanged, and starting it answers 409', async () => {
+    const content = read('bpmn-miwg-test-suite/Reference__A.1.0.bpmn');
+    const res = await deployViaApi(s, [{ name: 'A.1.0.bpmn', content }]);
+    expect(res.notes.map((n: any) => n.message).join('\n')).to.include('非可执行流程（isExecutable="false"）：已保存，不能发起');
+    const key = res.items[0].key;
+    const owner = await s.login('owner');
+    const listed = (await owner.get('/api/process-definitions')).body.items.find((d: any) => d.key === key);
+    expect(listed).to.include({ executable: false, canStart: false });
+    const xml = await owner.get(`/api/process-definitions/${encodeURIComponent(key)}/xml`);
+    expect(xml.status).to.equal(200);
+    expect(xml.text).to.equal(content);
+    const before = Number((await s.db('process_instances').count({ n: '*' }).first())!.n);
+    const refused = await owner.post(`/api/process-definitions/${encodeURIComponent(key)}/start`, {});
+    expect(refused.status).to.equal(409);
+    expect(refused.body.error.code).to.equal('PROCESS_NOT_EXECUTABLE');
+    expect(refused.body.error.message).to.include('isExecutable="true"');
+    expect(Number((await s.db('process_instances').count({ n: '*' }).first())!.n)).to.equal(before);
+  });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { EngineService } from '../../src/engine/service.ts';
-import { parseBpmn } from '../../src/engine/model.ts';
+import { NOT_EXECUTABLE_NOTE, parseBpmn } from '../../src/engine/model.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 
 /**
@@ -18,7 +18,14 @@ import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
  */
 
 const CORPUS = path.resolve(import.meta.dirname, '../fixtures/bpmn-corpus');
-type Category = 'deploys' | 'code' | 'not-executable' | 'namespace' | 'missing-form' | 'unsupported';
+/**
+ * `deploys`: runnable as published. `stored`: every process is `isExecutable="false"` — deployed as
+ * Camunda 7 deploys such a file (the resource stored and versioned, downloadable, its diagram
+ * viewable) with the note 非可执行流程……不能发起, and starting it answers 409 PROCESS_NOT_EXECUTABLE.
+ * Both count as "deployed as published": the deployment is accepted unchanged and the product says
+ * what it is. The rate test below also reports the runnable share on its own.
+ */
+type Category = 'deploys' | 'stored' | 'code' | 'not-executable' | 'namespace' | 'missing-form' | 'unsupported';
 interface Outcome {
   category: Category;
   /** The first refusal message, shortened: a refused file must keep failing for this reason. */
@@ -74,8 +81,9 @@ describe('engine: corpus of public BPMN files (Flowable, Camunda 7 and 8, bpmn-e
       const name = path.basename(file).replace(/\.xml$/, '').replace(/\.bpmn20$/, '.bpmn20.xml');
       const content = fs.readFileSync(path.join(CORPUS, file), 'utf8');
       try {
-        await engine.deploy([{ name: name.endsWith('.bpmn') || name.endsWith('.bpmn20.xml') ? name : `${name}.bpmn`, content }], { by: 'corpus' });
-        measured[file] = { category: 'deploys' };
+        const res = await engine.deploy([{ name: name.endsWith('.bpmn') || name.endsWith('.bpmn20.xml') ? name : `${name}.bpmn`, content }], { by: 'corpus' });
+        const storedOnly = res.notes.some((n) => n.message.startsWith(NOT_EXECUTABLE_NOTE));
+        measured[file] = { category: storedOnly ? 'stored' : 'deploys' };
       } catch (err) {
         const e = err as { code?: string; details?: Array<{ message: string }>; message: string };
         if (e.code !== 'DEPLOYMENT_INVALID') {
@@ -94,18 +102,22 @@ describe('engine: corpus of public BPMN files (Flowable, Camunda 7 and 8, bpmn-e
     const changed = Object.keys(expected).filter((f) => {
       const was = expected[f].category;
       const now = measured[f].category;
-      return was === 'deploys' ? now !== 'deploys' : now !== 'deploys' && now !== was;
+      const accepted = (c: Category) => c === 'deploys' || c === 'stored';
+      return accepted(was) ? now !== was : !accepted(now) && now !== was;
     });
     expect(changed.map((f) => `${f}: ${expected[f].category} → ${measured[f].category} ${measured[f].reason ?? ''}`)).to.deep.equal([]);
   });
 
-  it('Given the measured outcomes, then code-free files deploy at least at the recorded rate', () => {
+  it('Given the measured outcomes, then code-free files deploy as published at least at the recorded rate', () => {
     const outcomes = Object.values(measured);
     const codeFree = outcomes.filter((o) => o.category !== 'code');
-    const deployed = codeFree.filter((o) => o.category === 'deploys');
-    const rate = deployed.length / codeFree.length;
-    // Recorded on 2026-12-02: 40 of 71 code-free files (see the corpus README). The issue's target
-    // is 0.9; send tasks, signals, I/O mappings and more element types are what is missing.
-    expect(rate).to.be.at.least(40 / 71);
+    const runnable = codeFree.filter((o) => o.category === 'deploys').length;
+    const stored = codeFree.filter((o) => o.category === 'stored').length;
+    // Rule: "deployed as published" = the deployment of the unchanged file is accepted — runnable,
+    // or stored only (isExecutable="false", as Camunda 7 stores it; the product says it cannot be
+    // started). Recorded floor below; the runnable share is kept apart so it cannot hide behind it.
+    const FLOOR = { accepted: 61, runnable: 45, codeFree: 71 };
+    expect((runnable + stored) / codeFree.length, `${runnable} runnable + ${stored} stored of ${codeFree.length}`).to.be.at.least(FLOOR.accepted / FLOOR.codeFree);
+    expect(runnable / codeFree.length).to.be.at.least(FLOOR.runnable / FLOOR.codeFree);
   });
 });

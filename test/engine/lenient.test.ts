@@ -70,10 +70,26 @@ describe('engine: lenient parsing (files other engines accept)', () => {
 
     const problems = await problemsOf('ambiguous.bpmn', definitions(simpleProcess('amb-a') + simpleProcess('amb-b')));
     expect(problems[0].message).to.match(/发现 2 个可执行流程（amb-a、amb-b）.*isExecutable="false"/);
-    const none = await problemsOf('none.bpmn', definitions(simpleProcess('none-a', { attrs: 'isExecutable="false"' })));
-    expect(none[0].message).to.match(/isExecutable="false"/);
     expect(await stored('amb-a')).to.equal(0);
-    expect(await stored('none-a')).to.equal(0);
+  });
+
+  it('Given a file whose processes are all isExecutable="false", when deployed, then it is stored and versioned as Camunda 7 stores it, but starting it answers 409 PROCESS_NOT_EXECUTABLE', async () => {
+    // Given a documentation model (every process marked isExecutable="false")
+    const content = definitions(simpleProcess('none-a', { attrs: 'isExecutable="false"', extra: '<scriptTask id="s" scriptFormat="js"><script>x</script></scriptTask>' }));
+    // When it is deployed
+    const res = await engine.deploy([{ name: 'none.bpmn', content }], { by: owner });
+    // Then version 1 is stored, the note says it cannot be started, and nothing of it is scheduled
+    expect(res.items[0]).to.include({ key: 'none-a', version: 1, kind: 'process' });
+    expect(res.notes.map((n) => n.message).join('\n')).to.include('非可执行流程（isExecutable="false"）：已保存，不能发起');
+    expect(await stored('none-a')).to.equal(1);
+    const jobs = Number((await t.db('jobs').where({ definition_id: 'none-a:1' }).count({ n: '*' }).first())!.n);
+    expect(jobs).to.equal(0);
+    // When someone starts it, then 409 and no instance exists
+    await expectError(engine.start('none-a', { by: staff }), 'PROCESS_NOT_EXECUTABLE');
+    expect(Number((await t.db('process_instances').where({ definition_id: 'none-a:1' }).count({ n: '*' }).first())!.n)).to.equal(0);
+    // And a changed file is a new version, still stored only
+    const again = await engine.deploy([{ name: 'none.bpmn', content: content.replace('办理', '办理（修订）') }], { by: owner });
+    expect(again.items[0]).to.include({ key: 'none-a', version: 2 });
   });
 
   it('Given an ISO-8859-1 encoding declaration on decoded text, when deployed, then it runs', async () => {

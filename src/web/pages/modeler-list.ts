@@ -67,7 +67,12 @@ export async function render(ctx: PageContext): Promise<void> {
     return h(
       'tr',
       { 'data-process': d.key },
-      h('td', { class: 'cell-main' }, h('a', { href: `/modeler/processes/${encodeURIComponent(d.key)}`}, d.name ?? d.key)),
+      h(
+        'td',
+        { class: 'cell-main' },
+        h('a', { href: `/modeler/processes/${encodeURIComponent(d.key)}`}, d.name ?? d.key),
+        d.executable === false ? h('span', { class: 'badge', title: '流程文件中所有流程都标记了 isExecutable="false"：已保存，可查看、下载，不能发起' }, ' 非可执行（仅保存）') : null,
+      ),
       versionsCell,
       h('td', fmtDateTime(d.deployedAt)),
       h('td', userLabel(d.deployedBy ?? null)),

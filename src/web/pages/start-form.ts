@@ -20,6 +20,8 @@ interface StartForm {
   form: { key: string; version: number; schema: FormSchema } | null;
   /** Platform data the form shows (select options such as the caller's own records). */
   formData?: Record<string, unknown>;
+  /** false: stored only (isExecutable="false"), never started. */
+  executable?: boolean;
   canStart: boolean;
 }
 
@@ -59,7 +61,9 @@ export async function render(ctx: PageContext): Promise<void> {
       { class: 'page task-page' },
       h('nav', { class: 'crumbs', 'aria-label': '位置' }, h('a', { href: '/start' }, '发起'), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', name)),
       h('div', { class: 'page-head' }, h('div', h('h1', name), h('p', { class: 'page-sub' }, `流程版本 ${sf.definitionId?.split(':').pop() ?? ''}`))),
-      !sf.canStart ? h('p', { class: 'notice notice-warn' }, '您没有发起该流程的权限。') : null,
+      sf.executable === false
+        ? h('p', { class: 'notice notice-warn' }, '这是非可执行流程（isExecutable="false"）：已保存，不能发起。')
+        : !sf.canStart ? h('p', { class: 'notice notice-warn' }, '您没有发起该流程的权限。') : null,
       draftBanner,
       h('div', { class: 'card narrow-card' }, h('h2', '申请内容'), summary.el, host, formError, h('div', { class: 'actions sticky-actions' }, submit, h('a', { href: '/start', class: 'btn btn-ghost' }, '取消'))),
     ),
