@@ -21,6 +21,8 @@ import type { DeployedItem, DeployFile, DeploymentResult } from './types.ts';
 import { checkXml } from './xml-guard.ts';
 import { directoryProblems, type Directory } from './dialects/directory.ts';
 import { jsonProblem, MAX_JSON_DEPTH } from '../json-guard.ts';
+import { DMN_EXT, prepareDecisions, storeDecisions, type PreparedDecision } from './dmn/deploy.ts';
+import { decisionKeys } from '../store/decisions.ts';
 
 /** Largest BPMN or form file accepted (Art. 12: uploads are checked for type and size). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -74,6 +76,8 @@ export interface DeployOptions extends CheckOptions {
 export interface CheckedDeployment {
   processes: PreparedProcess[];
   forms: PreparedForm[];
+  /** DMN decision tables (one per decision of each .dmn file). */
+  decisions?: PreparedDecision[];
   notes: DeploymentResult['notes'];
 }
 
@@ -118,6 +122,7 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
   if (!files.length) throw new DeploymentError([{ file: '', message: '没有要部署的文件' }]);
   const forms: PreparedForm[] = [];
   const bpmn: DeployFile[] = [];
+  const dmn: DeployFile[] = [];
   const seenNames = new Set<string>();
   for (const f of files) {
     const file = String(f.name ?? '');
@@ -136,18 +141,23 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
       continue;
     }
     if (BPMN_EXT.test(file)) bpmn.push({ name: file, content: f.content });
+    else if (DMN_EXT.test(file)) dmn.push({ name: file, content: f.content });
     else if (FORM_EXT.test(file)) {
       const form = prepareForm(file, f.content, problems);
       if (form) forms.push(form);
-    } else problems.push({ file, message: '不支持的文件类型：只接受 .bpmn 流程文件和 .form 表单文件' });
+    } else problems.push({ file, message: '不支持的文件类型：只接受 .bpmn 流程文件、.dmn 决策表文件和 .form 表单文件' });
   }
   const formKeysHere = new Set(forms.map((f) => f.key));
   if (formKeysHere.size !== forms.length) problems.push({ file: '', message: '同一次部署中有重名的表单' });
   const storedForms = await formKeys(db);
+  const decisions = await prepareDecisions(dmn, problems);
+  const decisionsHere = new Set(decisions.map((d) => d.key));
+  const storedDecisions = bpmn.length ? await decisionKeys(db) : new Set<string>();
   const ctx = {
     formExists: (name: string) => formKeysHere.has(name) || storedForms.has(name),
     handlerExists: opts.handlerExists,
     checkExists: opts.checkExists,
+    decisionExists: (id: string) => decisionsHere.has(id) || storedDecisions.has(id),
   };
   const processes: PreparedProcess[] = [];
   const directory = bpmn.length ? await opts.directory?.(db) : undefined;
@@ -188,7 +198,7 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
   const keys = processes.map((p) => p.model.processId);
   if (new Set(keys).size !== keys.length) problems.push({ file: '', message: '同一次部署中有多个文件定义了同一个流程' });
   if (problems.length) throw new DeploymentError(problems);
-  return { processes, forms, notes: processes.flatMap((p) => p.model.notes.map((message) => ({ file: p.file, message }))) };
+  return { processes, forms, decisions, notes: processes.flatMap((p) => p.model.notes.map((message) => ({ file: p.file, message }))) };
 }
 
 /**
@@ -241,13 +251,16 @@ function prepareForm(file: string, content: string, problems: DeployProblem[]): 
 export async function planDeployment(db: Knex, checked: CheckedDeployment): Promise<DeployedItem[]> {
   const formLatest = await latestHashes(db, 'forms', checked.forms.map((f) => f.key));
   const procLatest = await latestHashes(db, 'process_definitions', checked.processes.map((p) => p.model.processId));
-  const item = (file: string, kind: 'form' | 'process', key: string, latest: { version: number; hash: string } | undefined, hash: string): DeployedItem => {
+  const decisions = checked.decisions ?? [];
+  const decLatest = await latestHashes(db, 'decision_definitions', decisions.map((d) => d.key));
+  const item = (file: string, kind: DeployedItem['kind'], key: string, latest: { version: number; hash: string } | undefined, hash: string): DeployedItem => {
     const unchanged = latest?.hash === hash;
     const version = unchanged ? latest!.version : (latest?.version ?? 0) + 1;
     return { file, kind, key, version, id: `${key}:${version}`, unchanged };
   };
   return [
     ...checked.forms.map((f) => item(f.file, 'form', f.key, formLatest.get(f.key), f.hash)),
+    ...decisions.map((d) => item(d.file, 'decision', d.key, decLatest.get(d.key), d.hash)),
     ...checked.processes.map((p) => item(p.file, 'process', p.model.processId, procLatest.get(p.model.processId), p.hash)),
   ];
 }
@@ -280,6 +293,7 @@ export async function storeDeployment(
     if (it.unchanged) continue;
     await insertForm(trx, { id: it.id, key: f.key, version: it.version, schema: f.schema, hash: f.hash, deploymentId, deployedAt: opts.now, deployedBy: opts.by });
   }
+  await storeDecisions(trx, checked.decisions ?? [], byKey, { deploymentId, now: opts.now, by: opts.by });
   for (const p of checked.processes) {
     const key = p.model.processId;
     const it = byKey.get(`process:${key}`)!;

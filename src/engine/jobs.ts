@@ -21,6 +21,8 @@ import type { StepRunner } from './steps.ts';
 import { checkGuard, EffectRefusedError, type EffectAuditor, type EffectGuard } from './guards.ts';
 import type { Handler, MessageToSend } from './types.ts';
 import { secondsSince, type EngineProbe } from './probe.ts';
+import { runDecisionStep } from './dmn/run.ts';
+import { DecisionError } from './dmn/evaluate.ts';
 
 /** What runHandler answers when the handler threw a BpmnError (the step has routed it). */
 const THROWN = Symbol('bpmn-error-thrown');
@@ -151,7 +153,7 @@ export class JobExecutor {
         await this.refuse(job, err);
         return true;
       }
-      if (err instanceof UncaughtBpmnError) {
+      if (err instanceof UncaughtBpmnError || err instanceof DecisionError) {
         // A business error nothing catches will not go away by retrying: an incident at once.
         await this.fail({ ...job, retries: 1 }, err);
         return true;
@@ -176,6 +178,7 @@ export class JobExecutor {
         ctx.also.push(deleteLeasedJobStmt(job.id, this.o.node));
         if (!ctx.live.hasService(job.executionId!)) return; // the task was interrupted meanwhile
         const info = ctx.live.def.element(job.elementId);
+        if (info?.decision) return runDecisionStep(ctx, info, job.executionId!, this.o.clock.now());
         const handler = info?.handler ? this.o.handlers.get(info.handler) : undefined;
         if (!handler) throw new Error(`处理程序 "${info?.handler}" 未注册`);
         const topic = info!.handler!;

@@ -12,6 +12,7 @@ import { messageThrowProblems } from './message-throw.ts';
 import { readRiskPoints, type RiskPoint } from '../lib/risk-points.ts';
 import { signalThrowProblems } from './signals.ts';
 import { ioMappingOf, type IoMapping } from './io-mapping.ts';
+import { decisionRefOf, type DecisionRef } from './dmn/rule-task.ts';
 
 /**
  * Reading a BPMN file into what the engine needs, and every reason to refuse it.
@@ -47,6 +48,8 @@ export interface ElementInfo {
   call?: CallInfo;
   /** camunda:inputOutput / zeebe:ioMapping (see io-mapping.ts). */
   io?: IoMapping;
+  /** Business rule task: the DMN decision it evaluates and where the result goes. */
+  decision?: DecisionRef;
   /** Start event of an event sub-process: which sub-process it starts and whether it interrupts. */
   eventSub?: { subProcessId: string; interrupting: boolean; topLevel: boolean };
 }
@@ -104,6 +107,8 @@ export interface AnalyseContext {
   handlerExists(name: string): boolean;
   /** Whether a completion check of that name is registered (true if the caller does not care). */
   checkExists?(name: string): boolean;
+  /** Whether a DMN decision of that id is deployed or in this deployment (true if absent). */
+  decisionExists?(id: string): boolean;
 }
 
 const moddle = () => new BpmnModdle({ camunda });
@@ -153,6 +158,7 @@ const SUPPORTED = new Set([
   'bpmn:ManualTask',
   'bpmn:Task',
   'bpmn:ServiceTask',
+  'bpmn:BusinessRuleTask',
   'bpmn:SendTask',
   'bpmn:ReceiveTask',
   'bpmn:ExclusiveGateway',
@@ -356,7 +362,13 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
       else info.messageName = messageNameOf(el, el.messageRef, problems);
       for (const message of messageThrowProblems(info.properties, label(el))) problems.push({ element: el.id, message });
     }
-    if (type === 'bpmn:ServiceTask' || (type === 'bpmn:SendTask' && !sendsMessage)) {
+    if (type === 'bpmn:BusinessRuleTask') {
+      info.decision = decisionRefOf(el, label(el), ctx.decisionExists, (message) => problems.push({ element: el.id, message }));
+      if (!info.decision && !el.decisionRef && !dv.handler && !handlerNameOf(el) && !d.code) {
+        problems.push({ element: el.id, message: `业务规则任务 ${label(el)} 没有引用决策（camunda:decisionRef 或 zeebe:calledDecision decisionId），也没有指定处理程序` });
+      }
+    }
+    if (type === 'bpmn:ServiceTask' || (type === 'bpmn:SendTask' && !sendsMessage) || (type === 'bpmn:BusinessRuleTask' && !info.decision && !el.decisionRef && Boolean(dv.handler ?? handlerNameOf(el)))) {
       const handler = dv.handler ?? handlerNameOf(el);
       if (!handler) {
         if (!d.code) problems.push({ element: el.id, message: `服务任务 ${label(el)} 没有指定处理程序（camunda:type="external" camunda:topic="名称"，或 zeebe:taskDefinition type="名称"）` });
@@ -551,6 +563,7 @@ function checkExpression(el: any, attr: string, text: string, problems: Problem[
 /** Listeners, scripts and Java classes are code: uploaded files may not carry any. */
 function checkNoCode(el: any, problems: Problem[]): void {
   for (const attr of ['class', 'expression', 'delegateExpression', 'resultVariable']) {
+    if (attr === 'resultVariable' && el.$type === 'bpmn:BusinessRuleTask' && el.decisionRef) continue;
     if (el[attr] && !(attr === 'delegateExpression' && /^\$\{\s*[\w.-]+\s*\}$/.test(el[attr]))) {
       problems.push({ element: el.id, message: `${label(el)} 使用了 camunda:${attr}：上传的流程不允许运行代码，请改用注册的处理程序` });
     }

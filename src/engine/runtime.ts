@@ -718,7 +718,7 @@ export class LiveInstance {
 
   /** Service tasks wait for a job: the handler runs later, inside the job's transaction. */
   private extend(activity: any): void {
-    if (activity.type !== 'bpmn:ServiceTask' && activity.type !== 'bpmn:SendTask') return;
+    if (activity.type !== 'bpmn:ServiceTask' && activity.type !== 'bpmn:SendTask' && activity.type !== 'bpmn:BusinessRuleTask') return;
     const host = this;
     const info = this.def.element(activity.id);
     if (activity.type === 'bpmn:SendTask' && !info?.handler) {

@@ -53,6 +53,18 @@ export const ALLOWED_XML_NAMESPACES: ReadonlySet<string> = new Set([
   'http://www.omg.org/spec/BPMN/non-normative/color/1.0',
 ]);
 
+/** The namespaces a DMN 1.3 file (Camunda Modeler, dmn-js) may declare besides the common ones. */
+const DMN_NAMESPACES: ReadonlySet<string> = new Set([
+  'https://www.omg.org/spec/DMN/20191111/MODEL/',
+  'https://www.omg.org/spec/DMN/20191111/DMNDI/',
+  'http://www.omg.org/spec/DMN/20180521/DC/',
+  'http://www.omg.org/spec/DMN/20180521/DI/',
+  'https://www.omg.org/spec/DMN/20191111/DI/',
+  'http://camunda.org/schema/1.0/dmn',
+  'http://bpmn.io/schema/dmn/biodi/2.0',
+  'http://camunda.org/schema/modeler/1.0',
+]);
+
 /** Deepest element nesting accepted; the shipped procedures need fewer than 10 levels. */
 export const MAX_XML_DEPTH = 200;
 
@@ -68,7 +80,7 @@ export interface XmlProblem {
  * Every problem of `xml` as a Chinese message with its line; empty when the file may be parsed.
  * Usage: `for (const p of checkXml(content)) problems.push({ file, ...p })`.
  */
-export function checkXml(xml: string): XmlProblem[] {
+export function checkXml(xml: string, kind: 'bpmn' | 'dmn' = 'bpmn'): XmlProblem[] {
   const problems: XmlProblem[] = [];
   const seen = new Set<string>();
   const add = (key: string, p: XmlProblem) => {
@@ -106,7 +118,7 @@ export function checkXml(xml: string): XmlProblem[] {
       const target = /(?:^|\s)targetNamespace\s*=\s*("([^"]*)"|'([^']*)')/.exec(tag);
       const own = target ? decodeReferences((target[2] ?? target[3] ?? '').trim()) : undefined;
       for (const ns of declaredNamespaces(tag)) {
-        if (!ALLOWED_XML_NAMESPACES.has(ns) && ns !== own) {
+        if (!ALLOWED_XML_NAMESPACES.has(ns) && ns !== own && !(kind === 'dmn' && DMN_NAMESPACES.has(ns))) {
           add(`ns:${ns}`, { line: lineAt(i), message: `不允许的 XML 命名空间 "${ns.slice(0, 200)}"：只接受 BPMN、BPMNDI、DC/DI、XSI、Camunda/Zeebe/Flowable/Activiti 扩展、常见建模工具（Signavio、Bizagi、Trisotech、ADONIS、Yaoqiang、BPSim）的元数据与 bpmn.io 颜色扩展` });
         }
       }

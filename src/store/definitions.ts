@@ -163,7 +163,7 @@ export async function formVersions(db: Knex, key: string): Promise<FormRow[]> {
 }
 
 /** Latest version number and hash of each of `keys`, for deploy's "unchanged?" check. */
-export async function latestHashes(db: Knex, table: 'forms' | 'process_definitions', keys: string[]): Promise<Map<string, { version: number; hash: string }>> {
+export async function latestHashes(db: Knex, table: 'forms' | 'process_definitions' | 'decision_definitions', keys: string[]): Promise<Map<string, { version: number; hash: string }>> {
   const out = new Map<string, { version: number; hash: string }>();
   if (!keys.length) return out;
   const rows = await db(table).select('key', 'version', 'hash').whereIn('key', keys).orderBy('version', 'asc');
@@ -195,7 +195,7 @@ export interface DeployFile {
 /** What a deployment did with one file: the version it stored or kept. */
 export interface DeployedItem {
   file: string;
-  kind: 'process' | 'form';
+  kind: 'process' | 'form' | 'decision';
   key: string;
   version: number;
   id: string;

@@ -1,5 +1,5 @@
 import { DmnModdle } from 'dmn-moddle';
-import { parseExpression, parseUnaryTests } from 'feelin';
+import { parseExpression, parseUnaryTests, unaryTest } from 'feelin';
 
 /**
  * Reading a DMN 1.3 file into the decision tables the engine evaluates, and every reason to refuse
@@ -157,7 +157,10 @@ function feelError(text: string, unary: boolean): boolean {
         if (n.type.isError) bad = true;
       },
     });
-    return bad;
+    if (bad || !unary || /[A-Za-z_\u4e00-\u9fa5]/.test(text.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) return bad;
+    // Literal-only tests that parse but cannot run (feelin reads `>> 3` as a range): tried once.
+    unaryTest(text, { '?': null });
+    return false;
   } catch {
     return true;
   }
