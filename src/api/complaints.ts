@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Authenticated } from '../domain/auth.ts';
-import { complaintList, complaintStatus, submitComplaint } from '../domain/complaints.ts';
+import { complaintList, complaintStatus, complaintUnits, submitComplaint } from '../domain/complaints.ts';
 import { BadRequestError } from '../errors.ts';
 import { clientOf, requireSupervision, type ApiDeps } from './context.ts';
 import { jsonBody } from './input.ts';
@@ -23,6 +23,10 @@ export function complaintRoutes(deps: ApiDeps): Router {
     ctx.body = { receipt: res.receipt };
   });
 
+  // The units a reporter may name, for the public page (no session; names only).
+  r.get('/complaints/units', async (ctx) => {
+    ctx.body = { items: await complaintUnits(deps.db) };
+  });
   r.get('/complaints/:receipt', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await complaintStatus(deps.db, ctx.params.receipt);

@@ -4,6 +4,7 @@ import { attachmentPaths } from './openapi-attachments.ts';
 import { calendarPaths } from './openapi-calendar.ts';
 import { caseActionPaths } from './openapi-case-actions.ts';
 import { complaintPaths } from './openapi-complaints.ts';
+import { documentPaths } from './openapi-documents.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
 import { ref, str, time, arr, obj, anyObject, ok, jsonBody, param, pathParam, paging, list, pagedHeaders, signedIn, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
 
@@ -652,7 +653,7 @@ export function openApiDocument() {
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],
     tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar', 'attachments'].map((name) => ({ name })),
-    paths: mergePaths({ ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers) }, generated.paths),
+    paths: mergePaths({ ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers), ...documentPaths(openApiHelpers) }, generated.paths),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },

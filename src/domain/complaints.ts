@@ -4,7 +4,7 @@ import type { EngineService } from '../engine/service.ts';
 import { SYSTEM } from '../engine/types.ts';
 import { BadRequestError, NotFoundError, TooManyRequestsError, ValidationError, type FieldError } from '../errors.ts';
 import { complaintByReceipt, countComplaintsSince, insertComplaint, listComplaints, type Complaint, type ComplaintStatus } from '../store/complaints.ts';
-import { getUnit } from '../store/org.ts';
+import { getUnit, listUnits } from '../store/org.ts';
 import { appendAudit } from './audit.ts';
 import type { Person } from './org.ts';
 
@@ -151,4 +151,12 @@ export async function complaintList(db: Knex, f: { status?: ComplaintStatus } = 
     createdAt: new Date(c.createdAt).toISOString(),
     concludedAt: c.concludedAt === null ? null : new Date(c.concludedAt).toISOString(),
   }));
+}
+
+/**
+ * The units a public reporter may name (the public complaint page's choice): id and name only,
+ * the vendor's account unit left out. Usage: `await complaintUnits(db)`.
+ */
+export async function complaintUnits(db: Knex): Promise<Array<{ id: string; name: string }>> {
+  return (await listUnits(db)).filter((u) => u.kind !== 'vendor').map((u) => ({ id: u.id, name: u.name }));
 }

@@ -14,6 +14,7 @@ import { loadStyles } from './styles.ts';
 
 const routes: Route[] = [
   { pattern: '/login', load: () => import('./pages/login.ts'), auth: false },
+  { pattern: '/complaint', load: () => import('./pages/complaint.ts'), auth: false },
   { pattern: '/password', load: () => import('./pages/password.ts') },
   { pattern: '/inbox', load: () => import('./pages/inbox.ts'), nav: 'inbox' },
   { pattern: '/tasks/:id', load: () => import('./pages/task.ts'), nav: 'inbox', styles: ['forms'] },
