@@ -3,6 +3,7 @@ import { ALL_CONTRACTS } from './contracts/index.ts';
 import { attachmentPaths } from './openapi-attachments.ts';
 import { calendarPaths } from './openapi-calendar.ts';
 import { caseActionPaths } from './openapi-case-actions.ts';
+import { caseRoutingPaths } from './openapi-case-routing.ts';
 import { complaintPaths } from './openapi-complaints.ts';
 import { documentPaths } from './openapi-documents.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
@@ -653,7 +654,7 @@ export function openApiDocument() {
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],
     tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar', 'attachments'].map((name) => ({ name })),
-    paths: mergePaths({ ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers), ...documentPaths(openApiHelpers) }, generated.paths),
+    paths: mergePaths({ ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...caseRoutingPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers), ...documentPaths(openApiHelpers) }, generated.paths),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },

@@ -34,6 +34,7 @@ export function taskJson(t: TaskWithWarning, c?: TaskCaseFields) {
     completedBy: t.completedBy,
     warning: t.warning,
     workdaysLeft: t.workdaysLeft,
+    ...(t.signParentId && { signParentId: t.signParentId, signMode: t.signMode }),
     ...(c ?? {}),
   };
 }

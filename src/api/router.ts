@@ -20,6 +20,7 @@ import { signalRoutes } from './signals.ts';
 import { supervisionRoutes } from './supervision.ts';
 import { taskRoutes } from './tasks.ts';
 import { caseActionRoutes } from './case-actions.ts';
+import { caseRoutingRoutes } from './case-routing.ts';
 
 /**
  * Every route under /api: the session check first (it lets the public routes through), then one
@@ -57,6 +58,7 @@ export function apiRouter(deps: ApiDeps): Router {
     passwordResetRoutes(deps).routes(),
     taskRoutes(deps).routes(),
     caseActionRoutes(deps).routes(),
+    caseRoutingRoutes(deps).routes(),
     processDefinitionRoutes(deps).routes(),
     powerItemRoutes(deps).routes(),
     processInstanceRoutes(deps).routes(),

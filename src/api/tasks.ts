@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { batchValues } from '../domain/case-actions.ts';
+import { batchValues, signedFor } from '../domain/case-actions.ts';
 import { isSupervision } from '../domain/access.ts';
 import { caseFieldsOf } from '../domain/cases.ts';
 import { reassignTask, taskDetail } from '../domain/inbox.ts';
@@ -93,6 +93,7 @@ export function taskRoutes(deps: ApiDeps): Router {
       actions: d.actions,
       returnTargets: d.returnTargets,
       assignable: d.assignable,
+      signers: d.signers,
       personalData: await view.finish(),
     };
   });
@@ -146,7 +147,11 @@ export function taskRoutes(deps: ApiDeps): Router {
       hook: withAttachments(deps, person, variables, (res: StepResult) => ({ instanceId: res.instance.id, taskId }), withNotices(deps, async (trx, res: StepResult) => {
         await recordHandler(trx, taskId, person, null);
         await audit(trx, res);
-      }, async (trx, res) => decisionEvent(trx, res.instance.id, taskId, person.id))),
+      }, async (trx, res) => {
+        const event = await decisionEvent(trx, res.instance.id, taskId, person.id);
+        // A 加签 signer's signature is told to the step's handler too.
+        return { ...event, also: [...(event.also ?? []), ...(await signedFor(trx, before))] };
+      })),
     });
   };
 

@@ -7,12 +7,13 @@ import { ccOf, insertCc } from '../store/case-cc.ts';
 import { latestForm } from '../store/definitions.ts';
 import { appendHistory } from '../store/history.ts';
 import type { InstanceRow } from '../store/instances.ts';
-import { completedElementsOf, tasksOfInstance, type TaskRow } from '../store/tasks.ts';
+import { completedElementsOf, getTask, tasksOfInstance, type TaskRow } from '../store/tasks.ts';
 import { workersOf } from '../store/warnings.ts';
 import { isCandidate } from '../engine/tasks.ts';
 import { noticeStep, type CaseEvent } from './case-notices.ts';
 import { editableFields } from './opinions.ts';
 import { actorOf, type Person } from './org.ts';
+import type { SignMode } from '../store/add-signers.ts';
 
 /**
  * The routing actions of a case (issue 13, item 7) that span engine and domain: 退回, 撤回 by the
@@ -46,6 +47,48 @@ export async function returnCase(
       await noticeStep(trx, res, event, engine.clock.now());
     },
   });
+}
+
+const MODE_TEXT: Record<SignMode, string> = { before: '前加签', after: '后加签', parallel: '并行会签' };
+
+/**
+ * 加签: the handler of an open task asks another person into the step (before, after, parallel;
+ * see engine/add-signers.ts). 422 ADD_SIGNER_UNKNOWN for an unknown or inactive user; the engine's
+ * refusals otherwise. The signer is told (新待办, or for "after" that they will be asked).
+ * Usage: `await addSigner(db, engine, taskId, { by, userId: 'leader2', mode: 'before', comment, audit })`.
+ */
+export async function addSigner(
+  db: Knex,
+  engine: EngineService,
+  taskId: string,
+  opts: { by: Person; userId: string; mode: SignMode; comment: string; audit: Audit },
+): Promise<StepResult> {
+  const signer = await actorOf(db, opts.userId);
+  if (!signer) throw new AppError(422, 'ADD_SIGNER_UNKNOWN', `用户 ${opts.userId} 不存在或已停用`, [{ field: 'userId', message: '加签人不存在或已停用' }]);
+  const comment = opts.comment.trim();
+  return engine.addSigner(taskId, {
+    by: opts.by,
+    signer,
+    mode: opts.mode,
+    comment,
+    hook: async (trx, res) => {
+      await opts.audit(trx, { userId: signer.id, userName: signer.displayName, mode: opts.mode, comment, signerTaskId: res.tasks[0]?.id ?? null });
+      const headline = `加签（${MODE_TEXT[opts.mode]}）：${opts.by.displayName}请${signer.displayName}签署`;
+      // The applicant is told; the signer gets 新待办 now, or for "after" word that they will be asked.
+      await noticeStep(trx, res, { kind: 'case.add-signer', actor: opts.by.id, taskId, headline, text: comment || null, also: opts.mode === 'after' ? [signer.id] : [] }, engine.clock.now());
+    },
+  });
+}
+
+/**
+ * Whom a signer's (加签) signature is also told to: the handler of the step they were asked into.
+ * Usage: `event.also = await signedFor(trx, task)`.
+ */
+export async function signedFor(db: Knex, task: Pick<TaskRow, 'signParentId'> | undefined): Promise<string[]> {
+  if (!task?.signParentId) return [];
+  const parent = await getTask(db, task.signParentId);
+  const who = parent?.completedBy ?? parent?.assignee;
+  return who ? [who] : [];
 }
 
 /** Whether someone other than the applicant has acted on the case: a completed step, or a task claimed from a group. */

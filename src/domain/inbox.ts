@@ -12,6 +12,7 @@ import { listUsers } from '../store/org.ts';
 import type { TaskRow } from '../store/tasks.ts';
 import { workersOf } from '../store/warnings.ts';
 import { mayViewTask } from './access.ts';
+import { signersOf } from '../store/add-signers.ts';
 import { actorOf, type Person } from './org.ts';
 import { caseContentOf, formStartValues, inputKeys, type CaseContent } from './opinions.ts';
 
@@ -27,7 +28,9 @@ export interface TaskDetail {
    * What the caller may do now. Separation of duties is read here too (claim and complete false,
    * `reason` says why) and checked again, in the step's transaction, when they try.
    */
-  actions: { claim: boolean; unclaim: boolean; complete: boolean; assign: boolean; return: boolean; cc: boolean; reason: string | null };
+  actions: { claim: boolean; unclaim: boolean; complete: boolean; assign: boolean; return: boolean; cc: boolean; addSigner: boolean; reason: string | null };
+  /** 加签: the people asked into this step, how, and whether they have signed. */
+  signers: Array<{ userId: string; userName: string | null; mode: string; status: string; comment: string | null; signerTaskId: string | null }>;
   /** Where the caller may send the case back (退回) from this task. */
   returnTargets: Array<{ elementId: string; name: string; applicant: boolean }>;
   /** For the assignee: the other candidates the task can be handed to (转办). */
@@ -52,7 +55,11 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
   const mayAct = open && (mine || (!task.assignee && candidate));
   const problem = mayAct ? await engine.dutyProblem(task, person, instance) : null;
   const content = await caseContentOf(db, engine, instance);
-  const returnTargets = mayAct && !problem ? await engine.returnTargets(task) : [];
+  const signer = Boolean(task.signParentId);
+  const returnTargets = mayAct && !problem && !signer ? await engine.returnTargets(task) : [];
+  const signers = await signersOf(db, task.id);
+  const names = new Map((signers.length ? await listUsers(db, { ids: signers.map((x) => x.userId) }) : []).map((u) => [u.id, u.displayName]));
+  const waitingBefore = signers.some((x) => x.mode === 'before' && x.status === 'active');
   return {
     task,
     form,
@@ -62,12 +69,14 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
     actions: {
       claim: open && !task.assignee && candidate && !problem,
       unclaim: mine && !(await engine.assignedByProcess(task)),
-      complete: mayAct && !problem,
-      assign: mine,
+      complete: mayAct && !problem && !waitingBefore,
+      assign: mine && !signer,
       return: returnTargets.length > 0,
       cc: mayAct && !problem,
-      reason: problem?.reason ?? null,
+      addSigner: mayAct && !problem && !signer,
+      reason: problem?.reason ?? (mayAct && waitingBefore ? '已加签，等待加签人签署后方可办理' : null),
     },
+    signers: signers.map((x) => ({ userId: x.userId, userName: names.get(x.userId) ?? null, mode: x.mode, status: x.status, comment: x.comment, signerTaskId: x.signerTaskId })),
     returnTargets,
     assignable: mine ? (await candidatesOf(db, task)).filter((u) => u.id !== person.id) : [],
   };

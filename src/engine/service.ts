@@ -31,6 +31,8 @@ import { canSee, checkSeparationOfDuties, isCandidate, separationOfDutiesProblem
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck, type ExpressionFunctionsProvider } from './types.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 import { ProbeRelay } from './probe.ts';
+import { addSignerInStep, completeSignerInStep, holdForSigners } from './add-signers.ts';
+import type { SignMode } from '../store/add-signers.ts';
 
 export interface EngineServiceOptions {
   db: Knex;
@@ -466,6 +468,7 @@ export class EngineService {
    */
   async complete(taskId: string, opts: { by: Actor; variables?: Record<string, unknown>; hook?: StepHook }): Promise<StepResult> {
     const first = await this.taskFor(taskId, opts.by);
+    if (first.signParentId) return this.completeSigner(first, opts);
     return this.steps.run(
       first.instanceId,
       opts.by.id,
@@ -475,10 +478,54 @@ export class EngineService {
         const platform = await this.formData(task.formKey, opts.by, trx);
         const values = await this.validated(task.formKey, opts.variables ?? {}, { ...ctx.instance.variables, ...platform }, trx);
         await this.runChecks(trx, task, ctx.instance, values, opts.by);
+        // 加签: parallel or after signers outstanding hold the step (their last signature completes it).
+        if (await holdForSigners(ctx, task, opts.by, values, this.clock.now())) return;
         Object.assign(ctx.variables, values);
         ctx.completion = { executionId: task.executionId, by: opts.by.id, variables: values };
         ctx.history.push({ ...taskEvent(task, 'task.completed', opts.by.id, this.clock.now()), data: { variables: values } });
         ctx.live.completeTask(task.executionId, values);
+      },
+      { inTransaction: true, hook: opts.hook },
+    );
+  }
+
+  /** A signer (加签) signs their task: see add-signers.ts. */
+  private async completeSigner(first: TaskRow, opts: { by: Actor; variables?: Record<string, unknown>; hook?: StepHook }): Promise<StepResult> {
+    return this.steps.run(
+      first.instanceId,
+      opts.by.id,
+      async (ctx) => {
+        const trx = ctx.trx!;
+        const task = await this.taskFor(first.id, opts.by, trx);
+        await this.checkDutiesOn(trx, task, opts.by, ctx.instance);
+        const values = await this.validated(task.formKey, opts.variables ?? {}, { ...ctx.instance.variables }, trx);
+        await completeSignerInStep(ctx, task, opts.by, values, this.clock.now());
+      },
+      { inTransaction: true, hook: opts.hook },
+    );
+  }
+
+  /**
+   * 加签: the handler of an open task asks `signer` into its step (before, after or parallel; see
+   * add-signers.ts). 422 ADD_SIGNER_SELF, 422 ADD_SIGNER_NOT_ALLOWED (the applicant, or someone
+   * separation of duties keeps off the step), 409 ADD_SIGNER_NESTED on a signer's own task, 409
+   * ADD_SIGNER_DUPLICATE; the usual 403/409 for a caller who may not act on the task.
+   * Usage: `await engine.addSigner(taskId, { by, signer, mode: 'before', comment: '请会签' })`.
+   */
+  async addSigner(taskId: string, opts: { by: Actor; signer: Actor; mode: SignMode; comment: string; hook?: StepHook }): Promise<StepResult> {
+    const first = await this.taskFor(taskId, opts.by);
+    if (first.signParentId) throw new ConflictError('加签人的任务不能再加签', 'ADD_SIGNER_NESTED');
+    if (opts.signer.id === opts.by.id) throw new AppError(422, 'ADD_SIGNER_SELF', '不能给自己加签');
+    return this.steps.run(
+      first.instanceId,
+      opts.by.id,
+      async (ctx) => {
+        const trx = ctx.trx!;
+        const task = await this.actableTask(ctx, taskId, opts.by);
+        if (ctx.instance.startedBy === opts.signer.id) throw new AppError(422, 'ADD_SIGNER_NOT_ALLOWED', '申请人不能作为本事项的加签人（职责分离）');
+        const problem = separationOfDutiesProblem(task, opts.signer, ctx.instance, await completersOf(trx, task.instanceId, sodRule(task).elements));
+        if (problem) throw new AppError(422, 'ADD_SIGNER_NOT_ALLOWED', `加签人不能办理此环节（${problem.message}）`);
+        await addSignerInStep(ctx, task, { by: opts.by, signer: opts.signer.id, mode: opts.mode, comment: opts.comment, now: this.clock.now() });
       },
       { inTransaction: true, hook: opts.hook },
     );

@@ -8,6 +8,7 @@ import { getInstance, getInstanceState, getInstanceVersion, insertInstanceStmt, 
 import { deleteInstanceJobsStmt, insertJobsStmt, type JobRow } from '../store/jobs.ts';
 import { deleteSubscriptionsStmt, insertSubscriptionsStmt } from '../store/subscriptions.ts';
 import { closeTasksStmt, insertTasksStmts, type TaskRow } from '../store/tasks.ts';
+import { cancelSignersStmts } from '../store/add-signers.ts';
 import { KeyedMutex, Lru } from './cache.ts';
 import { retryPolicy } from '../lib/cycles.ts';
 import { secondsSince, type EngineProbe } from './probe.ts';
@@ -42,6 +43,8 @@ export interface StepContext {
   cancel?: { by: string; reason: string };
   /** Extra writes in the step's transaction (e.g. removing the job that ran); run first. */
   also: Statement[];
+  /** Tasks the action itself created outside the engine (加签 signers' tasks): reported with the step's new tasks. */
+  adHocTasks?: TaskRow[];
 }
 
 export interface StepResult {
@@ -264,6 +267,7 @@ export class StepRunner {
       });
       const effects = this.effectStatements(def, ctx, instance.variables, await this.functionsFor(def, ctx.trx ?? db));
       ({ tasks, earliestJob } = effects);
+      if (ctx.adHocTasks?.length) tasks = [...tasks, ...ctx.adHocTasks];
       return [...ctx.also, update, ...effects.statements];
     };
     const version = instance.version + 1;
@@ -364,6 +368,9 @@ export class StepRunner {
         history.push({ instanceId: instance.id, type: 'task.cancelled', executionId, actor: ctx.actor, at: now, ...(reason && { data: { reason } }) });
       }
     }
+    // 加签: a step's signers go with it (cancelled, returned, or the case ended).
+    if (live.isEnded || ctx.cancel) out.push(...cancelSignersStmts(instance.id, null, now));
+    else if (cancelled.length) out.push(...cancelSignersStmts(instance.id, cancelled, now));
     const tasks = buildTaskRows(def, instance, e.tasksCreated, ctx.variables, now, this.o.calendar(), e.taskLocals, functions);
     out.push(...insertTasksStmts(tasks));
     for (const t of tasks) {

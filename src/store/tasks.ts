@@ -31,6 +31,9 @@ export interface TaskRow {
   properties: Record<string, string>;
   /** A limit in working days (PnD, PnW): how many, so the due date can be counted again when the calendar changes. */
   limitDays?: number | null;
+  /** 加签: the step's task this signer's task belongs to, and how (before | after | parallel). */
+  signParentId?: string | null;
+  signMode?: string | null;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -62,13 +65,15 @@ export function taskFromRow(r: any): TaskRow {
     followUpAt: num(r.follow_up_at),
     variables: fromJson(r.variables, null),
     properties: fromJson(r.properties, {}),
+    signParentId: r.sign_parent_id ?? null,
+    signMode: r.sign_mode ?? null,
   };
 }
 
 const TASK_COLUMNS = [
   'id', 'instance_id', 'execution_id', 'element_id', 'name', 'process_key', 'definition_id', 'business_key', 'form_key',
   'candidate_groups', 'candidate_users', 'assignee', 'status', 'priority', 'created_at', 'claimed_at', 'due_at', 'yellow_at',
-  'follow_up_at', 'properties', 'limit_days',
+  'follow_up_at', 'properties', 'limit_days', 'sign_parent_id', 'sign_mode',
 ];
 
 /** New tasks and their candidate rows: two statements whatever the count. */
@@ -81,6 +86,7 @@ export function insertTasksStmts(rows: TaskRow[]): Statement[] {
         t.id, t.instanceId, t.executionId, t.elementId, t.name, t.processKey, t.definitionId, t.businessKey, t.formKey,
         t.candidateGroups.join(',') || null, t.candidateUsers.join(',') || null, t.assignee, t.status, t.priority,
         t.createdAt, t.claimedAt, t.dueAt, t.yellowAt, t.followUpAt, toJson(t.properties), t.limitDays ?? null,
+        t.signParentId ?? null, t.signMode ?? null,
       ]),
     },
   ];

@@ -76,7 +76,7 @@ describe('API: the task inbox and who may work on what', () => {
     expect(r.body.form.schema.components.map((c: any) => c.key).filter(Boolean)).to.deep.equal(['decision', 'comment']);
     // The form's text names `title`; `amount` and `applicant` are not in the form.
     expect(r.body.variables).to.deep.equal({ title: '购置执法记录仪' });
-    expect(r.body.actions).to.deep.equal({ claim: true, unclaim: false, complete: true, assign: false, return: true, cc: true, reason: null });
+    expect(r.body.actions).to.deep.equal({ claim: true, unclaim: false, complete: true, assign: false, return: true, cc: true, addSigner: true, reason: null });
     // 退回 to the applicant's own step (告知申请人) is offered
     expect(r.body.returnTargets.map((t: any) => t.elementId)).to.deep.equal(['Task_Notify']);
     expect(r.body.assignable).to.deep.equal([]); // only the assignee may hand a task over

@@ -85,6 +85,11 @@ export interface TestServer {
   anonymous(): Client;
   /** Signs in (demo password unless given) and returns a client carrying the token. */
   login(username: string, password?: string): Promise<Client>;
+  /**
+   * A restart of the node: the HTTP server and engine stop, a new engine (nothing in memory) and
+   * app start on the same database and port; signed-in clients keep working. `engine` is the new one.
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,7 +128,7 @@ export async function startServer(
   const database = opts.database ?? (await freshDatabase());
   const { db } = database;
   const clock = opts.clock ?? new ManualClock(T0);
-  const engine = await EngineService.create({ db, clock, handlers: opts.handlers });
+  let engine = await EngineService.create({ db, clock, handlers: opts.handlers });
   const demo = opts.demo ?? true;
   await seedOrganisation(db, clock.now(), demo);
   const auth = new AuthService(db, clock, { hasher: testHasher, ...opts.auth });
@@ -137,12 +142,16 @@ export async function startServer(
   }
   await bootstrapDeployments(engine, path.join(root, 'processes'), path.join(root, 'forms'), { only: opts.procedures ? undefined : PLATFORM_FILES });
   const metrics = opts.metrics ? new Metrics({ db, clock, engine }) : undefined;
-  const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy, metrics, metricsToken: opts.metrics?.token, lifecycle: opts.lifecycle });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const listen = (port: number): Promise<Server> => {
+    const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy, metrics, metricsToken: opts.metrics?.token, lifecycle: opts.lifecycle });
+    return new Promise((resolve) => {
+      const s = app.listen(port, '127.0.0.1', () => resolve(s));
+    });
+  };
+  let server = await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const srv: TestServer = {
     url,
     db,
     engine,
@@ -159,6 +168,16 @@ export async function startServer(
       c.token = res.body.token;
       return c;
     },
+    async restart() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await engine.stop();
+      engine = await EngineService.create({ db, clock, handlers: opts.handlers });
+      registerPlatformHandlers(engine);
+      if (opts.procedures) registerHandlers({ db, engine, clock });
+      srv.engine = engine;
+      server = await listen(port);
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -167,6 +186,7 @@ export async function startServer(
       await database.drop();
     },
   };
+  return srv;
 }
 
 /**
