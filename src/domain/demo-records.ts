@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { countRecords } from '../store/records.ts';
+import { countRecords, insertProject } from '../store/records.ts';
 import { seedCatalog } from './catalog-seed.ts';
-import { createPowerRecord, createProject } from './records.ts';
+import { createPowerRecord, createProject, nextProjectId, ONLINE_THRESHOLD_CNY } from './records.ts';
 
 /**
  * Demo data for the procedures: the power-item catalog and some business records, entered by the
@@ -18,8 +18,15 @@ export async function seedDemoData(db: Knex, now: number): Promise<{ items: numb
       await createPowerRecord(trx, r, { by, now });
       records++;
     };
+    // The projects of 300,000 CNY or more were in the paper register before the platform went live
+    // and never run online: the compliance report flags them until each is put online through the
+    // self-built-project procedure (which picks them at 立项). Nothing else enters such a project.
     const proj = async (by: string, p: Parameters<typeof createProject>[1]) => {
-      await createProject(trx, p, { by, now });
+      if (p.investment < ONLINE_THRESHOLD_CNY) await createProject(trx, p, { by, now });
+      else {
+        const row = { location: null, plannedStart: null, stage: 'planned' as const, note: null, ...p, id: await nextProjectId(trx, now), onlineRequired: true, instanceId: null, enteredBy: by, enteredAt: now };
+        await insertProject(trx, row);
+      }
       records++;
     };
     await rec('staff', {

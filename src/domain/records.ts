@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Actor } from '../engine/types.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../errors.ts';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../errors.ts';
 import { getItem, type Approval } from '../store/catalog.ts';
 import { getUnit } from '../store/org.ts';
 import {
@@ -15,7 +15,6 @@ import {
   listPowerRecords,
   listProjects,
   restoreArchived,
-  setProjectInstance,
   type ArchiveEntry,
   type PowerRecord,
   type Project,
@@ -94,11 +93,12 @@ export interface NewProject {
 }
 
 /**
- * Enters a self-built project; projects of 300,000 CNY or more are marked as required to run
- * online (Art. 3) and show in `projectsNotOnline` until linked to their instance.
- * Usage: `await createProject(db, { name, unitId, investment: 450000 }, { by: 'engineer', now })`.
+ * Enters a self-built project. A project of 300,000 CNY or more can only be entered by the 立项 of
+ * the self-built-project procedure (`opts.instanceId`, the run it is entered on): anywhere else it
+ * is refused with 422 `PROJECT_REQUIRES_PROCEDURE` (Art. 3: such projects run online, from 立项).
+ * Usage: `await createProject(db, { name, unitId, investment: 180000 }, { by: 'itc', now })`.
  */
-export async function createProject(db: Knex | Knex.Transaction, input: NewProject, opts: { by: string; now: number }): Promise<Project> {
+export async function createProject(db: Knex | Knex.Transaction, input: NewProject, opts: { by: string; now: number; instanceId?: string }): Promise<Project> {
   const errors: FieldError[] = [];
   if (!input.name?.trim()) errors.push({ field: 'name', message: '“项目名称”为必填项' });
   if (!input.unitId || !(await getUnit(db as Knex, input.unitId))) errors.push({ field: 'unitId', message: '单位不存在' });
@@ -110,8 +110,12 @@ export async function createProject(db: Knex | Knex.Transaction, input: NewProje
   if (input.plannedStart && !DATE.test(input.plannedStart)) errors.push({ field: 'plannedStart', message: '“计划开工日期”不是有效的日期' });
   if (input.stage && !['planned', 'building', 'completed'].includes(input.stage)) errors.push({ field: 'stage', message: '“建设阶段”无效' });
   if (errors.length) throw new ValidationError(errors);
-  const prefix = `ZJ-${beijingYear(opts.now)}-`;
-  const id = `${prefix}${String((await lastIdWithPrefix(db, 'project', prefix)) + 1).padStart(3, '0')}`;
+  if (input.investment >= ONLINE_THRESHOLD_CNY && !opts.instanceId) {
+    throw new AppError(422, 'PROJECT_REQUIRES_PROCEDURE', '一次性投资 30 万元以上的自建工程须通过“自建工程项目”流程立项，网上运行（第三条）', [
+      { field: 'investment', message: '30 万元以上的项目请发起“自建工程项目”流程' },
+    ]);
+  }
+  const id = await nextProjectId(db, opts.now);
   const row: Project = {
     id,
     name: input.name.trim(),
@@ -121,13 +125,19 @@ export async function createProject(db: Knex | Knex.Transaction, input: NewProje
     plannedStart: input.plannedStart ?? null,
     stage: input.stage ?? 'planned',
     onlineRequired: input.investment >= ONLINE_THRESHOLD_CNY,
-    instanceId: null,
+    instanceId: opts.instanceId ?? null,
     note: input.note ?? null,
     enteredBy: opts.by,
     enteredAt: opts.now,
   };
   await insertProject(db, row);
   return row;
+}
+
+/** The next project id of the Beijing year of `now`: ZJ-2026-001, … (archived ids are not reused). */
+export async function nextProjectId(db: Knex | Knex.Transaction, now: number): Promise<string> {
+  const prefix = `ZJ-${beijingYear(now)}-`;
+  return `${prefix}${String((await lastIdWithPrefix(db, 'project', prefix)) + 1).padStart(3, '0')}`;
 }
 
 export interface DeletionTarget {
@@ -222,15 +232,6 @@ export async function restoreRecord(db: Knex, archiveId: string, opts: { by: Act
  */
 export async function projectsNotOnline(db: Knex): Promise<Project[]> {
   return listProjects(db, { onlineRequired: true, notOnline: true, limit: 1000 });
-}
-
-/** Records the process instance a self-built project runs online on. */
-export async function linkProjectRun(db: Knex, projectId: string, instanceId: string): Promise<Project> {
-  const project = await getProject(db, projectId);
-  if (!project) throw new NotFoundError(`自建工程项目 ${projectId} 不存在`, 'PROJECT_NOT_FOUND');
-  if (project.instanceId && project.instanceId !== instanceId) throw new ConflictError('该项目已关联网上运行的流程实例', 'PROJECT_ALREADY_ONLINE');
-  await setProjectInstance(db, projectId, instanceId);
-  return { ...project, instanceId };
 }
 
 /** The records of a deletion request in words, for reviewers: “权力运行记录 QL-2026-0002：王某，…”. */

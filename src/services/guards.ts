@@ -182,6 +182,46 @@ export const GUARDS: Record<string, EffectGuard> = {
     describe: pick('changeId', 'ruleId', 'requestedBy'),
   },
 
+  // ---- self-built-project.bpmn (Art. 3: 自建工程项目) ----
+  'project.register': { processKeys: ['self-built-project'], effect: true, describe: pick('projectId', 'projectName', 'budget', 'fundSource', 'approvalDoc') },
+  'project.contract': {
+    processKeys: ['self-built-project'],
+    effect: true,
+    requires: [{ element: 'Task_ContractLegal', groups: ['legal'], equals: { legalDecision: 'approve' }, after: ['Task_Contract'] }],
+    describe: pick('lotName', 'procurementMethod', 'vendor', 'contractAmount', 'signedOn'),
+  },
+  'project.progress': { processKeys: ['self-built-project'], effect: true, describe: pick('reportMonth', 'progressPercent', 'paymentAmount') },
+  'project.missedReport': { processKeys: ['self-built-project'], effect: true, describe: pick('lastReportMonth') },
+  'project.change': { processKeys: ['self-built-project'], effect: true, describe: pick('changeAmount', 'changeReason') },
+  'project.changeDecided': {
+    processKeys: ['self-built-project'],
+    effect: true,
+    requires: [
+      { element: 'Task_ChangeApprove', after: ['Task_ChangeOrder'] },
+      {
+        element: 'Task_ChangeCollective',
+        groups: ['leaders'],
+        equals: { collectiveDecision: 'approve' },
+        after: ['Task_ChangeApprove'],
+        when: (c) => c.variables.changeDecision === 'approve' && c.variables.needsCollective === true && c.variables.collectiveDecision === 'approve',
+      },
+    ],
+    describe: pick('changeId', 'changeDecision', 'needsCollective', 'collectiveDecision'),
+  },
+  'project.accepted': {
+    processKeys: ['self-built-project'],
+    effect: true,
+    requires: [{ element: 'Task_Acceptance', groups: ['engineering'], equals: { acceptanceResult: 'pass' } }],
+    describe: pick('acceptedOn'),
+  },
+  'project.finalAccount': { processKeys: ['self-built-project'], effect: true, describe: pick('settlementAmount', 'finalPayment', 'lateChangeAmount') },
+  'project.archive': {
+    processKeys: ['self-built-project'],
+    effect: true,
+    requires: [{ element: 'Task_Audit', groups: ['supervision'], equals: { auditResult: 'pass' }, after: ['Task_FinalAccount'] }],
+    describe: pick('archiveNo'),
+  },
+
   // ---- the platform's own procedures (handlers registered by the deployment and cancellation work) ----
   'platform.activateDeployment': {
     processKeys: ['platform-deployment'],

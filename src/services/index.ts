@@ -17,6 +17,7 @@ import { faultHandlers } from './faults.ts';
 import { orgHandlers } from './org.ts';
 import { passwordResetHandlers } from './password-resets.ts';
 import { penaltyChecks, penaltyForms, penaltyHandlers, usePenaltyClock } from './penalty.ts';
+import { projectChecks, projectForms, projectHandlers, useProjectClock } from './projects.ts';
 import { recordForms, recordHandlers } from './records.ts';
 import { rectificationHandlers, ruleChangeHandlers, useRectificationCalendar } from './monitoring.ts';
 
@@ -36,17 +37,20 @@ export const HANDLERS: Record<string, Handler> = {
   ...accountabilityHandlers,
   ...penaltyHandlers,
   ...rectificationHandlers,
+  ...projectHandlers,
 };
 
 /** Every completion check user tasks of processes/ declare (camunda:property completionCheck). */
 export const CHECKS: Record<string, TaskCheck> = {
   ...penaltyChecks,
+  ...projectChecks,
 };
 
 /** Platform data the forms in forms/ show (select options from `valuesKey`), by form key. */
 export const FORM_DATA: Record<string, FormDataProvider> = {
   ...recordForms,
   ...penaltyForms,
+  ...projectForms,
 };
 
 /** Effects and refused calls go into the audit trail in the step's transaction. */
@@ -68,6 +72,7 @@ export function registerHandlers(deps: ServiceDeps, handlers: Record<string, Han
   for (const [name, fn] of Object.entries(CHECKS)) deps.engine.registerTaskCheck(name, fn);
   usePenaltyClock(deps.clock);
   useRectificationCalendar(() => deps.engine.calendar);
+  useProjectClock(deps.clock);
   for (const [key, fn] of Object.entries(FORM_DATA)) deps.engine.registerFormData(key, fn);
   deps.engine.setEffectAuditor(effectAuditor);
   registerPlatformHandlers(deps.engine);

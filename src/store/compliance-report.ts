@@ -2,9 +2,20 @@ import type { Knex } from 'knex';
 
 /** Read-only figures the compliance report needs, one query each. Times are [from, to). */
 
-export async function projectsRequiringOnline(db: Knex): Promise<Array<{ id: string; name: string; unitId: string; investmentFen: number; instanceId: string | null }>> {
-  const rows = await db('self_built_projects').where('online_required', true).orderBy('id').select('id', 'name', 'unit_id', 'investment_fen', 'instance_id');
-  return rows.map((r: any) => ({ id: r.id, name: r.name, unitId: r.unit_id, investmentFen: Number(r.investment_fen), instanceId: r.instance_id }));
+/**
+ * Projects of ≥ 300,000 CNY with the run of `processKey` they are on: `instanceId` is set only when
+ * the project's instance is an instance of that procedure that was not cancelled (an instance id of
+ * anything else does not make a project online).
+ */
+export async function projectsRequiringOnline(db: Knex, processKey: string): Promise<Array<{ id: string; name: string; unitId: string; investmentFen: number; instanceId: string | null; runStatus: string | null; stage: string }>> {
+  const rows = await db('self_built_projects as p')
+    .leftJoin('process_instances as i', function () {
+      this.on('i.id', '=', 'p.instance_id').andOn('i.process_key', '=', db.raw('?', [processKey])).andOn('i.status', '!=', db.raw('?', ['cancelled']));
+    })
+    .where('p.online_required', true)
+    .orderBy('p.id')
+    .select('p.id', 'p.name', 'p.unit_id', 'p.investment_fen', 'p.stage', 'i.id as run_id', 'i.status as run_status');
+  return rows.map((r: any) => ({ id: r.id, name: r.name, unitId: r.unit_id, investmentFen: Number(r.investment_fen), instanceId: r.run_id ?? null, runStatus: r.run_status ?? null, stage: r.stage }));
 }
 
 export async function catalogCounts(db: Knex): Promise<{ active: number; retired: number }> {

@@ -177,10 +177,6 @@ export async function listProjects(
   return (await q.limit(f.limit ?? 100).offset(f.offset ?? 0)).map(toProject);
 }
 
-export async function setProjectInstance(db: Knex | Knex.Transaction, id: string, instanceId: string): Promise<boolean> {
-  return (await db('self_built_projects').where({ id }).update({ instance_id: instanceId })) === 1;
-}
-
 /** Highest numeric suffix of ids starting with `prefix` in a record table, for the next id. */
 export async function lastIdWithPrefix(db: Knex | Knex.Transaction, kind: RecordKind, prefix: string): Promise<number> {
   const live = await db(TABLE[kind]).select('id').where('id', 'like', `${prefix}%`);

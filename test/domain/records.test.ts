@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { seedCatalog } from '../../src/domain/catalog-seed.ts';
-import { createPowerRecord, createProject, linkProjectRun, projectsNotOnline } from '../../src/domain/records.ts';
+import { createPowerRecord, createProject, projectsNotOnline } from '../../src/domain/records.ts';
 import { seedOrganisation } from '../../src/domain/org.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { expectError } from '../helpers/expect.ts';
@@ -27,16 +27,19 @@ describe('domain: business records staff enter', () => {
     expect(err.details.map((d: { field: string }) => d.field)).to.deep.equal(['itemCode', 'unitId', 'partyName', 'handledOn']);
   });
 
-  it('marks self-built projects of 300,000 CNY or more as required to run online until linked to their instance (Art. 3)', async () => {
+  it('enters small self-built projects directly; one of 300,000 CNY or more only through the procedure (Art. 3)', async () => {
     const small = await createProject(t.db, { name: '门禁改造', unitId: 'info-centre', investment: 299999.99 }, { by: 'itc', now: START });
-    const big = await createProject(t.db, { name: '人防指挥所改造', unitId: 'engineering-office', investment: 300000 }, { by: 'engineer', now: START });
-    expect([small.onlineRequired, big.onlineRequired]).to.deep.equal([false, true]);
+    expect(small.onlineRequired).to.equal(false);
     expect(small.investment).to.equal(299999.99);
-    expect((await projectsNotOnline(t.db)).map((p) => p.id)).to.deep.equal([big.id]);
-    await linkProjectRun(t.db, big.id, 'instance-1');
+    // Outside the self-built-project procedure a large project is refused, and nothing is entered
+    const before = await t.db('self_built_projects').count({ n: '*' }).first();
+    const err = await expectError(createProject(t.db, { name: '人防指挥所改造', unitId: 'engineering-office', investment: 300000 }, { by: 'engineer', now: START }), 'PROJECT_REQUIRES_PROCEDURE');
+    expect(err.status).to.equal(422);
+    expect(await t.db('self_built_projects').count({ n: '*' }).first()).to.deep.equal(before);
+    // The procedure's 立项 enters it with its run
+    const big = await createProject(t.db, { name: '人防指挥所改造', unitId: 'engineering-office', investment: 300000 }, { by: 'engineer', now: START, instanceId: 'instance-1' });
+    expect(big).to.include({ onlineRequired: true, instanceId: 'instance-1' });
     expect(await projectsNotOnline(t.db)).to.deep.equal([]);
-    await expectError(linkProjectRun(t.db, big.id, 'instance-2'), 'PROJECT_ALREADY_ONLINE');
-    await expectError(linkProjectRun(t.db, 'ZJ-2026-999', 'instance-2'), 'PROJECT_NOT_FOUND');
     await expectError(createProject(t.db, { name: '错误金额', unitId: 'info-centre', investment: 1.005 }, { by: 'itc', now: START }), 'VALIDATION_FAILED');
   });
 

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { seedDemoData } from '../../src/domain/demo-records.ts';
 import { seedOrganisation } from '../../src/domain/org.ts';
-import { linkProjectRun, projectsNotOnline } from '../../src/domain/records.ts';
+import { projectsNotOnline } from '../../src/domain/records.ts';
+import { actorOf } from '../../src/domain/org.ts';
+import { registerHandlers } from '../../src/services/index.ts';
+import { initiation } from '../helpers/projects.ts';
+import { root } from '../helpers/procedures.ts';
+import path from 'node:path';
 import { createUpload, recordUpload } from '../../src/domain/supervision/provincial.ts';
 import { monthPeriod } from '../../src/domain/supervision/periods.ts';
 import { complianceReport } from '../../src/domain/supervision/report.ts';
@@ -22,6 +27,8 @@ describe('supervision: the compliance report reads the regulation against the pl
     await seedOrganisation(t.db, clock.now(), true);
     await seedDemoData(t.db, clock.now());
     engine = await EngineService.create({ db: t.db, clock });
+    registerHandlers({ db: t.db, engine, clock });
+    await engine.deployDirectories(path.join(root, 'processes'), path.join(root, 'forms'));
   });
   after(async () => {
     await engine.stop();
@@ -58,12 +65,21 @@ describe('supervision: the compliance report reads the regulation against the pl
     expect(report.get(8)!.findings[0]).to.deep.equal({ status: 'info', text: '本期没有权力事项变更' });
 
     // The projects are put online and the October package is uploaded on 11-03.
-    for (const p of offline) await linkProjectRun(t.db, p.id, `00000000-0000-4000-8000-${p.id.replace(/\D/g, '').padStart(12, '0')}`);
+    // Each demo project is run through the self-built-project procedure by its unit (立项 picks it)
+    const runner: Record<string, string> = { 'engineering-office': 'engineer', 'investment-company': 'invest' };
+    for (const p of offline) {
+      const variables = initiation({ projectId: p.id, projectName: p.name, budget: p.investment });
+      await engine.start('self-built-project', { by: (await actorOf(t.db, runner[p.unitId]))!, variables });
+      for (let i = 0; i < 20 && (await engine.jobs.runDue()) > 0; i++);
+    }
+    expect(await projectsNotOnline(t.db)).to.deep.equal([]);
     const october = await createUpload(t.db, '2026-10', { by: 'engineer', trigger: 'manual', now: at('2026-11-03T09:00:00+08:00') });
     await recordUpload(t.db, october.id, 'engineer', 'SJ-1103', at('2026-11-03T10:00:00+08:00'));
     report = await findings('2026-11', '2026-12-01T09:00:00+08:00');
     expect(report.get(3)!.findings[0]).to.deep.include({ status: 'ok' });
     expect(report.get(3)!.findings[0].text).to.match(/个，全部在网上运行$/);
+    expect(report.get(3)!.status).to.equal('ok');
+    expect(report.get(3)!.findings[1]).to.deep.equal({ status: 'info', text: `在“自建工程项目”流程中运行 ${offline.length} 个（办理中 ${offline.length} 个，已归档 0 个）` });
     expect(report.get(5)!.findings.map((f) => f.text)).to.include('省平台数据上传已于 2026-11-03 完成（2026-11）');
     expect(report.get(6)!.status).to.equal('attention'); // no district reported in November
 

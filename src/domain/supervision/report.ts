@@ -14,6 +14,8 @@ import {
   suggestionsIn,
 } from '../../store/compliance-report.ts';
 import { uploadsDoneIn } from '../../store/exchange.ts';
+import { listProjectWarnings } from '../../store/projects.ts';
+import { PROJECT_PROCESS } from '../projects/procedure.ts';
 import { listUnits, organisationSince } from '../../store/org.ts';
 import { loginCompliance } from './logins.ts';
 import { registerFindings } from './register.ts';
@@ -85,8 +87,11 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
   const since = (await organisationSince(db)) ?? from;
 
   // Art. 3: powers and large self-built projects run online, on catalog items only.
-  const projects = await projectsRequiringOnline(db);
+  // Counted from the self-built-project procedure's instances, not from a flag on the register.
+  const projects = await projectsRequiringOnline(db, PROJECT_PROCESS);
   const offline = projects.filter((p) => !p.instanceId);
+  const finished = projects.filter((p) => p.runStatus === 'completed').length;
+  const projectWarnings = await listProjectWarnings(db, { from, to });
   const catalog = await catalogCounts(db);
   const cases = await casesStartedIn(db, from, to);
   articles.push(
@@ -97,6 +102,12 @@ export async function complianceReport(db: Knex, calendar: WorkCalendar, period:
           ? `一次性投资 30 万元以上的自建工程 ${projects.length} 个，${offline.length ? `其中 ${offline.length} 个未在网上运行：${offline.map((p) => `${p.name}（${yuan(p.investmentFen)}）`).join('、')}` : '全部在网上运行'}`
           : '没有一次性投资 30 万元以上的自建工程',
       },
+      ...(projects.length - offline.length
+        ? [{ status: 'info' as const, text: `在“自建工程项目”流程中运行 ${projects.length - offline.length} 个（办理中 ${projects.length - offline.length - finished} 个，已归档 ${finished} 个）` }]
+        : []),
+      ...(projectWarnings.length
+        ? [{ status: 'attention' as const, text: `本期自建工程风险预警 ${projectWarnings.length} 条：${projectWarnings.map((w) => w.text).join('；')}` }]
+        : []),
       { status: 'info', text: `权力事项目录：在用 ${catalog.active} 项，已停用 ${catalog.retired} 项；本期网上办理权力事项 ${cases.length} 件` },
     ]),
   );
