@@ -18,9 +18,6 @@ const API_STORE_KNOWN = {
   'process-definitions.ts': ['definitions'],
   'power-items.ts': ['org', 'catalog'],
   'monitor.ts': ['monitor'],
-  'forms.ts': ['definitions'],
-  'directory.ts': ['org'],
-  'audit.ts': ['auth'],
   'attachments.ts': ['attachments', 'instances'],
 };
 

@@ -5,7 +5,8 @@ import type { AuditEntry } from '../domain/audit.ts';
 import type { Person } from '../domain/org.ts';
 import { ForbiddenError } from '../errors.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
-import { jsonBody } from './input.ts';
+import * as api from './contracts/calendar.ts';
+import { routeMounter } from './route.ts';
 
 /**
  * The working calendar (工作日历): a year's statutory holidays and adjusted working days, read and
@@ -14,7 +15,7 @@ import { jsonBody } from './input.ts';
  */
 export function calendarRoutes(deps: ApiDeps): Router {
   const r = new Router();
-  const json = jsonBody(deps.limits.jsonBytes);
+  const route = routeMounter(r, deps.limits.jsonBytes);
   const { engine, db } = deps;
 
   const maintainer = (ctx: Context): Person => {
@@ -25,19 +26,19 @@ export function calendarRoutes(deps: ApiDeps): Router {
     return p;
   };
 
-  r.get('/calendar/:year', async (ctx) => {
+  route(api.calendarGet, async (ctx, { params }) => {
     maintainer(ctx);
-    const { year } = checkYearInput(ctx.params.year, { days: [] });
-    ctx.body = await calendarYear(db, engine.calendar, year);
+    const { year } = checkYearInput(params.year, { days: [] });
+    return calendarYear(db, engine.calendar, year);
   });
 
-  r.put('/calendar/:year', json, async (ctx) => {
+  route(api.calendarPut, async (ctx, { params, body }) => {
     const person = maintainer(ctx);
-    const { year, days } = checkYearInput(ctx.params.year, ctx.request.body as { days?: unknown });
+    const { year, days } = checkYearInput(params.year, body as { days?: unknown });
     const audit = auditHook<Omit<AuditEntry, 'actor' | 'ip' | 'requestId'>>(ctx, deps, (entry) => entry);
     const saved = await saveCalendarYear(db, year, days, { by: person.id, now: engine.clock.now(), audit });
     await engine.reloadCalendar();
-    ctx.body = { ...(await calendarYear(db, engine.calendar, year)), recomputedTasks: saved.recomputed };
+    return { ...(await calendarYear(db, engine.calendar, year)), recomputedTasks: saved.recomputed };
   });
 
   return r;

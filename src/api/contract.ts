@@ -35,6 +35,11 @@ export interface RouteContract {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * `handler`: the body schema documents the shape, but the handler (a domain check with its own
+   * error code, e.g. INVALID_CALENDAR) validates it and receives it unparsed.
+   */
+  bodyCheck?: 'schema' | 'handler';
   /** Successes by status (the first one is the default status of a returned body). */
   responses: Partial<Record<200 | 201 | 202 | 204 | 503, ResponseSpec>>;
   /** Error statuses besides the automatic ones (401/403 when signed in; 400 with input; 413/415 with a body). */
@@ -52,7 +57,7 @@ type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 export interface InputOf<C extends RouteContract> {
   params: Out<C['params']>;
   query: Out<C['query']>;
-  body: C['body'] extends z.ZodType ? z.output<C['body']> : undefined;
+  body: C['bodyCheck'] extends 'handler' ? unknown : C['body'] extends z.ZodType ? z.output<C['body']> : undefined;
 }
 
 type Success<C extends RouteContract> = C['responses'][keyof C['responses']];

@@ -1,6 +1,8 @@
 import Router from '@koa/router';
-import { listGroups, listUnits, listUsers } from '../store/org.ts';
+import { directory } from '../services/directory.ts';
 import type { ApiDeps } from './context.ts';
+import * as api from './contracts/directory.ts';
+import { routeMounter } from './route.ts';
 
 /**
  * GET /directory: the names behind the ids the other answers carry (assignees, actors in
@@ -9,14 +11,6 @@ import type { ApiDeps } from './context.ts';
  */
 export function directoryRoutes(deps: ApiDeps): Router {
   const r = new Router();
-  r.get('/directory', async (ctx) => {
-    const [users, groups, units] = await Promise.all([listUsers(deps.db), listGroups(deps.db), listUnits(deps.db)]);
-    const unitName = new Map(units.map((u) => [u.id, u.name]));
-    ctx.body = {
-      users: users.map((u) => ({ id: u.id, displayName: u.displayName, title: u.title, unitId: u.unitId, unitName: u.unitId ? (unitName.get(u.unitId) ?? null) : null, status: u.status })),
-      groups: groups.map((g) => ({ id: g.id, name: g.name })),
-      units: units.map((u) => ({ id: u.id, name: u.name, kind: u.kind })),
-    };
-  });
+  routeMounter(r, deps.limits.jsonBytes)(api.directory, () => directory(deps.db));
   return r;
 }

@@ -1,7 +1,6 @@
 import { contractPaths } from './contract-openapi.ts';
 import { ALL_CONTRACTS } from './contracts/index.ts';
 import { attachmentPaths } from './openapi-attachments.ts';
-import { calendarPaths } from './openapi-calendar.ts';
 import { caseActionPaths } from './openapi-case-actions.ts';
 import { caseRoutingPaths } from './openapi-case-routing.ts';
 import { complaintPaths } from './openapi-complaints.ts';
@@ -394,24 +393,6 @@ const paths: Record<string, Record<string, Op>> = {
       [400, 403, 404, 409],
     ),
   },
-  '/api/forms/{key}': {
-    get: signedIn(
-      {
-        summary: '表单（form-js JSON），最新版或 ?version=n',
-        tags: ['forms'],
-        parameters: [pathParam('key', '表单标识'), param('version', '版本号', { type: 'integer' })],
-        responses: { 200: ok(ref('Form')) },
-      },
-      [400, 404],
-    ),
-  },
-  '/api/directory': {
-    get: signedIn({
-      summary: '通讯录：用户、岗位（组）和单位的名称（不含电话和组成员）',
-      tags: ['directory'],
-      responses: { 200: ok(obj({ users: arr(anyObject), groups: arr(anyObject), units: arr(anyObject) })) },
-    }),
-  },
   '/api/monitor/summary': {
     get: signedIn({ summary: '运行监控汇总（监察室）', tags: ['monitor'], responses: { 200: ok(ref('MonitorSummary')) } }),
   },
@@ -428,45 +409,6 @@ const paths: Record<string, Record<string, Op>> = {
   },
   '/api/incidents/{id}/retry': {
     post: signedIn({ summary: '重试故障（监察室、流程管理员）', tags: ['monitor'], parameters: [pathParam('id', '故障 id')], responses: { 200: ok(ref('Incident')) } }, [404, 409]),
-  },
-  '/api/audit': {
-    get: signedIn(
-      {
-        summary: '审计日志（监察室）',
-        tags: ['audit'],
-        parameters: [
-          param('actor', '操作人'),
-          param('instance', '流程实例 id'),
-          param('action', '操作，如 task.complete'),
-          param('objectType', '对象类型'),
-          param('objectId', '对象 id'),
-          param('from', '起始时间（含），ISO 8601 或毫秒'),
-          param('to', '截止时间（不含）'),
-          param('reveal', 'personal：监察室查看未脱敏的个人信息（本次查阅另记审计）；默认身份证号、电话、地址脱敏'),
-          ...paging,
-        ],
-        responses: { 200: { ...ok(list(ref('AuditEntry'))), headers: pagedHeaders } },
-      },
-      [400],
-    ),
-  },
-  '/api/audit/verify': {
-    get: signedIn({
-      summary: '校验审计哈希链（监察室）',
-      tags: ['audit'],
-      responses: { 200: ok(obj({ ok: { type: 'boolean' }, checked: { type: 'integer' }, firstBrokenAt: { type: 'integer' }, reason: str(), broken: arr(obj({ seq: { type: 'integer' }, reason: str() })), truncated: { type: 'boolean' }, headHash: str() })) },
-    }),
-  },
-  '/api/login-events': {
-    get: signedIn(
-      {
-        summary: '登录记录（成功与失败，含 IP；监察室）',
-        tags: ['audit'],
-        parameters: [param('username', '用户名'), param('success', 'true | false', { type: 'boolean' }), param('from', '起始时间'), param('to', '截止时间'), ...paging],
-        responses: { 200: { ...ok(list(ref('LoginEvent'))), headers: pagedHeaders } },
-      },
-      [400],
-    ),
   },
 };
 
@@ -616,22 +558,6 @@ const schemas: Record<string, Schema> = {
       warning: str('日历未覆盖未来 90 天时的提示，否则 null', { nullable: true }),
     }),
   }),
-  AuditEntry: obj({
-    seq: { type: 'integer' },
-    at: time(),
-    actor: str(),
-    action: str(),
-    objectType: str(),
-    objectId: str(),
-    instanceId: str(),
-    ip: str(),
-    requestId: str(),
-    before: {},
-    after: {},
-    prevHash: str(),
-    hash: str(),
-  }),
-  LoginEvent: obj({ id: { type: 'integer' }, username: str(), success: { type: 'boolean' }, reason: str(), ip: str(), userAgent: str(), at: time() }),
 };
 
 /** Hand-written paths (routes not yet schema-first) joined with the generated ones, per method. */
@@ -654,7 +580,7 @@ export function openApiDocument() {
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],
     tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar', 'attachments'].map((name) => ({ name })),
-    paths: mergePaths({ ...paths, ...supervisionPaths(openApiHelpers), ...calendarPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...caseRoutingPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers), ...documentPaths(openApiHelpers) }, generated.paths),
+    paths: mergePaths({ ...paths, ...supervisionPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...caseRoutingPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers), ...documentPaths(openApiHelpers) }, generated.paths),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },

@@ -78,7 +78,7 @@ export function validateInput<C extends RouteContract>(ctx: Context, c: C): Inpu
   const queryErrors: FieldError[] = [];
   const query = c.query ? parse(c.query, queryInput(ctx, queryErrors), queryErrors) : {};
   const params = parse(c.params, ctx.params ?? {}, errors);
-  const body = c.body ? parse(c.body, bodyInput(ctx), errors) : undefined;
+  const body = c.bodyCheck === 'handler' ? ctx.request.body : c.body ? parse(c.body, bodyInput(ctx), errors) : undefined;
   if (errors.length) throw new BadRequestError('请求参数有误', [...errors, ...queryErrors]);
   if (queryErrors.length) throw new BadRequestError('查询参数有误', queryErrors);
   return { params, query, body } as InputOf<C>;

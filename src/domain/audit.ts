@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { wellFormed } from '../json-guard.ts';
 import { advanceHead, auditHead, auditRowsAfter, insertAuditRow, listAuditRows, type AuditFilter, type AuditRow } from '../store/audit.ts';
+import { listLoginEvents } from '../store/auth.ts';
 
 /**
  * The tamper-evident audit trail. Every state-changing request appends one entry in the same
@@ -168,4 +169,9 @@ function parsed(text: string | null): unknown {
   } catch {
     return text;
   }
+}
+
+/** Sign-in attempts, newest first, for the security auditor and supervision. */
+export function loginEvents(db: Knex, f: Parameters<typeof listLoginEvents>[1]) {
+  return listLoginEvents(db, f);
 }

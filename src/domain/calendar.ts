@@ -68,7 +68,7 @@ export async function calendarYear(db: Knex, calendar: WorkCalendar, year: numbe
   return {
     year,
     known: calendar.knowsYear(`${year}-01-01`),
-    source: entered ? 'admin' : days.length ? 'package' : null,
+    source: entered ? ('admin' as const) : days.length ? ('package' as const) : null,
     updatedAt: entered ? new Date(entered.updatedAt).toISOString() : null,
     updatedBy: entered?.updatedBy ?? null,
     days: days.map((d) => ({ date: d.date, kind: d.kind, name: d.name })),
