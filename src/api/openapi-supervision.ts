@@ -1,4 +1,5 @@
 import type { Op, OpenApiHelpers } from './openapi-helpers.ts';
+import { monitoringRulePaths } from './openapi-monitoring-rules.ts';
 
 /** The OpenAPI description of the supervision routes (src/api/supervision.ts). */
 export function supervisionPaths(h: OpenApiHelpers): Record<string, Record<string, Op>> {
@@ -10,6 +11,8 @@ export function supervisionPaths(h: OpenApiHelpers): Record<string, Record<strin
   const upload = obj({ id: str(), month: str(), schema: str(), sha256: str(), operations: { type: 'integer' }, trigger: str('job | manual'), createdBy: str(), createdAt: time(), uploadedAt: time(), uploadedBy: str(), receipt: str() });
   const figures = { handled: { type: 'integer' }, onTime: { type: 'integer' }, yellow: { type: 'integer' }, red: { type: 'integer' }, avgWorkdays: { type: 'number', nullable: true }, openOverdue: { type: 'integer' }, reminded: { type: 'integer', description: '被催办次数（本人已认领任务的催办）' }, accountability: { type: 'integer' } };
   return {
+    // Monitoring rules and their warnings (issue 18, items 2-3).
+    ...monitoringRulePaths(h),
     '/api/notifications': {
       get: signedIn({
         summary: '我的通知（预警、登录不足、未上传等）',

@@ -18,6 +18,7 @@ import { processDefinitionRoutes } from './process-definitions.ts';
 import { processInstanceRoutes } from './process-instances.ts';
 import { signalRoutes } from './signals.ts';
 import { supervisionRoutes } from './supervision.ts';
+import { monitoringRuleRoutes } from './monitoring-rules.ts';
 import { taskRoutes } from './tasks.ts';
 import { caseActionRoutes } from './case-actions.ts';
 import { caseRoutingRoutes } from './case-routing.ts';
@@ -72,6 +73,7 @@ export function apiRouter(deps: ApiDeps): Router {
     calendarRoutes(deps).routes(),
     attachmentRoutes(deps).routes(),
     complaintRoutes(deps).routes(),
+    monitoringRuleRoutes(deps).routes(),
   );
   return api;
 }

@@ -246,9 +246,11 @@ export async function updateRuleWarning(
 }
 
 /** Counts of warnings per unit and per rule, by stage and outcome (the monitor's figures). */
-export async function ruleWarningCounts(db: Knex): Promise<{ byUnit: Array<Record<string, any>>; byRule: Array<Record<string, any>> }> {
+export type WarningCountRow = { key: string | null; stage: string; outcome: string | null; n: number };
+
+export async function ruleWarningCounts(db: Knex): Promise<{ byUnit: WarningCountRow[]; byRule: WarningCountRow[] }> {
   const group = async (col: string) =>
-    (await db('rule_warnings').select(`${col} as key`, 'stage', 'outcome').count({ n: '*' }).groupBy(col, 'stage', 'outcome')).map((r: any) => ({
+    (await db('rule_warnings').select(`${col} as key`, 'stage', 'outcome').count({ n: '*' }).groupBy(col, 'stage', 'outcome')).map((r: any): WarningCountRow => ({
       key: r.key ?? null,
       stage: r.stage,
       outcome: r.outcome ?? null,
