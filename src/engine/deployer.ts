@@ -163,12 +163,14 @@ export async function checkDeployment(db: Knex, files: DeployFile[], opts: Check
   const directory = bpmn.length ? await opts.directory?.(db) : undefined;
   for (const f of bpmn) {
     // Foreign namespaces, DOCTYPE and deep nesting are refused before the parser sees the file.
-    const unsafe = checkXml(f.content);
+    const xmlNotes: string[] = [];
+    const unsafe = checkXml(f.content, 'bpmn', xmlNotes);
     if (unsafe.length) {
       for (const p of unsafe) problems.push({ file: f.name, ...p });
       continue;
     }
     const parsed = await parseBpmn(f.content, ctx);
+    parsed.model?.notes.unshift(...xmlNotes);
     for (const p of parsed.problems) problems.push({ file: f.name, ...p });
     if (parsed.model?.executable === false) {
       // Stored only (isExecutable="false"): nothing runs, so only the XML checks above apply.

@@ -357,9 +357,11 @@ function walk(elements: any[], topLevel: boolean, model: ProcessModel, ctx: Anal
     }
     // A send task publishes its message like a message throw event, unless it names a handler.
     const sendsMessage = type === 'bpmn:SendTask' && !dv.handler && !handlerNameOf(el) && !d.code;
-    if (sendsMessage) {
-      if (!el.messageRef) problems.push({ element: el.id, message: `发送任务 ${label(el)} 没有引用消息（messageRef），也没有指定处理程序` });
-      else info.messageName = messageNameOf(el, el.messageRef, problems);
+    if (sendsMessage && !el.messageRef) {
+      // Nothing to send and nobody to send it: a plain task that passes at once (as in bpmn-engine).
+      model.notes.push(`发送任务 ${label(el)} 没有引用消息（messageRef），也没有指定处理程序：按普通任务直接通过；要发送消息请引用文件中定义的消息`);
+    } else if (sendsMessage) {
+      info.messageName = messageNameOf(el, el.messageRef, problems);
       for (const message of messageThrowProblems(info.properties, label(el))) problems.push({ element: el.id, message });
     }
     if (type === 'bpmn:BusinessRuleTask') {
@@ -462,12 +464,21 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
   const eventSubStart = el.$type === 'bpmn:StartEvent' && Boolean(el.$parent?.triggeredByEvent);
   for (const def of defs) {
     const startHere = el.$type !== 'bpmn:StartEvent' || topLevel || (eventSubStart && EVENT_SUB_START_DEFS.includes(def.$type));
+    const scriptLanguage = def.$type === 'bpmn:ConditionalEventDefinition' ? def.condition?.language?.toLowerCase() : undefined;
+    if (scriptLanguage && !['feel', 'juel'].includes(scriptLanguage)) {
+      problems.push({ element: el.id, message: `条件事件 ${label(el)} 的条件使用了脚本语言 "${def.condition.language}"：上传的流程不允许运行代码，请使用 FEEL 表达式` });
+    }
     if ((!allowed.includes(def.$type) && !(eventSubStart && EVENT_SUB_START_DEFS.includes(def.$type))) || !startHere) {
       problems.push({ element: el.id, message: `不支持的事件类型 ${def.$type.replace('bpmn:', '')}：${label(el)}` });
       continue;
     }
     if (def.$type === 'bpmn:MessageEventDefinition') {
-      if (!def.messageRef) problems.push({ element: el.id, message: `消息事件 ${label(el)} 没有引用消息` });
+      const catches = el.$type === 'bpmn:IntermediateCatchEvent' || el.$type === 'bpmn:BoundaryEvent' || el.$type === 'bpmn:StartEvent';
+      if (!def.messageRef && catches) {
+        // Lenient as bpmn-engine (which waits for a signal to the element): the message is named after the element.
+        info.messageName = el.id;
+        model.notes.push(`消息事件 ${label(el)} 没有引用消息：按消息名称 "${el.id}" 等待（建议在文件中定义消息并引用）`);
+      } else if (!def.messageRef) problems.push({ element: el.id, message: `消息事件 ${label(el)} 没有引用消息` });
       else info.messageName = messageNameOf(el, def.messageRef, problems);
       if (el.$type === 'bpmn:EndEvent' || el.$type === 'bpmn:IntermediateThrowEvent') {
         for (const message of messageThrowProblems(info.properties, label(el))) problems.push({ element: el.id, message });

@@ -65,6 +65,28 @@ const DMN_NAMESPACES: ReadonlySet<string> = new Set([
   'http://camunda.org/schema/modeler/1.0',
 ]);
 
+/**
+ * Vocabularies a browser renders or executes: refused wherever they are declared, even unused.
+ * Any other foreign namespace is refused only when an element or attribute of the file uses it; a
+ * declaration nothing uses (jBPM/Drools, Bonita, made-up ones left by other modelers) carries
+ * nothing and only becomes a note (issue 12: lenient where the file is harmless).
+ */
+const MARKUP_NAMESPACES = [
+  'http://www.w3.org/1999/xhtml',
+  'http://www.w3.org/2000/svg',
+  'http://www.w3.org/1999/XSL/Transform',
+  'http://www.w3.org/1998/Math/MathML',
+  'http://www.w3.org/1999/xlink',
+  'http://www.w3.org/2001/XInclude',
+  'http://www.w3.org/2001/xml-events',
+  'http://www.mozilla.org/keymaster/gatekeeper/there.is.only.xul',
+];
+
+function isMarkup(ns: string): boolean {
+  const n = ns.toLowerCase().replace(/^https:/, 'http:').replace(/\/+$/, '');
+  return MARKUP_NAMESPACES.some((m) => n === m.toLowerCase() || n.startsWith(`${m.toLowerCase()}/`));
+}
+
 /** Deepest element nesting accepted; the shipped procedures need fewer than 10 levels. */
 export const MAX_XML_DEPTH = 200;
 
@@ -80,8 +102,11 @@ export interface XmlProblem {
  * Every problem of `xml` as a Chinese message with its line; empty when the file may be parsed.
  * Usage: `for (const p of checkXml(content)) problems.push({ file, ...p })`.
  */
-export function checkXml(xml: string, kind: 'bpmn' | 'dmn' = 'bpmn'): XmlProblem[] {
+export function checkXml(xml: string, kind: 'bpmn' | 'dmn' = 'bpmn', notes?: string[]): XmlProblem[] {
   const problems: XmlProblem[] = [];
+  /** Foreign, non-markup declarations: refused at the end only if their prefix is used. */
+  const foreign: Array<{ ns: string; prefix: string; line: number }> = [];
+  const usedPrefixes = new Set<string>();
   const seen = new Set<string>();
   const add = (key: string, p: XmlProblem) => {
     if (seen.has(key) || problems.length >= MAX_PROBLEMS) return;
@@ -117,15 +142,36 @@ export function checkXml(xml: string, kind: 'bpmn' | 'dmn' = 'bpmn'): XmlProblem
       // A prefix for the document's own targetNamespace (Yaoqiang's xmlns:tns) names nothing foreign.
       const target = /(?:^|\s)targetNamespace\s*=\s*("([^"]*)"|'([^']*)')/.exec(tag);
       const own = target ? decodeReferences((target[2] ?? target[3] ?? '').trim()) : undefined;
-      for (const ns of declaredNamespaces(tag)) {
-        if (!ALLOWED_XML_NAMESPACES.has(ns) && ns !== own && !(kind === 'dmn' && DMN_NAMESPACES.has(ns))) {
-          add(`ns:${ns}`, { line: lineAt(i), message: `不允许的 XML 命名空间 "${ns.slice(0, 200)}"：只接受 BPMN、BPMNDI、DC/DI、XSI、Camunda/Zeebe/Flowable/Activiti 扩展、常见建模工具（Signavio、Bizagi、Trisotech、ADONIS、Yaoqiang、BPSim）的元数据与 bpmn.io 颜色扩展` });
-        }
+      for (const { ns, prefix } of declaredNamespaces(tag)) {
+        if (ALLOWED_XML_NAMESPACES.has(ns) || ns === own || (kind === 'dmn' && DMN_NAMESPACES.has(ns))) continue;
+        // A default namespace or a markup vocabulary is refused at once (conservatively: used).
+        if (prefix === '' || isMarkup(ns)) add(`ns:${ns}`, { line: lineAt(i), message: foreignMessage(ns) });
+        else foreign.push({ ns, prefix, line: lineAt(i) });
       }
+      for (const p of usedPrefixesOf(tag)) usedPrefixes.add(p);
       i = end + 1;
     }
   }
+  for (const f of foreign) {
+    if (usedPrefixes.has(f.prefix)) add(`ns:${f.ns}`, { line: f.line, message: foreignMessage(f.ns) });
+    else notes?.push(`已忽略声明但未使用的 XML 命名空间 "${f.ns.slice(0, 200)}"（xmlns:${f.prefix.slice(0, 50)}）`);
+  }
   return problems;
+}
+
+function foreignMessage(ns: string): string {
+  return `不允许的 XML 命名空间 "${ns.slice(0, 200)}"：只接受 BPMN、BPMNDI、DC/DI、XSI、Camunda/Zeebe/Flowable/Activiti 扩展、常见建模工具（Signavio、Bizagi、Trisotech、ADONIS、Yaoqiang、BPSim）的元数据与 bpmn.io 颜色扩展；其他命名空间只有在文件中没有元素或属性使用它时才被忽略`;
+}
+
+/** The prefixes an element name and its attribute names use (`xmlns:*` declarations excluded). */
+function usedPrefixesOf(tag: string): string[] {
+  const out: string[] = [];
+  const name = /^\s*([^\s/>]+)/.exec(tag)?.[1] ?? '';
+  if (name.includes(':')) out.push(name.slice(0, name.indexOf(':')));
+  // Attribute names outside quoted values: strip the values first.
+  const bare = tag.slice(name.length).replace(/"[^"]*"|'[^']*'/g, '""');
+  for (const m of bare.matchAll(/(?:^|\s)([^\s=:/]+):[^\s=/]+\s*=/g)) if (m[1] !== 'xmlns') out.push(m[1]);
+  return out;
 }
 
 /** The index just past `marker` (or the end of the text when it never comes). */
@@ -149,10 +195,14 @@ function tagEnd(xml: string, from: number): number {
 
 const XMLNS_ATTR = /(?:^|\s)xmlns(?::[^\s=]+)?\s*=\s*("([^"]*)"|'([^']*)')/g;
 
-/** The namespace URIs declared in one start tag (character references resolved). */
-function declaredNamespaces(tag: string): string[] {
-  const out: string[] = [];
-  for (const m of tag.matchAll(XMLNS_ATTR)) out.push(decodeReferences((m[2] ?? m[3] ?? '').trim()));
+/** The namespace URIs declared in one start tag with their prefixes ('' = default; references resolved). */
+function declaredNamespaces(tag: string): Array<{ ns: string; prefix: string }> {
+  const out: Array<{ ns: string; prefix: string }> = [];
+  for (const m of tag.matchAll(XMLNS_ATTR)) {
+    const head = m[0].trim();
+    const prefix = head.startsWith('xmlns:') ? head.slice(6, head.search(/\s*=/)) : '';
+    out.push({ ns: decodeReferences((m[2] ?? m[3] ?? '').trim()), prefix });
+  }
   return out;
 }
 

@@ -92,6 +92,30 @@ describe('engine: lenient parsing (files other engines accept)', () => {
     expect(again.items[0]).to.include({ key: 'none-a', version: 2 });
   });
 
+  it('Given a send task with neither message nor handler (bpmn-engine\'s messaging example), when deployed and run, then it passes like a plain task and the note says so', async () => {
+    const body = `<process id="send-nothing" isExecutable="true">
+      <startEvent id="s" /><sequenceFlow id="f1" sourceRef="s" targetRef="ping" />
+      <sendTask id="ping" name="Ping" /><sequenceFlow id="f2" sourceRef="ping" targetRef="t" />
+      <userTask id="t" name="办理" camunda:candidateGroups="staff" /><sequenceFlow id="f3" sourceRef="t" targetRef="e" /><endEvent id="e" />
+    </process>`;
+    const notes = await deploysAndRuns('send-nothing', definitions(body));
+    expect(notes.join('\n')).to.match(/发送任务 ping（Ping） 没有引用消息.*按普通任务直接通过/);
+  });
+
+  it('Given a message catch event without messageRef, when deployed, then it waits for a message named after the element and goes on when that message comes', async () => {
+    const body = `<process id="catch-unnamed" isExecutable="true">
+      <startEvent id="s" /><sequenceFlow id="f1" sourceRef="s" targetRef="waitHere" />
+      <intermediateCatchEvent id="waitHere"><messageEventDefinition /></intermediateCatchEvent>
+      <sequenceFlow id="f2" sourceRef="waitHere" targetRef="e" /><endEvent id="e" />
+    </process>`;
+    const res = await engine.deploy([{ name: 'catch-unnamed.bpmn', content: definitions(body) }], { by: owner });
+    expect(res.notes.map((n) => n.message).join('\n')).to.include('按消息名称 "waitHere" 等待');
+    const started = await engine.start('catch-unnamed', { by: staff, businessKey: 'CU-1' });
+    expect(started.instance.status).to.equal('running');
+    const delivered = await engine.correlateMessage('waitHere', { businessKey: 'CU-1' });
+    expect(delivered.instance.status).to.equal('completed');
+  });
+
   it('Given an ISO-8859-1 encoding declaration on decoded text, when deployed, then it runs', async () => {
     const notes = await deploysAndRuns('latin', definitions(simpleProcess('latin', { attrs: 'isExecutable="true"' }), { decl: '<?xml version="1.0" encoding="ISO-8859-1"?>' }));
     expect(notes.join('\n')).not.to.match(/encoding/);

@@ -66,12 +66,13 @@ describe('engine: send tasks and processes without a start event deploy as publi
     expect(archive.variables).to.deep.equal({ caseNo: 'A-1' });
   });
 
-  it('a send task with neither message nor handler is refused, naming it', async () => {
-    const bad = sender.replaceAll('send-notice', 'send-bad').replace(' messageRef="M_notice"', '');
-    const err = await engine.deploy([{ name: 'bad.bpmn', content: bad }], { by: 'owner' }).catch((e) => e);
-    expect(err.code).to.equal('DEPLOYMENT_INVALID');
-    expect(JSON.stringify(err.details)).to.contain('notify');
-    expect(await engine.start('send-bad', { by: staff }).then(() => 'started', (e) => e.code)).to.equal('PROCESS_NOT_FOUND');
+  it('a send task with neither message nor handler deploys with a note naming it and passes like a plain task (as in bpmn-engine; issue 12)', async () => {
+    const bare = sender.replaceAll('send-notice', 'send-bare').replace(' messageRef="M_notice"', '');
+    const res = await engine.deploy([{ name: 'bare.bpmn', content: bare }], { by: 'owner' });
+    expect(res.notes.map((n) => n.message).join('\n')).to.match(/发送任务 notify.*没有引用消息.*按普通任务直接通过/);
+    const { instance } = await engine.start('send-bare', { by: staff, businessKey: 'B-1', variables: { caseNo: 'B-1' } });
+    expect(instance.status).to.equal('completed');
+    expect((await engine.history(instance.id)).filter((h) => h.type === 'message.thrown')).to.deep.equal([]);
   });
 
   it('a process without a start event deploys with a note and starts at its first node', async () => {

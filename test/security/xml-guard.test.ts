@@ -106,4 +106,18 @@ describe('Security: BPMN files cannot carry script (finding 7)', () => {
       expect(checkXml(fs.readFileSync(path.join('processes', f), 'utf8')), f).to.deep.equal([]);
     }
   });
+
+  it('Given a foreign namespace that is declared but used by nothing (jBPM/Drools, Bonita exports), then it is only a note; used by an element or attribute, or a markup vocabulary even unused, it is refused', () => {
+    const declared = (decl: string, body = '') => plain.replace('<bpmn:definitions ', `<bpmn:definitions ${decl} `).replace('<bpmn:endEvent id="end" />', `<bpmn:endEvent id="end" ${body} />`);
+    const notes: string[] = [];
+    expect(checkXml(declared('xmlns:drools="http://www.jboss.org/drools"'), 'bpmn', notes)).to.deep.equal([]);
+    expect(notes).to.deep.equal(['已忽略声明但未使用的 XML 命名空间 "http://www.jboss.org/drools"（xmlns:drools）']);
+    // The same declaration, used by an attribute or an element: refused.
+    expect(checkXml(declared('xmlns:drools="http://www.jboss.org/drools"', 'drools:onEntry="x"'))[0].message).to.contain('http://www.jboss.org/drools');
+    const element = plain.replace('<bpmn:definitions ', '<bpmn:definitions xmlns:qa="http://some-company/qa" ').replace('<bpmn:endEvent id="end" />', '<bpmn:endEvent id="end"><bpmn:extensionElements><qa:x /></bpmn:extensionElements></bpmn:endEvent>');
+    expect(checkXml(element)[0].message).to.contain('http://some-company/qa');
+    // Markup vocabularies are refused even unused (XHTML under another spelling too).
+    expect(checkXml(declared('xmlns:h="https://www.w3.org/1999/xhtml/"'))).to.have.length(1);
+    expect(checkXml(declared('xmlns:x="http://www.w3.org/1999/XSL/Transform"'))).to.have.length(1);
+  });
 });
