@@ -188,6 +188,6 @@ export async function projectsForPackage(db: Knex, processKey: string): Promise<
     .join('process_instances as i', 'i.id', 'p.instance_id')
     .where('i.process_key', processKey)
     .orderBy('p.id')
-    .select('p.*', 'i.status as run_status', 'i.started_at as run_started_at', 'i.ended_at as run_ended_at', 'i.business_key as run_business_key');
+    .select('p.*', 'i.status as run_status', 'i.started_at as run_started_at', 'i.ended_at as run_ended_at', 'i.case_number as run_case_number');
   return rows;
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_ATTACHMENT_LIMITS, linkReferenced } from '../../src/domain/attachments.ts';
+import { createUpload, verifyUploadFile } from '../../src/domain/supervision/provincial.ts';
 import { getProject } from '../../src/store/records.ts';
 import { contractsOf } from '../../src/store/projects.ts';
 import { expectError } from '../helpers/expect.ts';
@@ -105,5 +106,22 @@ describe('procedure: self-built project (self-built-project.bpmn), stage by stag
     expect(recorded).to.include({ vendor: '甲公司', amount: 580000, contractNo: 'HT-01-修订', procurementMethod: 'inquiry', signedOn: '2026-11-28' });
     expect(await w.open(id)).to.deep.equal(['Task_Progress']);
     expect((await getProject(w.db, String(v.projectId)))!.stage).to.equal('building');
+  });
+
+  it('the provincial monthly package carries the projects run in the month, with contracts and money', async () => {
+    // When the engineering office makes the November package on 1 December
+    w.clock.set(Date.parse('2026-12-01T10:00:00+08:00'));
+    const row = await createUpload(w.db, '2026-11', { by: 'engineer', trigger: 'manual', now: w.clock.now() });
+    const file = JSON.parse(row.package);
+    // Then every project run in November is in it, the demo project of 680,000 among them
+    const projects: any[] = file.package.projects;
+    const demo = projects.find((p) => p.id === 'ZJ-2026-001');
+    expect(demo).to.deep.include({ name: '指挥中心地下人防工程防护设备更新改造', unitId: 'engineering-office', budget: 680000, fundSource: '市级财政专项资金', status: 'running' });
+    expect(demo.caseNumber).to.match(/^常民防建〔2026〕\d{4}号$/);
+    const contracted = projects.find((p) => p.contracts.length);
+    expect(contracted.contracts[0]).to.include({ vendor: '甲公司', amount: 580000, procurementMethod: 'inquiry' });
+    expect(contracted).to.include({ contractTotal: 580000, paid: 0, stage: 'building' });
+    expect(projects.length).to.equal((await w.engine.listInstances({ processKey: 'self-built-project' })).total);
+    expect(verifyUploadFile(row.package).ok).to.equal(true);
   });
 });

@@ -5,6 +5,7 @@ import { beijingDate } from '../../lib/workdays.ts';
 import { boundProcessKeys, instancesInPeriod, stepsOf } from '../../store/exchange.ts';
 import { warningLevel } from '../../engine/tasks.ts';
 import type { Period } from './periods.ts';
+import type { PackagedProject } from '../projects/package.ts';
 
 /**
  * The power-operations package: every power-item case of a period with its steps, times and
@@ -46,6 +47,8 @@ export interface OperationsPackage {
   period: { from: string; to: string };
   generatedAt: string;
   operations: Operation[];
+  /** The provincial package only: the self-built projects run on the platform in the period (Art. 3). */
+  projects?: PackagedProject[];
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -7,6 +7,7 @@ import { insertNotifications } from '../../store/notifications.ts';
 import { activeMembers } from '../../store/warnings.ts';
 import { buildOperationsPackage, canonicalJson, OPERATIONS_SCHEMA, sha256Hex, type OperationsPackage } from './operations.ts';
 import { monthOf, monthPeriod } from './periods.ts';
+import { projectsPackage } from '../projects/package.ts';
 
 /**
  * The provincial upload (Art. 5): the engineering office uploads platform data to the provincial
@@ -27,6 +28,7 @@ export async function createUpload(db: Knex, month: string, opts: { by: string; 
   const period = monthPeriod(month);
   if (period.from > opts.now) throw new BadRequestError('不能为尚未开始的月份生成数据包', undefined, 'BAD_PERIOD');
   const pkg = await buildOperationsPackage(db, period, CITY_SOURCE, opts.now);
+  pkg.projects = await projectsPackage(db, period);
   const sha = sha256Hex(canonicalJson(pkg));
   const file: UploadFile = { manifest: { schema: OPERATIONS_SCHEMA, month, sha256: sha, operations: pkg.operations.length, generatedAt: pkg.generatedAt }, package: pkg };
   const row: UploadRow = {
