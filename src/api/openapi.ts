@@ -6,6 +6,7 @@ import { caseRoutingPaths } from './openapi-case-routing.ts';
 import { complaintPaths } from './openapi-complaints.ts';
 import { documentPaths } from './openapi-documents.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
+import { decisionPaths } from './openapi-decisions.ts';
 import { ref, str, time, arr, obj, anyObject, ok, jsonBody, param, pathParam, paging, list, pagedHeaders, signedIn, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
 
 /** Kept for path modules written against openapi.ts; new ones import openapi-helpers.ts. */
@@ -579,8 +580,8 @@ export function openApiDocument() {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],
-    tags: ['system', 'auth', 'tasks', 'process-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar', 'attachments'].map((name) => ({ name })),
-    paths: mergePaths({ ...paths, ...supervisionPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...caseRoutingPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers), ...documentPaths(openApiHelpers) }, generated.paths),
+    tags: ['system', 'auth', 'tasks', 'process-definitions', 'decision-definitions', 'power-items', 'process-instances', 'deployments', 'forms', 'monitor', 'audit', 'supervision', 'calendar', 'attachments'].map((name) => ({ name })),
+    paths: mergePaths({ ...paths, ...supervisionPaths(openApiHelpers), ...caseActionPaths(openApiHelpers), ...caseRoutingPaths(openApiHelpers), ...attachmentPaths(openApiHelpers), ...complaintPaths(openApiHelpers), ...documentPaths(openApiHelpers), ...decisionPaths(openApiHelpers) }, generated.paths),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },

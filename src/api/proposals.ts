@@ -1,3 +1,4 @@
+import { decisionXml } from '../store/decisions.ts';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { proposalWithTask } from '../domain/deployments/proposals.ts';
@@ -61,7 +62,9 @@ export function addProposalRoutes(r: Router, deps: ApiDeps): void {
       if (!file || item.unchanged) continue;
       const previous = item.kind === 'process'
         ? await definitionVersionXml(db, item.key)
-        : await latestForm(db, item.key).then((f) => (f ? JSON.stringify(f.schema, null, 2) : null));
+        : item.kind === 'decision'
+          ? await decisionXml(db, item.key).then((d) => d?.xml ?? null)
+          : await latestForm(db, item.key).then((f) => (f ? JSON.stringify(f.schema, null, 2) : null));
       files.push({ file: item.file, kind: item.kind, key: item.key, version: item.version, content: file.content, previous });
     }
     ctx.body = { ...proposalJson(proposal, task?.id), files };

@@ -9,6 +9,7 @@ import { calendarRoutes } from './calendar.ts';
 import { complaintRoutes } from './complaints.ts';
 import type { ApiDeps } from './context.ts';
 import { deploymentRoutes } from './deployments.ts';
+import { decisionRoutes } from './decisions.ts';
 import { formRoutes } from './forms.ts';
 import { monitorRoutes } from './monitor.ts';
 import { openApiDocument } from './openapi.ts';
@@ -61,6 +62,7 @@ export function apiRouter(deps: ApiDeps): Router {
     caseActionRoutes(deps).routes(),
     caseRoutingRoutes(deps).routes(),
     processDefinitionRoutes(deps).routes(),
+    decisionRoutes(deps).routes(),
     powerItemRoutes(deps).routes(),
     processInstanceRoutes(deps).routes(),
     signalRoutes(deps).routes(),

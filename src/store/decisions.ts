@@ -82,3 +82,10 @@ export async function listDecisions(db: Knex, opts: { key?: string; latestOnly?:
     .orderBy('d.key');
   return rows.map(toRow);
 }
+
+/** The DMN file of the newest (or a given) version of `key`, as deployed. */
+export async function decisionXml(db: Knex, key: string, version?: number): Promise<{ xml: string; resourceName: string; version: number } | undefined> {
+  const q = db('decision_definitions').select('dmn_xml', 'resource_name', 'version').where({ key });
+  const r = version === undefined ? await q.orderBy('version', 'desc').first() : await q.andWhere({ version }).first();
+  return r && { xml: r.dmn_xml, resourceName: r.resource_name, version: Number(r.version) };
+}

@@ -96,8 +96,10 @@ async function approverGroupFor(db: Knex, proposer: Actor, checked: CheckedDeplo
   return proposer.groups.includes(preferred) ? other : preferred;
 }
 
+const KIND_NAMES: Record<DeployedItem['kind'], string> = { process: '流程', form: '表单', decision: '决策表' };
+
 function summary(p: ProposalRow): string {
-  const changed = p.items.filter((i) => !i.unchanged).map((i) => `${i.kind === 'process' ? '流程' : '表单'} ${i.key} → 第 ${i.version} 版`);
+  const changed = p.items.filter((i) => !i.unchanged).map((i) => `${KIND_NAMES[i.kind]} ${i.key} → 第 ${i.version} 版`);
   return `${p.name}\n${changed.join('\n')}`.slice(0, 2000);
 }
 
