@@ -74,6 +74,7 @@ const STYLESHEETS = {
   forms: 'forms.css',
   diagram: 'diagram.css',
   editor: 'editor.css',
+  decisions: 'decisions.css',
 } as const;
 
 /** Text files worth compressing ahead of time (fonts as woff/woff2 are compressed already). */

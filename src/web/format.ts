@@ -74,6 +74,7 @@ export const HISTORY_TYPE: Record<string, string> = {
   'timer.start': '定时启动',
   'timer.fired': '定时触发',
   'service.completed': '自动处理完成',
+  'decision.evaluated': '决策表判定',
   'incident.created': '出现异常',
   'incident.retried': '异常重试',
   variable: '变量变更',

@@ -7,9 +7,9 @@
 
 declare const __STYLESHEETS__: Record<'app' | Sheet, string>;
 
-export type Sheet = 'forms' | 'diagram' | 'editor';
+export type Sheet = 'forms' | 'diagram' | 'editor' | 'decisions';
 
-const ORDER: Sheet[] = ['forms', 'diagram', 'editor'];
+const ORDER: Sheet[] = ['forms', 'diagram', 'editor', 'decisions'];
 const loading = new Map<Sheet, Promise<void>>();
 
 function sheetLink(name: Sheet | 'app'): HTMLLinkElement | null {

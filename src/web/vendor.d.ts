@@ -41,3 +41,15 @@ declare module 'bpmn-js-differ' {
     newDefinitions: unknown,
   ): { _added: Record<string, any>; _removed: Record<string, any>; _changed: Record<string, { model: any; attrs: Record<string, { oldValue: unknown; newValue: unknown }> }>; _layoutChanged: Record<string, any> };
 }
+declare module 'dmn-js/lib/Modeler' {
+  export default class DmnModeler {
+    constructor(options: Record<string, unknown>);
+    importXML(xml: string): Promise<{ warnings: unknown[] }>;
+    saveXML(options?: { format?: boolean }): Promise<{ xml: string }>;
+    getActiveViewer(): any;
+    getViews(): Array<{ type: string; element: any }>;
+    open(view: unknown): Promise<unknown>;
+    on(event: string, fn: (...args: any[]) => void): void;
+    destroy(): void;
+  }
+}

@@ -58,7 +58,7 @@ export async function render(ctx: PageContext): Promise<void> {
         h('li', { class: 'proposal-row' },
           h('a', { href: `/deployments/${p.id}` }, p.name),
           h('span', { class: 'muted' }, ` ${userLabel(p.proposedBy)} 于 ${fmtDateTime(p.proposedAt)} 提交；审批：${GROUP[p.approverGroup] ?? p.approverGroup}；`),
-          h('span', {}, changed(p).map((i) => `${i.kind === 'process' ? '流程' : '表单'} ${i.key} 第 ${i.version} 版`).join('，')),
+          h('span', {}, changed(p).map((i) => `${KIND_WORDS[i.kind] ?? i.kind} ${i.key} 第 ${i.version} 版`).join('，')),
         )))
     : status === 'pending' ? empty('没有待审批的部署方案。', '流程管理员提交的新版本会出现在这里，由您审批后生效。') : empty('没有记录。', '已审批、已驳回的部署方案会列在这里。'));
 }
@@ -133,6 +133,9 @@ function fmt(v: unknown): string {
 }
 
 /** Old and new form JSON side by side; lines only on one side are marked. */
+const KIND_WORDS: Record<string, string> = { process: '流程', form: '表单', decision: '决策表' };
+
+/** A form's JSON or a decision table's DMN file, line by line against the current version. */
 function formDiff(f: NonNullable<Proposal['files']>[number]) {
   let next = f.content;
   try {
@@ -147,9 +150,9 @@ function formDiff(f: NonNullable<Proposal['files']>[number]) {
   const pre = (lines: string[], other: Set<string>, cls: string) =>
     h('pre', { class: 'diff-json' }, lines.map((l) => h('div', { class: other.has(l) ? '' : cls }, l || ' ')));
   const el = h('article', { class: 'card diff-card', 'data-file': f.file },
-    h('h3', {}, `表单 ${f.key}：${f.previous ? `当前版本 → 第 ${f.version} 版` : '新表单'}`),
+    h('h3', {}, `${KIND_WORDS[f.kind] ?? f.kind} ${f.key}：${f.previous ? `当前版本 → 第 ${f.version} 版` : `新${KIND_WORDS[f.kind] ?? ''}`}`),
     h('div', { class: 'diff-sides' },
-      h('div', { class: 'diff-side' }, h('h4', {}, '当前版本'), f.previous ? pre(oldLines, inNew, 'diff-del') : empty('尚无此表单')),
+      h('div', { class: 'diff-side' }, h('h4', {}, '当前版本'), f.previous ? pre(oldLines, inNew, 'diff-del') : empty(`尚无此${KIND_WORDS[f.kind] ?? ''}`)),
       h('div', { class: 'diff-side' }, h('h4', {}, `拟部署（第 ${f.version} 版）`), pre(newLines, inOld, 'diff-add'))));
   return { el, ready: undefined as undefined | (() => Promise<void>) };
 }

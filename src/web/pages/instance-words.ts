@@ -209,6 +209,8 @@ export function historySentence(e: HistoryEntry, v: Vocabulary, person: (id: str
       return `${el}到时触发`;
     case 'service.completed':
       return `系统自动完成${el}`;
+    case 'decision.evaluated':
+      return `${el}按决策表“${d.decisionName ?? d.decisionId}”（第 ${d.version} 版）得出结果：${valueText(String(d.resultVariable ?? ''), d.result, v)}`;
     case 'service.error':
       return `${el}自动处理出错`;
     case 'incident.created':

@@ -24,7 +24,7 @@ export function downloadLink(key: string, version: number, text = '下载 BPMN')
 
 export async function render(ctx: PageContext): Promise<void> {
   mount(ctx.root, loading());
-  const body = await api.get<any>('/api/process-definitions');
+  const [body, decisions] = await Promise.all([api.get<any>('/api/process-definitions'), api.get<{ items: DecisionSummary[] }>('/api/decision-definitions')]);
   if (!ctx.alive()) return;
   const defs: Definition[] = body.items ?? body;
   const newProcess = async () => {
@@ -87,7 +87,7 @@ export async function render(ctx: PageContext): Promise<void> {
       h(
         'div',
         { class: 'page-head' },
-        h('div', h('h1', '流程设计'), h('p', { class: 'page-sub' }, '编辑流程图和表单，检查后部署为新版本；运行中的实例继续按原版本办理。')),
+        h('div', h('h1', '流程设计'), h('p', { class: 'page-sub' }, '编辑流程图、表单和决策表，检查后部署为新版本；运行中的实例继续按原版本办理。')),
         h('button', { type: 'button', class: 'btn btn-primary', onclick: newProcess }, '新建流程'),
       ),
       defs.length
@@ -99,6 +99,65 @@ export async function render(ctx: PageContext): Promise<void> {
             h('tbody', rows),
           )
         : empty('尚未部署任何流程。', '点击右上角“新建流程”画出流程图，检查通过后部署，经第二人审批后生效。'),
+      decisionSection(decisions.items),
     ),
+  );
+}
+
+interface DecisionSummary {
+  key: string;
+  name: string | null;
+  version: number;
+  hitPolicy: string;
+  aggregation: string | null;
+  rules: number;
+  deployedAt: string;
+  deployedBy: string;
+}
+
+/** Decision tables (决策表) that business rule tasks evaluate, e.g. the penalty discretion standard. */
+function decisionSection(items: DecisionSummary[]): HTMLElement {
+  const newDecision = async () => {
+    const key = await ask({ title: '新建决策表', message: '决策编号只能用英文字母、数字和连字符，以字母开头；业务规则任务按此编号引用（camunda:decisionRef）。', input: '决策编号', required: true, ok: '下一步' });
+    if (!key) return;
+    if (!/^[A-Za-z][A-Za-z0-9-]{1,60}$/.test(key)) {
+      await ask({ title: '决策编号无效', message: '只能使用英文字母、数字和连字符，并以字母开头。', ok: '知道了' });
+      return;
+    }
+    navigate(`/modeler/decisions/${encodeURIComponent(key)}`);
+  };
+  return h(
+    'div',
+    { class: 'decisions-section' },
+    h('div', { class: 'page-head' }, h('h2', '决策表'), h('button', { type: 'button', class: 'btn btn-ghost', onclick: newDecision }, '新建决策表')),
+    items.length
+      ? h(
+          'table',
+          { class: 'table decisions-table' },
+          h('caption', { class: 'sr-only' }, '决策表'),
+          h('thead', h('tr', ['决策表', '版本', '命中策略', '规则数', '最近部署', '部署人', ''].map((t) => h('th', { scope: 'col' }, t)))),
+          h(
+            'tbody',
+            items.map((d) =>
+              h(
+                'tr',
+                { 'data-decision': d.key },
+                h('td', { class: 'cell-main' }, h('a', { href: `/modeler/decisions/${encodeURIComponent(d.key)}` }, d.name ?? d.key), h('span', { class: 'cell-sub' }, ` ${d.key}`)),
+                h('td', `第 ${d.version} 版`),
+                h('td', d.aggregation ? `${d.hitPolicy} ${d.aggregation}` : d.hitPolicy),
+                h('td', String(d.rules)),
+                h('td', fmtDateTime(d.deployedAt)),
+                h('td', userLabel(d.deployedBy ?? null)),
+                h(
+                  'td',
+                  { class: 'cell-actions' },
+                  h('a', { href: `/modeler/decisions/${encodeURIComponent(d.key)}`, class: 'btn btn-small btn-primary' }, '编辑'),
+                  h('a', { href: `/api/decision-definitions/${encodeURIComponent(d.key)}/xml`, download: `${d.key}-v${d.version}.dmn`, class: 'btn btn-small btn-ghost' }, '下载 DMN'),
+                ),
+              ),
+            ),
+          ),
+        )
+      : empty('尚未部署决策表。', '业务规则任务按决策表判定（如行政处罚的自由裁量基准）；点击“新建决策表”编辑规则，部署后经第二人审批生效。'),
   );
 }
