@@ -2,7 +2,8 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { DecisionTable } from '../engine/dmn/model.ts';
 import { NotFoundError } from '../errors.ts';
-import { decisionXml, listDecisions, type DecisionRow } from '../store/decisions.ts';
+import { decisionFile, decisionDefinitions } from '../domain/decisions.ts';
+import type { DecisionRow } from '../store/decisions.ts';
 import { me, type ApiDeps } from './context.ts';
 import { serveAsAttachment } from './headers.ts';
 import { QueryReader } from './input.ts';
@@ -36,14 +37,14 @@ export function decisionRoutes(deps: ApiDeps): Router {
   };
 
   const versionsOf = async (key: string) => {
-    const versions = await listDecisions(db, { key });
+    const versions = await decisionDefinitions(db, key);
     if (!versions.length) throw new NotFoundError(`决策 ${key} 不存在`, 'DECISION_NOT_FOUND');
     return versions;
   };
 
   r.get('/decision-definitions', async (ctx) => {
     me(ctx);
-    const items = (await listDecisions(db)).map(summary);
+    const items = (await decisionDefinitions(db)).map(summary);
     ctx.body = { items, total: items.length };
   });
 
@@ -59,7 +60,7 @@ export function decisionRoutes(deps: ApiDeps): Router {
     const version = q.int('version', { min: 1, max: 1_000_000, fallback: 0 });
     q.done();
     await versionsOf(ctx.params.key);
-    const file = await decisionXml(db, ctx.params.key, version || undefined);
+    const file = await decisionFile(db, ctx.params.key, version || undefined);
     if (!file) throw new NotFoundError(`决策 ${ctx.params.key} 没有第 ${version} 版`, 'DECISION_VERSION_NOT_FOUND');
     ctx.type = 'application/xml; charset=utf-8';
     serveAsAttachment(ctx, file.resourceName);

@@ -1,4 +1,4 @@
-import { decisionXml } from '../store/decisions.ts';
+import { decisionFile } from '../domain/decisions.ts';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { proposalWithTask } from '../domain/deployments/proposals.ts';
@@ -63,7 +63,7 @@ export function addProposalRoutes(r: Router, deps: ApiDeps): void {
       const previous = item.kind === 'process'
         ? await definitionVersionXml(db, item.key)
         : item.kind === 'decision'
-          ? await decisionXml(db, item.key).then((d) => d?.xml ?? null)
+          ? await decisionFile(db, item.key).then((d) => d?.xml ?? null)
           : await latestForm(db, item.key).then((f) => (f ? JSON.stringify(f.schema, null, 2) : null));
       files.push({ file: item.file, kind: item.kind, key: item.key, version: item.version, content: file.content, previous });
     }
