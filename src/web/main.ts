@@ -29,6 +29,7 @@ const routes: Route[] = [
   { pattern: '/monitor/report', load: () => import('./pages/report.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/stats', load: () => import('./pages/stats.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/warnings', load: () => import('./pages/warnings.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/rules', load: () => import('./pages/rules.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/uploads', load: () => import('./pages/uploads.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/exchange', load: () => import('./pages/exchange.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/unit-tasks', load: () => import('./pages/unit-tasks.ts'), nav: 'monitor', group: 'supervision' },

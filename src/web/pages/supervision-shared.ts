@@ -9,6 +9,7 @@ import { beijingToday, isDate, monthRange, quarterRange, rangeText, yearRange, t
 const TABS: Array<[string, string]> = [
   ['/monitor', '运行概览'],
   ['/monitor/warnings', '预警与追责'],
+  ['/monitor/rules', '监察规则'],
   ['/monitor/unit-tasks', '单位待办'],
   ['/monitor/logins', '登录合规'],
   ['/monitor/stats', '考核统计'],

@@ -11,10 +11,11 @@ import { userLabel } from '../names.ts';
 import type { PageContext } from '../router.ts';
 import { catalogItems } from './catalog.ts';
 import { monitorTabs, pageHead } from './supervision-shared.ts';
+import { loadRuleWarnings } from './rule-warnings.ts';
 
 export const title = '预警与追责';
 
-const KIND: Record<string, string> = { 'two-ips': '两个地址同时登录', 'failed-burst-foreign-machine': '在他人终端连续失败后登录' };
+const KIND: Record<string, string> = { 'two-ips': '两个地址同时登录', 'failed-burst-foreign-machine': '在他人终端连续失败后登录', 'rule-warning-red-card': '督办红牌：逾期未答复' };
 const STATUS: Array<[Suggestion['status'], string]> = [
   ['open', '待确认'],
   ['confirmed', '已立案'],
@@ -44,6 +45,7 @@ export async function render(ctx: PageContext): Promise<void> {
   let status: Suggestion['status'] = (STATUS.find(([s]) => s === ctx.query.get('status'))?.[0]) ?? 'open';
   const casesHost = h('div', loading());
   const suggestionsHost = h('div', loading());
+  const ruleHost = h('div', loading());
   const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': '线索状态' });
   const drawTabs = () =>
     mount(
@@ -66,6 +68,7 @@ export async function render(ctx: PageContext): Promise<void> {
       monitorTabs(),
       pageHead('预警与追责', '权力事项办件按承诺时限预警：用时达 80% 为黄色，超过时限为红色并自动启动责任追究（第十三条第（二）项）。疑似账号共用或出借的线索须经监察室确认后才立案（第十三条第（三）项）。'),
       h('div', { class: 'card' }, h('h2', '办件预警'), casesHost),
+      h('div', { class: 'card rule-warnings-card' }, h('h2', '规则预警与督办'), ruleHost),
       h('div', { class: 'card' }, h('h2', '疑似账号共用线索'), tabs, suggestionsHost),
     ),
   );
@@ -174,5 +177,5 @@ export async function render(ctx: PageContext): Promise<void> {
       if (err instanceof ApiError && err.status === 401) return;
       mount(host, h('p', { class: 'form-error' }, (err as Error).message));
     });
-  await Promise.all([guard(loadCases(), casesHost), guard(loadSuggestions(), suggestionsHost)]);
+  await Promise.all([guard(loadCases(), casesHost), guard(loadSuggestions(), suggestionsHost), guard(loadRuleWarnings(ruleHost, ctx.alive), ruleHost)]);
 }
