@@ -3,6 +3,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { compile, problemOf } from '../lib/feel.ts';
 import { parseTimeLimit } from '../lib/time-limits.ts';
+import { cronProblem, isCron } from '../lib/cron.ts';
 import { assignUnowned, dialectsOf, embeddedFormName, embeddedFormsOf, resolveInitiator } from './dialects/model-view.ts';
 import { chooseProcess, classifyWarnings, fillGaps, hideDescriptiveRoots, pruneMessageFlows } from './lenient.ts';
 import { loopInfoOf, type LoopInfo } from './multi-instance.ts';
@@ -511,7 +512,12 @@ function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, mo
       // only a literal, checked here, may be deployed.
       if (expression && type === 'timeCycle') problems.push({ element: el.id, message: `定时事件 ${label(el)} 的 timeCycle 须为固定值（如 R/P1D），不能是表达式` });
       else if (expression) checkExpression(el, type, value, problems);
-      else if (!isoTimerValid(type, value)) {
+      else if (type === 'timeCycle' && isCron(value)) {
+        // Camunda 7 cron cycles: the platform schedules start events itself; bpmn-engine, which
+        // runs boundary and intermediate timers, reads ISO 8601 only.
+        const problem = el.$type === 'bpmn:StartEvent' ? cronProblem(value) : 'cron 周期暂只支持定时开始事件（含事件子流程的开始事件）；边界和中间定时事件请改用 ISO 8601 周期（如 R/P1D）';
+        if (problem) problems.push({ element: el.id, message: `定时事件 ${label(el)} 的${problem}` });
+      } else if (!isoTimerValid(type, value)) {
         problems.push({ element: el.id, message: `定时事件 ${label(el)} 的 ${type} "${value}" 不是有效的 ISO 8601 值` });
       } else {
         const bounded = timerValueProblem(type, value);

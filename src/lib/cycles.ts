@@ -1,4 +1,5 @@
 import { ISOInterval } from '@0dep/piso';
+import { isCron, nextCron } from './cron.ts';
 
 /**
  * Next firing of a timer start event. `R/2026-11-30T09:00:00+08:00/P1W` fires at its start and
@@ -12,6 +13,8 @@ export function nextFiring(timer: { timeCycle?: string; timeDate?: string }, now
     return previous === null && !Number.isNaN(at) ? at : null;
   }
   if (!timer.timeCycle) return null;
+  // Camunda 7 cron (`0 0 9 * * ?`): unbounded, evaluated in Asia/Shanghai (see cron.ts).
+  if (isCron(timer.timeCycle)) return nextCron(timer.timeCycle, Math.max(now, previous ?? now));
   const iv = new ISOInterval(timer.timeCycle).parse();
   if (iv.start) {
     const start = iv.start.toDate().getTime();
@@ -24,6 +27,7 @@ export function nextFiring(timer: { timeCycle?: string; timeDate?: string }, now
 /** How many firings an ISO cycle allows in all (-1 = unbounded). */
 export function cycleRepeats(timeCycle: string | undefined): number {
   if (!timeCycle) return 1;
+  if (isCron(timeCycle)) return -1;
   const iv = new ISOInterval(timeCycle).parse();
   return iv.repeat === undefined ? 1 : iv.repeat;
 }
