@@ -4,6 +4,7 @@ import { ccCase, copiedTo, returnCase, withdrawCase } from '../domain/case-actio
 import { appendAudit } from '../domain/audit.ts';
 import { canSee } from '../engine/tasks.ts';
 import type { Knex } from 'knex';
+import { actorForTask } from '../domain/substitutes.ts';
 import { clientOf, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
 import { instanceJson, iso, taskJson } from './present.ts';
@@ -29,8 +30,8 @@ export function caseActionRoutes(deps: ApiDeps): Router {
       targetElementId: { type: 'string', required: true, nonEmpty: true, max: 200 },
       comment: { type: 'string', required: true, max: 1000 },
     });
-    const person = me(ctx);
     const task = await engine.getTask(ctx.params.id);
+    const person = await actorForTask(db, me(ctx), task, engine.clock.now());
     const res = await returnCase(engine, ctx.params.id, {
       by: person,
       targetElementId: targetElementId!,
@@ -54,7 +55,7 @@ export function caseActionRoutes(deps: ApiDeps): Router {
     const { userIds, comment } = bodyFields(ctx, { userIds: { type: 'array', required: true, max: 20 }, comment: { type: 'string', max: 500 } });
     const task = await engine.getTask(ctx.params.id);
     const res = await ccCase(db, engine, ctx.params.id, {
-      by: me(ctx),
+      by: await actorForTask(db, me(ctx), task, engine.clock.now()),
       userIds: (userIds as unknown[]).map(String),
       comment: comment?.trim() || null,
       audit: audit(ctx, 'case.cc', 'task', ctx.params.id, () => task?.instanceId ?? ''),

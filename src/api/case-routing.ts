@@ -5,6 +5,7 @@ import { addSigner } from '../domain/case-actions.ts';
 import { appendAudit } from '../domain/audit.ts';
 import { signMode } from '../engine/add-signers.ts';
 import { canSee } from '../engine/tasks.ts';
+import { actorForTask } from '../domain/substitutes.ts';
 import { clientOf, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody } from './input.ts';
 import { instanceJson, taskJson } from './present.ts';
@@ -30,8 +31,8 @@ export function caseRoutingRoutes(deps: ApiDeps): Router {
       mode: { type: 'string', required: true, max: 20 },
       comment: { type: 'string', max: 1000 },
     });
-    const person = me(ctx);
     const task = await engine.getTask(ctx.params.id);
+    const person = await actorForTask(db, me(ctx), task, engine.clock.now());
     const res = await addSigner(db, engine, ctx.params.id, {
       by: person,
       userId: userId!.trim(),

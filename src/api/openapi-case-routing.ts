@@ -5,6 +5,10 @@ export function caseRoutingPaths(h: OpenApiHelpers): Record<string, Record<strin
   const { str, arr, obj, anyObject, ok, jsonBody, pathParam, signedIn } = h;
   const tags = ['tasks'];
   const id = pathParam('id', '任务 id');
+  const substitution = obj({
+    id: str(), userId: str(), userName: str(undefined, { nullable: true }), substituteId: str(), substituteName: str(undefined, { nullable: true }),
+    from: h.time(), to: h.time(), createdAt: h.time(), cancelledAt: h.time(), active: { type: 'boolean' },
+  });
   return {
     '/api/tasks/{id}/add-signer': {
       post: signedIn(
@@ -21,6 +25,33 @@ export function caseRoutingPaths(h: OpenApiHelpers): Record<string, Record<strin
         },
         [400, 403, 404, 409, 422],
       ),
+    },
+    '/api/me/substitute': {
+      get: signedIn({
+        summary: '我的委托：本人当前（或已安排）的被委托人，以及本人此刻代谁办理',
+        tags: ['tasks'],
+        responses: { 200: ok(obj({ substitute: substitution, actingFor: arr(substitution) })) },
+      }),
+      put: signedIn(
+        {
+          summary: '委托/代理：外出期间（from 至 to）本人的已分配和候选待办同时送达被委托人，由其“代 X 办理”',
+          description:
+            'from/to 为日期（YYYY-MM-DD，北京时间；from 当日零时起，to 当日结束止）或 ISO 8601 时间；每人只有一项有效委托，再次设置即替换。被委托人办理时职责分离同样适用于其本人；办理记录为“代 X 办理”（审批意见、审批单）。写审计 substitute.set。委托给自己 422 SUBSTITUTE_SELF；用户不存在或已停用 422 SUBSTITUTE_UNKNOWN；期限无效（结束不晚于开始、已过期、超过 180 天）422 SUBSTITUTE_PERIOD。监察室可在 GET /api/substitutes 查看全部委托。',
+          tags: ['tasks'],
+          requestBody: jsonBody(obj({ userId: str('被委托人用户 id'), from: str('开始日期或时间'), to: str('结束日期或时间') }, ['userId', 'from', 'to'])),
+          responses: { 200: ok(substitution) },
+        },
+        [400, 422],
+      ),
+      delete: signedIn({ summary: '取消本人的委托（写审计 substitute.clear）；没有委托 404 SUBSTITUTE_NOT_FOUND', tags: ['tasks'], responses: { 204: { description: '已取消' } } }, [404]),
+    },
+    '/api/substitutes': {
+      get: signedIn({
+        summary: '全部委托（监察室）：谁在何时委托谁代为办理；active=true 只列有效和已安排的',
+        tags: ['supervision'],
+        parameters: [h.param('active', '只列有效和已安排的委托（true）', { type: 'boolean' }), ...h.paging],
+        responses: { 200: ok(h.list(substitution)) },
+      }),
     },
   };
 }

@@ -61,6 +61,7 @@ const paths: Record<string, Record<string, Op>> = {
           param('overdue', 'true：只列已超期的', { type: 'boolean' }),
           param('dueBefore', '期限早于此时（ISO 8601 或毫秒）'),
           param('completedBy', 'me 或用户名（他人仅限监察室）：已办'),
+          param('actingFor', '委托：本人此刻代其办理的用户 id，列出其待办（不是其被委托人 403 SUBSTITUTE_NOT_ACTIVE）'),
           param('q', '在任务名称、业务键、案件流水号、标题和申请人姓名中查找'),
           param('sort', '排序：due、-due、created（默认）、-created、completed、-completed（已办默认）', str(undefined, { enum: ['due', '-due', 'created', '-created', 'completed', '-completed'] })),
           ...paging,

@@ -23,6 +23,7 @@ import { monitoringRuleRoutes } from './monitoring-rules.ts';
 import { taskRoutes } from './tasks.ts';
 import { caseActionRoutes } from './case-actions.ts';
 import { caseRoutingRoutes } from './case-routing.ts';
+import { substituteRoutes } from './substitutes.ts';
 
 /**
  * Every route under /api: the session check first (it lets the public routes through), then one
@@ -61,6 +62,7 @@ export function apiRouter(deps: ApiDeps): Router {
     taskRoutes(deps).routes(),
     caseActionRoutes(deps).routes(),
     caseRoutingRoutes(deps).routes(),
+    substituteRoutes(deps).routes(),
     processDefinitionRoutes(deps).routes(),
     decisionRoutes(deps).routes(),
     powerItemRoutes(deps).routes(),

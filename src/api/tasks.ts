@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { batchValues, signedFor } from '../domain/case-actions.ts';
+import { actorForTask, principalFor } from '../domain/substitutes.ts';
 import { isSupervision } from '../domain/access.ts';
 import { caseFieldsOf } from '../domain/cases.ts';
 import { reassignTask, taskDetail } from '../domain/inbox.ts';
@@ -42,6 +43,8 @@ export function taskRoutes(deps: ApiDeps): Router {
     const all = q.bool('all');
     const overdue = q.bool('overdue');
     const completedBy = q.string('completedBy', 100);
+    // 委托: the tasks of someone the caller stands in for now (代 X 办理).
+    const actingFor = q.string('actingFor', 100);
     const filter: TaskFilter = {
       status: q.oneOf('status', STATUSES) ?? (completedBy ? 'completed' : 'open'),
       processKey: q.string('processKey', 120),
@@ -63,14 +66,17 @@ export function taskRoutes(deps: ApiDeps): Router {
       if (!who) throw new NotFoundError(`用户 ${candidate} 不存在`, 'USER_NOT_FOUND');
       filter.claimableBy = { user: who.id, groups: who.groups };
     }
-    if (!all && assignee === undefined && candidate === undefined && completedBy === undefined) filter.visibleTo = { user: person.id, groups: person.groups };
+    if (actingFor !== undefined) {
+      const principal = await principalFor(deps.db, person, actingFor, engine.clock.now());
+      filter.visibleTo = { user: principal.id, groups: principal.groups };
+    } else if (!all && assignee === undefined && candidate === undefined && completedBy === undefined) filter.visibleTo = { user: person.id, groups: person.groups };
     const { rows, total } = await listInboxTasks(deps.db, filter);
     const fields = await caseFieldsOf(deps.db, engine, rows, person, { state: completedBy !== undefined });
     ctx.body = listBody(ctx, tasksJson(rows.map((t) => engine.withWarning(t)), fields), total, filter as { limit: number; offset: number });
   });
 
   r.get('/tasks/:id', async (ctx) => {
-    const person = me(ctx);
+    const person = await actorForTask(deps.db, me(ctx), await engine.getTask(ctx.params.id), engine.clock.now());
     const q = new QueryReader(ctx.query);
     const reveal = q.oneOf('reveal', ['personal'] as const) === 'personal';
     q.done();
@@ -100,7 +106,7 @@ export function taskRoutes(deps: ApiDeps): Router {
 
   r.post('/tasks/:id/claim', json, async (ctx) => {
     const task = await engine.claim(ctx.params.id, {
-      by: me(ctx),
+      by: await actorForTask(deps.db, me(ctx), await engine.getTask(ctx.params.id), engine.clock.now()),
       hook: auditHook(ctx, deps, (t) => ({
         action: 'task.claim',
         objectType: 'task',
@@ -130,8 +136,9 @@ export function taskRoutes(deps: ApiDeps): Router {
 
   /** Completes one task as the caller, with its audit row, the handler's unit and the notifications, in one step. */
   const completeOne = async (ctx: Context, taskId: string, variables: Record<string, unknown>) => {
-    const person = me(ctx);
     const before = await engine.getTask(taskId);
+    // 委托: a substitute works the task of the person they stand in for, recorded as "代 X 办理".
+    const person = await actorForTask(deps.db, me(ctx), before, engine.clock.now());
     const audit = auditHook(ctx, deps, (res: StepResult) => ({
       action: 'task.complete',
       objectType: 'task',
@@ -145,7 +152,7 @@ export function taskRoutes(deps: ApiDeps): Router {
       variables,
       // Attachments the form references become the case's in the same transaction; the handler's unit is kept with the opinion.
       hook: withAttachments(deps, person, variables, (res: StepResult) => ({ instanceId: res.instance.id, taskId }), withNotices(deps, async (trx, res: StepResult) => {
-        await recordHandler(trx, taskId, person, null);
+        await recordHandler(trx, taskId, person, person.actingFor?.id ?? null);
         await audit(trx, res);
       }, async (trx, res) => {
         const event = await decisionEvent(trx, res.instance.id, taskId, person.id);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isCopiedTo } from '../store/case-cc.ts';
-import { isCandidate } from '../engine/tasks.ts';
+import { isAssignee, isCandidate } from '../engine/tasks.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import type { TaskRow } from '../store/tasks.ts';
 import { tookPart } from '../store/visibility.ts';
@@ -24,7 +24,7 @@ export function isSupervision(p: Person): boolean {
  */
 export function mayViewTask(task: TaskRow, p: Person): boolean {
   if (isSupervision(p) || p.system === true) return true;
-  if (task.assignee === p.id || task.completedBy === p.id) return true;
+  if (isAssignee(task, p) || task.completedBy === p.id) return true;
   return task.status === 'open' && !task.assignee && isCandidate(task, p);
 }
 

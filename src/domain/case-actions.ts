@@ -9,7 +9,7 @@ import { appendHistory } from '../store/history.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import { completedElementsOf, getTask, tasksOfInstance, type TaskRow } from '../store/tasks.ts';
 import { workersOf } from '../store/warnings.ts';
-import { isCandidate } from '../engine/tasks.ts';
+import { isAssignee, isCandidate } from '../engine/tasks.ts';
 import { noticeStep, type CaseEvent } from './case-notices.ts';
 import { editableFields } from './opinions.ts';
 import { actorOf, type Person } from './org.ts';
@@ -145,7 +145,7 @@ export async function ccCase(
 ): Promise<{ task: TaskRow; copied: string[] }> {
   const task = await engine.getTask(taskId);
   if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`, 'TASK_NOT_FOUND');
-  if (!(task.assignee === opts.by.id || (!task.assignee && isCandidate(task, opts.by)))) {
+  if (!(isAssignee(task, opts.by) || (!task.assignee && isCandidate(task, opts.by)))) {
     throw new ForbiddenError('只有本环节的办理人可以抄送', 'NOT_CANDIDATE');
   }
   if (task.status !== 'open') throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');

@@ -5,6 +5,7 @@ import { caseInfoOf } from '../store/case-numbers.ts';
 import { insertNotifications, type NotificationRow } from '../store/notifications.ts';
 import { workersOf } from '../store/warnings.ts';
 import { caseRef } from './cases.ts';
+import { standIns } from './substitutes.ts';
 
 /**
  * Notifications people get about their cases (issue 13, item 9), written in the step's
@@ -49,6 +50,13 @@ export async function noticeStep(trx: Knex.Transaction, result: StepResult, even
   for (const t of result.tasks) {
     for (const u of await workersOf(trx, t)) {
       add(u, 'task.new', `新待办：${t.name ?? '任务'}${ref}`, `${subject}${info?.startedByName ? `，申请人 ${info.startedByName}` : ''}`.replace(/^，/, '') || null, t.id);
+    }
+  }
+  // 委托: whoever stands in for someone told of a new task is told too ("代 X").
+  const told = rows.filter((r) => r.kind === 'task.new');
+  for (const sub of await standIns(trx, told.map((r) => r.userId), now)) {
+    for (const r of told.filter((x) => x.userId === sub.userId && x.userId !== sub.substituteId)) {
+      add(sub.substituteId, 'task.new', `${r.title}（代 ${sub.userName ?? sub.userId}）`, r.body, r.taskId);
     }
   }
   await insertNotifications(trx, rows);

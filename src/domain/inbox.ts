@@ -3,7 +3,7 @@ import { caseInfoOf } from '../store/case-numbers.ts';
 import { caseRef } from './cases.ts';
 import type { Knex } from 'knex';
 import type { EngineService, TaskWithWarning } from '../engine/service.ts';
-import { isCandidate } from '../engine/tasks.ts';
+import { isAssignee, isCandidate } from '../engine/tasks.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { latestForm, type FormRow } from '../store/definitions.ts';
 import type { InstanceRow } from '../store/instances.ts';
@@ -51,7 +51,7 @@ export async function taskDetail(db: Knex, engine: EngineService, taskId: string
   const form = task.formKey ? ((await latestForm(db, task.formKey)) ?? null) : null;
   const open = task.status === 'open' && instance.status === 'running';
   const candidate = isCandidate(task, person);
-  const mine = open && task.assignee === person.id;
+  const mine = open && isAssignee(task, person);
   const mayAct = open && (mine || (!task.assignee && candidate));
   const problem = mayAct ? await engine.dutyProblem(task, person, instance) : null;
   const content = await caseContentOf(db, engine, instance);

@@ -27,7 +27,7 @@ import { loopProgress } from './multi-instance.ts';
 import type { CompiledDefinition } from './runtime.ts';
 import { assertExecutable, StepRunner, type StepContext, type StepHook, type StepResult } from './steps.ts';
 import { returnTargetsOf, type ReturnTarget } from './routing.ts';
-import { canSee, checkSeparationOfDuties, isCandidate, separationOfDutiesProblem, sodRule, warningLevel, type DutyProblem, type WarningLevel } from './tasks.ts';
+import { canSee, checkSeparationOfDuties, isAssignee, isCandidate, separationOfDutiesProblem, sodRule, warningLevel, type DutyProblem, type WarningLevel } from './tasks.ts';
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck, type ExpressionFunctionsProvider } from './types.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 import { ProbeRelay } from './probe.ts';
@@ -395,7 +395,7 @@ export class EngineService {
   /** Takes an unassigned task the actor is a candidate for. */
   async claim(taskId: string, opts: { by: Actor; hook?: TaskHook }): Promise<TaskWithWarning> {
     const task = await this.taskFor(taskId, opts.by);
-    if (task.assignee === opts.by.id) return this.withWarning(task);
+    if (isAssignee(task, opts.by)) return this.withWarning(task);
     if (task.assignee) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
     await this.checkDuties(task, opts.by);
     const now = this.clock.now();
@@ -538,7 +538,7 @@ export class EngineService {
   private async actableTask(ctx: StepContext, taskId: string, by: Actor): Promise<TaskRow> {
     const trx = ctx.trx!;
     const task = await this.taskFor(taskId, by, trx);
-    if (task.assignee && task.assignee !== by.id) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
+    if (task.assignee && !isAssignee(task, by)) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
     if (!ctx.live.hasTask(task.executionId)) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
     await this.checkDutiesOn(trx, task, by, ctx.instance);
     return task;
@@ -586,7 +586,7 @@ export class EngineService {
   private async taskFor(taskId: string, actor: Actor, db: Knex = this.db): Promise<TaskRow> {
     const task = await getTask(db, taskId);
     if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`, 'TASK_NOT_FOUND');
-    if (!actor.system && task.assignee !== actor.id && !isCandidate(task, actor)) {
+    if (!actor.system && !isAssignee(task, actor) && !isCandidate(task, actor)) {
       throw new ForbiddenError('您不是该任务的办理人或候选人', 'NOT_CANDIDATE');
     }
     if (task.status !== 'open') throw new ConflictError(task.status === 'completed' ? '任务已办结' : '任务已取消', 'TASK_NOT_OPEN');

@@ -99,14 +99,21 @@ function timeLimit(text: string, now: number, variables: Record<string, unknown>
   return { end, yellow: yellowAt(now, end, limit, calendar), days: limit.kind === 'workdays' ? limit.days : null };
 }
 
-/** Whether the actor is among the task's candidates (users or groups). */
+/** Whether the actor is among the task's candidates (users or groups), themselves or for the person they substitute. */
 export function isCandidate(task: TaskRow, actor: Actor): boolean {
-  return task.candidateUsers.includes(actor.id) || task.candidateGroups.some((g) => actor.groups.includes(g));
+  const own = task.candidateUsers.includes(actor.id) || task.candidateGroups.some((g) => actor.groups.includes(g));
+  const af = actor.actingFor;
+  return own || Boolean(af && (task.candidateUsers.includes(af.id) || task.candidateGroups.some((g) => af.groups.includes(g))));
+}
+
+/** Whether the task is assigned to the actor (or to the person they substitute for). */
+export function isAssignee(task: Pick<TaskRow, 'assignee'>, actor: Actor): boolean {
+  return task.assignee !== null && (task.assignee === actor.id || task.assignee === actor.actingFor?.id);
 }
 
 /** Whether the actor may see the task: its assignee or a candidate. */
 export function canSee(task: TaskRow, actor: Actor): boolean {
-  return actor.system === true || task.assignee === actor.id || isCandidate(task, actor);
+  return actor.system === true || isAssignee(task, actor) || isCandidate(task, actor);
 }
 
 /**

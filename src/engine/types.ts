@@ -17,6 +17,12 @@ export interface Actor {
   groups: string[];
   /** The platform's own jobs and handlers; never a person. */
   system?: boolean;
+  /**
+   * 委托: a substitute acting for an absent person ("代 X 办理") may work X's tasks — those
+   * assigned to X or offered to X's user or groups. Separation of duties is checked on the
+   * substitute (id, groups) themselves.
+   */
+  actingFor?: { id: string; groups: string[] };
 }
 
 export const SYSTEM: Actor = { id: 'system', groups: [], system: true };

@@ -68,6 +68,14 @@ export class Client {
   post<T = any>(path: string, body?: unknown, opts?: { headers?: Record<string, string>; raw?: Body }) {
     return this.request<T>('POST', path, body, opts);
   }
+
+  put<T = any>(path: string, body?: unknown) {
+    return this.request<T>('PUT', path, body);
+  }
+
+  del<T = any>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
 }
 
 export interface TestServer {
