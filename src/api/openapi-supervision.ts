@@ -54,6 +54,9 @@ export function supervisionPaths(h: OpenApiHelpers): Record<string, Record<strin
     '/api/case-warnings': {
       get: signedIn({ summary: '权力事项办件预警（承诺时限）与自动追责（监察室）', tags, responses: { 200: ok(items(obj({ instanceId: str(), itemCode: str(), level: str('yellow | red'), dueAt: time(), accountabilityQueuedAt: time() }))) } }),
     },
+    '/api/project-warnings': {
+      get: signedIn({ summary: '自建工程风险预警及证据（化整为零、验收后签证、超合同金额支付、未按月报告；监察室）', tags, responses: { 200: ok(items(obj({ id: str(), projectId: str(), instanceId: str(), kind: str('split-contract | change-after-acceptance | overpayment | missed-report'), text: str(), evidence: anyObject, createdAt: time() }))) } }),
+    },
     '/api/accountability-suggestions': {
       get: signedIn({ summary: '疑似账号共用线索（第十三条第三项，待监察室确认）', tags, parameters: [param('status', 'open | confirmed | dismissed')], responses: { 200: ok(items(anyObject)) } }, [400]),
     },

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { projectWarnings } from '../domain/projects/package.ts';
 import type { Context } from 'koa';
 import { appendAudit } from '../domain/audit.ts';
 import { caseWarnings } from '../store/cases.ts';
@@ -112,6 +113,12 @@ export function supervisionRoutes(deps: ApiDeps): Router {
   r.get('/case-warnings', async (ctx) => {
     requireSupervision(ctx);
     ctx.body = { items: (await caseWarnings(db)).map((c) => ({ ...c, dueAt: iso(c.dueAt), accountabilityQueuedAt: iso(c.accountabilityQueuedAt) })) };
+  });
+
+  // 自建工程风险预警 (化整为零, 验收后签证, 超合同支付, 漏报月报), with their evidence.
+  r.get('/project-warnings', async (ctx) => {
+    requireSupervision(ctx);
+    ctx.body = { items: (await projectWarnings(db)).map((w) => ({ ...w, createdAt: iso(w.createdAt) })) };
   });
 
   r.get('/accountability-suggestions', async (ctx) => {

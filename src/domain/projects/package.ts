@@ -67,3 +67,8 @@ export async function projectsPackage(db: Knex, period: Period): Promise<Package
   }
   return out;
 }
+
+/** Every project risk warning, oldest first, with its evidence (what supervision reads). */
+export async function projectWarnings(db: Knex) {
+  return listProjectWarnings(db);
+}
