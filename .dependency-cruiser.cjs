@@ -16,7 +16,6 @@ const API_STORE_KNOWN = {
   'proposals.ts': ['proposals', 'definitions'],
   'process-instances.ts': ['visibility'],
   'process-definitions.ts': ['definitions'],
-  'power-items.ts': ['org', 'catalog'],
   'monitor.ts': ['monitor'],
   'attachments.ts': ['attachments', 'instances'],
 };

@@ -93,6 +93,12 @@ export const isoTime = (description?: string) => z.string().nullable().meta({ fo
 /** Any JSON object (free-form variables, schemas …). */
 export const anyObject = z.record(z.string(), z.unknown());
 
+/**
+ * A schema still described by hand in openapi.ts (`#/components/schemas/<name>`), for answers of
+ * routes whose own resource is not schema-first yet (Task, Instance …); typed `unknown`.
+ */
+export const handDescribed = (name: string) => z.unknown().meta({ jsonSchema: { $ref: `#/components/schemas/${name}` } });
+
 /** A path parameter (a non-empty string). */
 export const pathParam = (description: string) => z.string().min(1).meta({ description });
 

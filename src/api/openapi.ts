@@ -213,40 +213,6 @@ const paths: Record<string, Record<string, Op>> = {
       [400, 404, 409, 413, 422],
     ),
   },
-  '/api/power-items': {
-    get: signedIn(
-      {
-        summary: '权力事项目录（含本人能否发起、发起表单）',
-        tags: ['power-items'],
-        parameters: [param('status', 'active | retired'), param('category', '类别，如 行政许可'), param('unit', '责任单位 id')],
-        responses: { 200: { ...ok(obj({ items: arr(ref('PowerItem')), total: { type: 'integer' } })), headers: pagedHeaders } },
-      },
-      [400],
-    ),
-  },
-  '/api/power-items/{code}': {
-    get: signedIn(
-      {
-        summary: '一个权力事项及其历次版本（谁、为何、审批记录）',
-        tags: ['power-items'],
-        parameters: [pathParam('code', '事项编码')],
-        responses: { 200: ok({ allOf: [ref('PowerItem'), obj({ versions: arr(anyObject) })] }) },
-      },
-      [404],
-    ),
-  },
-  '/api/power-items/{code}/start': {
-    post: signedIn(
-      {
-        summary: '按目录事项绑定的流程发起办件（只能发起目录内、未取消的事项）',
-        tags: ['power-items'],
-        parameters: [pathParam('code', '事项编码')],
-        requestBody: jsonBody(obj({ businessKey: str(), variables: anyObject }), false),
-        responses: { 201: ok({ allOf: [ref('Instance'), obj({ variables: anyObject, tasks: arr(ref('Task')) })] }, '已发起') },
-      },
-      [400, 404, 409, 413, 422],
-    ),
-  },
   '/api/process-instances': {
     get: signedIn(
       {
@@ -521,24 +487,8 @@ const schemas: Record<string, Schema> = {
     canStart: { type: 'boolean' },
   }),
   Form: obj({ key: str(), version: { type: 'integer' }, schema: anyObject }),
-  PowerItem: obj({
-    code: str(),
-    name: str(),
-    category: str(),
-    unitId: str(),
-    legalBasis: str(),
-    statutoryDays: { type: 'integer' },
-    promisedDays: { type: 'integer' },
-    discretion: anyObject,
-    processKey: str(),
-    status: str(undefined, { enum: ['active', 'retired'] }),
-    version: { type: 'integer' },
-    createdAt: time(),
-    updatedAt: time(),
-    canStart: { type: 'boolean' },
-    startFormKey: str(undefined, { nullable: true }),
-    unitName: str(undefined, { nullable: true }),
-  }),
+  /** What starting a case answers (power items, process definitions). */
+  StartedInstance: { allOf: [ref('Instance'), obj({ variables: anyObject, tasks: arr(ref('Task')) })] },
   Deployment: obj({
     id: str(undefined, { nullable: true }),
     items: arr(obj({ file: str(), kind: str(), key: str(), version: { type: 'integer' }, id: str(), unchanged: { type: 'boolean' } })),

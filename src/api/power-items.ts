@@ -2,11 +2,13 @@ import Router from '@koa/router';
 import { startItemCase } from '../domain/catalog.ts';
 import type { Person } from '../domain/org.ts';
 import { NotFoundError } from '../errors.ts';
-import { getItem, itemVersions, listItems, type PowerItem } from '../store/catalog.ts';
-import { listUnits } from '../store/org.ts';
+import { catalogItem, catalogItems } from '../services/catalog-reads.ts';
+import { unitNames } from '../services/directory.ts';
+import type { PowerItem } from '../store/catalog.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
-import { bodyFields, jsonBody, QueryReader } from './input.ts';
+import * as api from './contracts/power-items.ts';
 import { iso, startedJson } from './present.ts';
+import { routeMounter } from './route.ts';
 
 /**
  * The power-item catalog (Art. 3): the items, one item with its versions, and starting a case of
@@ -14,7 +16,6 @@ import { iso, startedJson } from './present.ts';
  */
 export function powerItemRoutes(deps: ApiDeps): Router {
   const r = new Router();
-  const json = jsonBody(deps.limits.jsonBytes);
   const { engine, db } = deps;
 
   /** Whether the person may start the item's procedure, and its start form. */
@@ -30,7 +31,6 @@ export function powerItemRoutes(deps: ApiDeps): Router {
     }
   };
 
-  const unitNames = async () => new Map((await listUnits(db)).map((u) => [u.id, u.name]));
   const itemJson = (i: PowerItem, units: Map<string, string>) => ({
     code: i.code,
     name: i.name,
@@ -48,33 +48,31 @@ export function powerItemRoutes(deps: ApiDeps): Router {
     updatedAt: iso(i.updatedAt),
   });
 
-  r.get('/power-items', async (ctx) => {
+  const route = routeMounter(r, deps.limits.jsonBytes);
+
+  route(api.powerItems, async (ctx, { query }) => {
     const person = me(ctx);
-    const q = new QueryReader(ctx.query);
-    const filter = { status: q.oneOf('status', ['active', 'retired'] as const), category: q.string('category', 20), unitId: q.string('unit', 60) };
-    q.done();
-    const units = await unitNames();
+    const units = await unitNames(db);
     const items = [];
-    for (const item of await listItems(db, filter)) items.push({ ...itemJson(item, units), ...(await startInfo(item, person)) });
+    for (const item of await catalogItems(db, { status: query.status, category: query.category, unitId: query.unit })) items.push({ ...itemJson(item, units), ...(await startInfo(item, person)) });
     ctx.set('X-Total-Count', String(items.length));
-    ctx.body = { items, total: items.length };
+    return { items, total: items.length };
   });
 
-  r.get('/power-items/:code', async (ctx) => {
-    const item = await getItem(db, ctx.params.code);
-    if (!item) throw new NotFoundError(`权力事项 ${ctx.params.code} 不在权力事项目录中`, 'ITEM_NOT_FOUND');
-    const versions = await itemVersions(db, item.code);
-    ctx.body = {
-      ...itemJson(item, await unitNames()),
-      ...(await startInfo(item, me(ctx))),
-      versions: versions.map((v) => ({ ...v, approvals: v.approvals.map((a) => ({ ...a, at: iso(a.at) })), changedAt: iso(v.changedAt) })),
+  route(api.powerItem, async (ctx, { params }) => {
+    const found = await catalogItem(db, params.code);
+    if (!found) throw new NotFoundError(`权力事项 ${params.code} 不在权力事项目录中`, 'ITEM_NOT_FOUND');
+    return {
+      ...itemJson(found.item, await unitNames(db)),
+      ...(await startInfo(found.item, me(ctx))),
+      versions: found.versions.map((v) => ({ ...v, approvals: v.approvals.map((a) => ({ ...a, at: iso(a.at) })), changedAt: iso(v.changedAt) })),
     };
   });
 
-  r.post('/power-items/:code/start', json, async (ctx) => {
+  route(api.startPowerItem, async (ctx, { params, body }) => {
     const person = me(ctx);
-    const { businessKey, variables } = bodyFields(ctx, { businessKey: { type: 'string', max: 200 }, variables: { type: 'object' } });
-    const code = ctx.params.code;
+    const { businessKey, variables } = body;
+    const code = params.code;
     const res = await startItemCase(engine, db, code, {
       by: person,
       businessKey: businessKey || undefined,
@@ -87,8 +85,7 @@ export function powerItemRoutes(deps: ApiDeps): Router {
         after: { itemCode: code, processKey: s.instance.processKey, businessKey: s.instance.businessKey, variables: variables ?? {} },
       })),
     });
-    ctx.status = 201;
-    ctx.body = startedJson(res, person, engine);
+    return startedJson(res, person, engine);
   });
 
   return r;

@@ -21,7 +21,7 @@ export interface MountOptions {
   before?: Middleware[];
 }
 
-const KIND_NAMES: Record<string, string> = { string: '字符串', object: '对象', array: '数组', boolean: '布尔值', number: '数字', int: '整数', integer: '整数' };
+const KIND_NAMES: Record<string, string> = { string: '字符串', object: '对象', array: '数组', boolean: '布尔值', number: '数字', int: '整数', integer: '整数', record: '对象' };
 
 /** A zod issue in the platform's words (the old hand-written parser's messages). */
 export function issueMessage(issue: z.core.$ZodIssue): string {

@@ -39,3 +39,8 @@ export async function displayNames(db: Knex, ids: Iterable<string>): Promise<Map
   if (!unique.length) return new Map();
   return new Map((await listUsers(db, { ids: unique })).map((u) => [u.id, u.displayName]));
 }
+
+/** Unit names by id. */
+export async function unitNames(db: Knex): Promise<Map<string, string>> {
+  return new Map((await listUnits(db)).map((u) => [u.id, u.name]));
+}

@@ -4,9 +4,10 @@ import { authContracts } from './auth.ts';
 import { calendarContracts } from './calendar.ts';
 import { directoryContracts } from './directory.ts';
 import { formContracts } from './forms.ts';
+import { powerItemContracts } from './power-items.ts';
 
 /**
  * Every schema-first route's contract, for the OpenAPI document (openapi.ts). Routes not listed
  * here are still described by hand in openapi*.ts.
  */
-export const ALL_CONTRACTS: readonly RouteContract[] = [...authContracts, ...directoryContracts, ...formContracts, ...auditContracts, ...calendarContracts];
+export const ALL_CONTRACTS: readonly RouteContract[] = [...authContracts, ...directoryContracts, ...formContracts, ...auditContracts, ...calendarContracts, ...powerItemContracts];
