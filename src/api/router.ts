@@ -7,6 +7,7 @@ import { attachmentRoutes } from './attachments.ts';
 import { authenticate, authRoutes } from './auth.ts';
 import { calendarRoutes } from './calendar.ts';
 import { complaintRoutes } from './complaints.ts';
+import { appraisalRoutes } from './appraisal.ts';
 import type { ApiDeps } from './context.ts';
 import { deploymentRoutes } from './deployments.ts';
 import { decisionRoutes } from './decisions.ts';
@@ -78,6 +79,7 @@ export function apiRouter(deps: ApiDeps): Router {
     attachmentRoutes(deps).routes(),
     complaintRoutes(deps).routes(),
     monitoringRuleRoutes(deps).routes(),
+    appraisalRoutes(deps).routes(),
   );
   return api;
 }

@@ -175,6 +175,19 @@ export const GUARDS: Record<string, EffectGuard> = {
     requires: [{ element: 'Task_Approval', groups: ['discipline-committee'], equals: { decision: 'approve' }, notVariables: ['requestedBy'] }],
     describe: pick('changeId', 'ruleId', 'requestedBy'),
   },
+  // ---- appraisal-scheme-change.bpmn: the scoring scheme changes only with the discipline committee (issue 18, item 7) ----
+  'appraisal.applySchemeChange': {
+    processKeys: ['appraisal-scheme-change'],
+    effect: true,
+    requires: [{ element: 'Task_Approval', groups: ['discipline-committee'], equals: { decision: 'approve' }, notVariables: ['requestedBy'] }],
+    describe: pick('changeId', 'requestedBy'),
+  },
+  'appraisal.rejectSchemeChange': {
+    processKeys: ['appraisal-scheme-change'],
+    effect: true,
+    requires: [{ element: 'Task_Approval', groups: ['discipline-committee'], equals: { decision: 'reject' }, notVariables: ['requestedBy'] }],
+    describe: pick('changeId', 'requestedBy'),
+  },
   'monitoring.rejectRuleChange': {
     processKeys: ['monitoring-rule-change'],
     effect: true,

@@ -20,6 +20,7 @@ import { penaltyChecks, penaltyForms, penaltyHandlers, usePenaltyClock } from '.
 import { projectChecks, projectForms, projectHandlers, useProjectClock } from './projects.ts';
 import { recordForms, recordHandlers } from './records.ts';
 import { rectificationHandlers, ruleChangeHandlers, useRectificationCalendar } from './monitoring.ts';
+import { appraisalSchemeHandlers } from './appraisal.ts';
 
 export interface ServiceDeps {
   db: Knex;
@@ -84,7 +85,7 @@ export function registerHandlers(deps: ServiceDeps, handlers: Record<string, Han
  * cancellations of cases and password resets are requests these procedures decide.
  */
 export function registerPlatformHandlers(engine: EngineService): void {
-  const platform = { ...deploymentHandlers(engine), ...cancellationHandlers, ...passwordResetHandlers, ...ruleChangeHandlers };
+  const platform = { ...deploymentHandlers(engine), ...cancellationHandlers, ...passwordResetHandlers, ...ruleChangeHandlers, ...appraisalSchemeHandlers };
   for (const [name, fn] of Object.entries(platform)) {
     if (!GUARDS[name]) throw new Error(`处理程序没有声明调用权限（src/services/guards.ts）：${name}`);
     engine.registerHandler(name, fn, GUARDS[name]);

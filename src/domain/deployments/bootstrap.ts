@@ -11,7 +11,7 @@ import { propose, type ProposeOutcome } from './proposals.ts';
  * without them no proposal, cancellation request or reset could be decided. Each file is named
  * after its process key, its form `<key>-approve`.
  */
-export const PLATFORM_KEYS = ['platform-deployment', 'platform-cancellation', 'platform-password-reset', 'monitoring-rule-change'];
+export const PLATFORM_KEYS = ['platform-deployment', 'platform-cancellation', 'platform-password-reset', 'monitoring-rule-change', 'appraisal-scheme-change'];
 export const PLATFORM_FILES = PLATFORM_KEYS.flatMap((k) => [`${k}.bpmn`, `${k}-approve.form`]);
 
 export type BootstrapOutcome =

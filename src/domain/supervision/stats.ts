@@ -119,7 +119,7 @@ export function statsCsv(stats: AppraisalStats): string {
   return '\ufeff' + rows.join('\r\n') + '\r\n';
 }
 
-function csvCell(v: string | number | null): string {
+export function csvCell(v: string | number | null): string {
   if (v === null || v === undefined) return '';
   const s = String(v);
   // A leading = + - @ would be a formula in a spreadsheet: quote it as text.
