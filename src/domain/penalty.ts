@@ -6,6 +6,40 @@ import { penaltyOfInstance } from '../store/penalties.ts';
 import { organisationSnapshot } from '../store/org.ts';
 import { certificateValid } from './org-expressions.ts';
 import { beijingDate } from '../lib/workdays.ts';
+import { evaluateDecision } from '../engine/dmn/run.ts';
+import { DecisionError } from '../engine/dmn/evaluate.ts';
+
+/**
+ * The decision table (DMN, processes/penalty-discretion.dmn) that holds the discretion standard:
+ * per item code and tier, the tier's name, party type, fine range and major-penalty threshold. The
+ * process owner maintains it in the modeler (决策表设计) and a second person approves each version;
+ * while it is deployed it decides, otherwise the item version's catalog snapshot does.
+ */
+export const DISCRETION_DECISION = 'penalty-discretion';
+
+/**
+ * Checks a fine of a case against the discretion standard: the decision table when deployed, else
+ * the catalog snapshot of the item version the case was registered under.
+ * Usage: `await checkCaseFine(trx, { itemCode, itemVersion }, { partyType, tier, amount })`.
+ */
+export async function checkCaseFine(
+  db: Knex,
+  item: { itemCode: string; itemVersion: number },
+  fine: { partyType: string; tier: unknown; amount: unknown },
+): Promise<FineCheck & { decision?: string }> {
+  let table;
+  try {
+    table = await evaluateDecision(db, DISCRETION_DECISION, { itemCode: item.itemCode, tier: typeof fine.tier === 'string' ? fine.tier : null });
+  } catch (err) {
+    if (err instanceof DecisionError) return { ok: false, message: `自由裁量基准决策表有误：${err.message}` };
+    throw err;
+  }
+  if (!table) return checkFine((await itemVersion(db, item.itemCode, item.itemVersion))?.snapshot.discretion ?? null, fine);
+  const row = table.result[0];
+  if (!row) return { ok: false, message: `裁量档次“${String(fine.tier ?? '')}”不在该事项的自由裁量基准中`, decision: table.id };
+  const tier: DiscretionTier = { code: String(fine.tier), name: String(row.name ?? fine.tier), condition: '', partyType: String(row.partyType) as DiscretionTier['partyType'], min: Number(row.min), max: Number(row.max) };
+  return { ...checkFine({ majorAmount: Number(row.majorAmount), tiers: [tier] }, fine), decision: table.id };
+}
 
 /**
  * Administrative penalties against the item's discretion standard (自由裁量基准): the fine must lie
@@ -66,8 +100,7 @@ export async function fineProblems(
   if (!fields) return [];
   const c = await penaltyOfInstance(db, task.instanceId);
   if (!c) return [];
-  const standard = (await itemVersion(db, c.itemCode, c.itemVersion))?.snapshot.discretion ?? null;
-  const res = checkFine(standard, { partyType: c.partyType, tier: variables[fields.tier], amount: variables[fields.amount] });
+  const res = await checkCaseFine(db, c, { partyType: c.partyType, tier: variables[fields.tier], amount: variables[fields.amount] });
   return res.ok ? [] : [{ field: fields.amount, message: res.message }];
 }
 

@@ -264,7 +264,7 @@ export class EngineService {
         continue;
       }
       for (const name of names) {
-        if (!/\.(bpmn|form)$/.test(name)) continue;
+        if (!/\.(bpmn|form|dmn)$/.test(name)) continue;
         files.push({ name, content: await fs.readFile(path.join(dir, name), 'utf8') });
       }
     }

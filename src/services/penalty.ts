@@ -5,7 +5,7 @@ import { completerOf } from '../domain/approvals.ts';
 import { itemStartProblem } from '../domain/catalog.ts';
 import { actorOf } from '../domain/org.ts';
 import { beijingDay } from '../domain/faults.ts';
-import { checkFine, coInvestigatorOptions, coInvestigatorProblems, fineProblems, tierOptions } from '../domain/penalty.ts';
+import { checkCaseFine, coInvestigatorOptions, coInvestigatorProblems, fineProblems, tierOptions } from '../domain/penalty.ts';
 import { createPowerRecord } from '../domain/records.ts';
 import { getItem, itemVersion } from '../store/catalog.ts';
 import { insertPenaltyCase, penaltyOfInstance, updatePenaltyCase, type PenaltyStatus } from '../store/penalties.ts';
@@ -98,12 +98,12 @@ export const penaltyHandlers: Record<string, Handler> = {
     if (!decision && variables.investigationResult !== 'propose') return { discretionOk: true, discretionError: null };
     const c = await penaltyOfInstance(trx, instance.id);
     if (!c) throw new Error('处罚案件未登记');
-    const standard = (await itemVersion(trx, c.itemCode, c.itemVersion))?.snapshot.discretion ?? null;
     const fine = decision
       ? { partyType: c.partyType, tier: variables.tier, amount: variables.amount }
       : { partyType: c.partyType, tier: variables.proposedTier, amount: variables.proposedAmount };
-    const res = checkFine(standard, fine);
-    if (!res.ok) return { discretionOk: false, discretionError: res.message, major: false };
+    // The decision table penalty-discretion (the process owner's) when deployed, else the catalog.
+    const res = await checkCaseFine(trx, c, fine);
+    if (!res.ok) return { discretionOk: false, discretionError: res.message, major: false, discretionDecision: res.decision ?? null };
     if (decision) {
       await updatePenaltyCase(trx, instance.id, {
         status: 'decided',
@@ -116,7 +116,7 @@ export const penaltyHandlers: Record<string, Handler> = {
         decidedAt: now,
       });
     }
-    return { discretionOk: true, discretionError: null, major: res.major };
+    return { discretionOk: true, discretionError: null, major: res.major, discretionDecision: res.decision ?? null };
   },
 
   /**

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { decisionVersion } from '../../store/decisions.ts';
 import type { ElementInfo } from '../model.ts';
 import type { StepContext } from '../steps.ts';
@@ -49,4 +50,21 @@ export async function runDecisionStep(ctx: StepContext, info: ElementInfo, execu
     },
   });
   ctx.live.completeService(executionId, output);
+}
+
+/**
+ * Evaluates the newest deployed version of decision `key` outside a business rule task (a
+ * completion check or handler that applies a table the process owner maintains). Undefined when
+ * no such decision is deployed. Throws DecisionError when the hit policy is violated.
+ * Usage: `const res = await evaluateDecision(trx, 'penalty-discretion', { itemCode, tier })`.
+ */
+export async function evaluateDecision(
+  db: Knex,
+  key: string,
+  variables: Record<string, unknown>,
+): Promise<{ id: string; version: number; result: Array<Record<string, unknown>>; matched: string[] } | undefined> {
+  const row = await decisionVersion(db, key);
+  if (!row) return undefined;
+  const outcome = evaluateTable(row.table as DecisionTable, variables);
+  return { id: row.id, version: row.version, result: outcome.result, matched: outcome.matched };
 }
