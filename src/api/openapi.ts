@@ -189,6 +189,23 @@ const paths: Record<string, Record<string, Op>> = {
       [400, 404],
     ),
   },
+  '/api/process-definitions/{key}/versions/{version}/export': {
+    get: signedIn(
+      {
+        summary: '导出某一版本供 Camunda 7 或 Camunda 8 使用（从模型写出 camunda: 或 zeebe: 属性）',
+        tags: ['process-definitions'],
+        description:
+          '把平台从任一方言读到的含义（办理人、候选组/人、表单、期限、处理程序、调用的流程）按目标引擎的方言写出；其他方言的同义属性被移除，图形、条件、定时等原样保留。原样下载请用 /xml。',
+        parameters: [
+          pathParam('key', '流程标识'),
+          { name: 'version', in: 'path', required: true, description: '版本号', schema: { type: 'integer', minimum: 1 } },
+          { name: 'target', in: 'query', required: true, description: '目标引擎', schema: { type: 'string', enum: ['camunda7', 'camunda8'] } },
+        ],
+        responses: { 200: { description: 'BPMN 2.0 XML（附件）', content: { 'application/xml': { schema: str() } } } },
+      },
+      [400, 404],
+    ),
+  },
   '/api/process-definitions/{key}/start-form': {
     get: signedIn(
       {

@@ -10,6 +10,7 @@ import { withAttachments } from './attachments.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody, QueryReader } from './input.ts';
 import { iso, startedJson } from './present.ts';
+import { EXPORT_TARGETS, exportFor } from '../engine/export.ts';
 
 /**
  * Process definitions: the latest version of each (with whether the caller may start it), the
@@ -79,6 +80,24 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
     ctx.type = 'application/xml; charset=utf-8';
     serveAsAttachment(ctx, chosen.resourceName);
     ctx.body = row!.bpmnXml;
+  });
+
+  // A deployed version written for another engine (issue 12, item 4): see src/engine/export.ts.
+  r.get('/process-definitions/:key/versions/:version/export', async (ctx: Context) => {
+    const q = new QueryReader(ctx.query);
+    const target = q.oneOf('target', EXPORT_TARGETS);
+    if (!target && !q.string('target')) q.fail('target', `必填，应为以下之一：${EXPORT_TARGETS.join(', ')}`);
+    const version = /^\d{1,7}$/.test(ctx.params.version) ? Number(ctx.params.version) : 0;
+    if (!version) q.fail('version', '应为正整数');
+    q.done();
+    const versions = await latestOf(ctx.params.key);
+    const chosen = versions.find((v) => v.version === version);
+    if (!chosen) throw new NotFoundError(`流程定义 ${ctx.params.key} 没有第 ${version} 版`, 'PROCESS_VERSION_NOT_FOUND');
+    const row = await definitionById(db, chosen.id);
+    const def = await engine.definitions.byId(chosen.id);
+    ctx.type = 'application/xml; charset=utf-8';
+    serveAsAttachment(ctx, `${chosen.key}-v${chosen.version}.${target}.bpmn`);
+    ctx.body = await exportFor(target!, row!.bpmnXml, def.model);
   });
 
   r.get('/process-definitions/:key/start-form', async (ctx) => {

@@ -17,6 +17,15 @@ export function xmlUrl(key: string, version: number): string {
   return `/api/process-definitions/${encodeURIComponent(key)}/xml?version=${version}`;
 }
 
+/** Links to one version exported for Camunda 7 and Camunda 8 (GET …/versions/:v/export?target=). */
+export function exportLinks(key: string, version: number): HTMLAnchorElement[] {
+  const url = (target: string) => `/api/process-definitions/${encodeURIComponent(key)}/versions/${version}/export?target=${target}`;
+  return [
+    h('a', { href: url('camunda7'), download: `${key}-v${version}.camunda7.bpmn`, class: 'btn btn-small btn-ghost', title: '按 Camunda 7 方言（camunda: 属性）导出' }, '导出 Camunda 7'),
+    h('a', { href: url('camunda8'), download: `${key}-v${version}.camunda8.bpmn`, class: 'btn btn-small btn-ghost', title: '按 Camunda 8 方言（zeebe: 扩展）导出' }, '导出 Camunda 8'),
+  ];
+}
+
 /** A download link for one version's BPMN file. */
 export function downloadLink(key: string, version: number, text = '下载 BPMN'): HTMLAnchorElement {
   return h('a', { href: xmlUrl(key, version), download: `${key}-v${version}.bpmn`, class: 'btn btn-small btn-ghost' }, text);
@@ -59,6 +68,7 @@ export async function render(ctx: PageContext): Promise<void> {
               ' ',
               h('a', { href: `/modeler/processes/${encodeURIComponent(d.key)}?version=${x.version}`, class: 'btn btn-small btn-ghost' }, '打开'),
               downloadLink(d.key, x.version),
+              ...exportLinks(d.key, x.version),
             ),
           ),
         ),
