@@ -56,6 +56,8 @@ export interface Config {
   metricsToken: string | null;
   /** How often this node verifies the whole audit chain for the metrics, in minutes. */
   auditVerifyMinutes: number;
+  /** How often each node links committed audit rows into the chain (one node at a time does). */
+  auditChainMs: number;
   /** Application logs also into daily files (LOG_FILE), kept LOG_KEEP_DAYS days (≥ 183). */
   logFiles: { file: string; keepDays: number } | null;
 }
@@ -196,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: r.flag('METRICS', true),
     metricsToken: r.raw('METRICS_TOKEN') ?? null,
     auditVerifyMinutes: r.int('AUDIT_VERIFY_MINUTES', 60, 1, 7 * 24 * 60),
+    auditChainMs: r.int('AUDIT_CHAIN_MS', 500, 20, 60_000),
     logFiles: r.raw('LOG_FILE') ? { file: r.raw('LOG_FILE')!, keepDays: r.int('LOG_KEEP_DAYS', 190, 183, 3650, '（《网络安全法》第二十一条：网络日志至少保存六个月）') } : null,
   };
   if (r.problems.length) throw new ConfigError(r.problems);

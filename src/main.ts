@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './api/app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase } from './db/knex.ts';
+import { openDatabase, refreshStatistics } from './db/knex.ts';
 import { EngineService } from './engine/service.ts';
 import { seedOrganisation } from './domain/org.ts';
 import { seedDemoData } from './domain/demo-records.ts';
@@ -23,6 +23,8 @@ import { BackupScheduler } from './ops/scheduled.ts';
 import { serve, startupProblems } from './ops/startup.ts';
 import { Metrics } from './ops/metrics.ts';
 import { installShutdown } from './ops/shutdown.ts';
+import { Ticker } from './lib/ticker.ts';
+import { chainAudit } from './domain/audit-chain.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -92,6 +94,12 @@ async function main(): Promise<void> {
       })
     : null;
   backups?.start(60_000);
+  // Links committed audit rows into the hash chain off the requests' path (one node at a time).
+  const chainer = new Ticker(() => chainAudit(db, engine.clock.now()), (err) => logger.error({ err }, 'audit chaining failed'));
+  chainer.start(config.auditChainMs);
+  // Fresh planner statistics every day, as tables grow (cheap: ANALYZE samples each table).
+  const statistics = new Ticker(() => refreshStatistics(db), (err) => logger.error({ err }, 'ANALYZE failed'));
+  statistics.start(24 * 3600e3);
   const metrics = config.metrics ? new Metrics({ db, clock: engine.clock, engine }) : undefined;
   metrics?.startAuditVerifier(config.auditVerifyMinutes * 60e3);
   // Written by graceful shutdown, read by readiness: out of rotation before the port closes.
@@ -109,6 +117,9 @@ async function main(): Promise<void> {
     watchParent: process.env.npm_lifecycle_event === 'start',
     stop: async (graceMs) => {
       await Promise.all([engine.stop({ graceMs }), supervision.stop(), backups?.stop(), metrics?.stop()]);
+      // What this node wrote last is linked before it leaves, not left for the next chainer.
+      await Promise.all([chainer.stop(), statistics.stop()]);
+      await chainAudit(db, engine.clock.now()).catch((err) => logger.error({ err }, 'audit chaining failed'));
     },
     close: async () => {
       await db.destroy();

@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { wellFormed } from '../json-guard.ts';
-import { advanceHead, auditHead, auditRowsAfter, insertAuditRow, listAuditRows, type AuditFilter, type AuditRow } from '../store/audit.ts';
+import { contentHash } from './audit-hash.ts';
+import { insertAuditRow, listAuditRows, type AuditFilter, type AuditRow } from '../store/audit.ts';
 import { listLoginEvents } from '../store/auth.ts';
+
+export { chainAudit, verifyAudit, MAX_BROKEN_LISTED, type VerifyResult } from './audit-chain.ts';
 
 /**
  * The tamper-evident audit trail. Every state-changing request appends one entry in the same
- * transaction as the change; entries form one SHA-256 chain (each stores the previous hash), so
- * `verifyAudit` finds an edited, inserted or deleted row.
+ * transaction as the change, with the SHA-256 of its own content; after commit, one chainer at a
+ * time links entries into one SHA-256 chain (`audit-chain.ts`), so `verifyAudit` finds an edited,
+ * inserted or deleted row while writers never wait on each other.
  */
 
 /** What happened, by whom, to what: the caller's part of an audit row. */
@@ -23,7 +26,7 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { contentHash, GENESIS_HASH, legacyRowHash } from './audit-hash.ts';
 
 /** JSON with object keys sorted at every level, so the same value always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -43,14 +46,6 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
-/** The hash of a row: SHA-256 over its stored fields in a fixed order, the previous hash included. */
-export function rowHash(r: Omit<AuditRow, 'hash'>): string {
-  const content = JSON.stringify([
-    r.seq, r.at, r.actor, r.action, r.objectType, r.objectId, r.instanceId, r.ip, r.requestId, r.before, r.after, r.prevHash,
-  ]);
-  return createHash('sha256').update(content, 'utf8').digest('hex');
-}
-
 /**
  * A field as it will be stored: cut to its column and made well formed. Text with a lone UTF-16
  * surrogate (or one made by the cut) is stored by both databases as U+FFFD, and PostgreSQL cannot
@@ -60,13 +55,13 @@ const text = (v: unknown, max: number) => (v === undefined || v === null ? null 
 const storable = (s: string) => wellFormed(s).replace(/\u0000/g, '\ufffd');
 
 /**
- * Appends one entry to the chain inside `trx` (the transaction of the change it records).
+ * Appends one entry inside `trx` (the transaction of the change it records): one INSERT, no lock
+ * shared with other writers. It is linked into the chain after commit (`chainAudit`); until
+ * then its `prevHash` is empty.
  * Usage: `await appendAudit(trx, { actor: 'head', action: 'task.claim', objectType: 'task', objectId }, now)`.
  */
 export async function appendAudit(trx: Knex.Transaction, e: AuditEntry, at: number): Promise<AuditRow> {
-  const { seq, prevHash } = await advanceHead(trx);
-  const partial: Omit<AuditRow, 'hash'> = {
-    seq,
+  const partial = {
     at,
     actor: text(e.actor, 100) ?? 'unknown',
     action: text(e.action, 60)!,
@@ -77,74 +72,11 @@ export async function appendAudit(trx: Knex.Transaction, e: AuditEntry, at: numb
     requestId: text(e.requestId, 100),
     before: e.before === undefined ? null : canonicalJson(e.before),
     after: e.after === undefined ? null : canonicalJson(e.after),
-    prevHash,
+    prevHash: '',
   };
-  const row = { ...partial, hash: rowHash(partial) };
-  await insertAuditRow(trx, row);
-  return row;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  /** The chain position of the first row that is altered, out of place, or missing. */
-  firstBrokenAt?: number;
-  reason?: string;
-  /** Every break found, in chain order (at most MAX_BROKEN_LISTED; then `truncated`). */
-  broken: Array<{ seq: number; reason: string }>;
-  truncated?: boolean;
-  /** The last hash; noting it elsewhere also detects a rewrite of the whole chain. */
-  headHash: string;
-}
-
-/** Breaks listed by verifyAudit; a chain broken in more places than this is reported truncated. */
-export const MAX_BROKEN_LISTED = 1000;
-
-/**
- * Re-computes the whole chain in order and reports every break, not only the first: one damaged
- * row must not hide later tampering. After a break, checking goes on from the row's stored hash,
- * so each edited, inserted or deleted row is reported once.
- * Usage: `const { ok, broken } = await verifyAudit(db)`.
- */
-export async function verifyAudit(db: Knex, batch = 5000): Promise<VerifyResult> {
-  const head = await auditHead(db);
-  const broken: Array<{ seq: number; reason: string }> = [];
-  let truncated = false;
-  const report = (seq: number, reason: string) => {
-    if (broken.length < MAX_BROKEN_LISTED) broken.push({ seq, reason });
-    else truncated = true;
-  };
-  let expectedSeq = 1;
-  let prev = GENESIS_HASH;
-  let checked = 0;
-  for (;;) {
-    const rows = await auditRowsAfter(db, expectedSeq - 1, batch);
-    if (!rows.length) break;
-    for (const r of rows) {
-      if (r.seq !== expectedSeq) {
-        report(expectedSeq, r.seq === expectedSeq + 1 ? `第 ${expectedSeq} 条审计记录缺失` : `第 ${expectedSeq}–${r.seq - 1} 条审计记录缺失`);
-      } else if (r.prevHash !== prev) {
-        report(r.seq, `第 ${r.seq} 条审计记录与前一条不衔接`);
-      }
-      const { hash, ...rest } = r;
-      if (rowHash(rest) !== hash) report(r.seq, `第 ${r.seq} 条审计记录内容被修改`);
-      prev = hash;
-      expectedSeq = r.seq + 1;
-      checked++;
-    }
-  }
-  const last = expectedSeq - 1;
-  if (head.seq > last) report(last + 1, `第 ${last + 1} 条及之后的审计记录缺失`);
-  else if (head.hash !== prev) report(last, `审计链末尾哈希不一致`);
-  const first = broken[0];
-  return {
-    ok: !first,
-    checked,
-    ...(first ? { firstBrokenAt: first.seq, reason: first.reason } : {}),
-    broken,
-    ...(truncated ? { truncated } : {}),
-    headHash: head.hash,
-  };
+  const row = { ...partial, hash: contentHash(partial) };
+  const seq = await insertAuditRow(trx, row);
+  return { ...row, seq };
 }
 
 /** An audit row as the API shows it: JSON parsed, no hashes needed by readers but kept. */

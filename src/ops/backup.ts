@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { systemClock, type Clock } from '../clock.ts';
+import { chainAudit } from '../domain/audit-chain.ts';
 import { pgExportSnapshot } from '../store/backup.ts';
 import { openOps, runTool, type OpsTarget } from './database.ts';
 import { refused } from './errors.ts';
@@ -45,7 +46,7 @@ export async function backup(t: OpsTarget, outDir: string, clock: Clock = system
   const partial = `${file}.partial`;
   fs.rmSync(partial, { force: true });
   try {
-    const facts = t.kind === 'sqlite' ? await sqliteBackup(t, partial) : await pgBackup(t, partial);
+    const facts = t.kind === 'sqlite' ? await sqliteBackup(t, partial, at) : await pgBackup(t, partial, at);
     const manifest: Manifest = {
       format: 1,
       createdAt: new Date(at).toISOString(),
@@ -65,11 +66,13 @@ export async function backup(t: OpsTarget, outDir: string, clock: Clock = system
   }
 }
 
-async function sqliteBackup(t: OpsTarget, out: string): Promise<DatabaseFacts> {
+async function sqliteBackup(t: OpsTarget, out: string, at: number): Promise<DatabaseFacts> {
   // Opening a missing path would create an empty database and "back it up".
   if (!fs.existsSync(t.url)) throw refused('DATABASE_MISSING', `数据库文件 ${t.url} 不存在`);
   const live = openOps(t);
   try {
+    // Audit rows committed but not yet linked are linked first, so the manifest's head covers them.
+    await chainAudit(live, at);
     await live.raw('VACUUM INTO ?', [out]);
   } finally {
     await live.destroy();
@@ -85,10 +88,11 @@ async function sqliteBackup(t: OpsTarget, out: string): Promise<DatabaseFacts> {
   }
 }
 
-async function pgBackup(t: OpsTarget, out: string): Promise<DatabaseFacts> {
+async function pgBackup(t: OpsTarget, out: string, at: number): Promise<DatabaseFacts> {
   const schema = t.schema ?? 'public';
   const db = openOps(t, schema);
   try {
+    await chainAudit(db, at);
     // One repeatable-read transaction exports its snapshot to pg_dump and counts in it, so the
     // manifest describes exactly the rows in the dump while other nodes keep writing.
     return await db.transaction(async (trx) => {

@@ -2,7 +2,7 @@ import type { Context, Next } from 'koa';
 import type { Knex } from 'knex';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../clock.ts';
-import { verifyAudit } from '../domain/audit.ts';
+import { chainAndVerify } from '../domain/audit-chain.ts';
 import type { PollerHealth } from '../engine/job-pool.ts';
 import type { ProbeRelay } from '../engine/probe.ts';
 import { pollerCheck } from './health.ts';
@@ -91,7 +91,7 @@ export class Metrics {
 
   /** One verification (overlapping calls share the one running). */
   verifyNow(): Promise<void> {
-    this.verifying ??= verifyAudit(this.deps.db)
+    this.verifying ??= chainAndVerify(this.deps.db, this.deps.clock.now())
       .then((r) => {
         this.lastVerify = { ok: r.ok, at: this.deps.clock.now(), broken: r.broken?.length ?? 0 };
       })

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
+import { refreshStatistics } from '../db/knex.ts';
 import { verifyAudit } from '../domain/audit.ts';
 import { pgResetSchema, pgSchemaContents, sqliteFileHasTables } from '../store/backup.ts';
 import { masked, openOps, runTool, type OpsTarget } from './database.ts';
@@ -44,6 +45,8 @@ async function verifyRestored(db: Knex, m: Manifest): Promise<number> {
   if (problems.length) throw notVerified('RESTORE_MISMATCH', `恢复后的数据与备份清单不符：${problems.join('；')}`, problems);
   const audit = await verifyAudit(db);
   if (!audit.ok) throw notVerified('AUDIT_CHAIN_BROKEN', `恢复后的审计链校验失败：${audit.reason}`, audit);
+  // pg_restore and a copied file bring rows, not fresh planner statistics.
+  await refreshStatistics(db);
   return audit.checked;
 }
 

@@ -201,6 +201,9 @@ export interface AuditVerify {
   checked: number;
   firstBrokenAt?: number;
   reason?: string;
+  /** Rows committed but not yet linked into the chain. */
+  pending?: number;
+  verifiedAt?: string;
 }
 
 export interface Page<T> {

@@ -72,7 +72,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
  * Usage: `await asDatabaseOwner(db, () => db('audit_log').where({ seq }).update({ actor: 'x' }))`.
  */
 export async function asDatabaseOwner<T>(db: Knex, fn: () => Promise<T>): Promise<T> {
-  const tables = ['audit_log', 'login_events'];
+  const tables = ['audit_log', 'audit_chain', 'login_events'];
   if (db.client.config.client === 'pg') {
     for (const t of tables) await db.raw(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
     try {

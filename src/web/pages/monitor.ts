@@ -104,14 +104,17 @@ export async function render(ctx: PageContext): Promise<void> {
 
   const pname = (k: string | null) => (k ? (names.get(k) ?? k) : '（无）');
 
-  async function loadAudit(): Promise<void> {
+  // The last kept verification (every node re-checks periodically); 立即校验 re-hashes the chain now.
+  async function loadAudit(now = false): Promise<void> {
     try {
-      const v = await api.get<AuditVerify>('/api/audit/verify');
+      const v = await api.get<AuditVerify>(now ? '/api/audit/verify' : '/api/audit/verification');
+      const when = v.verifiedAt ? `${fmtDateTime(v.verifiedAt)} ` : '';
+      const again = h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: () => void loadAudit(true) }, '立即校验');
       mount(
         auditHost,
         v.ok
-          ? h('p', { class: 'notice notice-ok' }, h('strong', '审计链完整'), `：已校验 ${v.checked} 条审计记录，未发现修改或删除。`)
-          : h('p', { class: 'notice notice-error' }, h('strong', '审计链异常'), `：${v.reason ?? `第 ${v.firstBrokenAt} 条记录起校验失败`}（已校验 ${v.checked} 条）。请立即核查。`),
+          ? h('p', { class: 'notice notice-ok' }, h('strong', '审计链完整'), `：${when}已校验 ${v.checked} 条审计记录，未发现修改或删除。`, again)
+          : h('p', { class: 'notice notice-error' }, h('strong', '审计链异常'), `：${v.reason ?? `第 ${v.firstBrokenAt} 条记录起校验失败`}（${when}已校验 ${v.checked} 条）。请立即核查。`, again),
       );
     } catch (err) {
       mount(auditHost, h('p', { class: 'notice notice-error' }, `审计链校验失败：${(err as Error).message}`));
