@@ -70,7 +70,7 @@ describe('E2E: a rule warning escalates to 红牌 and is closed as 已整改', f
     await page.goto(`${base}/monitor/rules`);
     await page.locator('#rule-kind').selectOption('too-fast');
     await page.locator('#rule-name').fill('现场核查用时过短');
-    await page.locator('#rule-process').fill('e2e-rule-probe');
+    await page.locator('#rule-process').selectOption('e2e-rule-probe');
     await page.locator('#rule-element').fill('Task_Check');
     await page.locator('#rule-param-minSeconds').fill('600');
     await page.locator('#rule-reason').fill('现场核查不可能在十分钟内完成');

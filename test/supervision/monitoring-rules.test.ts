@@ -5,6 +5,7 @@ import { normalizeRule } from '../../src/domain/supervision/rule-kinds.ts';
 import { insertPenaltyCase } from '../../src/store/penalties.ts';
 import { listRuleWarnings, saveRule } from '../../src/store/monitoring-rules.ts';
 import { flow, process } from '../helpers/bpmn.ts';
+import { decisionTable, dmn } from '../helpers/dmn.ts';
 import { world, type World } from '../helpers/procedures.ts';
 
 /**
@@ -129,11 +130,14 @@ describe('monitoring rules: each rule fires on a constructed case and not on a c
     const id = await start(key);
     await w.complete(id, 'Task_Investigate', 'staff2');
     await w.complete(id, 'Task_Review', 'staff3');
+    w.clock.advance(60_000);
     return id;
   }
   async function sendBack(instanceId: string, from: string, to: string) {
+    w.clock.advance(60_000);
     const t = await w.task(instanceId, from);
     await w.engine.returnTask(t.id, { by: await w.as('staff3'), targetElementId: to, comment: '请重新决定' });
+    w.clock.advance(60_000);
   }
 
   it('决定记录后被更改: a decision recorded as 不予处罚 and later made 处罚 is a warning; the same decision again is not', async () => {
@@ -252,11 +256,29 @@ describe('monitoring rules: each rule fires on a constructed case and not on a c
     expect((hits[0].evidence as any).unitShare['org-serious']).to.equal(33.3);
   });
 
-  it('裁量档次与决策表: without a DMN discretion table the rule is skipped, raising nothing', async () => {
+  it('裁量档次与决策表: skipped while no DMN discretion table is deployed; once it is, a tier other than the table’s is a warning and the table’s own tier is not', async () => {
+    await w.db('penalty_cases').del();
     const { id } = await ruleOn('tier-vs-dmn', { decision: 'penalty-discretion' }, { processKey: 'penalty-case' });
+    const wrong = await decided('org-light', 25_000, 'staff');
+    await decided('org-general', 26_000, 'staff2');
     const res = await scan();
     expect(res.skipped).to.include(id);
     expect(await warningsOf(id)).to.deep.equal([]);
+    const table = decisionTable({
+      id: 'penalty-discretion',
+      name: '拆除人防工程处罚裁量',
+      inputs: ['amount'],
+      outputs: ['tier'],
+      rules: [
+        { in: ['< 20000'], out: ['"org-light"'] },
+        { in: ['>= 20000'], out: ['"org-general"'] },
+      ],
+    });
+    await w.engine.deploy([{ name: 'penalty-discretion.dmn', content: dmn(table) }], { by: 'system' });
+    await scan();
+    const hits = await warningsOf(id);
+    expect(hits.map((h) => h.instanceId)).to.deep.equal([wrong]);
+    expect(hits[0].evidence).to.include({ tier: 'org-light', expected: 'org-general', decision: 'penalty-discretion' });
   });
 
   it('a hit is raised once however many nodes scan at once, notifies supervision and the unit, and opens one 督办 case', async () => {

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { beijingDate, type WorkCalendar } from '../../lib/workdays.ts';
-import { completedTasksOf, historyForRules, penaltyDecisionsForRules, tasksForRules, type RuleRow, type RuleTask } from '../../store/monitoring-rules.ts';
+import { evaluateTable } from '../../engine/dmn/evaluate.ts';
+import { parseDmn } from '../../engine/dmn/model.ts';
+import { decisionFile } from '../decisions.ts';
+import { completedTasksOf, historyForRules, instanceFacts, penaltyDecisionsForRules, tasksForRules, type RuleRow, type RuleTask } from '../../store/monitoring-rules.ts';
 
 /**
  * What each kind of monitoring rule finds (issue 18, item 2): pure reads over tasks, history and
@@ -32,16 +35,27 @@ const when = (ms: number) => `${beijingDate(ms)} ${hhmm(ms)}`;
 const since = (c: EvalContext) => c.now - Number(c.rule.params.lookbackDays ?? 30) * DAY;
 const step = (t: RuleTask) => t.name ?? t.elementId;
 
-/** Where the DMN discretion tables would be looked up; none exists yet on this platform. */
-export type DmnDiscretion = (decision: string, facts: Record<string, unknown>) => Promise<string | null>;
-let dmnDiscretion: DmnDiscretion | null = null;
-/** Lets a DMN module (when there is one) answer the tier a decision table gives for the facts. */
-export function useDmnDiscretion(fn: DmnDiscretion | null): void {
-  dmnDiscretion = fn;
+/**
+ * The tier a deployed DMN discretion table (decision `key`) gives for a case's facts, or null when
+ * the table gives none. Undefined when no such decision is deployed: the rule then does not run.
+ */
+async function dmnTier(db: Knex, key: string, facts: Record<string, unknown>): Promise<string | null | undefined> {
+  const file = await decisionFile(db, key);
+  if (!file) return undefined;
+  const { decisions } = await parseDmn(file.xml);
+  const decision = decisions.find((d) => d.id === key) ?? decisions[0];
+  if (!decision) return undefined;
+  const row = evaluateTable(decision.table, facts).result[0];
+  if (!row) return null;
+  const value = 'tier' in row ? row.tier : Object.values(row)[0];
+  return typeof value === 'string' ? value : null;
 }
-/** Why a rule kind does not run here, or null. */
-export function inactiveReason(kind: string): string | null {
-  return kind === 'tier-vs-dmn' && !dmnDiscretion ? '平台尚无 DMN 裁量决策表，本规则暂不运行' : null;
+
+/** Why a rule does not run here, or null (a DMN rule whose decision table is not deployed). */
+export async function inactiveReason(db: Knex, rule: Pick<RuleRow, 'kind' | 'params'>): Promise<string | null> {
+  if (rule.kind !== 'tier-vs-dmn') return null;
+  const key = String(rule.params.decision ?? '');
+  return key && (await decisionFile(db, key)) ? null : `尚无 DMN 裁量决策表（决策“${key || '未指定'}”未部署），本规则暂不运行`;
 }
 
 export const EVALUATORS: Record<string, (c: EvalContext) => Promise<Hit[]>> = {
@@ -136,12 +150,23 @@ export const EVALUATORS: Record<string, (c: EvalContext) => Promise<Hit[]>> = {
   },
 
   async 'tier-vs-dmn'(c) {
-    if (!dmnDiscretion) return [];
+    const key = String(c.rule.params.decision ?? '');
     const hits: Hit[] = [];
     for (const d of await penaltyDecisionsForRules(c.db, since(c))) {
-      const expected = await dmnDiscretion(String(c.rule.params.decision ?? ''), { itemCode: d.itemCode, partyType: d.partyType, amount: d.amount });
+      const facts = { ...((await instanceFacts(c.db, d.instanceId))?.variables ?? {}), itemCode: d.itemCode, partyType: d.partyType, amount: d.amount };
+      const expected = await dmnTier(c.db, key, facts);
+      if (expected === undefined) return [];
       if (!expected || expected === d.tier) continue;
-      hits.push({ key: `${d.instanceId}:${d.tier}`, instanceId: d.instanceId, elementId: 'Task_Decide', taskId: null, people: [d.people.decidedBy].filter(Boolean), unitId: d.unitId, summary: `所选档次“${d.tier}”与决策表结果“${expected}”不一致`, evidence: { tier: d.tier, expected, amount: d.amount } });
+      hits.push({
+        key: `${d.instanceId}:${d.tier}`,
+        instanceId: d.instanceId,
+        elementId: 'Task_Decide',
+        taskId: null,
+        people: [d.people.investigatedBy, d.people.decidedBy].filter((x): x is string => Boolean(x)),
+        unitId: d.unitId,
+        summary: `所选裁量档次“${d.tier}”与裁量决策表（${key}）按案件事实得出的“${expected}”不一致`,
+        evidence: { itemCode: d.itemCode, tier: d.tier, expected, decision: key, amount: d.amount, partyType: d.partyType, decidedBy: d.people.decidedBy ?? null },
+      });
     }
     return hits;
   },

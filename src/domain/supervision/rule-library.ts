@@ -14,7 +14,8 @@ export interface RuleView extends RuleRow {
 
 export async function ruleLibrary(db: Knex): Promise<{ items: RuleView[]; kinds: Array<{ kind: string } & (typeof RULE_KINDS)[string]> }> {
   const pending = new Map((await listRuleChanges(db, 'pending')).map((c) => [c.ruleId, c.id]));
-  const items = (await listRules(db)).map((r) => ({ ...r, kindName: RULE_KINDS[r.kind]?.name ?? r.kind, inactiveReason: inactiveReason(r.kind), pendingChangeId: pending.get(r.id) ?? null }));
+  const items: RuleView[] = [];
+  for (const r of await listRules(db)) items.push({ ...r, kindName: RULE_KINDS[r.kind]?.name ?? r.kind, inactiveReason: await inactiveReason(db, r), pendingChangeId: pending.get(r.id) ?? null });
   return { items, kinds: Object.entries(RULE_KINDS).map(([kind, k]) => ({ kind, ...k })) };
 }
 

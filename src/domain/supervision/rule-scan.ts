@@ -22,7 +22,7 @@ export async function scanMonitoringRules(db: Knex, calendar: WorkCalendar, now:
   const out = { rules: 0, raised: 0, skipped: [] as string[] };
   for (const rule of await listRules(db, { enabled: true })) {
     const evaluate = EVALUATORS[rule.kind];
-    if (!evaluate || inactiveReason(rule.kind)) {
+    if (!evaluate || (await inactiveReason(db, rule))) {
       out.skipped.push(rule.id);
       continue;
     }

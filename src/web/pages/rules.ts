@@ -66,6 +66,8 @@ export async function render(ctx: PageContext): Promise<void> {
   const formHost = h('div');
   const isCommittee = user().groups.includes('discipline-committee');
   let kinds: Kind[] = [];
+  let processes: Array<{ key: string; name: string }> = [];
+  const processName = (key: string) => processes.find((p) => p.key === key)?.name ?? key;
   mount(
     ctx.root,
     h(
@@ -80,9 +82,14 @@ export async function render(ctx: PageContext): Promise<void> {
   );
 
   async function load(): Promise<void> {
-    const [lib, changes] = await Promise.all([api.get<{ items: Rule[]; kinds: Kind[] }>('/api/monitoring-rules'), api.get<{ items: Change[] }>('/api/monitoring-rule-changes')]);
+    const [lib, changes, defs] = await Promise.all([
+      api.get<{ items: Rule[]; kinds: Kind[] }>('/api/monitoring-rules'),
+      api.get<{ items: Change[] }>('/api/monitoring-rule-changes'),
+      api.get<{ items: Array<{ key: string; name: string }> }>('/api/process-definitions').catch(() => ({ items: [] })),
+    ]);
     if (!ctx.alive()) return;
     kinds = lib.kinds;
+    processes = defs.items.map((d) => ({ key: d.key, name: d.name || d.key }));
     const kindOf = (k: string) => kinds.find((x) => x.kind === k);
     mount(
       rulesHost,
@@ -101,7 +108,7 @@ export async function render(ctx: PageContext): Promise<void> {
                     'tr',
                     { 'data-rule': r.id },
                     h('td', r.name, h('div', { class: 'cell-sub' }, r.kindName)),
-                    h('td', r.processKey, r.elementId ? h('div', { class: 'cell-sub' }, r.elementId) : null),
+                    h('td', processName(r.processKey), r.elementId ? h('div', { class: 'cell-sub' }, `环节 ${r.elementId}`) : null),
                     h('td', h('span', { class: `level-tag level-tag-${r.level}` }, LEVEL[r.level])),
                     h('td', paramText(kindOf(r.kind), r.params)),
                     h('td', r.pendingChangeId ? '变更审批中' : !r.enabled ? '已停用' : r.inactiveReason ? `未运行：${r.inactiveReason}` : '生效中', h('div', { class: 'cell-sub' }, `第 ${r.version} 版`)),
@@ -135,7 +142,7 @@ export async function render(ctx: PageContext): Promise<void> {
       'li',
       { class: 'suggestion', 'data-change': c.id },
       h('div', { class: 'suggestion-head' }, h('strong', `${c.action === 'create' ? '新建' : '修改'}：${p.name}`), h('span', { class: 'tag' }, STATUS[c.status]), h('span', { class: 'cell-sub' }, `${userLabel(c.requestedBy)} 于 ${fmtDateTime(c.requestedAt)} 提出`)),
-      h('p', `${kind?.name ?? p.kind}；${p.processKey}${p.elementId ? ` / ${p.elementId}` : ''}；${LEVEL[p.level] ?? p.level}；${paramText(kind, p.params ?? {})}${p.enabled === false ? '；停用' : ''}`),
+      h('p', `${kind?.name ?? p.kind}；${processName(p.processKey)}${p.elementId ? ` / 环节 ${p.elementId}` : ''}；${LEVEL[p.level] ?? p.level}；${paramText(kind, p.params ?? {})}${p.enabled === false ? '；停用' : ''}`),
       h('p', { class: 'cell-sub' }, `理由：${c.reason}`),
       c.status === 'pending'
         ? isCommittee && c.requestedBy !== user().user.id
@@ -160,8 +167,17 @@ export async function render(ctx: PageContext): Promise<void> {
   function ruleForm(): HTMLElement {
     const kind = h('select', { id: 'rule-kind' }, kinds.map((k) => h('option', { value: k.kind }, k.name)));
     const name = h('input', { id: 'rule-name', type: 'text', maxlength: '200' });
-    const processKey = h('input', { id: 'rule-process', type: 'text', placeholder: '如 penalty-case' });
-    const elementId = h('input', { id: 'rule-element', type: 'text', placeholder: '如 Task_Decide（廉政风险点所在环节）' });
+    const processKey = h('select', { id: 'rule-process' }, processes.map((p) => h('option', { value: p.key }, p.name)));
+    const points = h('datalist', { id: 'rule-points' });
+    const elementId = h('input', { id: 'rule-element', type: 'text', list: 'rule-points', placeholder: '廉政风险点所在环节的编号' });
+    // The process's 廉政风险点 are offered as the steps a rule may watch.
+    const loadPoints = async () => {
+      const d = await api.get<{ riskPoints?: Array<{ elementId: string; elementName?: string; level: string; description: string }> }>(`/api/process-definitions/${encodeURIComponent(processKey.value)}`).catch(() => ({ riskPoints: [] }));
+      const LV: Record<string, string> = { high: '高', medium: '中', low: '低' };
+      mount(points, (d.riskPoints ?? []).map((r) => h('option', { value: r.elementId }, `${r.elementName ?? r.elementId}（廉·${LV[r.level] ?? r.level}）${r.description}`)));
+    };
+    processKey.addEventListener('change', () => void loadPoints());
+    if (processes.length) void loadPoints();
     const level = h('select', { id: 'rule-level' }, h('option', { value: 'yellow' }, '黄色'), h('option', { value: 'red' }, '红色'));
     const reason = h('textarea', { id: 'rule-reason', rows: '2', maxlength: '1000' });
     const about = h('p', { class: 'page-sub' });
@@ -208,7 +224,7 @@ export async function render(ctx: PageContext): Promise<void> {
       about,
       h('div', { class: 'field' }, h('label', { for: 'rule-name' }, '规则名称（不填则用类型名称）'), name),
       h('div', { class: 'field' }, h('label', { for: 'rule-process' }, '适用流程'), processKey),
-      h('div', { class: 'field' }, h('label', { for: 'rule-element' }, '适用环节（可不填；高风险环节限时必填）'), elementId),
+      h('div', { class: 'field' }, h('label', { for: 'rule-element' }, '适用环节（可不填；高风险环节限时必填）'), elementId, points),
       h('div', { class: 'field' }, h('label', { for: 'rule-level' }, '预警级别'), level),
       params,
       h('div', { class: 'field' }, h('label', { for: 'rule-reason' }, '理由（必填）'), reason),
