@@ -36,6 +36,8 @@ describe('procedure: self-built project (self-built-project.bpmn), stage by stag
     // ZJ-2026-003 belongs to 民投公司: the engineering office is not offered it
     await expectError(w.engine.start('self-built-project', { by: await w.as('engineer'), variables: initiation({ projectId: 'ZJ-2026-003' }) }), 'VALIDATION_FAILED');
     await expectError(w.engine.start('self-built-project', { by: await w.as('engineer'), variables: initiation({ budget: -5 }) }), 'VALIDATION_FAILED');
+    // The vendor and a district reporter are not bureau staff: they cannot start a project
+    for (const outsider of ['vendor', 'wujin']) await expectError(w.engine.start('self-built-project', { by: await w.as(outsider), variables: initiation() }), 'NOT_STARTER');
     expect((await w.engine.listInstances({ processKey: 'self-built-project' })).total).to.equal(before);
   });
 
