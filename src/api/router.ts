@@ -8,6 +8,7 @@ import { authenticate, authRoutes } from './auth.ts';
 import { calendarRoutes } from './calendar.ts';
 import { complaintRoutes } from './complaints.ts';
 import { appraisalRoutes } from './appraisal.ts';
+import { documentRoutes } from './documents.ts';
 import type { ApiDeps } from './context.ts';
 import { deploymentRoutes } from './deployments.ts';
 import { decisionRoutes } from './decisions.ts';
@@ -80,6 +81,7 @@ export function apiRouter(deps: ApiDeps): Router {
     complaintRoutes(deps).routes(),
     monitoringRuleRoutes(deps).routes(),
     appraisalRoutes(deps).routes(),
+    documentRoutes(deps).routes(),
   );
   return api;
 }

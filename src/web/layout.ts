@@ -27,6 +27,7 @@ export const NAV: NavItem[] = [
   { id: 'monitor', href: '/monitor', label: '监察', group: 'supervision' },
   { id: 'unit-tasks', href: '/unit-tasks', label: '本单位待办', unless: 'supervision', when: () => Boolean(user().unit?.isHead || user().unit?.isContact) },
   { id: 'stats', href: '/stats', label: '考核统计', group: 'unit-heads', unless: 'supervision' },
+  { id: 'appraisal', href: '/appraisal', label: '考核评分', group: ['unit-heads', 'discipline-committee'], unless: 'supervision' },
   { id: 'uploads', href: '/uploads', label: '省平台上传', group: 'engineering', unless: 'supervision' },
   { id: 'exchange-export', href: '/exchange/export', label: '交换文件导出', group: 'district-reporters', unless: 'supervision' },
   { id: 'modeler', href: '/modeler', label: '流程设计', group: 'process-owners' },

@@ -13,6 +13,7 @@ const TABS: Array<[string, string]> = [
   ['/monitor/unit-tasks', '单位待办'],
   ['/monitor/logins', '登录合规'],
   ['/monitor/stats', '考核统计'],
+  ['/monitor/appraisal', '考核评分'],
   ['/monitor/report', '合规报告'],
   ['/monitor/uploads', '省平台上传'],
   ['/monitor/exchange', '辖市区交换'],
