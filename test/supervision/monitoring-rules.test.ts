@@ -256,17 +256,17 @@ describe('monitoring rules: each rule fires on a constructed case and not on a c
     expect((hits[0].evidence as any).unitShare['org-serious']).to.equal(33.3);
   });
 
-  it('裁量档次与决策表: skipped while no DMN discretion table is deployed; once it is, a tier other than the table’s is a warning and the table’s own tier is not', async () => {
+  it('裁量档次与决策表: skipped while no DMN table deriving the tier from the facts is deployed (the shipped range table does not); once it is, a tier other than the table’s is a warning and the table’s own tier is not', async () => {
     await w.db('penalty_cases').del();
-    const { id } = await ruleOn('tier-vs-dmn', { decision: 'penalty-discretion' }, { processKey: 'penalty-case' });
+    const { id } = await ruleOn('tier-vs-dmn', { decision: 'penalty-tier' }, { processKey: 'penalty-case' });
     const wrong = await decided('org-light', 25_000, 'staff');
     await decided('org-general', 26_000, 'staff2');
     const res = await scan();
     expect(res.skipped).to.include(id);
     expect(await warningsOf(id)).to.deep.equal([]);
     const table = decisionTable({
-      id: 'penalty-discretion',
-      name: '拆除人防工程处罚裁量',
+      id: 'penalty-tier',
+      name: '拆除人防工程处罚档次（按事实）',
       inputs: ['amount'],
       outputs: ['tier'],
       rules: [
@@ -274,11 +274,11 @@ describe('monitoring rules: each rule fires on a constructed case and not on a c
         { in: ['>= 20000'], out: ['"org-general"'] },
       ],
     });
-    await w.engine.deploy([{ name: 'penalty-discretion.dmn', content: dmn(table) }], { by: 'system' });
+    await w.engine.deploy([{ name: 'penalty-tier.dmn', content: dmn(table) }], { by: 'system' });
     await scan();
     const hits = await warningsOf(id);
     expect(hits.map((h) => h.instanceId)).to.deep.equal([wrong]);
-    expect(hits[0].evidence).to.include({ tier: 'org-light', expected: 'org-general', decision: 'penalty-discretion' });
+    expect(hits[0].evidence).to.include({ tier: 'org-light', expected: 'org-general', decision: 'penalty-tier' });
   });
 
   it('a hit is raised once however many nodes scan at once, notifies supervision and the unit, and opens one 督办 case', async () => {

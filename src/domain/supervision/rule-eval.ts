@@ -40,22 +40,30 @@ const step = (t: RuleTask) => t.name ?? t.elementId;
  * the table gives none. Undefined when no such decision is deployed: the rule then does not run.
  */
 async function dmnTier(db: Knex, key: string, facts: Record<string, unknown>): Promise<string | null | undefined> {
-  const file = await decisionFile(db, key);
-  if (!file) return undefined;
-  const { decisions } = await parseDmn(file.xml);
-  const decision = decisions.find((d) => d.id === key) ?? decisions[0];
+  const decision = await tierTable(db, key);
   if (!decision) return undefined;
-  const row = evaluateTable(decision.table, facts).result[0];
-  if (!row) return null;
-  const value = 'tier' in row ? row.tier : Object.values(row)[0];
+  const value = evaluateTable(decision.table, facts).result[0]?.tier;
   return typeof value === 'string' ? value : null;
 }
 
-/** Why a rule does not run here, or null (a DMN rule whose decision table is not deployed). */
+/** The deployed decision `key` if it derives a tier from facts (an output named `tier`). */
+async function tierTable(db: Knex, key: string) {
+  const file = key ? await decisionFile(db, key) : undefined;
+  if (!file) return undefined;
+  const { decisions } = await parseDmn(file.xml);
+  const decision = decisions.find((d) => d.id === key) ?? decisions[0];
+  return decision && decision.table.outputs.some((o) => o.name === 'tier') ? decision : undefined;
+}
+
+/**
+ * Why a rule does not run here, or null: a DMN rule runs only with a deployed decision table that
+ * derives the tier from the facts (output `tier`); the shipped penalty-discretion table maps a
+ * chosen tier to its fine range (checked when the fine is decided), so it does not qualify.
+ */
 export async function inactiveReason(db: Knex, rule: Pick<RuleRow, 'kind' | 'params'>): Promise<string | null> {
   if (rule.kind !== 'tier-vs-dmn') return null;
   const key = String(rule.params.decision ?? '');
-  return key && (await decisionFile(db, key)) ? null : `尚无 DMN 裁量决策表（决策“${key || '未指定'}”未部署），本规则暂不运行`;
+  return (await tierTable(db, key)) ? null : `尚无按案件事实得出裁量档次的 DMN 决策表（决策“${key || '未指定'}”未部署或没有输出 tier），本规则暂不运行`;
 }
 
 export const EVALUATORS: Record<string, (c: EvalContext) => Promise<Hit[]>> = {

@@ -54,7 +54,7 @@ export const RULE_KINDS: Record<string, RuleKind> = {
     name: '裁量档次与决策表结果不一致',
     description: '所选裁量档次与按案件事实运行 DMN 裁量决策表（输出 tier）的结果不一致。指定的决策表未部署时本规则不运行。',
     scope: 'process',
-    params: { decision: { type: 'string', label: 'DMN 决策编号', max: 120, default: 'penalty-discretion' }, lookbackDays: LOOKBACK },
+    params: { decision: { type: 'string', label: 'DMN 决策编号', max: 120, default: 'penalty-tier' }, lookbackDays: LOOKBACK },
     category: 5,
   },
   'same-person': {
