@@ -111,3 +111,12 @@ export function userUnitLabel(id: string | null | undefined): string {
 export function candidatesLabel(t: { candidateGroups?: string[] | null; candidateUsers?: string[] | null }): string {
   return [...(t.candidateGroups ?? []).map(groupLabel), ...(t.candidateUsers ?? []).map((u) => userLabel(u))].join('、');
 }
+
+/** Users and groups of the organisation, for pickers that search by Chinese name (modeler). */
+export async function orgEntries(): Promise<{ users: Array<{ id: string; name: string; unit?: string }>; groups: Array<{ id: string; name: string }> }> {
+  await loadDirectory();
+  return {
+    users: [...users].map(([id, name]) => ({ id, name, ...(userUnits.get(id) && { unit: userUnits.get(id) }) })),
+    groups: Object.entries(GROUPS).map(([id, name]) => ({ id, name })),
+  };
+}

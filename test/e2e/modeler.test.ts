@@ -57,6 +57,11 @@ describe('E2E: the process owner edits and deploys in the modeler', function () 
     await page.locator('[data-group-id="group-CamundaPlatform__UserAssignment"] .bio-properties-panel-group-header').click();
     expect(await page.locator('#bio-properties-panel-candidateGroups').inputValue()).to.equal('info-centre');
     expect(await page.locator('#bio-properties-panel-dueDate').inputValue()).to.equal('P2D');
+    // Candidates are picked from the organisation by Chinese name (issue 12, item 3).
+    await page.locator('[data-group-id="group-orgPicker"] .bio-properties-panel-group-header').click();
+    await page.locator('#orgPickerGroups-q').fill('流程管理');
+    await page.locator('.org-picker-results button', { hasText: '（process-owners）' }).click();
+    expect(await page.locator('#bio-properties-panel-candidateGroups').inputValue()).to.equal('info-centre,process-owners');
     await page.locator('[data-group-id="group-separationOfDuties"] .bio-properties-panel-group-header').click();
     await page.locator('#bio-properties-panel-separationOfDuties').fill('starter');
     await page.locator('.modeler-canvas').click({ position: { x: 600, y: 40 } });
@@ -81,6 +86,7 @@ describe('E2E: the process owner edits and deploys in the modeler', function () 
     const xml = await fetch(`${base}/api/process-definitions/fault-report/xml?version=2`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } }).then((r) => r.text());
     expect(xml).to.contain(NEW_NAME);
     expect(xml).to.match(/<camunda:property name="separationOfDuties" value="starter" \/>/);
+    expect(xml).to.contain('camunda:candidateGroups="info-centre,process-owners"');
   });
 
   it('a deploy with a script task is refused and the server’s error is shown on the diagram', async () => {

@@ -9,6 +9,7 @@ import { h } from '@bpmn-io/properties-panel/preact';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import { translateZh } from './translate.ts';
+import { orgPickerGroup } from './org-picker.ts';
 
 export const SOD = 'separationOfDuties';
 
@@ -108,7 +109,7 @@ class PlatformTailoring {
       const out = groups.filter((g) => !HIDDEN.has(g.id)).map((g) => ({ ...g, translate: translateZh }));
       if (is(element, 'bpmn:UserTask')) {
         const at = out.findIndex((g) => g.id === 'CamundaPlatform__UserAssignment');
-        out.splice(at < 0 ? out.length : at + 1, 0, {
+        out.splice(at < 0 ? out.length : at + 1, 0, orgPickerGroup(element, translateZh), {
           id: 'separationOfDuties',
           label: '职责分离',
           entries: [{ id: 'separationOfDuties', element, component: SodEntry, isEdited: isTextFieldEntryEdited }],
