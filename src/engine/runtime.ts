@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import * as Elements from 'bpmn-elements';
 import * as Gateways from 'bpmn-elements/gateways';
+import { JobTimerEventDefinition } from './job-timers.ts';
 import { map as mapModdleContext, deserialize, TypeResolver } from 'moddle-context-serializer';
 import type { Clock } from '../clock.ts';
 import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from '../lib/feel.ts';
@@ -35,7 +36,7 @@ function JoiningInclusiveGateway(activityDef: any, context: any) {
   return new (Elements as any).Activity((Gateways as any).InclusiveGatewayBehaviour, { ...activityDef, isParallelGateway: joins }, context);
 }
 
-const typeResolver = TypeResolver({ ...(Elements as any), InclusiveGateway: JoiningInclusiveGateway }, undefined as any);
+const typeResolver = TypeResolver({ ...(Elements as any), InclusiveGateway: JoiningInclusiveGateway, TimerEventDefinition: JobTimerEventDefinition }, undefined as any);
 const ENGINE_VERSION: string = JSON.parse(
   readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('bpmn-engine')), '..', 'package.json'), 'utf8'),
 ).version;
@@ -246,7 +247,7 @@ export class LiveInstance {
     return live;
   }
 
-  /** Rebuilds an instance from saved state. A timer that came due meanwhile fires here. */
+  /** Rebuilds an instance from saved state. A timer that came due meanwhile does not fire here: only its job fires it. */
   static async recover(
     def: CompiledDefinition,
     startEventId: string,
