@@ -8,7 +8,11 @@ import { canSee } from '../engine/tasks.ts';
 import { actorForTask } from '../domain/substitutes.ts';
 import { clientOf, me, type ApiDeps } from './context.ts';
 import { bodyFields, jsonBody } from './input.ts';
-import { instanceJson, taskJson } from './present.ts';
+import { instanceJson, iso, taskJson } from './present.ts';
+import { decideWithdraw, recallCase, requestWithdraw, withdrawRequests } from '../domain/withdraw-requests.ts';
+import { mayViewInstance } from '../domain/access.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import type { WithdrawRequestRow } from '../store/withdraw-requests.ts';
 
 /**
  * More routing actions on a case (issue 13, item 7): POST /tasks/:id/add-signer (加签). Each is
@@ -52,5 +56,46 @@ export function caseRoutingRoutes(deps: ApiDeps): Router {
     };
   });
 
+  // 收回: the previous handler takes the case back before the next one acts (:id is the task they completed).
+  r.post('/tasks/:id/recall', json, async (ctx) => {
+    const task = await engine.getTask(ctx.params.id);
+    const person = me(ctx);
+    const res = await recallCase(db, engine, ctx.params.id, { by: person, audit: audit(ctx, 'task.recall', 'task', ctx.params.id, () => task?.instanceId ?? '') });
+    ctx.body = { instance: instanceJson(res.instance), nextTasks: res.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))) };
+  });
+
+  // 申请撤回: the applicant asks once someone has acted; the current handler decides.
+  r.post('/process-instances/:id/withdraw-request', json, async (ctx) => {
+    const { reason } = bodyFields(ctx, { reason: { type: 'string', required: true, max: 1000 } });
+    const row = await requestWithdraw(db, engine, ctx.params.id, { by: me(ctx), reason: reason ?? '', audit: audit(ctx, 'process.withdraw-request', 'process-instance', ctx.params.id, () => ctx.params.id) });
+    ctx.status = 201;
+    ctx.body = withdrawJson(row);
+  });
+
+  r.get('/process-instances/:id/withdraw-requests', async (ctx) => {
+    const instance = await engine.getInstance(ctx.params.id);
+    if (!instance) throw new NotFoundError(`流程实例 ${ctx.params.id} 不存在`, 'INSTANCE_NOT_FOUND');
+    if (!(await mayViewInstance(db, instance, me(ctx)))) throw new ForbiddenError('您无权查看该案件', 'FORBIDDEN');
+    ctx.body = { items: (await withdrawRequests(db, ctx.params.id)).map(withdrawJson) };
+  });
+
+  r.post('/withdraw-requests/:id/decide', json, async (ctx) => {
+    const { approve, comment } = bodyFields(ctx, { approve: { type: 'boolean', required: true }, comment: { type: 'string', max: 1000 } });
+    const req = await decideWithdraw(db, engine, ctx.params.id, {
+      by: me(ctx),
+      approve: approve!,
+      comment: comment?.trim() || null,
+      audit: async (trx, after) => audit(ctx, 'process.withdraw-decide', 'withdraw-request', ctx.params.id, () => String(after.instanceId))(trx, after),
+    });
+    ctx.body = withdrawJson(req);
+  });
+
   return r;
+}
+
+function withdrawJson(w: WithdrawRequestRow) {
+  return {
+    id: w.id, instanceId: w.instanceId, reason: w.reason, requestedBy: w.requestedBy, requestedAt: iso(w.requestedAt),
+    status: w.status, decidedBy: w.decidedBy, decidedAt: iso(w.decidedAt), comment: w.comment,
+  };
 }

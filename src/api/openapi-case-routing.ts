@@ -5,6 +5,10 @@ export function caseRoutingPaths(h: OpenApiHelpers): Record<string, Record<strin
   const { str, arr, obj, anyObject, ok, jsonBody, pathParam, signedIn } = h;
   const tags = ['tasks'];
   const id = pathParam('id', '任务 id');
+  const withdrawal = obj({
+    id: str(), instanceId: str(), reason: str(), requestedBy: str(), requestedAt: h.time(), status: str(undefined, { enum: ['pending', 'approved', 'rejected', 'void'] }),
+    decidedBy: str(undefined, { nullable: true }), decidedAt: h.time(), comment: str(undefined, { nullable: true }),
+  });
   const substitution = obj({
     id: str(), userId: str(), userName: str(undefined, { nullable: true }), substituteId: str(), substituteName: str(undefined, { nullable: true }),
     from: h.time(), to: h.time(), createdAt: h.time(), cancelledAt: h.time(), active: { type: 'boolean' },
@@ -24,6 +28,48 @@ export function caseRoutingPaths(h: OpenApiHelpers): Record<string, Record<strin
           },
         },
         [400, 403, 404, 409, 422],
+      ),
+    },
+    '/api/tasks/{id}/recall': {
+      post: signedIn(
+        {
+          summary: '收回：上一环节的办理人在下一环节尚无人办理时收回案件，重新办理本环节',
+          description:
+            'id 为本人已办结的任务。条件：案件仍在办理，只有一件待办且是本人办理后产生的，无人认领（流程指定的办理人除外）、其后无人办理过。下一环节的任务取消，本环节重新开始并分配给本人。写审计 task.recall、历史 task.recalled，通知申请人和下一环节的人员。非本环节办理人 403 NOT_COMPLETER；已有人办理或已认领 409 RECALL_TOO_LATE；已结束 409 INSTANCE_ENDED。',
+          tags,
+          parameters: [id],
+          responses: { 200: ok(obj({ instance: anyObject, nextTasks: arr(anyObject) })) },
+        },
+        [404, 409],
+      ),
+    },
+    '/api/process-instances/{id}/withdraw-request': {
+      post: signedIn(
+        {
+          summary: '申请撤回：已有人办理后，申请人申请撤回，由当前环节办理人决定',
+          description: '写审计 process.withdraw-request、历史 case.withdraw-requested，通知当前环节人员。非申请人 403 NOT_APPLICANT；尚无人办理 409 WITHDRAW_NOT_NEEDED（请直接撤回）；已有待决定的申请 409 WITHDRAW_REQUEST_PENDING；已结束 409 INSTANCE_ENDED；未填原因 422。',
+          tags: ['process-instances'],
+          parameters: [pathParam('id', '流程实例 id')],
+          requestBody: jsonBody(obj({ reason: str('撤回原因（必填）', { maxLength: 1000 }) }, ['reason'])),
+          responses: { 201: ok(withdrawal) },
+        },
+        [400, 404, 409, 422],
+      ),
+    },
+    '/api/process-instances/{id}/withdraw-requests': {
+      get: signedIn({ summary: '本案的撤回申请（新的在前）', tags: ['process-instances'], parameters: [pathParam('id', '流程实例 id')], responses: { 200: ok(obj({ items: arr(withdrawal) })) } }, [404]),
+    },
+    '/api/withdraw-requests/{id}/decide': {
+      post: signedIn(
+        {
+          summary: '当前环节办理人决定撤回申请：approve=true 同意（案件撤回），false 不同意（案件继续）',
+          description: '写审计 process.withdraw-decide、历史 case.withdrawn 或 case.withdraw-rejected，通知申请人。非当前环节办理人（含职责分离不允许的）403 NOT_HANDLER；已处理 409 WITHDRAW_REQUEST_DECIDED；不存在 404 WITHDRAW_REQUEST_NOT_FOUND。',
+          tags: ['process-instances'],
+          parameters: [pathParam('id', '撤回申请 id')],
+          requestBody: jsonBody(obj({ approve: { type: 'boolean' }, comment: str('意见', { maxLength: 1000 }) }, ['approve'])),
+          responses: { 200: ok(withdrawal) },
+        },
+        [400, 404, 409],
       ),
     },
     '/api/me/substitute': {

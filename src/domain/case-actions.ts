@@ -92,7 +92,7 @@ export async function signedFor(db: Knex, task: Pick<TaskRow, 'signParentId'> | 
 }
 
 /** Whether someone other than the applicant has acted on the case: a completed step, or a task claimed from a group. */
-async function someoneActed(trx: Knex, engine: EngineService, instance: InstanceRow): Promise<boolean> {
+export async function someoneActed(trx: Knex, engine: EngineService, instance: InstanceRow): Promise<boolean> {
   if ((await completedElementsOf(trx, instance.id)).length) return true;
   for (const t of await tasksOfInstance(trx, instance.id)) {
     if (t.assignee && t.assignee !== instance.startedBy && !(await engine.assignedByProcess(t))) return true;

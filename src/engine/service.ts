@@ -582,6 +582,52 @@ export class EngineService {
     );
   }
 
+  /**
+   * 收回: the handler who completed a step takes the case back while the next step is untouched —
+   * one open task, created by their completion, nobody has claimed it (unless the process assigned
+   * it) or completed anything since. The next task is cancelled and the handler's step starts anew,
+   * assigned to them. 403 NOT_COMPLETER; 409 RECALL_TOO_LATE; 409 INSTANCE_ENDED.
+   * Usage: `await engine.recall(completedTaskId, { by })`.
+   */
+  async recall(taskId: string, opts: { by: Actor; hook?: StepHook }): Promise<StepResult> {
+    const mine = await getTask(this.db, taskId);
+    if (!mine) throw new NotFoundError(`任务 ${taskId} 不存在`, 'TASK_NOT_FOUND');
+    if (mine.status !== 'completed' || mine.completedBy !== opts.by.id || mine.signParentId) throw new ForbiddenError('只有办理该环节的人可以收回', 'NOT_COMPLETER');
+    const tooLate = (why: string) => new ConflictError(`不能收回：${why}`, 'RECALL_TOO_LATE');
+    let next: TaskRow | undefined;
+    const res = await this.steps.run(
+      mine.instanceId,
+      opts.by.id,
+      async (ctx) => {
+        const trx = ctx.trx!;
+        const def = await this.definitions.byId(mine.definitionId);
+        if (def.element(mine.elementId)?.loop) throw tooLate('会签环节不能收回');
+        const all = await tasksOfInstance(trx, mine.instanceId);
+        if (all.some((t) => t.status === 'completed' && t.id !== mine.id && (t.completedAt ?? 0) >= (mine.completedAt ?? 0))) throw tooLate('下一环节已有人办理');
+        const open = all.filter((t) => t.status === 'open');
+        if (open.length !== 1 || open[0].createdAt < (mine.completedAt ?? 0)) throw tooLate('案件已不在您办理后的下一环节');
+        next = open[0];
+        if (next.assignee && !(await this.assignedByProcess(next))) throw tooLate('下一环节已被认领');
+        const now = this.clock.now();
+        ctx.history.push({ ...taskEvent(next, 'task.recalled', opts.by.id, now), data: { to: mine.elementId, toName: mine.name, fromTaskId: mine.id } });
+        ctx.live.moveTask(next.executionId, mine.elementId);
+        ctx.live.effects.cancelReasons.set(next.executionId, 'recalled');
+      },
+      {
+        inTransaction: true,
+        hook: async (trx, r) => {
+          const again = r.tasks.find((t) => t.elementId === mine.elementId);
+          if (again && !again.assignee) {
+            await setAssignee(trx, again.id, null, opts.by.id, this.clock.now());
+            again.assignee = opts.by.id;
+          }
+          await opts.hook?.(trx, r);
+        },
+      },
+    );
+    return res;
+  }
+
   /** The task if the actor may work on it: 404 unknown, 403 not a candidate, 409 not open. */
   private async taskFor(taskId: string, actor: Actor, db: Knex = this.db): Promise<TaskRow> {
     const task = await getTask(db, taskId);
