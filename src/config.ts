@@ -8,6 +8,8 @@ export interface Config {
   production: boolean;
   port: number;
   databaseUrl: string;
+  /** DATABASE_READ_URL: a PostgreSQL read replica for the monitor, statistics and the compliance report (null: the primary). */
+  databaseReadUrl: string | null;
   /** Seed the demo organisation on an empty database (DEMO=0 turns it off). */
   demo: boolean;
   /** Whether DEMO was set at all (production insists on DEMO=0 being said). */
@@ -174,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: r.oneOf('NODE_ENV', ['production', 'development', 'test'], 'development') === 'production',
     port: r.int('PORT', 3000, 0, 65535),
     databaseUrl: r.databaseUrl('DATABASE_URL', path.join('data', 'platform.sqlite')),
+    databaseReadUrl: r.raw('DATABASE_READ_URL') ?? null,
     demo: r.flag('DEMO', true),
     demoSet: r.raw('DEMO') !== undefined,
     jobPollMs: r.int('JOB_POLL_MS', 1000, 50, 3_600_000),
@@ -201,6 +204,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditChainMs: r.int('AUDIT_CHAIN_MS', 500, 20, 60_000),
     logFiles: r.raw('LOG_FILE') ? { file: r.raw('LOG_FILE')!, keepDays: r.int('LOG_KEEP_DAYS', 190, 183, 3650, '（《网络安全法》第二十一条：网络日志至少保存六个月）') } : null,
   };
+  if (config.databaseReadUrl && !(/^postgres(ql)?:\/\//i.test(config.databaseReadUrl) && /^postgres(ql)?:\/\//i.test(config.databaseUrl))) {
+    r.problems.push({ variable: 'DATABASE_READ_URL', message: '只读副本仅用于 PostgreSQL：DATABASE_URL 与 DATABASE_READ_URL 须都是 postgres://… 地址' });
+  }
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;
 }

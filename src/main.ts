@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel, config.logFiles);
   const db = await openDatabase(config.databaseUrl);
+  // A PostgreSQL read replica for the monitor, statistics and the compliance report (never migrated from here).
+  const readDb = config.databaseReadUrl ? await openDatabase(config.databaseReadUrl, { migrate: false }) : undefined;
   const hasher = new PasswordHasher({ workers: config.hashWorkers, maxQueue: config.hashQueue });
   // Production refuses a SQLite file on a network filesystem, demo seeding and demo passwords.
   const problems = await startupProblems(config, db, hasher);
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
   metrics?.startAuditVerifier(config.auditVerifyMinutes * 60e3);
   // Written by graceful shutdown, read by readiness: out of rotation before the port closes.
   const lifecycle = { draining: false };
-  const server = await serve(createApp({ lifecycle, db, engine, logger, auth, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, attachmentsDir: config.attachmentsDir, sunshineLagDays: config.sunshineLagDays }), config);
+  const server = await serve(createApp({ lifecycle, db, readDb, engine, logger, auth, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, attachmentsDir: config.attachmentsDir, sunshineLagDays: config.sunshineLagDays }), config);
   const scheme = config.tls ? 'https' : 'http';
   logger.info({ port: config.port, tls: !!config.tls, database: config.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, `listening on ${scheme}://localhost:${config.port}/`);
   installShutdown({
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
     },
     close: async () => {
       await db.destroy();
+      await readDb?.destroy();
       await hasher.close();
     },
   });

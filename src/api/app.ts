@@ -16,6 +16,8 @@ import { metricsRoute } from './metrics.ts';
 
 export interface AppDeps {
   db: Knex;
+  /** DATABASE_READ_URL: a read replica for the monitor, statistics and the compliance report. */
+  readDb?: Knex;
   engine: EngineService;
   logger: Logger;
   /** Sign-in and sessions; by default one on `db` with the engine's clock. */

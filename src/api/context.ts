@@ -10,6 +10,11 @@ import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 /** What every router module gets. */
 export interface ApiDeps {
   db: Knex;
+  /**
+   * DATABASE_READ_URL: a read replica for reads that may lag a moment (the monitor summary,
+   * statistics, the compliance report). Absent: the primary. Never used inside a step.
+   */
+  readDb?: Knex;
   engine: EngineService;
   logger: Logger;
   auth: AuthService;

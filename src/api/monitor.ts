@@ -14,7 +14,7 @@ export function monitorRoutes(deps: ApiDeps): Router {
 
   r.get('/monitor/summary', async (ctx) => {
     requireSupervision(ctx);
-    ctx.body = await monitorSummary(db, engine.clock.now(), async (key, id) => (await engine.definitions.latest(key)).def.element(id)?.name ?? null, engine.calendar);
+    ctx.body = await monitorSummary(deps.readDb ?? db, engine.clock.now(), async (key, id) => (await engine.definitions.latest(key)).def.element(id)?.name ?? null, engine.calendar);
   });
 
   r.get('/incidents', async (ctx) => {

@@ -76,7 +76,7 @@ export function supervisionRoutes(deps: ApiDeps): Router {
   r.get('/compliance/report', async (ctx) => {
     requireSupervision(ctx);
     const period = periodFrom(ctx);
-    ctx.body = await complianceReport(db, engine.calendar, period, now(), { sunshineLagDays: deps.sunshineLagDays, cancelNeedsApproval: (key) => cancelNeedsApproval(engine, key) });
+    ctx.body = await complianceReport(deps.readDb ?? db, engine.calendar, period, now(), { sunshineLagDays: deps.sunshineLagDays, cancelNeedsApproval: (key) => cancelNeedsApproval(engine, key) });
   });
 
   const stats = async (ctx: Context) => {
@@ -84,12 +84,13 @@ export function supervisionRoutes(deps: ApiDeps): Router {
     const isSupervision = person.groups.includes('supervision');
     if (!isSupervision && !person.groups.includes('unit-heads')) throw new ForbiddenError('仅监察室或处室负责人可以查看考核统计', 'FORBIDDEN');
     const period = periodFrom(ctx);
-    const result = await appraisalStats(db, engine.calendar, {
+    const rdb = deps.readDb ?? db;
+    const result = await appraisalStats(rdb, engine.calendar, {
       from: period.from,
       to: period.to,
       now: now(),
-      accountability: await accountabilityCountsByPerson(db, period.from, period.to),
-      reminded: await remindersByPerson(db, period.from, period.to),
+      accountability: await accountabilityCountsByPerson(rdb, period.from, period.to),
+      reminded: await remindersByPerson(rdb, period.from, period.to),
     });
     // A unit head sees their own unit only.
     if (!isSupervision) {

@@ -87,6 +87,8 @@ export interface TestServer {
   database: TestDatabase;
   /** The metrics, when asked for. */
   metrics?: Metrics;
+  /** The read pool (as DATABASE_READ_URL gives), when asked for: a second pool on the same database. */
+  readDb?: Knex;
   /** The sign-ins created at start (as `npm start` prints them). */
   signIns: InitialSignIn[];
   /** A client without a session. */
@@ -131,6 +133,8 @@ export async function startServer(
     database?: TestDatabase;
     /** The node's run state, as main.ts shares it with graceful shutdown. */
     lifecycle?: Lifecycle;
+    /** A second pool on the database as the read replica (DATABASE_READ_URL). */
+    readReplica?: boolean;
   } = {},
 ): Promise<TestServer> {
   const database = opts.database ?? (await freshDatabase());
@@ -150,8 +154,9 @@ export async function startServer(
   }
   await bootstrapDeployments(engine, path.join(root, 'processes'), path.join(root, 'forms'), { only: opts.procedures ? undefined : PLATFORM_FILES });
   const metrics = opts.metrics ? new Metrics({ db, clock, engine }) : undefined;
+  const readDb = opts.readReplica ? await database.reopen() : undefined;
   const listen = (port: number): Promise<Server> => {
-    const app = createApp({ db, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy, metrics, metricsToken: opts.metrics?.token, lifecycle: opts.lifecycle });
+    const app = createApp({ db, readDb, engine, logger: pino({ level: 'silent' }), auth, limits: opts.limits, trustProxy: opts.trustProxy, metrics, metricsToken: opts.metrics?.token, lifecycle: opts.lifecycle });
     return new Promise((resolve) => {
       const s = app.listen(port, '127.0.0.1', () => resolve(s));
     });
@@ -167,6 +172,7 @@ export async function startServer(
     clock,
     database,
     metrics,
+    readDb,
     signIns,
     anonymous: () => new Client(url),
     async login(username: string, password = DEMO_PASSWORD) {
