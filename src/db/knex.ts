@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { MigrationSource } from './migration-source.ts';
 
 // Every difference between SQLite and PostgreSQL lives in this file and in src/store/dialect.ts.
 
@@ -23,7 +24,7 @@ export function isPostgresUrl(url: string): boolean {
  * Usage: `knex(knexConfig('data/platform.sqlite'))`.
  */
 export function knexConfig(url: string, opts: { searchPath?: string } = {}): Knex.Config {
-  const migrations = { directory: migrationsDir, loadExtensions: ['.ts', '.js'], extension: 'ts' };
+  const migrations = { migrationSource: new MigrationSource(migrationsDir) };
   if (isPostgresUrl(url)) {
     return {
       client: 'pg',
