@@ -26,7 +26,7 @@ async function openTask(api: Api, instanceId: string, element: string): Promise<
   await until(async () => {
     task = (await api.get(`/api/tasks?instance=${instanceId}`)).items.find((t: any) => t.elementId === element && t.status === 'open');
     return Boolean(task);
-  }, `task ${element}`);
+  }, `task ${element}`, 60_000);
   return task;
 }
 
@@ -37,6 +37,8 @@ async function act(api: Api, instanceId: string, element: string, variables: Rec
 }
 
 describe('E2E: a self-built project from 立项 to 归档 in the browser, with its 比选 records attached', function () {
+  // Fourteen steps with a real job poller on a busy 2-core machine: a generous budget, no timed assertion.
+  this.timeout(360_000);
   const s = serverAndBrowser();
 
   it('puts the demo project online, records the 比选 with a PDF, and archives it; and the Art. 3 finding counts it as run online', async () => {
@@ -101,7 +103,7 @@ describe('E2E: a self-built project from 立项 to 归档 in the browser, with i
     await signOut(page);
 
     // The run is complete, its attachments are the case's, and no risk was raised
-    await until(async () => (await supervisor.get(`/api/process-instances/${instanceId}`)).status === 'completed', 'the run to complete');
+    await until(async () => (await supervisor.get(`/api/process-instances/${instanceId}`)).status === 'completed', 'the run to complete', 60_000);
     const files = (await supervisor.get(`/api/process-instances/${instanceId}/attachments`)).items.map((a: any) => a.name);
     expect(files).to.have.members(['比选评审记录.pdf', '合同.pdf']);
     expect((await supervisor.get('/api/project-warnings')).items).to.deep.equal([]);
