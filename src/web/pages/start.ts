@@ -68,7 +68,7 @@ export async function render(ctx: PageContext): Promise<void> {
     h(
       'section',
       { class: 'page' },
-      h('div', { class: 'page-head' }, h('div', h('h1', '发起'), h('p', { class: 'page-sub' }, '选择要办理的流程或权力事项，填写申请后提交。'))),
+      h('div', { class: 'page-head' }, h('div', h('h1', '发起'), h('p', { class: 'page-sub' }, '选择要办理的流程或权力事项，填写申请后提交。', ' ', h('a', { href: '/flows' }, '查看权力运行流程图')))),
       h('h2', { class: 'section-title' }, '流程'),
       defs.length
         ? h(
