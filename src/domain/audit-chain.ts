@@ -78,6 +78,12 @@ function linkProblem(l: ChainLink, prev: string): string | null {
   return null;
 }
 
+/** The chain hash a link should carry, from its row and the previous link; null without a row. */
+function expectedHash(l: ChainLink, prev: string): string | null {
+  if (!l.row) return null;
+  return l.row.prevHash !== '' ? l.row.hash : linkHash(prev, l.seq, l.row.hash);
+}
+
 /**
  * Re-computes the whole chain in order and reports every break, not only the first: one damaged
  * row must not hide later tampering. After a break, checking goes on from the link's stored hash,
@@ -104,7 +110,9 @@ export async function verifyAudit(db: Knex, batch = 5000): Promise<VerifyResult>
       if (l.pos !== expectedPos) report(lastSeq + 1, `审计链第 ${expectedPos}–${l.pos - 1} 环缺失`);
       const problem = linkProblem(l, prev);
       if (problem) report(l.seq, problem);
-      prev = l.hash;
+      // Go on from the hash this link should have (when its row is there to compute it), so an
+      // edited link is reported once, not again at its successor.
+      prev = expectedHash(l, prev) ?? l.hash;
       lastSeq = l.seq;
       expectedPos = l.pos + 1;
       if (l.row) checked++;

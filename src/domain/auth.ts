@@ -19,7 +19,6 @@ import {
   touchSession,
   type CredentialRow,
 } from '../store/auth.ts';
-import { groupsOf } from '../store/org.ts';
 import { appendAudit } from './audit.ts';
 import { actorOf, type Person } from './org.ts';
 import { sharedHasher, type PasswordHasher } from './password-hasher.ts';
@@ -207,7 +206,7 @@ export class AuthService {
     // A locked name does not end live sessions (finding 5): only a disabled account does.
     if (c.status !== 'active') throw new UnauthorizedError();
     if (now - found.session.lastSeenAt >= TOUCH_EVERY_MS) await touchSession(this.db, found.session.id, now);
-    const person: Person = { id: c.userId, groups: await groupsOf(this.db, c.userId), displayName: found.displayName, unitId: found.unitId };
+    const person: Person = { id: c.userId, groups: found.groups, displayName: found.displayName, unitId: found.unitId };
     return { sessionId: found.session.id, person, mustChangePassword: this.mustChange(c, now), passwordExpiresAt: expiresAt(c) };
   }
 

@@ -207,6 +207,8 @@ export interface SessionUser {
   credential: CredentialRow;
   displayName: string;
   unitId: string | null;
+  /** The user's group ids, sorted: read in the same statement, one round trip per request. */
+  groups: string[];
 }
 
 export async function getSessionUser(db: Knex, sessionId: string): Promise<SessionUser | undefined> {
@@ -215,10 +217,13 @@ export async function getSessionUser(db: Knex, sessionId: string): Promise<Sessi
     .select(
       's.id as session_id', 's.created_at', 's.last_seen_at', 's.ended_at', 's.ip',
       'u.id', 'u.status', 'u.display_name', 'u.unit_id', 'u.password_hash', 'u.password_changed_at', 'u.must_change_password',
+      db.raw(`(SELECT ${db.client.config.client === 'pg' ? "string_agg(m.group_id, ',')" : "group_concat(m.group_id, ',')"} FROM memberships m WHERE m.user_id = u.id) AS group_ids`),
     )
     .where('s.id', sessionId)
     .first();
   if (!r) return undefined;
+  // Group ids are slugs (no commas); sorted here, as neither aggregate promises an order.
+  const groups = r.group_ids ? String(r.group_ids).split(',').sort() : [];
   return {
     session: {
       id: r.session_id,
@@ -231,5 +236,6 @@ export async function getSessionUser(db: Knex, sessionId: string): Promise<Sessi
     credential: toCredential(r),
     displayName: r.display_name,
     unitId: r.unit_id,
+    groups,
   };
 }
