@@ -93,3 +93,44 @@ describe('engine: timers are evaluated only by their jobs on the platform clock 
     }
   });
 });
+
+describe('engine: a non-interrupting timer cycle on a boundary reminds while the task is open (issue 11, item 11)', () => {
+  it('fires every two days while the task is open, on a restarted node too, and stops when the task is completed', async () => {
+    const t = await freshDatabase();
+    const clock = new ManualClock(Date.parse('2026-11-26T09:00:00+08:00'));
+    const engine = await EngineService.create({ db: t.db, clock });
+    try {
+      const cycle = process(
+        'remind-cycle',
+        `<bpmn:startEvent id="start" />${flow('f0', 'start', 'handle')}${userTask('handle', '办理', 'camunda:candidateGroups="staff"')}
+        <bpmn:boundaryEvent id="remind" name="催办" attachedToRef="handle" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeCycle>R/P2D</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+        ${flow('f1', 'handle', 'end')}${flow('f2', 'remind', 'noted')}<bpmn:intermediateThrowEvent id="noted" name="已催办" />${flow('f3', 'noted', 'end2')}<bpmn:endEvent id="end" /><bpmn:endEvent id="end2" />`,
+      );
+      await engine.deploy([{ name: 'remind-cycle.bpmn', content: cycle }], { by: 'owner' });
+      const { instance, tasks } = await engine.start('remind-cycle', { by: staff });
+      // Given the task stays open for six days, its jobs run on a freshly started node
+      const fresh = await EngineService.create({ db: await t.reopen(), clock });
+      try {
+        const due: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          clock.advance(2 * 86_400_000);
+          await fresh.jobs.runDue();
+          due.push(...(await fresh.jobsOf(instance.id)).map((j) => new Date(j.dueAt).toISOString()));
+        }
+        // Then the reminder fired three times, each re-arming the next two days later, and the task is still open
+        expect(due).to.deep.equal(['2026-11-30T01:00:00.000Z', '2026-12-02T01:00:00.000Z', '2026-12-04T01:00:00.000Z']);
+        expect((await fresh.history(instance.id)).filter((h) => h.type === 'timer.fired').map((h) => h.elementId)).to.deep.equal(['remind', 'remind', 'remind']);
+        expect((await fresh.tasksOfInstance(instance.id)).filter((x) => x.status === 'open').map((x) => x.elementId)).to.deep.equal(['handle']);
+        // When the task is completed, the instance ends and no reminder is left
+        const done = await fresh.complete(tasks[0].id, { by: staff });
+        expect(done.instance.status).to.equal('completed');
+        expect(await fresh.jobsOf(instance.id)).to.deep.equal([]);
+      } finally {
+        await fresh.stop();
+      }
+    } finally {
+      await engine.stop();
+      await t.drop();
+    }
+  });
+});
