@@ -115,7 +115,7 @@ describe('engine: a non-interrupting timer cycle on a boundary reminds while the
         for (let i = 0; i < 3; i++) {
           clock.advance(2 * 86_400_000);
           await fresh.jobs.runDue();
-          due.push(...(await fresh.jobsOf(instance.id)).map((j) => new Date(j.dueAt).toISOString()));
+          due.push(...(await fresh.jobsOf(instance.id)).map((j) => new Date(j.dueAt!).toISOString()));
         }
         // Then the reminder fired three times, each re-arming the next two days later, and the task is still open
         expect(due).to.deep.equal(['2026-11-30T01:00:00.000Z', '2026-12-02T01:00:00.000Z', '2026-12-04T01:00:00.000Z']);
