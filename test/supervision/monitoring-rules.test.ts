@@ -145,6 +145,8 @@ describe('monitoring rules: each rule fires on a constructed case and not on a c
     const bad = await toDecide(key);
     await w.complete(bad, 'Task_Decide', 'head', { decision: 'no-penalty' });
     await sendBack(bad, 'Task_Serve', 'Task_Decide');
+    // The re-decision comes later (with one clock tick both completions tie on time and their order is arbitrary).
+    w.clock.advance(HOUR);
     await w.complete(bad, 'Task_Decide', 'head', { decision: 'penalize' });
     const good = await toDecide(key);
     await w.complete(good, 'Task_Decide', 'head', { decision: 'penalize' });
