@@ -3,9 +3,10 @@ import type { Knex } from 'knex';
 import type { EngineService } from '../../engine/service.ts';
 import type { StepHook } from '../../engine/steps.ts';
 import { SYSTEM } from '../../engine/types.ts';
-import { AppError, BadRequestError, ConflictError, NotFoundError } from '../../errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../../errors.ts';
 import { getRule, getRuleChange, insertRuleChange, pendingChangeOf, type RuleChangeRow, type RuleRow } from '../../store/monitoring-rules.ts';
 import type { Person } from '../org.ts';
+import { decideByApprovalTask } from './approval-task.ts';
 import { normalizeRule, RULE_KINDS, type RuleInput } from './rule-kinds.ts';
 
 /** The procedure in which a second person outside the acting officer decides a rule change. */
@@ -86,15 +87,7 @@ export async function decideRuleChangeByPerson(
   const change = await getRuleChange(deps.db, changeId);
   if (!change) throw new NotFoundError(`规则变更 ${changeId} 不存在`, 'RULE_CHANGE_NOT_FOUND');
   if (change.status !== 'pending' || !change.approvalInstanceId) throw decided(change);
-  const task = (await deps.engine.tasksOfInstance(change.approvalInstanceId)).find((t) => t.status === 'open' && t.elementId === RULE_CHANGE_TASK);
-  if (!task) throw decided(change);
-  try {
-    await deps.engine.complete(task.id, { by: opts.by, variables: { decision: opts.decision, comment: opts.comment ?? '' }, hook: opts.hook });
-  } catch (err) {
-    if (err instanceof AppError && (err.code === 'TASK_NOT_OPEN' || err.code === 'INSTANCE_ENDED')) throw decided(change);
-    throw err;
-  }
-  await deps.engine.jobs.runDueOf(change.approvalInstanceId);
+  await decideByApprovalTask(deps.engine, change.approvalInstanceId, RULE_CHANGE_TASK, opts, () => decided(change));
   return (await getRuleChange(deps.db, changeId))!;
 }
 

@@ -3,9 +3,10 @@ import type { Knex } from 'knex';
 import type { EngineService } from '../../engine/service.ts';
 import type { StepHook } from '../../engine/steps.ts';
 import { SYSTEM } from '../../engine/types.ts';
-import { AppError, BadRequestError, ConflictError, NotFoundError } from '../../errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../../errors.ts';
 import { currentScheme, getSchemeChange, insertSchemeChange, listSchemeChanges, type SchemeChangeRow } from '../../store/appraisal.ts';
 import type { Person } from '../org.ts';
+import { decideByApprovalTask } from './approval-task.ts';
 import { DEFAULT_SCHEME, describeSchemeChange, normalizeScheme, schemeOf, type Scheme } from './scheme.ts';
 
 /** The procedure in which a second person decides a change to the scoring scheme. */
@@ -77,15 +78,7 @@ export async function decideSchemeChangeByPerson(
   const change = await getSchemeChange(deps.db, changeId);
   if (!change) throw new NotFoundError(`方案变更 ${changeId} 不存在`, 'SCHEME_CHANGE_NOT_FOUND');
   if (change.status !== 'pending' || !change.approvalInstanceId) throw decided(change);
-  const task = (await deps.engine.tasksOfInstance(change.approvalInstanceId)).find((t) => t.status === 'open' && t.elementId === SCHEME_CHANGE_TASK);
-  if (!task) throw decided(change);
-  try {
-    await deps.engine.complete(task.id, { by: opts.by, variables: { decision: opts.decision, comment: opts.comment ?? '' }, hook: opts.hook });
-  } catch (err) {
-    if (err instanceof AppError && (err.code === 'TASK_NOT_OPEN' || err.code === 'INSTANCE_ENDED')) throw decided(change);
-    throw err;
-  }
-  await deps.engine.jobs.runDueOf(change.approvalInstanceId);
+  await decideByApprovalTask(deps.engine, change.approvalInstanceId, SCHEME_CHANGE_TASK, opts, () => decided(change));
   return (await getSchemeChange(deps.db, changeId))!;
 }
 
