@@ -13,7 +13,7 @@ import { h } from './dom.ts';
 import { loadStyles } from './styles.ts';
 
 /** flatpickr's Chinese locale as the platform uses it everywhere (form-js's date fields too). */
-export const FLATPICKR_ZH = { ...Mandarin, firstDayOfWeek: 1, yearAriaLabel: '年份', monthAriaLabel: '月份', hourAriaLabel: '时', minuteAriaLabel: '分', amPM: ['上午', '下午'] } as const;
+export const FLATPICKR_ZH = { ...Mandarin, firstDayOfWeek: 1, yearAriaLabel: '选择年份', monthAriaLabel: '选择月份', hourAriaLabel: '时', minuteAriaLabel: '分', amPM: ['上午', '下午'] } as const;
 
 type Picker = { setDate(date: string, triggerChange?: boolean): void; clear(): void };
 
