@@ -8,6 +8,10 @@ declare module 'bpmn-js-properties-panel' {
 declare module '@bpmn-io/properties-panel' {
   export function TextFieldEntry(props: Record<string, unknown>): any;
   export function isTextFieldEntryEdited(node: unknown): boolean;
+  export function TextAreaEntry(props: Record<string, unknown>): unknown;
+  export function isTextAreaEntryEdited(node: unknown): boolean;
+  export function SelectEntry(props: Record<string, unknown>): unknown;
+  export function isSelectEntryEdited(node: unknown): boolean;
 }
 declare module '@bpmn-io/properties-panel/preact' {
   export function h(type: any, props: Record<string, unknown> | null, ...children: any[]): any;

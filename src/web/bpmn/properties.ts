@@ -2,14 +2,16 @@
  * Tailors the Camunda 7 properties panel to what this engine reads: hides groups for features it
  * refuses (listeners, scripts, connectors, input/output mappings…) and adds a "职责分离"
  * (separation of duties) field on user tasks, stored as the camunda:properties entry
- * `separationOfDuties`.
+ * `separationOfDuties`, and the "廉政风险" group (risk-panel.ts) on every flow node.
  */
 import { TextFieldEntry, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
 import { h } from '@bpmn-io/properties-panel/preact';
 import { useService } from 'bpmn-js-properties-panel';
-import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
+import { is } from 'bpmn-js/lib/util/ModelUtil';
+import { camundaProperty, setCamundaProperty, type BpmnFactory, type CommandStack } from './camunda-properties.ts';
 import { translateZh } from './translate.ts';
 import { orgPickerGroup } from './org-picker.ts';
+import { riskGroup } from './risk-panel.ts';
 
 export const SOD = 'separationOfDuties';
 
@@ -36,52 +38,15 @@ const HIDDEN = new Set([
   'CamundaPlatform__ProcessVariables',
 ]);
 
-function propertiesOf(bo: any): any | undefined {
-  return bo.get('extensionElements')?.get('values').find((v: any) => is(v, 'camunda:Properties'));
-}
-
 /** The current `separationOfDuties` value of a task. */
 export function sodValue(element: unknown): string {
-  const props = propertiesOf(getBusinessObject(element));
-  return props?.get('values').find((p: any) => p.name === SOD)?.value ?? '';
-}
-
-function setSod(element: any, value: string, bpmnFactory: any, commandStack: any): void {
-  const bo = getBusinessObject(element);
-  const commands: any[] = [];
-  const update = (moddleElement: any, properties: Record<string, unknown>) =>
-    commands.push({ cmd: 'element.updateModdleProperties', context: { element, moddleElement, properties } });
-  let ext = bo.get('extensionElements');
-  if (!ext) {
-    if (!value) return;
-    ext = bpmnFactory.create('bpmn:ExtensionElements', { values: [] });
-    ext.$parent = bo;
-    update(bo, { extensionElements: ext });
-  }
-  let props = propertiesOf(bo);
-  if (!props) {
-    if (!value) return;
-    props = bpmnFactory.create('camunda:Properties', { values: [] });
-    props.$parent = ext;
-    update(ext, { values: [...ext.get('values'), props] });
-  }
-  const existing = props.get('values').find((p: any) => p.name === SOD);
-  if (!value) {
-    if (existing) update(props, { values: props.get('values').filter((p: any) => p !== existing) });
-  } else if (existing) {
-    update(existing, { value });
-  } else {
-    const prop = bpmnFactory.create('camunda:Property', { name: SOD, value });
-    prop.$parent = props;
-    update(props, { values: [...props.get('values'), prop] });
-  }
-  if (commands.length) commandStack.execute('properties-panel.multi-command-executor', commands);
+  return camundaProperty(element, SOD);
 }
 
 function SodEntry(props: { element: any; id: string }) {
   const { element, id } = props;
-  const bpmnFactory = useService('bpmnFactory');
-  const commandStack = useService('commandStack');
+  const bpmnFactory = useService<BpmnFactory>('bpmnFactory');
+  const commandStack = useService<CommandStack>('commandStack');
   const debounce = useService('debounceInput');
   return h(TextFieldEntry, {
     element,
@@ -89,7 +54,7 @@ function SodEntry(props: { element: any; id: string }) {
     label: '不得办理本环节的人',
     description: '多项用逗号分隔：写 starter 表示发起人；写环节编号表示完成该环节的人；写 var:变量名 表示该变量所指的人。',
     getValue: () => sodValue(element),
-    setValue: (value: string) => setSod(element, (value ?? '').trim(), bpmnFactory, commandStack),
+    setValue: (value: string) => setCamundaProperty(element, SOD, (value ?? '').trim(), bpmnFactory, commandStack),
     debounce,
   });
 }
@@ -115,6 +80,10 @@ class PlatformTailoring {
           entries: [{ id: 'separationOfDuties', element, component: SodEntry, isEdited: isTextFieldEntryEdited }],
           translate: translateZh,
         });
+      }
+      if (is(element, 'bpmn:FlowNode')) {
+        const after = ['separationOfDuties', 'documentation', 'general'].map((id) => out.findIndex((g) => g.id === id)).find((i) => i >= 0) ?? out.length - 1;
+        out.splice(after + 1, 0, riskGroup(element, translateZh));
       }
       return out;
     };
