@@ -280,6 +280,9 @@ export const api = {
     const text = await res.text();
     return (text ? JSON.parse(text) : {}) as T;
   },
+  async delete(path: string): Promise<void> {
+    await send('DELETE', path);
+  },
   /** Uploads one file as multipart (POST /api/attachments); the server types it by its bytes. */
   async upload<T>(path: string, file: File): Promise<T> {
     const form = new FormData();

@@ -6,6 +6,7 @@
  * URL, so back/forward and reload keep them. Keyboard: ↑/↓ move between tasks, Enter opens one,
  * "/" jumps to the search box.
  */
+import { recallButton } from './case-routing.ts';
 import { api, ApiError, type Definition, type Task } from '../api.ts';
 import { debounce, empty, field, h, loading, mount, showPager, toast } from '../dom.ts';
 import { fmtDateTime, fmtDue, timeLeft, WARNING_LABEL } from '../format.ts';
@@ -319,7 +320,13 @@ export async function render(ctx: PageContext): Promise<void> {
           h('span', { class: `tag tag-${t.case?.status ?? 'running'}` }, CASE_STATUS[t.case?.status ?? ''] ?? t.case?.status ?? '—'),
           t.case?.currentSteps.length ? h('div', { class: 'cell-sub' }, `待 ${t.case.currentSteps.join('、')}`) : null,
         ),
-        h('td', { class: 'cell-actions', 'data-label': '操作' }, h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'btn btn-small btn-ghost' }, '查看')),
+        h(
+          'td',
+          { class: 'cell-actions', 'data-label': '操作' },
+          h('a', { href: `/tasks/${encodeURIComponent(t.id)}`, class: 'btn btn-small btn-ghost' }, '查看'),
+          // 收回 while the case is still running: the server refuses once the next handler has acted.
+          t.status === 'completed' && t.case?.status === 'running' ? recallButton(t.id, () => void load()) : null,
+        ),
       ),
     );
     return h(

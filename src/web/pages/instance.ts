@@ -13,6 +13,7 @@ import { navigate, type PageContext } from '../router.ts';
 import { inGroup, user } from '../session.ts';
 import { warningMarker } from './inbox.ts';
 import { remindButton } from './remind.ts';
+import { withdrawRequestButton, withdrawRequestsCard } from './case-routing.ts';
 import { attachmentsCard } from '../forms/attachments.ts';
 import { contentCard, opinionsCard, resultLine } from './case-content.ts';
 import { definitionXml, historyList, instanceState, openTasks, personalNotice, revealQuery, statusTag } from './shared.ts';
@@ -82,6 +83,14 @@ export async function render(ctx: PageContext): Promise<void> {
         )
       : null;
 
+  // 申请撤回: the applicant's running case once someone has acted on it (before that, 撤回 in 我的申请).
+  const mine = inst.startedBy === user().user.id;
+  const touched = Boolean(inst.opinions?.length) || tasks.some((t) => t.assignee && t.assignee !== user().user.id);
+  const reload = () => navigate(location.pathname, { replace: true });
+  const withdrawBtn = mine && inst.status === 'running' && touched ? withdrawRequestButton(inst.id, reload) : null;
+  const withdrawHost = h('div', { class: 'withdraw-host' });
+  void withdrawRequestsCard(inst.id, false, reload).then((card) => card && ctx.alive() && mount(withdrawHost, card), () => undefined);
+
   mount(
     ctx.root,
     h(
@@ -95,8 +104,9 @@ export async function render(ctx: PageContext): Promise<void> {
           'div',
           h('h1', inst.subject || procName),
           h('p', { class: 'page-sub' }, inst.caseNumber ? h('span', { class: 'case-no' }, inst.caseNumber) : null, inst.caseNumber ? ' · ' : '', inst.subject ? `${procName} · ` : '', inst.businessKey ? `业务编号 ${inst.businessKey} · ` : '', `实例 ${inst.id}`),
-        ), h('div', { class: 'head-actions' }, statusTag(inst.status), h('a', { href: `/requests/${encodeURIComponent(inst.id)}/sheet`, class: 'btn btn-ghost' }, '审批单'), cancelBtn)),
+        ), h('div', { class: 'head-actions' }, statusTag(inst.status), h('a', { href: `/requests/${encodeURIComponent(inst.id)}/sheet`, class: 'btn btn-ghost' }, '审批单'), withdrawBtn, cancelBtn)),
       personalNotice(inst.personalData),
+      withdrawHost,
       h(
         'dl',
         { class: 'meta' },

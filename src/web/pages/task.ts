@@ -18,6 +18,7 @@ import { attachmentsCard, uploadPickedFiles } from '../forms/attachments.ts';
 import { definitionXml, historyList, instanceState, personalNotice, revealQuery } from './shared.ts';
 import { warningMarker } from './inbox.ts';
 import { contentCard, opinionsCard, type CaseContent, type StepOpinion } from './case-content.ts';
+import { addSignerButton, signersCard, withdrawRequestsCard, type Signer } from './case-routing.ts';
 
 export const title = '办理任务';
 
@@ -29,7 +30,9 @@ interface TaskDetail {
   formData: Record<string, unknown>;
   history?: HistoryEntry[];
   /** What the caller may do now, as the server sees it; `reason` says why separation of duties keeps them off it. */
-  actions?: { claim: boolean; unclaim: boolean; complete: boolean; assign?: boolean; return?: boolean; cc?: boolean; reason?: string | null };
+  actions?: { claim: boolean; unclaim: boolean; complete: boolean; assign?: boolean; return?: boolean; cc?: boolean; addSigner?: boolean; reason?: string | null };
+  /** 加签: the people asked to sign this step with the handler. */
+  signers?: Signer[];
   /** Where the case may be sent back (退回) from this task. */
   returnTargets?: Array<{ elementId: string; name: string; applicant: boolean }>;
   /** For the assignee: the other candidates the task can be handed to (转办). */
@@ -44,7 +47,7 @@ interface TaskDetail {
 function normalise(body: any): TaskDetail {
   const task = body.task ?? body;
   const form = body.form?.schema ?? body.form ?? null;
-  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions, assignable: body.assignable ?? [], personalData: body.personalData, content: body.content ?? null, returnTargets: body.returnTargets ?? [] };
+  return { task, form, variables: body.variables ?? task.variables ?? {}, formData: body.formData ?? {}, history: body.history, actions: body.actions, assignable: body.assignable ?? [], personalData: body.personalData, content: body.content ?? null, returnTargets: body.returnTargets ?? [], signers: body.signers ?? [] };
 }
 
 export async function render(ctx: PageContext): Promise<void> {
@@ -88,6 +91,9 @@ export async function render(ctx: PageContext): Promise<void> {
   // 退回 to an earlier step or the applicant; 抄送 to others for their information.
   const returnBtn = detail.actions?.return && detail.returnTargets?.length ? h('button', { type: 'button', class: 'btn btn-ghost' }, '退回') : null;
   const ccBtn = detail.actions?.cc ? h('button', { type: 'button', class: 'btn btn-ghost' }, '抄送') : null;
+  const showProblemLater = (text: string) => showProblem(text);
+  const signerBtn = detail.actions?.addSigner ? addSignerButton(task.id, me.user.id, showProblemLater, () => navigate(location.pathname, { replace: true })) : null;
+  const withdrawHost = h('div', { class: 'withdraw-host' });
   const diagramHost = h('div', { class: 'diagram' }, loading('正在加载流程图…'));
   const historyHost = h('div', { class: 'history' }, loading('正在加载办理记录…'));
   const attachmentsHost = h('div', { class: 'attachments-host' });
@@ -96,10 +102,12 @@ export async function render(ctx: PageContext): Promise<void> {
   const content = contentCard(detail.content);
   ctx.onLeave(() => void content.ready.then((f) => f?.destroy()));
 
+  // A 前加签 signer still to sign: the handler waits for them, the step stays theirs.
+  const waitingSigner = (detail.signers ?? []).some((x) => x.mode === 'before' && (x.status === 'waiting' || x.status === 'active'));
   const statusNote = !open
     ? h('p', { class: 'notice' }, `该任务${TASK_STATUS[task.status] ?? task.status}，不能再提交。`)
     : blocked
-      ? h('p', { class: 'notice notice-warn blocked-note', role: 'note' }, `${blocked}。本任务由其他候选人办理，您只能查看。`)
+      ? h('p', { class: 'notice notice-warn blocked-note', role: 'note' }, waitingSigner ? `${blocked}。` : `${blocked}。本任务由其他候选人办理，您只能查看。`)
     : claimedByOther
       ? h('p', { class: 'notice notice-warn' }, `该任务已由 ${userLabel(task.assignee, task.assigneeName)} 认领，您只能查看。`)
       : onlyLooking
@@ -149,9 +157,11 @@ export async function render(ctx: PageContext): Promise<void> {
           statusNote,
           personalNotice(detail.personalData),
           draftBanner,
+          withdrawHost,
           content.card,
+          signersCard(detail.signers ?? []),
           opinionsHost,
-          h('div', { class: 'card' }, h('h2', '办理表单'), summary.el, formHost, formError, h('div', { class: 'actions sticky-actions' }, blocked ? null : submit, claimBtn, unclaimBtn, assignBtn, returnBtn, ccBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
+          h('div', { class: 'card' }, h('h2', '办理表单'), summary.el, formHost, formError, h('div', { class: 'actions sticky-actions' }, blocked ? null : submit, claimBtn, unclaimBtn, assignBtn, returnBtn, signerBtn, ccBtn, h('a', { href: '/inbox', class: 'btn btn-ghost' }, '返回'))),
         ),
         h('aside', { class: 'col-side' }, h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()), attachmentsHost, h('div', { class: 'card' }, h('h2', '办理记录'), historyHost)),
       ),
@@ -299,6 +309,9 @@ export async function render(ctx: PageContext): Promise<void> {
   const history = detail.history ?? instance?.history ?? null;
   mount(historyHost, history ? historyList(history) : empty('无权查看该流程的办理记录。'));
   mount(attachmentsHost, await attachmentsCard(task.instanceId));
+  // 申请撤回: the applicant asked to withdraw; whoever may act on this step decides.
+  const requests = await withdrawRequestsCard(task.instanceId, open && Boolean(may.complete || may.claim), (approved) => (approved ? navigate('/inbox') : navigate(location.pathname, { replace: true })));
+  if (requests && ctx.alive()) mount(withdrawHost, requests);
   const opinions = (instance as (Instance & { opinions?: StepOpinion[] }) | null)?.opinions;
   if (opinions?.length) mount(opinionsHost, opinionsCard(opinions));
   try {
