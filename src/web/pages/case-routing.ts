@@ -12,7 +12,7 @@ import { userLabel } from '../names.ts';
 export interface Signer { userId: string; userName: string | null; mode: string; status: string; comment: string | null; signerTaskId: string | null }
 
 export const SIGN_MODE: Record<string, string> = { before: '前加签', after: '后加签', parallel: '会签（并行）' };
-const SIGNER_STATUS: Record<string, string> = { waiting: '待加签', active: '办理中', done: '已签', cancelled: '已取消' };
+const SIGNER_STATUS: Record<string, string> = { waiting: '待本环节办理后签署', active: '待签署', done: '已签署', cancelled: '已取消' };
 
 interface DirectoryUser { id: string; displayName: string; unitName: string | null; status: string }
 
