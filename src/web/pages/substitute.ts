@@ -78,6 +78,7 @@ export async function render(ctx: PageContext): Promise<void> {
   );
 
   const mine = state.substitute;
+  if (mine) person.value = mine.substituteId;
   const cancel = async (ev: Event) => {
     const ok = await ask({ title: '取消委托', message: '取消后代理人不再收到您的任务。', ok: '确认取消', danger: true });
     if (ok === null) return;
