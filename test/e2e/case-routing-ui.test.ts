@@ -8,7 +8,8 @@ import { serverAndBrowser } from './helpers/suite.ts';
  * Routing actions through the UI (issue 13, item 7): 王建国 asks 李娜 to sign before him (前加签)
  * from the task page, sees her among the step's signers and the server's refusal when he asks her
  * twice; he names 李娜 his substitute on 委托设置 and cancels it; and he takes back (收回) a case
- * from 已办 before its next handler acts.
+ * from 已办 before its next handler acts; 张明 then asks to withdraw it (申请撤回) and 王建国 agrees
+ * where the task is shown.
  */
 const APPLY_FORM = JSON.stringify({
   type: 'default',
@@ -29,7 +30,7 @@ const ROUTE_BPMN = process(
 `,
 );
 
-describe('E2E: case routing in the UI — 加签, 委托设置, 收回', function () {
+describe('E2E: case routing in the UI — 加签, 委托设置, 收回, 申请撤回', function () {
   const s = serverAndBrowser();
 
   before(async () => {
@@ -133,6 +134,42 @@ describe('E2E: case routing in the UI — 加签, 委托设置, 收回', functio
     await page.goto(`${base}/inbox?tab=mine`);
     await loaded();
     await rows().filter({ hasText: '更换值班室空调' }).waitFor();
+    await signOut(page);
+  });
+
+  it('lets 张明 ask to withdraw (申请撤回) the case 王建国 holds, and 王建国 agree on the task page', async () => {
+    const { page } = s.b;
+    const base = s.server.baseUrl;
+    // Given 张明's 更换值班室空调, now held by 王建国
+    await signIn(page, base, 'staff');
+    await page.goto(`${base}/requests`);
+    await page.locator('tr[data-instance]', { hasText: '更换值班室空调' }).getByRole('link', { name: '详情' }).click();
+    await page.waitForURL(/\/requests\/[^/]+$/);
+    const instanceUrl = page.url();
+
+    // When he asks to withdraw it with a reason
+    await page.getByRole('button', { name: '申请撤回' }).click();
+    const dialog = page.locator('dialog.dialog');
+    await dialog.getByLabel('撤回理由').fill('空调已由物业更换');
+    await dialog.getByRole('button', { name: '提交申请' }).click();
+
+    // Then the page lists his request as pending
+    await page.locator('.withdraw-request[data-status="pending"]', { hasText: '空调已由物业更换' }).waitFor();
+    await signOut(page);
+
+    // When 王建国 opens the task and agrees
+    await signIn(page, base, 'head');
+    await page.goto(`${base}/inbox?tab=mine`);
+    await loaded();
+    await rows().filter({ hasText: '更换值班室空调' }).getByRole('link', { name: '办理' }).click();
+    await page.waitForURL(/\/tasks\//);
+    await page.locator('.withdraw-request').getByRole('button', { name: '同意撤回', exact: true }).click();
+    await dialog.getByRole('button', { name: '同意撤回', exact: true }).click();
+    await page.waitForURL(/\/inbox/);
+
+    // Then the case is withdrawn, as its page says
+    await page.goto(instanceUrl);
+    await page.locator('.withdraw-request[data-status="approved"]').waitFor();
     await signOut(page);
   });
 });
