@@ -31,6 +31,20 @@ describe('date pickers: Chinese on every page, whatever the browser', function (
     expect(value).to.match(/^\d{4}-\d{2}-15$/);
   });
 
+  it('Given the monitor, when a full date is typed into 发起日期, then it applies at once (change fires, the picker selects it) as a native date input would', async () => {
+    const { page } = s.b;
+    await page.goto(`${s.server.baseUrl}/monitor`);
+    const from = page.locator('#started-from');
+    await from.waitFor();
+    // In the page (the test's own TypeScript has no DOM types): count change events on the field.
+    await page.evaluate("window.changes = 0; document.querySelector('#started-from').addEventListener('change', () => window.changes++)");
+    await from.fill('2026-11-03');
+    await page.waitForFunction('window.changes > 0');
+    const selected = await page.evaluate("(() => { const d = document.querySelector('#started-from')._flatpickr?.selectedDates[0]; return d ? `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}` : null; })()");
+    expect(selected).to.equal('2026-11-3');
+    await page.keyboard.press('Escape');
+  });
+
   it('Given the report page, when the supervisor presses 上月, then both fields show last month as dates the server accepts', async () => {
     const { page } = s.b;
     await page.goto(`${s.server.baseUrl}/monitor/report`);

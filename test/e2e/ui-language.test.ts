@@ -8,7 +8,7 @@ import { apiAs, startServer, type RunningServer } from './helpers/server.ts';
  * "U盘", the letter prefixes of the catalogue's item codes (XK 许可, CF 处罚…), and the two
  * keywords of the separation-of-duties syntax a process owner types.
  */
-const ALLOWED = new Set(['BPMN', 'ID', 'PDF', 'CSV', 'JSON', 'FEEL', 'IP', 'IPv', 'URL', 'HTML', 'UTC', 'SHA', 'PEM', 'U', 'XK', 'CF', 'QZ', 'ZS', 'JC', 'QT', 'starter', 'var']);
+const ALLOWED = new Set(['BPMN', 'DMN', 'ID', 'PDF', 'CSV', 'JSON', 'FEEL', 'IP', 'IPv', 'URL', 'HTML', 'UTC', 'SHA', 'PEM', 'U', 'XK', 'CF', 'QZ', 'ZS', 'JC', 'QT', 'starter', 'var']);
 
 /** A notice with a date, a choice and a list of rows: the form-js widgets with words of their own. */
 const BPMN = `<?xml version="1.0" encoding="UTF-8"?>

@@ -126,6 +126,15 @@ interface DecisionSummary {
 }
 
 /** Decision tables (决策表) that business rule tasks evaluate, e.g. the penalty discretion standard. */
+/** DMN hit policies as the process owner reads them (the names dmn-js shows in Chinese). */
+const HIT_POLICY: Record<string, string> = { UNIQUE: '唯一命中', FIRST: '首条命中', PRIORITY: '优先级', ANY: '任意命中', COLLECT: '汇总', 'RULE ORDER': '按规则顺序', 'OUTPUT ORDER': '按输出顺序' };
+const AGGREGATION: Record<string, string> = { SUM: '求和', MIN: '最小值', MAX: '最大值', COUNT: '计数' };
+
+function hitPolicyText(policy: string, aggregation?: string | null): string {
+  const p = HIT_POLICY[policy] ?? policy;
+  return aggregation ? `${p}（${AGGREGATION[aggregation] ?? aggregation}）` : p;
+}
+
 function decisionSection(items: DecisionSummary[]): HTMLElement {
   const newDecision = async () => {
     const key = await ask({ title: '新建决策表', message: '决策编号只能用英文字母、数字和连字符，以字母开头；业务规则任务按此编号引用（camunda:decisionRef）。', input: '决策编号', required: true, ok: '下一步' });
@@ -152,9 +161,9 @@ function decisionSection(items: DecisionSummary[]): HTMLElement {
               h(
                 'tr',
                 { 'data-decision': d.key },
-                h('td', { class: 'cell-main' }, h('a', { href: `/modeler/decisions/${encodeURIComponent(d.key)}` }, d.name ?? d.key), h('span', { class: 'cell-sub' }, ` ${d.key}`)),
+                h('td', { class: 'cell-main' }, h('a', { href: `/modeler/decisions/${encodeURIComponent(d.key)}`, title: `决策编号 ${d.key}` }, d.name ?? d.key)),
                 h('td', `第 ${d.version} 版`),
-                h('td', d.aggregation ? `${d.hitPolicy} ${d.aggregation}` : d.hitPolicy),
+                h('td', hitPolicyText(d.hitPolicy, d.aggregation)),
                 h('td', String(d.rules)),
                 h('td', fmtDateTime(d.deployedAt)),
                 h('td', userLabel(d.deployedBy ?? null)),
