@@ -75,7 +75,7 @@ function RuleEntry(props: { element: unknown; id: string }) {
     element,
     id,
     label: '监控规则',
-    description: '监察规则类型，多项用逗号分隔，如 step-time-limit、same-person、after-hours（规则参数在 监察 → 监察规则 中配置）。',
+    description: '填写监察规则库中规则的类型编号，多项用逗号分隔（规则及其参数在 监察 → 监察规则 中查看和配置）。',
     getValue: () => camundaProperty(element, RISK.rule),
     setValue: useSetter(element, 'rule'),
     debounce,

@@ -161,7 +161,7 @@ function decisionSection(items: DecisionSummary[]): HTMLElement {
               h(
                 'tr',
                 { 'data-decision': d.key },
-                h('td', { class: 'cell-main' }, h('a', { href: `/modeler/decisions/${encodeURIComponent(d.key)}`, title: `决策编号 ${d.key}` }, d.name ?? d.key)),
+                h('td', { class: 'cell-main' }, h('a', { href: `/modeler/decisions/${encodeURIComponent(d.key)}` }, d.name ?? d.key)),
                 h('td', `第 ${d.version} 版`),
                 h('td', hitPolicyText(d.hitPolicy, d.aggregation)),
                 h('td', String(d.rules)),
