@@ -28,6 +28,9 @@ export async function launch(viewport = { width: 1366, height: 768 }): Promise<B
     timezoneId: 'Asia/Shanghai',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // Waits are for conditions, never for time; on a busy 2-core CI machine a page can take longer
+  // than Playwright's 30 s default to reach one, so the budget is wider (a failure still fails).
+  context.setDefaultTimeout(90_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
