@@ -51,7 +51,7 @@ describe('E2E: the process owner edits a decision table (DMN) in Chinese and dep
     await page.goto(`${base}/modeler`);
     const row = page.locator('tr[data-decision="e2e-level"]');
     await row.waitFor();
-    expect(await row.textContent()).to.contain('第 1 版').and.contain('UNIQUE');
+    expect(await row.textContent()).to.contain('第 1 版').and.contain('唯一命中');
     const owner = await apiAs(base, 'owner');
     const one = await owner.get('/api/decision-definitions/e2e-level');
     expect(one.table.rules[0].outputEntries).to.deep.equal(['"科室"']);
