@@ -24,6 +24,7 @@ export const NAV: NavItem[] = [
   { id: 'inbox', href: '/inbox', label: '待办' },
   { id: 'start', href: '/start', label: '发起' },
   { id: 'requests', href: '/requests', label: '我的申请' },
+  { id: 'cc', href: '/cc', label: '抄送我的' },
   { id: 'monitor', href: '/monitor', label: '监察', group: 'supervision' },
   { id: 'unit-tasks', href: '/unit-tasks', label: '本单位待办', unless: 'supervision', when: () => Boolean(user().unit?.isHead || user().unit?.isContact) },
   { id: 'stats', href: '/stats', label: '考核统计', group: 'unit-heads', unless: 'supervision' },

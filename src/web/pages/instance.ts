@@ -1,7 +1,7 @@
 /**
  * One process instance: the diagram with completed steps, active steps (with counts), overdue
  * steps in red and incidents; open tasks; history; and for supervision the audit rows, the
- * variables, incident retry and cancelling. Serves /monitor/instances/:id and /requests/:id.
+ * variables, incident retry and cancelling. Serves /monitor/instances/:id, /requests/:id and /cc/:id (a case copied to me).
  */
 import { api, ApiError, type AuditRow, type FormSchema, type HistoryEntry, type Incident, type Instance, type Task } from '../api.ts';
 import { legend, showDiagram } from '../bpmn/viewer.ts';
@@ -55,7 +55,9 @@ export async function render(ctx: PageContext): Promise<void> {
   const content = contentCard(inst.content, '申请内容');
   ctx.onLeave(() => void content.ready.then((f) => f?.destroy()));
   const procName = names.get(inst.processKey) ?? inst.processKey;
-  const back = monitor ? h('a', { href: '/monitor' }, '监察') : h('a', { href: '/requests' }, '我的申请');
+  // A case copied to me (/cc/:id) leads back to 抄送我的.
+  const copied = location.pathname.startsWith('/cc/');
+  const back = monitor ? h('a', { href: '/monitor' }, '监察') : copied ? h('a', { href: '/cc' }, '抄送我的') : h('a', { href: '/requests' }, '我的申请');
   // 催办 for the supervision office and for the applicant (the server also lets unit heads and contacts).
   const mayRemind = inst.status === 'running' && ((monitor && supervision) || inst.startedBy === user().user.id);
 
