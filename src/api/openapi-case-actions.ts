@@ -75,19 +75,5 @@ export function caseActionPaths(h: OpenApiHelpers): Record<string, Record<string
         },
       }),
     },
-    '/api/tasks/batch-complete': {
-      post: signedIn(
-        {
-          summary: '批量审批：表单只需审批结论和意见的多件待办一次办理（每件单独一步、单独审计）',
-          description: '逐件办理并返回每件结果；某件不能办理时该件 refused（error.code 如 NOT_CANDIDATE、SEPARATION_OF_DUTIES、BATCH_NOT_SIMPLE），其他件照常。taskIds 为空或超过 50 件 422。',
-          tags,
-          requestBody: jsonBody(obj({ taskIds: arr(str()), decision: str('审批结论的取值，如 approve'), comment: str(undefined, { maxLength: 1000 }) }, ['taskIds', 'decision'])),
-          responses: {
-            200: ok(obj({ completed: { type: 'integer' }, refused: { type: 'integer' }, results: arr(obj({ taskId: str(), status: str(undefined, { enum: ['completed', 'refused'] }), error: anyObject })) })),
-          },
-        },
-        [400, 422],
-      ),
-    },
   };
 }

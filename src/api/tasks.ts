@@ -18,11 +18,10 @@ import { listInboxTasks } from '../store/inbox.ts';
 import type { TaskFilter, TaskRow } from '../store/tasks.ts';
 import { withAttachments } from './attachments.ts';
 import { auditHook, clientOf, me, type ApiDeps } from './context.ts';
-import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
+import * as api from './contracts/tasks.ts';
+import { listBody } from './input.ts';
+import { routeMounter } from './route.ts';
 import { instanceJson, taskJson, tasksJson } from './present.ts';
-
-const SORTS = ['due', '-due', 'created', '-created', 'completed', '-completed'] as const;
-const STATUSES = ['open', 'completed', 'cancelled'] as const;
 
 /**
  * The inbox: GET /tasks (filters, sorting, paging), GET /tasks/:id with its form and the
@@ -32,30 +31,24 @@ const STATUSES = ['open', 'completed', 'cancelled'] as const;
  */
 export function taskRoutes(deps: ApiDeps): Router {
   const r = new Router();
-  const json = jsonBody(deps.limits.jsonBytes);
+  const route = routeMounter(r, deps.limits.jsonBytes);
   const { engine } = deps;
 
-  r.get('/tasks', async (ctx) => {
+  route(api.taskList, async (ctx, { query }) => {
     const person = me(ctx);
-    const q = new QueryReader(ctx.query);
-    const assignee = q.string('assignee', 100);
-    const candidate = q.string('candidate', 100);
-    const all = q.bool('all');
-    const overdue = q.bool('overdue');
-    const completedBy = q.string('completedBy', 100);
-    // 委托: the tasks of someone the caller stands in for now (代 X 办理).
-    const actingFor = q.string('actingFor', 100);
+    // 委托 (actingFor): the tasks of someone the caller stands in for now (代 X 办理).
+    const { assignee, candidate, all, overdue, completedBy, actingFor } = query;
     const filter: TaskFilter = {
-      status: q.oneOf('status', STATUSES) ?? (completedBy ? 'completed' : 'open'),
-      processKey: q.string('processKey', 120),
-      instanceId: q.string('instance', 36),
-      dueBefore: q.time('dueBefore'),
-      q: q.string('q', 100),
-      sort: q.oneOf('sort', SORTS) ?? (completedBy ? '-completed' : 'created'),
-      ...page(q),
+      status: query.status ?? (completedBy ? 'completed' : 'open'),
+      processKey: query.processKey,
+      instanceId: query.instance,
+      dueBefore: query.dueBefore,
+      q: query.q,
+      sort: query.sort ?? (completedBy ? '-completed' : 'created'),
+      limit: query.limit,
+      offset: query.offset,
     };
     if (overdue) filter.overdueAt = engine.clock.now();
-    q.done();
     const supervision = isSupervision(person);
     const others = [assignee, candidate, completedBy].some((v) => v !== undefined && v !== 'me' && v !== person.id);
     if ((all || others) && !supervision) throw new ForbiddenError('只能查询本人的待办任务', 'FORBIDDEN');
@@ -72,22 +65,20 @@ export function taskRoutes(deps: ApiDeps): Router {
     } else if (!all && assignee === undefined && candidate === undefined && completedBy === undefined) filter.visibleTo = { user: person.id, groups: person.groups };
     const { rows, total } = await listInboxTasks(deps.db, filter);
     const fields = await caseFieldsOf(deps.db, engine, rows, person, { state: completedBy !== undefined });
-    ctx.body = listBody(ctx, tasksJson(rows.map((t) => engine.withWarning(t)), fields), total, filter as { limit: number; offset: number });
+    return listBody(ctx, tasksJson(rows.map((t) => engine.withWarning(t)), fields), total, query);
   });
 
-  r.get('/tasks/:id', async (ctx) => {
-    const person = await actorForTask(deps.db, me(ctx), await engine.getTask(ctx.params.id), engine.clock.now());
-    const q = new QueryReader(ctx.query);
-    const reveal = q.oneOf('reveal', ['personal'] as const) === 'personal';
-    q.done();
-    const d = await taskDetail(deps.db, engine, ctx.params.id, person);
+  route(api.taskGet, async (ctx, { params, query }) => {
+    const person = await actorForTask(deps.db, me(ctx), await engine.getTask(params.id), engine.clock.now());
+    const reveal = query.reveal === 'personal';
+    const d = await taskDetail(deps.db, engine, params.id, person);
     const client = clientOf(ctx);
     const view = await personalView(deps.db, engine, d.instance, person, { reveal, via: 'task', ip: client.ip, requestId: client.requestId });
     // A read-only viewer (supervision) sees the form's platform data as the person who works it would.
     const withData = engine.hasFormData(d.form?.key);
     const worker = !withData || d.actions.complete ? person : ((await actorOf(deps.db, d.task.assignee ?? d.instance.startedBy)) ?? person);
     const fields = await caseFieldsOf(deps.db, engine, [d.task], person);
-    ctx.body = {
+    return {
       task: taskJson(d.task, fields.get(d.task.id)),
       form: d.form && { key: d.form.key, version: d.form.version, schema: d.form.schema },
       variables: view.apply(d.variables),
@@ -104,9 +95,9 @@ export function taskRoutes(deps: ApiDeps): Router {
     };
   });
 
-  r.post('/tasks/:id/claim', json, async (ctx) => {
-    const task = await engine.claim(ctx.params.id, {
-      by: await actorForTask(deps.db, me(ctx), await engine.getTask(ctx.params.id), engine.clock.now()),
+  route(api.taskClaim, async (ctx, { params }) => {
+    const task = await engine.claim(params.id, {
+      by: await actorForTask(deps.db, me(ctx), await engine.getTask(params.id), engine.clock.now()),
       hook: auditHook(ctx, deps, (t) => ({
         action: 'task.claim',
         objectType: 'task',
@@ -116,11 +107,11 @@ export function taskRoutes(deps: ApiDeps): Router {
         after: { assignee: t.assignee, task: t.name },
       })),
     });
-    ctx.body = taskJson(task);
+    return taskJson(task);
   });
 
-  r.post('/tasks/:id/unclaim', json, async (ctx) => {
-    const task = await engine.unclaim(ctx.params.id, {
+  route(api.taskUnclaim, async (ctx, { params }) => {
+    const task = await engine.unclaim(params.id, {
       by: me(ctx),
       hook: auditHook(ctx, deps, (t) => ({
         action: 'task.unclaim',
@@ -131,7 +122,7 @@ export function taskRoutes(deps: ApiDeps): Router {
         after: { assignee: null, task: t.name },
       })),
     });
-    ctx.body = taskJson(task);
+    return taskJson(task);
   });
 
   /** Completes one task as the caller, with its audit row, the handler's unit and the notifications, in one step. */
@@ -162,12 +153,11 @@ export function taskRoutes(deps: ApiDeps): Router {
     });
   };
 
-  r.post('/tasks/:id/complete', json, async (ctx) => {
-    const { variables } = bodyFields(ctx, { variables: { type: 'object' } });
+  route(api.taskComplete, async (ctx, { params, body }) => {
     const person = me(ctx);
-    const result = await completeOne(ctx, ctx.params.id, variables ?? {});
-    const done = await engine.getTask(ctx.params.id);
-    ctx.body = {
+    const result = await completeOne(ctx, params.id, body.variables ?? {});
+    const done = await engine.getTask(params.id);
+    return {
       task: done && taskJson(done),
       instance: instanceJson(result.instance),
       nextTasks: result.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),
@@ -175,48 +165,40 @@ export function taskRoutes(deps: ApiDeps): Router {
   });
 
   // 批量审批: several tasks whose forms ask only for a decision and a comment, each its own step and audit row.
-  r.post('/tasks/batch-complete', json, async (ctx) => {
-    const { taskIds, decision, comment } = bodyFields(ctx, {
-      taskIds: { type: 'array', required: true },
-      decision: { type: 'string', required: true, nonEmpty: true, max: 100 },
-      comment: { type: 'string', max: 1000 },
-    });
-    const ids = [...new Set((taskIds as unknown[]).map(String))];
+  route(api.taskBatchComplete, async (ctx, { body }) => {
+    const { taskIds, decision, comment } = body;
+    const ids = [...new Set(taskIds.map(String))];
     if (!ids.length || ids.length > 50) throw new ValidationError([{ field: 'taskIds', message: '请选择 1 至 50 件待办' }]);
     const results = [];
     for (const id of ids) {
       try {
         const task = await engine.getTask(id);
         if (!task) throw new NotFoundError(`任务 ${id} 不存在`, 'TASK_NOT_FOUND');
-        const res = await completeOne(ctx, id, await batchValues(deps.db, task, decision!, comment?.trim() || null));
-        results.push({ taskId: id, status: 'completed', instanceStatus: res.instance.status });
+        const res = await completeOne(ctx, id, await batchValues(deps.db, task, decision, comment?.trim() || null));
+        results.push({ taskId: id, status: 'completed' as const, instanceStatus: res.instance.status });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        results.push({ taskId: id, status: 'refused', error: { code: err.code, message: err.message, httpStatus: err.status } });
+        results.push({ taskId: id, status: 'refused' as const, error: { code: err.code, message: err.message, httpStatus: err.status } });
       }
     }
-    ctx.body = { completed: results.filter((r) => r.status === 'completed').length, refused: results.filter((r) => r.status === 'refused').length, results };
+    return { completed: results.filter((r) => r.status === 'completed').length, refused: results.filter((r) => r.status === 'refused').length, results };
   });
 
   // 本单位待办: the open tasks waiting on a unit's people, for its head and contact person (and supervision).
-  r.get('/unit-tasks', async (ctx) => {
-    const q = new QueryReader(ctx.query);
-    const unitId = q.string('unit', 60);
-    const paging = page(q);
-    q.done();
-    const res = await unitPendingTasks(deps.db, engine, me(ctx), { unitId, ...paging });
+  route(api.unitTasks, async (ctx, { query }) => {
+    const res = await unitPendingTasks(deps.db, engine, me(ctx), { unitId: query.unit, limit: query.limit, offset: query.offset });
     ctx.set('X-Total-Count', String(res.total));
     const fields = await caseFieldsOf(deps.db, engine, res.items, me(ctx));
-    ctx.body = { unit: { id: res.unit.id, name: res.unit.name }, items: tasksJson(res.items, fields), total: res.total };
+    return { unit: { id: res.unit.id, name: res.unit.name }, items: tasksJson(res.items, fields), total: res.total };
   });
 
   // 转办: the assignee hands the task to another candidate.
-  r.post('/tasks/:id/assign', json, async (ctx) => {
-    const { userId, comment } = bodyFields(ctx, { userId: { type: 'string', max: 100, required: true }, comment: { type: 'string', max: 500 } });
+  route(api.taskAssign, async (ctx, { params, body }) => {
+    const { userId, comment } = body;
     const person = me(ctx);
-    const task = await reassignTask(deps.db, engine, ctx.params.id, {
+    const task = await reassignTask(deps.db, engine, params.id, {
       by: person,
-      to: userId!,
+      to: userId,
       comment: comment ?? undefined,
       hook: auditHook(ctx, deps, (t: TaskRow) => ({
         action: 'task.assign',
@@ -227,13 +209,13 @@ export function taskRoutes(deps: ApiDeps): Router {
         after: { assignee: t.assignee, task: t.name, comment: comment ?? null },
       })),
     });
-    ctx.body = taskJson(task);
+    return taskJson(task);
   });
 
   // 催办: remind whoever must act on an open task (supervision, the starter, unit heads and contacts).
-  r.post('/tasks/:id/remind', json, async (ctx) => {
-    const { message } = bodyFields(ctx, { message: { type: 'string', max: 200 } });
-    const reminder = await remindTask(deps.db, ctx.params.id, {
+  route(api.taskRemind, async (ctx, { params, body }) => {
+    const { message } = body;
+    const reminder = await remindTask(deps.db, params.id, {
       by: me(ctx),
       message: message ?? undefined,
       now: engine.clock.now(),
@@ -245,8 +227,7 @@ export function taskRoutes(deps: ApiDeps): Router {
         after: { recipients: r.recipients, message: message ?? null },
       })),
     });
-    ctx.status = 201;
-    ctx.body = { taskId: reminder.taskId, instanceId: reminder.instanceId, recipients: reminder.recipients, at: new Date(reminder.at).toISOString() };
+    return { taskId: reminder.taskId, instanceId: reminder.instanceId, recipients: reminder.recipients, at: new Date(reminder.at).toISOString() };
   });
 
   return r;

@@ -5,9 +5,10 @@ import { calendarContracts } from './calendar.ts';
 import { directoryContracts } from './directory.ts';
 import { formContracts } from './forms.ts';
 import { powerItemContracts } from './power-items.ts';
+import { taskContracts } from './tasks.ts';
 
 /**
  * Every schema-first route's contract, for the OpenAPI document (openapi.ts). Routes not listed
  * here are still described by hand in openapi*.ts.
  */
-export const ALL_CONTRACTS: readonly RouteContract[] = [...authContracts, ...directoryContracts, ...formContracts, ...auditContracts, ...calendarContracts, ...powerItemContracts];
+export const ALL_CONTRACTS: readonly RouteContract[] = [...authContracts, ...directoryContracts, ...formContracts, ...auditContracts, ...calendarContracts, ...powerItemContracts, ...taskContracts];
