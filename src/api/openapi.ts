@@ -338,6 +338,8 @@ const schemas: Record<string, Schema> = {
     startedByName: str('申请人姓名', { nullable: true }),
     assignedByProcess: { type: 'boolean', description: '办理人由流程指定（不能放回待认领）' },
     blockedReason: str('职责分离不允许本人认领或办理时的原因，如“您是本事项申请人，不能审批”', { nullable: true }),
+    batchable: { type: 'boolean', description: '办理中任务：表单只需审批结论和意见、本人不受职责分离限制，可在待办中批量审批（POST /api/tasks/batch-complete）' },
+    batchDecisions: arr(obj({ value: str('审批结论的取值，如 approve'), label: str('表单上的名称，如 同意') })),
     case: obj({ status: str(undefined, { enum: ['running', 'completed', 'cancelled'] }), currentSteps: arr(str()) }),
   }),
   TaskDetail: obj({

@@ -11,7 +11,7 @@ import { completedElementsOf, getTask, tasksOfInstance, type TaskRow } from '../
 import { workersOf } from '../store/warnings.ts';
 import { isAssignee, isCandidate } from '../engine/tasks.ts';
 import { noticeStep, type CaseEvent } from './case-notices.ts';
-import { editableFields } from './opinions.ts';
+import { simpleForm } from './batch.ts';
 import { actorOf, type Person } from './org.ts';
 import type { SignMode } from '../store/add-signers.ts';
 
@@ -175,12 +175,9 @@ export async function ccCase(
  * Usage: `const variables = await batchValues(db, task, 'approve', '同意')`.
  */
 export async function batchValues(db: Knex, task: TaskRow, decision: string, comment: string | null): Promise<Record<string, unknown>> {
-  const schema = task.formKey ? (await latestForm(db, task.formKey))?.schema : null;
-  const fields = editableFields(schema);
-  const choice = fields.find((f) => f.type === 'radio' || f.type === 'select');
-  const text = fields.find((f) => f.type === 'textarea' || f.type === 'textfield');
-  const others = fields.filter((f) => f !== choice && f !== text);
-  if (!choice || others.length) throw new AppError(422, 'BATCH_NOT_SIMPLE', `“${task.name ?? task.elementId}”需要填写审批结论和意见以外的内容，请逐件办理`);
+  const form = simpleForm(task.formKey ? (await latestForm(db, task.formKey))?.schema ?? null : null);
+  if (!form) throw new AppError(422, 'BATCH_NOT_SIMPLE', `“${task.name ?? task.elementId}”需要填写审批结论和意见以外的内容，请逐件办理`);
+  const { choice, text } = form;
   if (!choice.values?.some((o) => o.value === decision)) throw new AppError(422, 'BATCH_NOT_SIMPLE', `“${task.name ?? task.elementId}”没有“${decision}”这一审批结论，请逐件办理`);
   return { [choice.key!]: decision, ...(text && comment ? { [text.key!]: comment } : {}) };
 }

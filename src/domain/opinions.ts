@@ -4,6 +4,7 @@ import { listAuditRows } from '../store/audit.ts';
 import type { EngineService } from '../engine/service.ts';
 import type { CaseEvent } from './case-notices.ts';
 import type { FormComponent, FormSchema } from '../forms/validate.ts';
+import { editableFields, INPUTS } from '../forms/fields.ts';
 import { latestForm } from '../store/definitions.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import { completedStepsOf, recordTaskHandler } from '../store/opinions.ts';
@@ -15,7 +16,6 @@ import { completedStepsOf, recordTaskHandler } from '../store/opinions.ts';
  * applicant.
  */
 
-const INPUTS = new Set(['textfield', 'textarea', 'number', 'checkbox', 'checklist', 'radio', 'select', 'taglist', 'datetime', 'filepicker']);
 
 /** The case's content: the start form's schema and the values its fields hold now. */
 export interface CaseContent {
@@ -44,18 +44,7 @@ export interface StepOpinion {
   fields: Array<{ key: string; label: string; value: unknown; text: string }>;
 }
 
-/** The editable input fields of a form-js schema (groups walked), in order. */
-export function editableFields(schema: unknown): FormComponent[] {
-  const out: FormComponent[] = [];
-  const walk = (list: FormComponent[] | undefined) => {
-    for (const c of list ?? []) {
-      if (c.components && !c.path) walk(c.components);
-      if (c.key && INPUTS.has(c.type) && c.readonly !== true && c.disabled !== true) out.push(c);
-    }
-  };
-  walk((schema as FormSchema | null)?.components);
-  return out;
-}
+export { editableFields };
 
 /** The input field keys of a form (read-only ones included): the case's content keys for a start form. */
 export function inputKeys(schema: unknown): Set<string> {

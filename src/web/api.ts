@@ -73,6 +73,10 @@ export interface Task {
   assignedByProcess?: boolean;
   /** Why the signed-in user may not claim or complete it (separation of duties), or null. */
   blockedReason?: string | null;
+  /** 批量审批: the form asks only for a decision and a comment, and the user may act (server-decided). */
+  batchable?: boolean;
+  /** The decisions a batch may record for this task. */
+  batchDecisions?: Array<{ value: string; label: string }>;
   /** 已办: the case as it stands now. */
   case?: { status: string; currentSteps: string[] };
 }

@@ -160,6 +160,28 @@ describe('API: routing actions — 退回, 撤回, 抄送, 批量审批', () => 
   });
 
   describe('批量审批', () => {
+    it('marks in the inbox which tasks may go in a batch and the decisions they offer; the applicant’s own step and a form with more fields may not', async () => {
+      // Given a case at 法律审核 (decision and comment only) and one waiting at 告知申请人 (no form)
+      const id = await start('可批量');
+      const lt = await openTask(legal, id);
+      // When legal lists the inbox, Then the review row is batchable, with the form's decisions
+      const row = (await legal.get(`/api/tasks?instance=${id}`)).body.items[0];
+      expect(row).to.include({ id: lt.id, batchable: true });
+      expect(row.batchDecisions.map((d: any) => d.value)).to.include('approve');
+      expect(row.batchDecisions.find((d: any) => d.value === 'approve').label).to.equal('同意');
+      // And supervision, who may not act on it, sees it as not batchable
+      const supervisor = await s.login('supervisor');
+      const seen = (await supervisor.get(`/api/tasks?instance=${id}&all=true`)).body.items[0];
+      expect(seen).to.include({ batchable: false });
+      // And a task without a form is never batchable
+      const ids = [await start('告知')];
+      await legal.post(`/api/tasks/${(await openTask(legal, ids[0])).id}/complete`, { variables: { decision: 'approve', comment: '同意' } });
+      await leader.post(`/api/tasks/${(await openTask(leader, ids[0])).id}/complete`, { variables: { decision: 'approve', comment: '同意' } });
+      const notify = (await staff.get(`/api/tasks?instance=${ids[0]}`)).body.items[0];
+      expect(notify).to.include({ elementId: 'Task_Notify', batchable: false });
+      expect(notify.batchDecisions).to.deep.equal([]);
+    });
+
     it('approves several decision-and-comment tasks in one go, each its own step and audit row', async () => {
       const ids = [await start('批量一'), await start('批量二')];
       const tasks = await Promise.all(ids.map((id) => openTask(legal, id)));

@@ -4,9 +4,11 @@
  * (流水号, subject, applicant); a task the user may not act on (separation of duties) says why and
  * offers no 认领/办理. The 已办 tab lists what I handled with the case's state now. Filters live in the
  * URL, so back/forward and reload keep them. Keyboard: ↑/↓ move between tasks, Enter opens one,
- * "/" jumps to the search box.
+ * "/" jumps to the search box. 批量审批 (inbox-batch.ts): tasks whose form needs only a decision and a
+ * comment can be selected and approved together, each its own step, each result shown.
  */
 import { recallButton } from './case-routing.ts';
+import { batchControls } from './inbox-batch.ts';
 import { api, ApiError, type Definition, type Task } from '../api.ts';
 import { debounce, empty, field, h, loading, mount, showPager, toast } from '../dom.ts';
 import { fmtDateTime, fmtDue, timeLeft, WARNING_LABEL } from '../format.ts';
@@ -130,6 +132,11 @@ export async function render(ctx: PageContext): Promise<void> {
     ),
   );
   const list = h('div', { class: 'inbox-list' });
+  // 批量审批: rows the server marks batchable can be selected and approved together.
+  const batch = batchControls(async () => {
+    void refreshPendingCount();
+    await load();
+  });
   const pager = h('nav', { class: 'pager', 'aria-label': '分页' });
 
   const filters = h(
@@ -147,7 +154,7 @@ export async function render(ctx: PageContext): Promise<void> {
 
   mount(
     ctx.root,
-    h('section', { class: 'page' }, h('div', { class: 'page-head' }, h('div', h('h1', '待办'), summary)), tabs, filters, list, pager),
+    h('section', { class: 'page' }, h('div', { class: 'page-head' }, h('div', h('h1', '待办'), summary)), tabs, filters, batch.results, batch.bar, list, pager),
   );
 
   const onKey = (ev: KeyboardEvent) => {
@@ -189,6 +196,7 @@ export async function render(ctx: PageContext): Promise<void> {
     list.removeAttribute('aria-busy');
     const { items, total } = page;
     const done = state.tab === 'done';
+    batch.reset();
     summary.textContent = total ? `共 ${total} 件${done ? '已办' : state.overdue ? '超期任务' : '任务'}` : '';
     overdue.disabled = done;
     sortSel.disabled = done;
@@ -252,6 +260,7 @@ export async function render(ctx: PageContext): Promise<void> {
             }
           },
         },
+        batch.cell(t),
         h('td', { 'data-label': '期限' }, warningMarker(t)),
         caseCell(t),
         h('td', { 'data-label': '申请人' }, applicant(t)),
@@ -278,7 +287,7 @@ export async function render(ctx: PageContext): Promise<void> {
       'table',
       { class: 'table inbox-table' },
       h('caption', { class: 'sr-only' }, '待办任务列表（↑↓ 选择，回车打开）'),
-      h('thead', h('tr', h('th', { scope: 'col' }, '期限'), h('th', { scope: 'col' }, '事项'), h('th', { scope: 'col' }, '申请人'), h('th', { scope: 'col' }, '到达时间'), h('th', { scope: 'col' }, '办理期限'), h('th', { scope: 'col' }, '办理人'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, '操作')))),
+      h('thead', h('tr', batch.headCell(), h('th', { scope: 'col' }, '期限'), h('th', { scope: 'col' }, '事项'), h('th', { scope: 'col' }, '申请人'), h('th', { scope: 'col' }, '到达时间'), h('th', { scope: 'col' }, '办理期限'), h('th', { scope: 'col' }, '办理人'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, '操作')))),
       h('tbody', rows),
     );
   }
