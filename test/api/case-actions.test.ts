@@ -167,8 +167,8 @@ describe('API: routing actions — 退回, 撤回, 抄送, 批量审批', () => 
       // When legal lists the inbox, Then the review row is batchable, with the form's decisions
       const row = (await legal.get(`/api/tasks?instance=${id}`)).body.items[0];
       expect(row).to.include({ id: lt.id, batchable: true });
-      expect(row.batchDecisions.map((d: any) => d.value)).to.include('approve');
-      expect(row.batchDecisions.find((d: any) => d.value === 'approve').label).to.equal('同意');
+      const decisions = row.batchDecisions as Array<{ value: string; label: string }>;
+      expect(decisions.find((d) => d.value === 'approve')?.label).to.equal('同意');
       // And supervision, who may not act on it, sees it as not batchable
       const supervisor = await s.login('supervisor');
       const seen = (await supervisor.get(`/api/tasks?instance=${id}&all=true`)).body.items[0];

@@ -119,7 +119,7 @@ describe('E2E: 批量审批 in the inbox', function () {
     const supervisor = await apiAs(base, 'supervisor');
     for (const title of TITLES) {
       const audit = await supervisor.get(`/api/audit?instance=${ids.get(title)}&limit=50`);
-      expect(audit.items.filter((a: any) => a.action === 'task.complete').length).to.equal(title === '更换应急广播喇叭' ? 0 : 1);
+      expect((audit.items as Array<{ action: string }>).filter((a) => a.action === 'task.complete').length).to.equal(title === '更换应急广播喇叭' ? 0 : 1);
     }
     // And the list now holds only what is left
     await until(async () => (await page.locator('.task-row').count()) === 1, 'the list without the approved and the taken ones');
