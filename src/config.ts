@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
+import type { NotifyConfig } from './services/delivery.ts';
 
 /** Runtime configuration, read once from the environment (documented in README.md). */
 export interface Config {
@@ -62,6 +63,11 @@ export interface Config {
   auditChainMs: number;
   /** Application logs also into daily files (LOG_FILE), kept LOG_KEEP_DAYS days (≥ 183). */
   logFiles: { file: string; keepDays: number } | null;
+  /**
+   * Notification channels besides in-app (each off while unset): e-mail over SMTP (SMTP_URL,
+   * SMTP_FROM) and a 钉钉/政务微信 group robot (NOTIFY_WEBHOOK_URL, NOTIFY_WEBHOOK_SECRET for 加签).
+   */
+  notify: NotifyConfig;
 }
 
 /** A configuration problem, named by its variable. */
@@ -202,13 +208,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: r.raw('METRICS_TOKEN') ?? null,
     auditVerifyMinutes: r.int('AUDIT_VERIFY_MINUTES', 60, 1, 7 * 24 * 60),
     auditChainMs: r.int('AUDIT_CHAIN_MS', 500, 20, 60_000),
+    notify: { smtpUrl: r.raw('SMTP_URL') ?? null, smtpFrom: r.raw('SMTP_FROM') ?? null, webhookUrl: r.raw('NOTIFY_WEBHOOK_URL') ?? null, webhookSecret: r.raw('NOTIFY_WEBHOOK_SECRET') ?? null },
     logFiles: r.raw('LOG_FILE') ? { file: r.raw('LOG_FILE')!, keepDays: r.int('LOG_KEEP_DAYS', 190, 183, 3650, '（《网络安全法》第二十一条：网络日志至少保存六个月）') } : null,
   };
+  checkNotify(r, config.notify);
   if (config.databaseReadUrl && !(/^postgres(ql)?:\/\//i.test(config.databaseReadUrl) && /^postgres(ql)?:\/\//i.test(config.databaseUrl))) {
     r.problems.push({ variable: 'DATABASE_READ_URL', message: '只读副本仅用于 PostgreSQL：DATABASE_URL 与 DATABASE_READ_URL 须都是 postgres://… 地址' });
   }
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;
+}
+
+/** The notification channels' variables: URLs of the right scheme, a sender with the SMTP server. */
+function checkNotify(r: EnvReader, n: NotifyConfig): void {
+  const scheme = (url: string) => /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase() ?? '';
+  const hide = (url: string) => url.replace(/:[^:@/]+@/, ':***@');
+  if (n.smtpUrl && !['smtp:', 'smtps:'].includes(scheme(n.smtpUrl))) r.problems.push({ variable: 'SMTP_URL', message: `应为 smtp://… 或 smtps://… 地址，实际为 “${hide(n.smtpUrl)}”` });
+  if (n.smtpUrl && !n.smtpFrom) r.problems.push({ variable: 'SMTP_FROM', message: '设置了 SMTP_URL 时须同时设置发件人，如 “权力运行平台 <noreply@example.gov.cn>”' });
+  if (n.webhookUrl && !['http:', 'https:'].includes(scheme(n.webhookUrl))) r.problems.push({ variable: 'NOTIFY_WEBHOOK_URL', message: `应为 https://… 地址，实际为 “${n.webhookUrl}”` });
+  if (n.webhookSecret && !n.webhookUrl) r.problems.push({ variable: 'NOTIFY_WEBHOOK_SECRET', message: '须与 NOTIFY_WEBHOOK_URL 一起设置' });
 }
 
 /** Filesystems a SQLite database must not live on: its locking does not work over the network. */

@@ -11,6 +11,7 @@ import { AuthService } from './domain/auth.ts';
 import { PasswordHasher } from './domain/password-hasher.ts';
 import { ensureInitialSignIns, formatSignIns } from './domain/sign-ins.ts';
 import { registerHandlers } from './services/index.ts';
+import { registerDelivery } from './services/delivery.ts';
 import { bootstrapDeployments } from './domain/deployments/bootstrap.ts';
 import { scanMonitoringRules } from './domain/supervision/rule-scan.ts';
 import { scanCaseWarnings } from './domain/supervision/cases.ts';
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
   // Printed once, on the console only (not the JSON log): the first sign-ins of a new database.
   if (signIns.length) console.log(formatSignIns(signIns));
   registerHandlers({ db, engine, clock: engine.clock });
+  const channels = registerDelivery({ db, engine, logger }, config.notify);
+  if (channels.length) logger.info({ channels }, 'notification channels configured');
   // A fresh database gets processes/ deployed directly; on an existing one, changed files become a
   // pending proposal by `system` that a leader approves (README: Deployments are proposals).
   const boot = await bootstrapDeployments(engine, path.join(root, 'processes'), path.join(root, 'forms'));

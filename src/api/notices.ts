@@ -15,6 +15,6 @@ export function withNotices(
 ): (trx: Knex.Transaction, result: StepResult) => Promise<void> {
   return async (trx, result) => {
     await inner(trx, result);
-    await noticeStep(trx, result, await event(trx, result), deps.engine.clock.now());
+    await noticeStep(trx, result, await event(trx, result), deps.engine.clock.now(), deps.engine);
   };
 }

@@ -130,13 +130,15 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
       variables: variables ?? {},
       // Attachments the start form references become the new case's in the same transaction.
       // Whoever may do the first task is told (新待办).
-      hook: withAttachments(deps, person, variables ?? {}, (s: StepResult) => ({ instanceId: s.instance.id, taskId: null }), withNotices(deps, auditHook(ctx, deps, (s: StepResult) => ({
+      hook: withAttachments(deps, person, variables ?? {}, (s: StepResult) => ({ instanceId: s.instance.id, taskId: null }), auditHook(ctx, deps, (s: StepResult) => ({
         action: 'process.start',
         objectType: 'process-instance',
         objectId: s.instance.id,
         instanceId: s.instance.id,
         after: { processKey: key, definitionId: s.instance.definitionId, businessKey: s.instance.businessKey, variables: variables ?? {} },
-      })), () => ({ kind: 'case.started', actor: person.id }))),
+      }))),
+      // The notices name the case number, so they are written once it is numbered.
+      numbered: withNotices(deps, async () => {}, () => ({ kind: 'case.started', actor: person.id })),
     });
     ctx.status = 201;
     ctx.body = startedJson(res, person, engine);

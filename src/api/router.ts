@@ -26,6 +26,7 @@ import { taskRoutes } from './tasks.ts';
 import { caseActionRoutes } from './case-actions.ts';
 import { caseRoutingRoutes } from './case-routing.ts';
 import { substituteRoutes } from './substitutes.ts';
+import { notificationPreferenceRoutes } from './notification-preferences.ts';
 
 /**
  * Every route under /api: the session check first (it lets the public routes through), then one
@@ -65,6 +66,7 @@ export function apiRouter(deps: ApiDeps): Router {
     caseActionRoutes(deps).routes(),
     caseRoutingRoutes(deps).routes(),
     substituteRoutes(deps).routes(),
+    notificationPreferenceRoutes(deps).routes(),
     processDefinitionRoutes(deps).routes(),
     decisionRoutes(deps).routes(),
     powerItemRoutes(deps).routes(),

@@ -44,7 +44,7 @@ export async function returnCase(
       await opts.audit(trx, { to: opts.targetElementId, toName, comment: opts.comment.trim(), newTaskId: target?.id ?? null });
       const last = (await tasksOfInstance(trx, res.instance.id)).filter((t) => t.elementId === opts.targetElementId && t.status === 'completed').pop();
       const event: CaseEvent = { kind: 'case.returned', actor: opts.by.id, taskId, headline: `已退回至“${toName}”`, text: opts.comment.trim(), also: last?.completedBy ? [last.completedBy] : [] };
-      await noticeStep(trx, res, event, engine.clock.now());
+      await noticeStep(trx, res, event, engine.clock.now(), engine);
     },
   });
 }
@@ -75,7 +75,7 @@ export async function addSigner(
       await opts.audit(trx, { userId: signer.id, userName: signer.displayName, mode: opts.mode, comment, signerTaskId: res.tasks[0]?.id ?? null });
       const headline = `加签（${MODE_TEXT[opts.mode]}）：${opts.by.displayName}请${signer.displayName}签署`;
       // The applicant is told; the signer gets 新待办 now, or for "after" word that they will be asked.
-      await noticeStep(trx, res, { kind: 'case.add-signer', actor: opts.by.id, taskId, headline, text: comment || null, also: opts.mode === 'after' ? [signer.id] : [] }, engine.clock.now());
+      await noticeStep(trx, res, { kind: 'case.add-signer', actor: opts.by.id, taskId, headline, text: comment || null, also: opts.mode === 'after' ? [signer.id] : [] }, engine.clock.now(), engine);
     },
   });
 }
@@ -125,7 +125,7 @@ export async function withdrawCase(db: Knex, engine: EngineService, instanceId: 
       await appendHistory(trx, [{ instanceId, type: 'case.withdrawn', actor: opts.by.id, at: engine.clock.now(), data: { reason } }]);
       await opts.audit(trx, { status: 'cancelled', reason });
       const also = [...new Set((await Promise.all(waiting.map((t) => workersOf(trx, t)))).flat())];
-      await noticeStep(trx, { ...res, tasks: [] }, { kind: 'case.withdrawn', actor: opts.by.id, headline: '申请人已撤回', text: reason, also }, engine.clock.now());
+      await noticeStep(trx, { ...res, tasks: [] }, { kind: 'case.withdrawn', actor: opts.by.id, headline: '申请人已撤回', text: reason, also }, engine.clock.now(), engine);
     },
   });
 }
@@ -163,7 +163,7 @@ export async function ccCase(
     const fresh = await insertCc(trx, ids.map((userId) => ({ id: randomUUID(), instanceId: task.instanceId, taskId, userId, by: opts.by.id, comment: opts.comment, createdAt: now, readAt: null })));
     await appendHistory(trx, [{ instanceId: task.instanceId, type: 'case.cc', elementId: task.elementId, elementName: task.name, taskId, actor: opts.by.id, at: now, data: { userIds: fresh, comment: opts.comment } }]);
     await opts.audit(trx, { userIds: fresh, comment: opts.comment });
-    await noticeStep(trx, { instance, tasks: [] }, { kind: 'case.cc', actor: opts.by.id, taskId, headline: `抄送：${opts.by.displayName}抄送给您`, text: opts.comment, also: fresh }, now);
+    await noticeStep(trx, { instance, tasks: [] }, { kind: 'case.cc', actor: opts.by.id, taskId, headline: `抄送：${opts.by.displayName}抄送给您`, text: opts.comment, also: fresh }, now, engine);
     return fresh;
   });
   return { task, copied };

@@ -5,6 +5,7 @@ import { caseInfoOf } from '../store/case-numbers.ts';
 import { insertNotifications, type NotificationRow } from '../store/notifications.ts';
 import { workersOf } from '../store/warnings.ts';
 import { caseRef } from './cases.ts';
+import { queueDeliveries, type DeliveryRunners } from './notification-delivery.ts';
 import { standIns } from './substitutes.ts';
 
 /**
@@ -31,10 +32,11 @@ export interface CaseEvent {
 
 /**
  * The notifications of one step: the event to the applicant (and `also`), 办结 when the case
- * ended, and 新待办 to those who may do each new task. Duplicates (same key) are skipped.
- * Usage: `await noticeStep(trx, result, { kind: 'case.decision', actor: 'leader', headline: '分管局领导审批：同意' }, now)`.
+ * ended, and 新待办 to those who may do each new task. Duplicates (same key) are skipped. With
+ * `delivery` (the engine), each is also queued for the e-mail/webhook channels its addressee wants.
+ * Usage: `await noticeStep(trx, result, { kind: 'case.decision', actor: 'leader', headline: '分管局领导审批：同意' }, now, engine)`.
  */
-export async function noticeStep(trx: Knex.Transaction, result: StepResult, event: CaseEvent, now: number): Promise<NotificationRow[]> {
+export async function noticeStep(trx: Knex.Transaction, result: StepResult, event: CaseEvent, now: number, delivery?: DeliveryRunners): Promise<NotificationRow[]> {
   const info = (await caseInfoOf(trx, [result.instance.id])).get(result.instance.id);
   const ref = caseRef({ caseNumber: info?.caseNumber, businessKey: result.instance.businessKey });
   const subject = info?.subject ? `“${info.subject}”` : '';
@@ -60,5 +62,6 @@ export async function noticeStep(trx: Knex.Transaction, result: StepResult, even
     }
   }
   await insertNotifications(trx, rows);
+  if (delivery) await queueDeliveries(trx, rows, now, delivery);
   return rows;
 }

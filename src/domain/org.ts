@@ -15,6 +15,7 @@ import {
   type UserRow,
 } from '../store/org.ts';
 import { DEMO_CERTIFICATES, DEMO_GROUPS, DEMO_LEADERS, DEMO_UNITS, DEMO_USERS } from './demo-org.ts';
+import { setEmail } from '../store/notification-channels.ts';
 
 /** A signed-in person as the engine and the API see them. */
 export interface Person extends Actor {
@@ -55,6 +56,8 @@ export async function seedOrganisation(db: Knex, now: number, withPeople: boolea
     for (const u of DEMO_USERS) {
       const row: UserRow = { id: u.id, displayName: u.displayName, unitId: u.unitId, title: u.title, phone: null, status: 'active', createdAt: now, updatedAt: now };
       await insertUser(trx, row);
+      // Example addresses (the reserved .example domain never resolves) for the e-mail channel.
+      await setEmail(trx, u.id, `${u.id}@czrf.example`);
       for (const g of u.groups) await grant(trx, u.id, g, 'system', now);
       if (u.role === 'head') await updateUnitPeople(trx, u.unitId, { headUserId: u.id });
       if (u.role === 'contact') await updateUnitPeople(trx, u.unitId, { contactUserId: u.id });

@@ -37,7 +37,7 @@ export async function recallCase(db: Knex, engine: EngineService, taskId: string
       await opts.audit(trx, { recalled: waiting.map((t) => t.id), newTaskId: again?.id ?? null });
       const also = await workersOfAll(trx, waiting);
       // The applicant and the next step's people learn it was taken back (no 新待办 for the handler themselves).
-      await noticeStep(trx, { instance: res.instance, tasks: [] }, { kind: 'case.recalled', actor: opts.by.id, taskId, headline: `${opts.by.displayName}已收回“${mine?.name ?? ''}”环节重新办理`, also }, engine.clock.now());
+      await noticeStep(trx, { instance: res.instance, tasks: [] }, { kind: 'case.recalled', actor: opts.by.id, taskId, headline: `${opts.by.displayName}已收回“${mine?.name ?? ''}”环节重新办理`, also }, engine.clock.now(), engine);
     },
   });
 }
@@ -64,7 +64,7 @@ export async function requestWithdraw(db: Knex, engine: EngineService, instanceI
     await appendHistory(trx, [{ instanceId, type: 'case.withdraw-requested', actor: opts.by.id, at: now, data: { requestId: row.id, reason } }]);
     await opts.audit(trx, { requestId: row.id, reason });
     const also = await workersOfAll(trx, await openTasksOfInstance(trx, instanceId));
-    await noticeStep(trx, { instance, tasks: [] }, { kind: 'case.withdraw-requested', actor: opts.by.id, headline: '申请人申请撤回，请决定', text: reason, also }, now);
+    await noticeStep(trx, { instance, tasks: [] }, { kind: 'case.withdraw-requested', actor: opts.by.id, headline: '申请人申请撤回，请决定', text: reason, also }, now, engine);
   });
   return row;
 }
@@ -104,7 +104,7 @@ export async function decideWithdraw(
     await appendHistory(trx, [{ instanceId: req.instanceId, type: opts.approve ? 'case.withdrawn' : 'case.withdraw-rejected', actor: opts.by.id, at: now, data: { requestId, reason: req.reason, comment: opts.comment } }]);
     await opts.audit(trx, { requestId, instanceId: req.instanceId, approve: opts.approve, comment: opts.comment });
     const headline = opts.approve ? `撤回申请已同意，申请已撤回（${opts.by.displayName}）` : `撤回申请未获同意，案件继续办理（${opts.by.displayName}）`;
-    await noticeStep(trx, { ...res, tasks: [] }, { kind: opts.approve ? 'case.withdrawn' : 'case.withdraw-rejected', actor: opts.by.id, headline, text: opts.comment }, now);
+    await noticeStep(trx, { ...res, tasks: [] }, { kind: opts.approve ? 'case.withdrawn' : 'case.withdraw-rejected', actor: opts.by.id, headline, text: opts.comment }, now, engine);
   };
   if (opts.approve) {
     await engine.cancel(req.instanceId, { by: opts.by, reason: `申请人撤回（经${opts.by.displayName}同意）：${req.reason}`, hook: write });

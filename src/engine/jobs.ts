@@ -27,6 +27,18 @@ import { DecisionError } from './dmn/evaluate.ts';
 /** What runHandler answers when the handler threw a BpmnError (the step has routed it). */
 const THROWN = Symbol('bpmn-error-thrown');
 
+/**
+ * Runs a job type the engine does not know itself (e.g. a notification delivery). It does its
+ * work outside any step; when it resolves the job is removed (while this node holds its lease),
+ * when it throws the job is retried with backoff and at the end becomes an incident of
+ * `incidentType`. Such jobs may run more than once (a lost lease), so the work should tolerate that.
+ */
+export interface JobRunner {
+  run: (job: JobRow) => Promise<void>;
+  /** The incident type once retries are spent (default `failedJob`). */
+  incidentType?: string;
+}
+
 export interface JobExecutorOptions {
   db: Knex;
   clock: Clock;
@@ -34,6 +46,8 @@ export interface JobExecutorOptions {
   steps: StepRunner;
   definitions: DefinitionCache;
   handlers: Map<string, Handler>;
+  /** Runners of job types registered from outside the engine (see JobRunner). */
+  runners: Map<string, JobRunner>;
   /** Capabilities of effect handlers, by handler name (see guards.ts); a handler without one is unguarded. */
   guards: Map<string, EffectGuard>;
   /** Writes the audit rows of effects and refusals (registered by the services layer). */
@@ -139,7 +153,8 @@ export class JobExecutor {
       else if (job.type === 'signal') await runSignalJob(this.o, job);
       else if (job.type === 'signal-deliver') await runSignalDeliverJob(this.o, job);
       else if (job.type === 'signal-start') await runSignalStartJob(this.o, job);
-      else await this.startByTimer(job);
+      else if (job.type === 'timer-start') await this.startByTimer(job);
+      else await this.runExternal(job);
       return false;
     } catch (err) {
       // A call activity's child that was never started (its call job went with the call) has
@@ -278,6 +293,14 @@ export class JobExecutor {
     await this.o.cancel(p.instanceId, { by: p.by, reason: p.reason, hook: (trx) => runStatementsIn(trx, [deleteLeasedJobStmt(job.id, this.o.node)]) });
   }
 
+  /** A job of a registered runner: its work, then its removal while this node holds the lease. */
+  private async runExternal(job: JobRow): Promise<void> {
+    const runner = this.o.runners.get(job.type);
+    if (!runner) throw new Error(`此节点未配置 ${job.type} 任务的执行程序`);
+    await runner.run(job);
+    await runStatementsIn(this.o.db, [deleteLeasedJobStmt(job.id, this.o.node)]);
+  }
+
   private async startByTimer(job: JobRow): Promise<void> {
     const def = await this.o.definitions.byId(job.definitionId!);
     const start = def.model.startEvents.find((s) => s.id === job.elementId);
@@ -371,7 +394,7 @@ export class JobExecutor {
         instanceId: job.instanceId,
         jobId: job.id,
         elementId: job.elementId,
-        type: 'failedJob',
+        type: this.o.runners.get(job.type)?.incidentType ?? 'failedJob',
         message,
         status: 'open',
         createdAt: now,

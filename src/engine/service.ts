@@ -12,7 +12,7 @@ import { latestForm } from '../store/definitions.ts';
 import { appendHistory, historyOf, type HistoryRow } from '../store/history.ts';
 import { getIncident, listIncidents, resolveIncident, resolveIncidentsOfInstanceStmt, type IncidentRow } from '../store/incidents.ts';
 import { businessKeyTaken, getInstance, listInstances, type InstanceFilter, type InstanceRow } from '../store/instances.ts';
-import { getJob, jobsOfInstance, resumeJob, type JobRow } from '../store/jobs.ts';
+import { getJob, jobsOfInstance, resumeJob, type JobRow, type JobType } from '../store/jobs.ts';
 import { messageStarts, messageWaits } from '../store/subscriptions.ts';
 import { listInboxTasks } from '../store/inbox.ts';
 import { completedElementsOf, completersOf, getTask, setAssignee, tasksOfInstance, type TaskFilter, type TaskRow } from '../store/tasks.ts';
@@ -21,7 +21,7 @@ import { parseBpmn } from './model.ts';
 import { deploy as deployFiles, type CheckOptions } from './deployer.ts';
 import type { Directory } from './dialects/directory.ts';
 import type { EffectAuditor, EffectGuard } from './guards.ts';
-import { JobExecutor } from './jobs.ts';
+import { JobExecutor, type JobRunner } from './jobs.ts';
 import { queueSignal } from './signals.ts';
 import { loopProgress } from './multi-instance.ts';
 import type { CompiledDefinition } from './runtime.ts';
@@ -74,6 +74,8 @@ export class EngineService {
   /** Steps, retries and jobs reported to an attached observer (the metrics; probe.ts). */
   readonly probe = new ProbeRelay();
   readonly handlers = new Map<string, Handler>();
+  /** Runners of job types registered from outside the engine (notification deliveries). */
+  private readonly jobRunners = new Map<string, JobRunner>();
   readonly guards = new Map<string, EffectGuard>();
   private effectAuditor: EffectAuditor | undefined;
   private directory: ((db: Knex) => Promise<Directory>) | undefined;
@@ -106,6 +108,7 @@ export class EngineService {
       steps: this.steps,
       definitions: this.definitions,
       handlers: this.handlers,
+      runners: this.jobRunners,
       guards: this.guards,
       auditor: () => this.effectAuditor,
       correlate: (name, opts) => this.correlateMessage(name, opts),
@@ -133,6 +136,20 @@ export class EngineService {
   /** Re-reads the working-day calendar (after an administrator changed it). */
   async reloadCalendar(): Promise<void> {
     this.cal = await loadCalendar(this.db);
+  }
+
+  /**
+   * Registers the runner of a job type the engine does not run itself (see JobRunner); jobs of
+   * that type are leased, retried and turned into incidents like the engine's own.
+   * Usage: `engine.registerJobRunner('notify-email', { run: (job) => send(job), incidentType: 'deliveryFailed' })`.
+   */
+  registerJobRunner(type: JobType, runner: JobRunner): void {
+    this.jobRunners.set(type, runner);
+  }
+
+  /** Whether this node runs jobs of `type` (a notification channel is configured). */
+  hasJobRunner(type: JobType): boolean {
+    return this.jobRunners.has(type);
   }
 
   /**
@@ -282,11 +299,12 @@ export class EngineService {
 
   /**
    * Starts the latest version of `processKey` at its none start event, with the start form's
-   * values validated.
+   * values validated. `numbered` runs in the same transaction after the case got its number
+   * (writes that must name it, e.g. the notices); keep it small, the number's counter row is locked.
    */
   async start(
     processKey: string,
-    opts: { by: Actor; businessKey?: string | null; variables?: Record<string, unknown>; startEventId?: string; hook?: StepHook },
+    opts: { by: Actor; businessKey?: string | null; variables?: Record<string, unknown>; startEventId?: string; hook?: StepHook; numbered?: StepHook },
   ): Promise<StepResult> {
     const { row, def } = await this.definitions.latest(processKey);
     assertExecutable(def);
@@ -299,7 +317,7 @@ export class EngineService {
     const initiator = this.initiatorVariable(def, start.id);
     if (initiator) values[initiator] = opts.by.id;
     const businessKey = opts.businessKey === undefined || opts.businessKey === null || opts.businessKey === '' ? null : String(opts.businessKey).slice(0, 200);
-    return this.startKeyed(processKey, businessKey, () => this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, hook: opts.hook }));
+    return this.startKeyed(processKey, businessKey, () => this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, hook: opts.hook, numbered: opts.numbered }));
   }
 
   /** A business key names one case of one process: a second start with it answers 409 BUSINESS_KEY_TAKEN. */

@@ -114,6 +114,8 @@ export class StepRunner {
       also?: Statement[];
       /** Extra writes (e.g. the audit row) in the same transaction, given the step's result. */
       hook?: StepHook;
+      /** Extra writes that need the case number (the notices), after numbering, in the same transaction. */
+      numbered?: StepHook;
       /** A child started by a call activity: its (derived) id and its parent. */
       id?: string;
       parent?: { instanceId: string; executionId: string; rootInstanceId: string };
@@ -164,6 +166,7 @@ export class StepRunner {
       await init.hook?.(trx, { instance, tasks: effects.tasks });
       // The case number comes from a counter row locked until commit: taken last (case-numbers.ts).
       instance.caseNumber = await numberNewCase(trx, def, id, now);
+      await init.numbered?.(trx, { instance, tasks: effects.tasks });
     });
     if (!live.isEnded) this.live.put(id, { live, version: 1, row: instance });
     if (effects.earliestJob < Infinity) this.o.onJobs(effects.earliestJob);

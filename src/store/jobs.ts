@@ -3,7 +3,10 @@ import { skipLocked } from '../db/knex.ts';
 import { runStatementsIn, valuesPlaceholders, type Statement } from '../db/batch.ts';
 import { fromJson, toJson } from './json.ts';
 
-export type JobType = 'timer' | 'service' | 'timer-start' | 'message' | 'cancel' | 'call' | 'call-return' | 'signal' | 'signal-deliver' | 'signal-start';
+export type JobType =
+  | 'timer' | 'service' | 'timer-start' | 'message' | 'cancel' | 'call' | 'call-return' | 'signal' | 'signal-deliver' | 'signal-start'
+  // Deliveries of a notification through a channel (run by a registered JobRunner, engine/jobs.ts).
+  | 'notify-email' | 'notify-webhook';
 
 export interface JobRow {
   id: string;
