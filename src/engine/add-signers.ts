@@ -112,7 +112,6 @@ export async function completeSignerInStep(ctx: StepContext, child: TaskRow, by:
   const outstanding = (await openSignerTasks(trx, parent.id)).length + (await signersOf(trx, parent.id)).filter((s) => s.status === 'waiting').length;
   if (outstanding || !ctx.live.hasTask(parent.executionId)) return;
   const held = parent.variables ?? {};
-  Object.assign(ctx.variables, held);
   ctx.completion = { executionId: parent.executionId, by: parent.completedBy ?? by.id, variables: held };
   ctx.history.push({ instanceId: child.instanceId, type: 'task.signers-done', elementId: parent.elementId, elementName: parent.name, executionId: parent.executionId, taskId: parent.id, actor: by.id, at: now });
   ctx.live.completeTask(parent.executionId, held);

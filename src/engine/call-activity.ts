@@ -122,7 +122,7 @@ export function childInstanceId(parentInstanceId: string, executionId: string): 
 export function callJobs(
   instance: InstanceRow,
   definitionId: string,
-  effects: { callsRequested: Map<string, string>; callsAbandoned: Map<string, string>; ended: boolean },
+  effects: { callsRequested: Map<string, string>; callsAbandoned: Map<string, string>; callLocals?: Map<string, Record<string, unknown>>; ended: boolean },
   outcome: { cancelled: boolean; variables: Record<string, unknown> },
   now: number,
 ): { statements: Statement[]; jobs: JobRow[]; history: Array<{ type: string; elementId: string; executionId: string; data: Record<string, unknown> }> } {
@@ -147,7 +147,8 @@ export function callJobs(
   });
   for (const [executionId, elementId] of effects.callsRequested) {
     const childId = childInstanceId(instance.id, executionId);
-    jobs.push(job('call', instance.id, executionId, elementId, { childId }));
+    const locals = effects.callLocals?.get(executionId);
+    jobs.push(job('call', instance.id, executionId, elementId, { childId, ...(locals && { locals }) }));
     history.push({ type: 'call.requested', elementId, executionId, data: { childId } });
   }
   const abandoned = [...effects.callsAbandoned];

@@ -32,11 +32,11 @@ export async function runCallJob(deps: CallJobDeps, job: JobRow): Promise<void> 
     call.binding === 'version' ? await deps.definitions.byId(`${call.calledElement}:${call.version}`) : (await deps.definitions.latest(call.calledElement)).def;
   const start = def.model.startEvents.find((s) => s.kind === 'none');
   if (!start) throw new Error(`被调用的流程 ${call.calledElement} 没有无触发的开始事件`);
-  const childId = String((job.payload as { childId: string }).childId);
+  const { childId, locals } = job.payload as { childId: string; locals?: Record<string, unknown> };
   await deps.steps.start(def, start.id, {
     id: childId,
     businessKey: childBusinessKey(call, parent),
-    variables: mapVariables(call.ins, parent.variables),
+    variables: mapVariables(call.ins, locals ? { ...parent.variables, ...locals } : parent.variables),
     by: parent.startedBy,
     parent: { instanceId: parent.id, executionId: job.executionId!, rootInstanceId: parent.rootInstanceId ?? parent.id },
     history: [{ instanceId: childId, type: 'call.started', elementId: job.elementId, actor: 'system', at: deps.clock.now(), data: { parentInstanceId: parent.id } }],
@@ -53,7 +53,6 @@ export async function runCallReturnJob(deps: CallJobDeps, job: JobRow): Promise<
     if (!elementId) return; // the call activity was interrupted meanwhile
     const call = ctx.live.def.element(elementId)?.call;
     const output = call ? mapVariables(call.outs, p.variables ?? {}) : {};
-    Object.assign(ctx.variables, output);
     ctx.history.push({
       instanceId: ctx.instance.id,
       type: 'call.completed',
@@ -63,6 +62,6 @@ export async function runCallReturnJob(deps: CallJobDeps, job: JobRow): Promise<
       at: deps.clock.now(),
       data: { childId: p.childId },
     });
-    ctx.live.completeCall(job.executionId!, output);
+    ctx.live.completeCall(job.executionId!, output); // writes the output (instance, scope, or the loop's output)
   });
 }

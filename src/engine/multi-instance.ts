@@ -17,10 +17,32 @@ export interface LoopInfo {
   elementVariable?: string;
   cardinality?: string;
   completionCondition?: string;
+  /** zeebe:loopCharacteristics outputCollection: the variable that receives every instance's result. */
+  outputCollection?: string;
+  /** zeebe:loopCharacteristics outputElement: what one instance contributes (default: its own variables). */
+  outputElement?: string;
+  /** Sub-process or call activity: each instance is a scope of its own (see loop-scope.ts). */
+  scoped?: boolean;
 }
 
 /** Element types a multi-instance marker is supported on. */
-const LOOP_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
+const LOOP_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:SubProcess', 'bpmn:CallActivity']);
+const NAME = /^[A-Za-z_][\w]*$/;
+
+/** Camunda 8's `zeebe:loopCharacteristics` (inputCollection/inputElement/outputCollection/outputElement). */
+type ModdleElement = Record<string, unknown> & { $attrs?: Record<string, unknown> };
+
+function readZeebeLoop(lc: { extensionElements?: { values?: ModdleElement[] } }, info: LoopInfo, label: string, problem: (message: string) => void): void {
+  const z = (lc.extensionElements?.values ?? []).find((x) => String(x.$type ?? '').endsWith(':loopCharacteristics'));
+  if (!z) return;
+  const a: Record<string, unknown> = { ...(z.$attrs ?? {}), ...z };
+  if (a.inputCollection) info.collection = String(a.inputCollection).trim();
+  if (a.inputElement) info.elementVariable = String(a.inputElement).trim();
+  if (a.outputCollection) info.outputCollection = String(a.outputCollection).trim();
+  if (a.outputElement) info.outputElement = String(a.outputElement).trim();
+  if (info.outputCollection && !NAME.test(info.outputCollection)) problem(`多实例 ${label} 的 outputCollection "${info.outputCollection}" 不是有效的变量名`);
+  if (info.outputElement && !info.outputCollection) problem(`多实例 ${label} 有 outputElement 而没有 outputCollection`);
+}
 
 /**
  * The loop of a flow element, pushing a problem for anything not supported.
@@ -34,12 +56,14 @@ export function loopInfoOf(el: any, label: string, problem: (message: string) =>
     return undefined;
   }
   if (!LOOP_TYPES.has(el.$type)) {
-    problem(`暂只支持用户任务的多实例（会签/或签）：${label}`);
+    problem(`暂只支持用户任务、子流程和调用活动的多实例（会签/或签）：${label}`);
     return undefined;
   }
   const info: LoopInfo = { sequential: Boolean(lc.isSequential) };
+  if (el.$type === 'bpmn:SubProcess' || el.$type === 'bpmn:CallActivity') info.scoped = true;
   if (lc.collection) info.collection = String(lc.collection).trim();
   if (lc.elementVariable) info.elementVariable = String(lc.elementVariable).trim();
+  readZeebeLoop(lc, info, label, problem);
   const cardinality = lc.loopCardinality?.body;
   if (cardinality !== undefined && String(cardinality).trim()) info.cardinality = String(cardinality).trim();
   const condition = lc.completionCondition?.body;
@@ -57,6 +81,7 @@ export function loopInfoOf(el: any, label: string, problem: (message: string) =>
     ['collection', info.collection],
     ['loopCardinality', info.cardinality],
     ['completionCondition', info.completionCondition],
+    ['outputElement', info.outputElement],
   ] as const) {
     const p = text && problemOf(text);
     if (p) problem(`多实例 ${label} 的 ${what} 表达式有误：${p.message}`);
@@ -117,4 +142,16 @@ export function loopProgress(loop: LoopInfo, tasks: Array<{ status: string }>, v
     // a collection that no longer evaluates: the task rows are what there is
   }
   return { completed, total };
+}
+
+/**
+ * The output collection of a finished multi-instance activity: one entry per completed instance, in
+ * instance order — its outputElement evaluated on the instance's own variables, or those variables.
+ * Usage: `variables[loop.outputCollection] = outputCollection(loop, api.content.output, variables)`.
+ */
+export function outputCollection(loop: LoopInfo, outputs: unknown[], variables: Record<string, unknown>): unknown[] {
+  const done = outputs.filter((o) => o !== undefined && o !== null);
+  if (!loop.outputElement) return done;
+  const compiled = compile(loop.outputElement);
+  return done.map((o) => evaluateCompiled(compiled, { ...variables, ...(typeof o === 'object' ? (o as Record<string, unknown>) : {}) }));
 }

@@ -10,7 +10,8 @@ import { map as mapModdleContext, deserialize, TypeResolver } from 'moddle-conte
 import type { Clock } from '../clock.ts';
 import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from '../lib/feel.ts';
 import type { ElementInfo, ProcessModel } from './model.ts';
-import { completionContext, iterationLocals } from './multi-instance.ts';
+import { completionContext, iterationLocals, outputCollection } from './multi-instance.ts';
+import { assignInScope, iterationScope, ScopedSubProcess, scopeLocals, scopeOutput, withScope } from './loop-scope.ts';
 import { caughtError, UncaughtBpmnError, type BpmnError } from './bpmn-error.ts';
 import { timerDueAt } from '../lib/timer-due.ts';
 import { PLATFORM_FUNCTIONS } from '../lib/feel.ts';
@@ -36,7 +37,10 @@ function JoiningInclusiveGateway(activityDef: any, context: any) {
   return new (Elements as any).Activity((Gateways as any).InclusiveGatewayBehaviour, { ...activityDef, isParallelGateway: joins }, context);
 }
 
-const typeResolver = TypeResolver({ ...(Elements as any), InclusiveGateway: JoiningInclusiveGateway, TimerEventDefinition: JobTimerEventDefinition }, undefined as any);
+const typeResolver = TypeResolver(
+  { ...(Elements as any), InclusiveGateway: JoiningInclusiveGateway, SubProcess: ScopedSubProcess, TimerEventDefinition: JobTimerEventDefinition },
+  undefined as any,
+);
 const ENGINE_VERSION: string = JSON.parse(
   readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('bpmn-engine')), '..', 'package.json'), 'utf8'),
 ).version;
@@ -57,6 +61,21 @@ export class CompiledDefinition {
     this.model = model;
     // A stored-only file (isExecutable="false") never runs: nothing to map (its shapes may be anything).
     this.mapped = model.executable === false ? null : JSON.parse(JSON.stringify(mapModdleContext(moddleContext, undefined as any)));
+    if (this.mapped) this.normaliseLoops();
+  }
+
+  /**
+   * bpmn-elements reads camunda:collection/elementVariable only: the collection as the model read
+   * it (a bare variable name made an expression, Camunda 8's zeebe:loopCharacteristics) goes in.
+   */
+  private normaliseLoops(): void {
+    for (const a of this.mapped.activities ?? []) {
+      const loop = this.model.elements.get(a.id)?.loop;
+      const lc = a.behaviour?.loopCharacteristics?.behaviour;
+      if (!loop || !lc) continue;
+      if (loop.collection) lc.collection = loop.collection;
+      if (loop.elementVariable) lc.elementVariable = loop.elementVariable;
+    }
   }
 
   element(id: string): ElementInfo | undefined {
@@ -158,6 +177,8 @@ export class StepEffects {
   readonly callsRequested = new Map<string, string>();
   /** Call activities left without their child completing (interrupted, cancelled): the child goes too. */
   readonly callsAbandoned = new Map<string, string>();
+  /** A call made inside a multi-instance scope: the scope's variables its camunda:in mappings see. */
+  readonly callLocals = new Map<string, Record<string, unknown>>();
   readonly history: HistoryEvent[] = [];
   ended = false;
 
@@ -207,7 +228,7 @@ export class LiveInstance {
   private readonly timerRefs = new Map<string, { cb: (...a: unknown[]) => void; args: unknown[] }>();
   private readonly services = new Map<string, { elementId: string; callback: (err: unknown, out?: unknown) => void }>();
   private readonly signalled = new Set<string>();
-  private readonly calls = new Map<string, { api: any; elementId: string }>();
+  private readonly calls = new Map<string, { api: any; elementId: string; locals?: Record<string, unknown> }>();
   private failure?: EngineStepError;
   private ended = false;
   private resuming = false;
@@ -329,6 +350,8 @@ export class LiveInstance {
     const wait = this.waits.get(executionId);
     if (!wait || wait.kind !== 'task') throw new EngineStepError(`没有等待中的任务 ${executionId}`);
     this.signalled.add(executionId);
+    // Inside a multi-instance sub-process what a task submits belongs to its instance (loop-scope.ts).
+    if (!assignInScope(wait.api.environment, output)) Object.assign(this.variables, output);
     wait.api.signal({ ...output });
     this.check();
   }
@@ -404,7 +427,14 @@ export class LiveInstance {
     const call = this.calls.get(executionId);
     if (!call) throw new EngineStepError(`没有等待子流程的调用活动 ${executionId}`);
     this.calls.delete(executionId);
-    call.api.signal({ ...output });
+    // One instance of a multi-instance call: its output is its own (loopOutput, output collection).
+    if (call.api.content?.isMultiInstance) return this.signalCall(call.api, { ...scopeOutput(call.locals), ...output });
+    if (!assignInScope(call.api.environment, output)) Object.assign(this.variables, output);
+    this.signalCall(call.api, output);
+  }
+
+  private signalCall(api: { signal(output: Record<string, unknown>): void }, output: Record<string, unknown>): void {
+    api.signal({ ...output });
     this.check();
   }
 
@@ -472,6 +502,16 @@ export class LiveInstance {
       return;
     }
     this.effects.timersCreated.set(executionId, { executionId, elementId: info.id, dueAt });
+  }
+
+  /** A multi-instance activity ended: its output collection gathers what each instance gave. */
+  private collectOutputs(loop: NonNullable<ElementInfo['loop']>, output: unknown[], api: { id: string; environment?: unknown }): void {
+    try {
+      const collected = outputCollection(loop, output, withScope(this.variables, api.environment));
+      if (!assignInScope(api.environment, { [loop.outputCollection!]: collected })) this.variables[loop.outputCollection!] = collected;
+    } catch (err) {
+      if (!this.failure) this.failure = new EngineStepError(`${api.id} 的输出集合：${(err as Error).message}`, api.id);
+    }
   }
 
   /** A user task's input mappings become its own variables (kept on its task row). */
@@ -576,6 +616,7 @@ export class LiveInstance {
       // The multi-instance activity as a whole: how many instances there were and how many finished.
       const output: unknown[] = Array.isArray(api.content?.output) ? api.content.output : [];
       const completed = output.filter((o) => o !== undefined && o !== null).length;
+      if (loop.outputCollection && !this.resuming) this.collectOutputs(loop, output, api);
       record('activity.end', api, { nrOfInstances: api.content?.loopCardinality ?? output.length, nrOfCompletedInstances: completed });
     });
     listener.on('activity.wait', (api: any) => {
@@ -586,6 +627,8 @@ export class LiveInstance {
         this.waits.set(api.executionId, { api, kind: 'task', elementId: api.id });
         if (!recovered) this.effects.tasksCreated.set(api.executionId, api.id);
         if (!recovered && info.loop && api.content?.isMultiInstance) this.effects.taskLocals.set(api.executionId, iterationLocals(info.loop, api.content));
+        const scope = recovered ? undefined : scopeLocals(api.environment);
+        if (scope) this.effects.taskLocals.set(api.executionId, { ...scope, ...this.effects.taskLocals.get(api.executionId) });
         if (!recovered && info.io?.inputs.length) this.mapInputs(info, api.executionId);
       } else if (info.messageName) {
         this.waits.set(api.executionId, { api, kind: 'message', elementId: api.id });
@@ -615,8 +658,12 @@ export class LiveInstance {
     });
     listener.on('activity.leave', (api: any) => this.onLeave(api.executionId));
     listener.on('activity.call', (api: any) => {
-      this.calls.set(api.executionId, { api, elementId: api.id });
-      if (!api.content?.isRecovered) this.effects.callsRequested.set(api.executionId, api.id);
+      const loop = api.content?.isMultiInstance ? this.def.element(api.id)?.loop : undefined;
+      const locals = loop ? iterationScope(api.content, loop.elementVariable, scopeLocals(api.environment)) : scopeLocals(api.environment);
+      this.calls.set(api.executionId, { api, elementId: api.id, locals });
+      if (api.content?.isRecovered) return;
+      this.effects.callsRequested.set(api.executionId, api.id);
+      if (locals) this.effects.callLocals.set(api.executionId, locals);
     });
     listener.on('activity.catch', (api: any) => this.onCatch(api, record));
     listener.on('activity.throw', (api: any) => {
@@ -709,8 +756,9 @@ export class LiveInstance {
         const compiled = compiled_(text);
         if (compiled.kind === 'literal') return compiled.value;
         const loop = message?.content?.isMultiInstance ? this.def.element(message.content.id)?.loop : undefined;
-        if (loop?.completionCondition === text.trim()) return evaluateCondition(compiled, completionContext(loop, this.variables, message.content));
-        return conditions.has(text.trim()) ? evaluateCondition(compiled, this.variables) : evaluateCompiled(compiled, this.variables);
+        const variables = withScope(this.variables, message?.environment);
+        if (loop?.completionCondition === text.trim()) return evaluateCondition(compiled, completionContext(loop, variables, message.content));
+        return conditions.has(text.trim()) ? evaluateCondition(compiled, variables) : evaluateCompiled(compiled, variables);
       },
       isExpression: (text: unknown) => typeof text === 'string' && (text.trim().startsWith('=') || /^[$#]\{.*\}$/s.test(text.trim())),
       hasExpression: (text: unknown) => typeof text === 'string' && (text.trim().startsWith('=') || text.includes('${') || text.includes('#{')),

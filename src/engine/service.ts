@@ -498,10 +498,9 @@ export class EngineService {
         await this.runChecks(trx, task, ctx.instance, values, opts.by);
         // 加签: parallel or after signers outstanding hold the step (their last signature completes it).
         if (await holdForSigners(ctx, task, opts.by, values, this.clock.now())) return;
-        Object.assign(ctx.variables, values);
         ctx.completion = { executionId: task.executionId, by: opts.by.id, variables: values };
         ctx.history.push({ ...taskEvent(task, 'task.completed', opts.by.id, this.clock.now()), data: { variables: values } });
-        ctx.live.completeTask(task.executionId, values);
+        ctx.live.completeTask(task.executionId, values); // writes the values (to the instance, or its multi-instance scope)
       },
       { inTransaction: true, hook: opts.hook },
     );
