@@ -60,6 +60,44 @@ const bpmnlintConfigPlugin: esbuild.Plugin = {
   },
 };
 
+/**
+ * The modules main.ts imports statically (directly or not): the core every page runs on (api,
+ * dom, session, names…), read from the import statements (type-only imports left out).
+ */
+function coreModules(): Set<string> {
+  const core = new Set<string>();
+  const visit = (file: string) => {
+    if (core.has(file) || !fs.existsSync(file)) return;
+    core.add(file);
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/^import\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?'(\.{1,2}\/[^']+)'/gm)) visit(path.resolve(path.dirname(file), m[1]));
+  };
+  visit(path.join(WEB_SRC, 'main.ts'));
+  return core;
+}
+
+/**
+ * One chunk for the core instead of a dozen of 1–2 KB each. esbuild puts a shared module in the
+ * chunk of the set of entry points that reach it, and every page reaches a different part of the
+ * core, so the core came in 13 chunks (13 requests before anything shows; a browser opens 6
+ * connections to a host, each request costs a round trip on a slow link). Every other module of
+ * src/web also imports the whole core (a virtual module importing each core module): every core
+ * module is then reached by the same entry points and they share one chunk. At run time nothing
+ * changes: app.js has evaluated the core before any page loads.
+ */
+const coreChunkPlugin: esbuild.Plugin = {
+  name: 'core-chunk',
+  setup(build) {
+    const core = coreModules();
+    const barrel = [...core].map((f) => `import ${JSON.stringify(f)};`).join('\n');
+    build.onResolve({ filter: /^virtual:web-core$/ }, (args) => ({ path: args.path, namespace: 'web-core' }));
+    build.onLoad({ filter: /.*/, namespace: 'web-core' }, () => ({ contents: barrel, loader: 'js', resolveDir: WEB_SRC }));
+    build.onLoad({ filter: /[\\/]src[\\/]web[\\/].*\.ts$/ }, (args) => {
+      if (core.has(args.path) && args.path !== path.join(WEB_SRC, 'main.ts')) return undefined;
+      return { contents: `${fs.readFileSync(args.path, 'utf8')}\nimport 'virtual:web-core';\n`, loader: 'ts', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 export interface BuildOptions {
   minify?: boolean;
   quiet?: boolean;
@@ -126,6 +164,46 @@ function staticImports(meta: esbuild.Metafile, file: string): string[] {
   return [...seen];
 }
 
+/** What a route's page needs on a first visit: its scripts (beyond app.js's) and library stylesheets. */
+export interface RoutePreload {
+  pattern: string;
+  scripts: string[];
+  styles: string[];
+}
+
+/**
+ * The routes of src/web/main.ts (`{ pattern: '/tasks/:id', load: () => import('./pages/task.ts'), …, styles: ['forms'] }`),
+ * read from its source: the route table is data the server needs too (to announce each page's
+ * files in index.html), and main.ts cannot run in Node. A route written another way just gets no
+ * preloads.
+ */
+export function routeTable(source: string): Array<{ pattern: string; module: string; styles: string[] }> {
+  const routes: Array<{ pattern: string; module: string; styles: string[] }> = [];
+  for (const m of source.matchAll(/\{\s*pattern:\s*'([^']+)',\s*load:\s*\(\)\s*=>\s*import\('\.\/([^']+)'\)([^}]*)\}/g)) {
+    const styles = [...(m[3].match(/styles:\s*\[([^\]]*)\]/)?.[1].matchAll(/'([^']+)'/g) ?? [])].map((x) => x[1]);
+    routes.push({ pattern: m[1], module: m[2], styles });
+  }
+  return routes;
+}
+
+/**
+ * Per route, every chunk its page imports statically (flattened, so the browser asks for all of
+ * them at once with index.html instead of discovering them one import level, one round trip, at
+ * a time) minus those index.html preloads for app.js anyway; written to dist/web/preload.json
+ * for the server (src/api/static.ts).
+ */
+function routePreloads(meta: esbuild.Metafile, outdir: string, sheets: Record<string, string>, appChunks: Set<string>): RoutePreload[] {
+  const url = (file: string) => `/${path.relative(outdir, path.resolve(root, file)).split(path.sep).join('/')}`;
+  const byEntry = new Map<string, string>();
+  for (const [out, info] of Object.entries(meta.outputs)) if (info.entryPoint && out.endsWith('.js')) byEntry.set(path.resolve(root, info.entryPoint), out);
+  return routeTable(fs.readFileSync(path.join(WEB_SRC, 'main.ts'), 'utf8')).flatMap((r) => {
+    const chunk = byEntry.get(path.join(WEB_SRC, r.module));
+    if (!chunk) return [];
+    const scripts = [chunk, ...staticImports(meta, chunk)].filter((f) => !appChunks.has(f)).map(url);
+    return [{ pattern: r.pattern, scripts, styles: r.styles.map((s) => sheets[s]).filter(Boolean) }];
+  });
+}
+
 /**
  * Builds the bundle into dist/web (replacing what was there): every script, stylesheet and font
  * under assets/ with a content hash in its name (cached for a year by the server), index.html
@@ -163,12 +241,14 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<{ ms: number; b
     target: 'es2022',
     platform: 'browser',
     define: { 'process.env.NODE_ENV': minify ? '"production"' : '"development"', __STYLESHEETS__: JSON.stringify(sheets) },
-    plugins: [bpmnlintConfigPlugin],
+    plugins: [bpmnlintConfigPlugin, coreChunkPlugin],
   });
   const app = outputsByEntry(js.metafile!, tmp).get(path.join(WEB_SRC, 'main.ts'))!;
   // The chunks app.js imports statically, announced in index.html so the browser fetches them
   // with app.js instead of one round trip later.
-  const preload = staticImports(js.metafile!, path.relative(root, path.join(tmp, app.slice(1))))
+  const appFile = path.relative(root, path.join(tmp, app.slice(1)));
+  const appChunks = staticImports(js.metafile!, appFile);
+  const preload = appChunks
     .map((file) => `  <link rel="modulepreload" href="/${path.relative(tmp, path.resolve(root, file)).split(path.sep).join('/')}">`)
     .join('\n');
   const bytes = [css, js].flatMap((r) => Object.values(r.metafile!.outputs)).reduce((n, o) => n + o.bytes, 0);
@@ -177,6 +257,8 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<{ ms: number; b
     .replace('/app.js', app)
     .replace('/styles.css', sheets.app)
     .replace('</head>', `${preload}\n</head>`);
+  const routes = routePreloads(js.metafile!, tmp, sheets, new Set([appFile, ...appChunks]));
+  fs.writeFileSync(path.join(tmp, 'preload.json'), `${JSON.stringify(routes, null, 1)}\n`);
   fs.copyFileSync(path.join(WEB_SRC, 'favicon.svg'), path.join(tmp, 'favicon.svg'));
   await precompress(tmp, minify);
   // index.html last: its mtime is what isWebStale() compares against.

@@ -49,6 +49,48 @@ export function compression() {
   });
 }
 
+interface RoutePreload {
+  pattern: string;
+  scripts: string[];
+  styles: string[];
+}
+
+/** Whether a client-side route pattern (`/tasks/:id`) matches a path, as src/web/router.ts matches. */
+function matches(pattern: string, urlPath: string): boolean {
+  const p = pattern.split('/').filter(Boolean);
+  const s = urlPath.split('/').filter(Boolean);
+  return p.length === s.length && p.every((part, i) => part.startsWith(':') || part === s[i]);
+}
+
+/**
+ * index.html for one path: with `<link rel="modulepreload">` for every script of that route's
+ * page and `<link rel="preload" as="style">` for its library stylesheets (dist/web/preload.json,
+ * written by the build), so on a first visit the browser fetches the page's code together with
+ * app.js instead of one import level (one round trip on a slow link) at a time.
+ * Re-read when the build replaces index.html.
+ */
+function indexPages(dir: string): (urlPath: string) => string | null {
+  let cached: { mtimeMs: number; html: string; routes: RoutePreload[] } | null = null;
+  return (urlPath) => {
+    const index = path.join(dir, 'index.html');
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(index);
+    } catch {
+      return null;
+    }
+    if (!cached || cached.mtimeMs !== stat.mtimeMs) {
+      const manifest = path.join(dir, 'preload.json');
+      const routes = fs.existsSync(manifest) ? (JSON.parse(fs.readFileSync(manifest, 'utf8')) as RoutePreload[]) : [];
+      cached = { mtimeMs: stat.mtimeMs, html: fs.readFileSync(index, 'utf8'), routes };
+    }
+    const route = cached.routes.find((r) => matches(r.pattern, urlPath));
+    if (!route) return cached.html;
+    const links = [...route.styles.map((href) => `  <link rel="preload" as="style" href="${href}">`), ...route.scripts.map((href) => `  <link rel="modulepreload" href="${href}">`)];
+    return cached.html.replace('</head>', `${links.join('\n')}\n</head>`);
+  };
+}
+
 /**
  * Serves the browser UI from dist/web: its files, and index.html for every other GET outside
  * /api (client-side routes such as /tasks/123), so a reload or a bookmarked link works.
@@ -74,6 +116,7 @@ export function webUi(dir: string = WEB_DIST, opts: { sourceMaps?: boolean } = {
       res.setHeader('Vary', 'Accept-Encoding');
     },
   });
+  const indexFor = indexPages(dir);
   return async function serveWebUi(ctx: Context, next: Next): Promise<void> {
     if (ctx.path === '/api' || ctx.path.startsWith('/api/')) return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
@@ -95,15 +138,15 @@ export function webUi(dir: string = WEB_DIST, opts: { sourceMaps?: boolean } = {
         return;
       }
     }
-    const index = path.join(dir, 'index.html');
     ctx.set('Cache-Control', 'no-cache');
-    if (!fs.existsSync(index)) {
+    const html = indexFor(ctx.path);
+    if (html === null) {
       ctx.status = 503;
       ctx.type = 'text/html; charset=utf-8';
       ctx.body = '<!doctype html><meta charset="utf-8"><title>界面未构建</title><p>浏览器界面尚未构建：请运行 <code>npm run build:web</code>（<code>npm start</code> 会自动构建）。</p>';
       return;
     }
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = fs.createReadStream(index);
+    ctx.body = html;
   };
 }

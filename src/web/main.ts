@@ -116,6 +116,9 @@ async function render(): Promise<void> {
   early?.catch(() => undefined);
   if (route.auth !== false) {
     if (!me()) {
+      // The names come with the session check, not one round trip after it (on a slow link each
+      // round trip is 100 ms or more); without a session this fails quietly and is asked again.
+      void loadDirectory();
       try {
         await loadMe();
       } catch (err) {

@@ -9,11 +9,12 @@ let directory: Promise<void> | null = null;
 
 /**
  * Loads the names of users, groups and units once per session (`GET /api/directory`); pages then
- * show 张明 instead of `staff`. Failing to load leaves ids on screen, nothing more.
+ * show 张明 instead of `staff`. Failing to load leaves ids on screen, nothing more (quietly: the
+ * boot asks for it while the session is still being checked, and asks again once signed in).
  */
 export function loadDirectory(): Promise<void> {
   directory ??= api
-    .get<{ users: Array<{ id: string; displayName: string; unitName?: string | null }>; groups: Array<{ id: string; name: string }>; units?: Array<{ id: string; name: string; kind: string }> }>('/api/directory')
+    .get<{ users: Array<{ id: string; displayName: string; unitName?: string | null }>; groups: Array<{ id: string; name: string }>; units?: Array<{ id: string; name: string; kind: string }> }>('/api/directory', undefined, { quiet: true })
     .then((d) => {
       for (const u of d.users) {
         users.set(u.id, u.displayName);

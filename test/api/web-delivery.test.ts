@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import Koa from 'koa';
 import { compression, webUi } from '../../src/api/static.ts';
+import { routeTable, WEB_SRC } from '../../scripts/build-web.ts';
 import { startServer, type TestServer } from '../helpers/api.ts';
 
 /** A raw GET (no transparent decompression, unlike fetch): status, headers and the bytes sent. */
@@ -39,7 +40,8 @@ describe('web delivery: compressed, fingerprinted files cached for a year, pages
     fs.writeFileSync(asset, script);
     fs.writeFileSync(`${asset}.br`, zlib.brotliCompressSync(script));
     fs.writeFileSync(`${asset}.gz`, zlib.gzipSync(script));
-    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>平台</title><script type="module" src="/assets/app-ABCD1234.js"></script>');
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><head><title>平台</title><script type="module" src="/assets/app-ABCD1234.js"></script></head>');
+    fs.writeFileSync(path.join(dir, 'preload.json'), JSON.stringify([{ pattern: '/tasks/:id', scripts: ['/assets/task-EFGH5678.js', '/assets/chunk-IJKL9012.js'], styles: ['/assets/forms-MNOP3456.css'] }]));
     const app = new Koa().use(compression()).use(webUi(dir));
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -76,6 +78,31 @@ describe('web delivery: compressed, fingerprinted files cached for a year, pages
     expect(res.headers['cache-control']).to.equal('no-cache');
     const html = res.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(res.bytes) : res.bytes;
     expect(html.toString()).to.contain('/assets/app-ABCD1234.js');
+  });
+
+  it("Given a page's route, when index.html comes for it, then it names that page's scripts and stylesheets to fetch at once; other paths get none", async () => {
+    const read = async (p: string) => {
+      const res = await rawGet(`${base}${p}`, 'identity');
+      expect(res.status).to.equal(200);
+      return res.bytes.toString();
+    };
+    const task = await read('/tasks/42');
+    expect(task).to.contain('<link rel="modulepreload" href="/assets/task-EFGH5678.js">');
+    expect(task).to.contain('<link rel="modulepreload" href="/assets/chunk-IJKL9012.js">');
+    expect(task).to.contain('<link rel="preload" as="style" href="/assets/forms-MNOP3456.css">');
+    expect(task.indexOf('modulepreload')).to.be.below(task.indexOf('</head>'));
+    const inbox = await read('/inbox');
+    expect(inbox).to.contain('/assets/app-ABCD1234.js');
+    expect(inbox).not.to.contain('preload');
+    expect(await read('/tasks/42/extra')).not.to.contain('task-EFGH5678');
+  });
+
+  it('Given the UI\'s route table, when the build reads it, then every route is found with its page module and stylesheets', () => {
+    const source = fs.readFileSync(path.join(WEB_SRC, 'main.ts'), 'utf8');
+    const routes = routeTable(source);
+    expect(routes.length).to.equal(source.match(/\{ pattern: '/g)?.length);
+    expect(routes.find((r) => r.pattern === '/tasks/:id')).to.deep.equal({ pattern: '/tasks/:id', module: 'pages/task.ts', styles: ['forms'] });
+    for (const r of routes) expect(fs.existsSync(path.join(WEB_SRC, r.module)), r.module).to.equal(true);
   });
 
   describe('API answers', () => {

@@ -6,7 +6,7 @@
 import type { FormSchema, Instance } from '../api.ts';
 import { empty, h } from '../dom.ts';
 import { fmtDateTime } from '../format.ts';
-import { renderForm, type FormHandle } from '../forms/render.ts';
+import type { FormHandle } from '../forms/render.ts';
 
 export interface CaseContent {
   formKey: string;
@@ -30,16 +30,19 @@ export interface StepOpinion {
 
 /**
  * A card with the submitted content, read-only; the handle is returned so the page can destroy it.
+ * form-js is loaded on demand (pages showing only the case are usable before it arrives), and the
+ * form is drawn once `after` settles: a task page draws the handler's own form first.
  * Usage: `const { card, ready } = contentCard(detail.content); mount(host, card); onLeave(() => ready.then((f) => f?.destroy()))`.
  */
-export function contentCard(content: CaseContent | null | undefined, title = '申请内容'): { card: HTMLElement; ready: Promise<FormHandle | null> } {
+export function contentCard(content: CaseContent | null | undefined, title = '申请内容', after: Promise<unknown> = Promise.resolve()): { card: HTMLElement; ready: Promise<FormHandle | null> } {
   const host = h('div', { class: 'form-host case-content' });
   const card = h('div', { class: 'card case-content-card' }, h('h2', title), host);
   if (!content?.schema?.components?.length) {
     host.appendChild(empty('该事项没有申请表单内容。'));
     return { card, ready: Promise.resolve(null) };
   }
-  return { card, ready: renderForm(host, content.schema, content.values, { readOnly: true }) };
+  const ready = Promise.all([import('../forms/render.ts'), after.catch(() => undefined)]).then(([{ renderForm }]) => renderForm(host, content.schema, content.values, { readOnly: true }));
+  return { card, ready };
 }
 
 /** The 审批意见 card: one block per completed step, oldest first. */

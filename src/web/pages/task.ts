@@ -9,7 +9,7 @@ import { clearDraft, differs, loadDraft, saveDraft } from '../drafts.ts';
 import { choose, debounce, empty, h, loading, mount, toast } from '../dom.ts';
 import { fmtDateTime, fmtDue, TASK_STATUS } from '../format.ts';
 import { errorSummary } from '../forms/error-summary.ts';
-import type { FormHandle } from '../forms/render.ts';
+import { renderForm, type FormHandle } from '../forms/render.ts';
 import { refreshPendingCount } from '../layout.ts';
 import { groupsLabel, processNames, unitLabel, userLabel } from '../names.ts';
 import { navigate, type PageContext } from '../router.ts';
@@ -52,10 +52,9 @@ function normalise(body: any): TaskDetail {
 
 export async function render(ctx: PageContext): Promise<void> {
   const me = user();
-  // form-js (the largest part of the page) downloads while the page's data is fetched.
-  const formRenderer = import('../forms/render.ts');
-  formRenderer.catch(() => undefined);
   const id = ctx.params.id;
+  // The process names come with the task, not one round trip after it.
+  const namesFirst = processNames().catch(() => new Map<string, string>());
   mount(ctx.root, loading());
   let detail: TaskDetail;
   try {
@@ -69,7 +68,7 @@ export async function render(ctx: PageContext): Promise<void> {
   }
   if (!ctx.alive()) return;
   const { task } = detail;
-  const names = await processNames(task.processKey).catch(() => new Map<string, string>());
+  const names = (await namesFirst).has(task.processKey) ? await namesFirst : await processNames(task.processKey).catch(() => new Map<string, string>());
   const scope = `task:${task.id}`;
   const open = task.status === 'open';
   const mine = task.assignee === me.user.id;
@@ -99,7 +98,8 @@ export async function render(ctx: PageContext): Promise<void> {
   const attachmentsHost = h('div', { class: 'attachments-host' });
   const opinionsHost = h('div', { class: 'opinions-host' });
   // The case's content beside the step's own form: read-only, from the start form's schema.
-  const content = contentCard(detail.content);
+  let formDrawn: () => void = () => undefined;
+  const content = contentCard(detail.content, undefined, new Promise<void>((resolve) => (formDrawn = resolve)));
   ctx.onLeave(() => void content.ready.then((f) => f?.destroy()));
 
   // A 前加签 signer still to sign: the handler waits for them, the step stays theirs.
@@ -171,11 +171,12 @@ export async function render(ctx: PageContext): Promise<void> {
   // ---- form ---------------------------------------------------------------------------------
   let handle: FormHandle | null = null;
   if (detail.form && detail.form.components?.length) {
-    handle = await (await formRenderer).renderForm(formHost, detail.form, detail.variables, { readOnly: !may.complete, platformData: detail.formData });
+    handle = await renderForm(formHost, detail.form, detail.variables, { readOnly: !may.complete, platformData: detail.formData });
     ctx.onLeave(() => handle?.destroy());
   } else {
     mount(formHost, empty('此环节没有需要填写的内容，确认后直接提交即可。'));
   }
+  formDrawn();
   const initial = handle ? handle.data() : {};
   const save = debounce((data: Record<string, unknown>) => {
     if (differs(data, initial)) saveDraft(me.user.id, scope, data);
