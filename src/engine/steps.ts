@@ -15,6 +15,7 @@ import { secondsSince, type EngineProbe } from './probe.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { EngineStepError, LiveInstance, type CompiledDefinition } from './runtime.ts';
 import { describeNewCase, numberNewCase } from './case-numbers.ts';
+import { copyDeclared, declaredCcSources } from './declared-cc.ts';
 import { buildTaskRows } from './tasks.ts';
 import type { ExpressionFunctions, ExpressionFunctionsProvider } from './types.ts';
 import { callJobs } from './call-activity.ts';
@@ -164,6 +165,8 @@ export class StepRunner {
     await this.o.db.transaction(async (trx) => {
       await runStatementsIn(trx, [...ctx.also, insertInstanceStmt(instance, state), ...effects.statements]);
       await init.hook?.(trx, { instance, tasks: effects.tasks });
+      // 抄送 the process declares (ccUsers/ccGroups on the process or a task ended already).
+      await copyDeclared(trx, instance, declaredCcSources(def, live.effects.history, true), init.by, now);
       // The case number comes from a counter row locked until commit: taken last (case-numbers.ts).
       instance.caseNumber = await numberNewCase(trx, def, id, now);
       await init.numbered?.(trx, { instance, tasks: effects.tasks });
@@ -291,11 +294,15 @@ export class StepRunner {
         if (opts.lockFirst) await lockForWrite(trx);
         await this.act(action, ctx, trx);
         await runStatementsIn(trx, await statements());
+        // 抄送 declared on the user tasks this step completed (declared-cc.ts).
+        await copyDeclared(trx, instance, declaredCcSources(def, live.effects.history, false), actor, this.o.clock.now());
         if (opts.hook) await opts.hook(trx, { instance: rowAfter(), tasks });
       });
     } else {
       await this.act(action, ctx, db);
       await runStatements(db, await statements());
+      const cc = declaredCcSources(def, live.effects.history, false);
+      if (cc.length) await db.transaction((trx) => copyDeclared(trx, instance, cc, actor, this.o.clock.now()));
     }
     const ended = live.isEnded || Boolean(ctx.cancel);
     const row = rowAfter();
