@@ -88,6 +88,7 @@ export function frameFor(app: HTMLElement, active: string | undefined, onLogout:
         h('span', { class: 'who-name', title: me.user.title ?? '' }, me.user.displayName),
         unitName ? h('span', { class: 'who-unit' }, unitName) : null,
         h('a', { href: '/me/substitute', class: 'link-quiet' }, '委托设置'),
+        h('a', { href: '/me/notifications', class: 'link-quiet' }, '通知方式'),
         h('a', { href: '/password', class: 'link-quiet' }, '修改密码'),
         h('button', { type: 'button', class: 'btn btn-small', onclick: onLogout }, '退出'),
       ),

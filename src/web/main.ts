@@ -17,6 +17,7 @@ const routes: Route[] = [
   { pattern: '/complaint', load: () => import('./pages/complaint.ts'), auth: false },
   { pattern: '/password', load: () => import('./pages/password.ts') },
   { pattern: '/me/substitute', load: () => import('./pages/substitute.ts') },
+  { pattern: '/me/notifications', load: () => import('./pages/notify-settings.ts') },
   { pattern: '/inbox', load: () => import('./pages/inbox.ts'), nav: 'inbox' },
   { pattern: '/tasks/:id', load: () => import('./pages/task.ts'), nav: 'inbox', styles: ['forms'] },
   { pattern: '/start', load: () => import('./pages/start.ts'), nav: 'start' },
