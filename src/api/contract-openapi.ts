@@ -77,6 +77,7 @@ function operation(c: RouteContract, components: Record<string, Json>): Json {
     responses[status] = {
       description: r.description ?? 'OK',
       ...(r.schema && { content: { 'application/json': { schema: jsonSchema(r.schema, 'output', components) } } }),
+      ...(r.file && { content: { [r.file]: { schema: { type: 'string', format: 'binary' } } } }),
       ...(r.headers && { headers: r.headers }),
     };
   }

@@ -19,6 +19,8 @@ export interface ResponseSpec {
   description?: string;
   /** The answer's JSON body; none for 204. */
   schema?: z.ZodType;
+  /** A file answered instead of JSON (e.g. `application/pdf`, `text/csv`); the handler sets ctx.body. */
+  file?: string;
   /** Response headers, e.g. X-Total-Count of a list. */
   headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
 }

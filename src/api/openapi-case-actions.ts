@@ -47,17 +47,6 @@ export function caseActionPaths(h: OpenApiHelpers): Record<string, Record<string
         [400, 404, 409, 422],
       ),
     },
-    '/api/process-instances/{id}/approval-sheet': {
-      get: signedIn(
-        {
-          summary: '审批单的核验码：本案审计记录哈希（按序号）的 SHA-256，监察室可据审计记录复核',
-          tags: ['process-instances'],
-          parameters: [pathParam('id', '流程实例 id')],
-          responses: { 200: ok(obj({ instanceId: str(), caseNumber: str(undefined, { nullable: true }), verificationCode: str(), auditRows: { type: 'integer' }, generatedAt: time() })) },
-        },
-        [404],
-      ),
-    },
     '/api/cc': {
       get: signedIn({
         summary: '抄送我的（只读）',

@@ -1,4 +1,4 @@
-import { errorResponse, type Op, type OpenApiHelpers } from './openapi-helpers.ts';
+import { type Op, type OpenApiHelpers } from './openapi-helpers.ts';
 
 /** The OpenAPI description of the printable documents (PDF) and the public complaint page's unit list. */
 export function documentPaths(h: OpenApiHelpers): Record<string, Record<string, Op>> {
@@ -9,18 +9,6 @@ export function documentPaths(h: OpenApiHelpers): Record<string, Record<string, 
   const change = obj({ id: str(), status: str('pending | approved | rejected'), proposal: anyObject, before: anyObject, baseVersion: { type: 'integer' }, requestedBy: str(), reason: str(), approvalInstanceId: str(), decidedBy: str(undefined, { nullable: true }), comment: str(undefined, { nullable: true }), requestedAt: str(), decidedAt: str(undefined, { nullable: true }) });
   const pdf = (description: string) => ({ description, content: { 'application/pdf': { schema: str(undefined, { format: 'binary' }) } } });
   return {
-    '/api/process-instances/{id}/approval-sheet.pdf': {
-      get: signedIn(
-        {
-          summary: '审批单 PDF（A4，内嵌中文字体）：流水号、事由、申请人及单位、申请内容（表单标签）、各环节办理人/单位/结论/意见/时间、附件清单、核验码',
-          description: '读取权限与该案件相同：无权 403 INSTANCE_FORBIDDEN，不存在 404 INSTANCE_NOT_FOUND；服务器缺少中文字体时 503 PDF_FONT_MISSING。',
-          tags: ['process-instances'],
-          parameters: [pathParam('id', '流程实例 id')],
-          responses: { 200: pdf('审批单 PDF（Content-Disposition: attachment）'), 503: errorResponse('服务器缺少中文字体（PDF_FONT_MISSING）') },
-        },
-        [403, 404],
-      ),
-    },
     '/api/appraisal/scheme': {
       get: signedIn({ summary: '现行考核评分方案（权重、扣分标准、版本）及待审批的变更', tags, responses: { 200: ok(anyObject) } }, [403]),
     },

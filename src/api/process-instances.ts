@@ -11,10 +11,10 @@ import { personalView } from '../domain/personal-data.ts';
 import { approvalSheetPdf } from '../domain/documents/approval-sheet.ts';
 import { attachmentDisposition } from '../domain/documents/pdf.ts';
 import { auditHook, clientOf, me, requireSupervision, type ApiDeps } from './context.ts';
-import { bodyFields, jsonBody, listBody, page, QueryReader } from './input.ts';
+import * as api from './contracts/process-instances.ts';
+import { listBody } from './input.ts';
+import { routeMounter } from './route.ts';
 import { activitiesOf, historyJson, incidentJson, instanceJson, iso, taskJson } from './present.ts';
-
-const STATUSES = ['running', 'completed', 'cancelled'] as const;
 
 /**
  * Process instances: lists (everyone sees what they started or took part in; supervision sees
@@ -22,26 +22,24 @@ const STATUSES = ['running', 'completed', 'cancelled'] as const;
  */
 export function processInstanceRoutes(deps: ApiDeps): Router {
   const r = new Router();
-  const json = jsonBody(deps.limits.jsonBytes);
+  const route = routeMounter(r, deps.limits.jsonBytes);
   const { engine, db } = deps;
 
-  r.get('/process-instances', async (ctx) => {
+  route(api.instanceList, async (ctx, { query }) => {
     const person = me(ctx);
-    const q = new QueryReader(ctx.query);
-    const overdue = q.bool('overdue');
     const filter = {
-      processKey: q.string('key', 120),
-      status: q.oneOf('status', STATUSES),
-      startedBy: q.string('startedBy', 100),
-      businessKey: q.string('businessKey', 200),
-      unitId: q.string('unit', 60),
-      startedFrom: q.time('startedFrom'),
-      startedTo: q.time('startedTo'),
-      q: q.string('q', 100),
-      overdueAt: overdue ? engine.clock.now() : undefined,
-      ...page(q),
+      processKey: query.key,
+      status: query.status,
+      startedBy: query.startedBy,
+      businessKey: query.businessKey,
+      unitId: query.unit,
+      startedFrom: query.startedFrom,
+      startedTo: query.startedTo,
+      q: query.q,
+      overdueAt: query.overdue ? engine.clock.now() : undefined,
+      limit: query.limit,
+      offset: query.offset,
     };
-    q.done();
     const viewer = isSupervision(person) ? undefined : { user: person.id, groups: person.groups };
     const { rows, total } = await listVisibleInstances(db, { ...filter, viewer });
     // What each instance waits for, so that a list need not fetch every instance.
@@ -50,17 +48,15 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
       ...instanceJson(r),
       openTasks: (waiting.get(r.id) ?? []).map((t) => ({ id: t.id, elementId: t.elementId, name: t.name, assignee: t.assignee, dueAt: iso(t.dueAt) })),
     }));
-    ctx.body = listBody(ctx, items, total, filter);
+    return listBody(ctx, items, total, filter);
   });
 
-  r.get('/process-instances/:id', async (ctx) => {
+  route(api.instanceGet, async (ctx, { params, query }) => {
     const person = me(ctx);
-    const instance = await engine.getInstance(ctx.params.id);
-    if (!instance) throw new NotFoundError(`流程实例 ${ctx.params.id} 不存在`, 'INSTANCE_NOT_FOUND');
+    const instance = await engine.getInstance(params.id);
+    if (!instance) throw new NotFoundError(`流程实例 ${params.id} 不存在`, 'INSTANCE_NOT_FOUND');
     if (!(await mayViewInstance(db, instance, person))) throw new ForbiddenError('您无权查看该流程实例', 'INSTANCE_FORBIDDEN');
-    const q = new QueryReader(ctx.query);
-    const reveal = q.oneOf('reveal', ['personal'] as const) === 'personal';
-    q.done();
+    const reveal = query.reveal === 'personal';
     const client = clientOf(ctx);
     const view = await personalView(db, engine, instance, person, { reveal, via: 'instance', ip: client.ip, requestId: client.requestId });
     const [tasks, history, incidents, opinions, content] = await Promise.all([
@@ -75,7 +71,7 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
     const multiInstance = await engine.multiInstanceProgress(instance, tasks);
     const variables = view.apply(instance.variables);
     const historyShown = view.apply(history.map(historyJson));
-    ctx.body = {
+    return {
       ...instanceJson(instance),
       version: instance.version,
       variables,
@@ -92,20 +88,20 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
   });
 
   // 审批单: the case's verification code (hash over its audit rows' hashes) for the printable sheet.
-  r.get('/process-instances/:id/approval-sheet', async (ctx) => {
+  route(api.approvalSheet, async (ctx, { params }) => {
     const person = me(ctx);
-    const instance = await engine.getInstance(ctx.params.id);
-    if (!instance) throw new NotFoundError(`流程实例 ${ctx.params.id} 不存在`, 'INSTANCE_NOT_FOUND');
+    const instance = await engine.getInstance(params.id);
+    if (!instance) throw new NotFoundError(`流程实例 ${params.id} 不存在`, 'INSTANCE_NOT_FOUND');
     if (!(await mayViewInstance(db, instance, person))) throw new ForbiddenError('您无权查看该流程实例', 'INSTANCE_FORBIDDEN');
     const v = await verificationCode(db, instance.id);
-    ctx.body = { instanceId: instance.id, caseNumber: instance.caseNumber ?? null, verificationCode: v.code, auditRows: v.rows, generatedAt: iso(engine.clock.now()) };
+    return { instanceId: instance.id, caseNumber: instance.caseNumber ?? null, verificationCode: v.code, auditRows: v.rows, generatedAt: iso(engine.clock.now()) };
   });
 
   // 审批单 as PDF (A4, CJK font embedded): same read access as the case.
-  r.get('/process-instances/:id/approval-sheet.pdf', async (ctx) => {
+  route(api.approvalSheetPdf, async (ctx, { params }) => {
     const person = me(ctx);
     const client = clientOf(ctx);
-    const { bytes, fileName } = await approvalSheetPdf(db, engine, ctx.params.id, person, { ip: client.ip, requestId: client.requestId });
+    const { bytes, fileName } = await approvalSheetPdf(db, engine, params.id, person, { ip: client.ip, requestId: client.requestId });
     ctx.set('Content-Disposition', attachmentDisposition(fileName, 'approval-sheet.pdf'));
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'application/pdf';
@@ -114,37 +110,36 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
 
   // Supervision cancels, honouring the instance's separation of duties; accountability and
   // penalty cases (process property cancelRequiresApproval) need a leader's approval: 202 pending.
-  r.post('/process-instances/:id/cancel', json, async (ctx) => {
-    const person = requireSupervision(ctx);
-    const { reason } = bodyFields(ctx, { reason: { type: 'string', required: true, nonEmpty: true, max: 1000 } });
-    const client = clientOf(ctx);
-    const res = await cancelInstance(db, engine, ctx.params.id, {
-      by: person,
-      reason: reason.trim(),
-      audit: async (trx, e) => {
-        await appendAudit(
-          trx,
-          { actor: person.id, action: e.action, objectType: 'process-instance', objectId: e.instanceId, instanceId: e.instanceId, before: { status: 'running' }, after: e.after, ip: client.ip, requestId: client.requestId },
-          engine.clock.now(),
-        );
-      },
-    });
-    if (res.status === 'pending') {
-      ctx.status = 202;
-      ctx.body = { status: 'pending', requestId: res.requestId, approvalInstanceId: res.approvalInstanceId, instance: instanceJson(res.instance) };
-      return;
-    }
-    ctx.body = instanceJson(res.instance);
-  });
+  route(
+    api.instanceCancel,
+    async (ctx, { params, body }) => {
+      const person = requireSupervision(ctx);
+      const reason = body.reason;
+      const client = clientOf(ctx);
+      const res = await cancelInstance(db, engine, params.id, {
+        by: person,
+        reason: reason.trim(),
+        audit: async (trx, e) => {
+          await appendAudit(
+            trx,
+            { actor: person.id, action: e.action, objectType: 'process-instance', objectId: e.instanceId, instanceId: e.instanceId, before: { status: 'running' }, after: e.after, ip: client.ip, requestId: client.requestId },
+            engine.clock.now(),
+          );
+        },
+      });
+      if (res.status === 'pending') {
+        ctx.status = 202;
+        return { status: 'pending' as const, requestId: res.requestId, approvalInstanceId: res.approvalInstanceId, instance: instanceJson(res.instance) };
+      }
+      return instanceJson(res.instance);
+    },
+    { guard: requireSupervision },
+  );
 
-  r.post('/process-instances/messages/:name', json, async (ctx) => {
+  route(api.messageCorrelate, async (ctx, { params, body }) => {
     const person = me(ctx);
-    const { businessKey, instanceId, variables } = bodyFields(ctx, {
-      businessKey: { type: 'string', max: 200 },
-      instanceId: { type: 'string', max: 36 },
-      variables: { type: 'object' },
-    });
-    const name = ctx.params.name;
+    const { businessKey, instanceId, variables } = body;
+    const name = params.name;
     await authoriseMessage(db, engine, name, { businessKey, instanceId }, person);
     const res = await engine.correlateMessage(name, {
       businessKey: businessKey || undefined,
@@ -160,7 +155,7 @@ export function processInstanceRoutes(deps: ApiDeps): Router {
       })),
     });
     ctx.status = res.started ? 201 : 200;
-    ctx.body = {
+    return {
       started: res.started,
       instance: instanceJson(res.instance),
       tasks: res.tasks.filter((t) => canSee(t, person)).map((t) => taskJson(engine.withWarning(t))),

@@ -19,6 +19,11 @@ export type Handler<C extends RouteContract> = (ctx: Context, input: InputOf<C>)
 export interface MountOptions {
   /** Middleware before validation instead of the JSON body parser (e.g. multipart uploads). */
   before?: Middleware[];
+  /**
+   * A check run before validation, e.g. the caller's role, so that someone who may not call the
+   * route is refused as before (403) whatever they sent.
+   */
+  guard?: (ctx: Context) => unknown;
 }
 
 const KIND_NAMES: Record<string, string> = { string: '字符串', object: '对象', array: '数组', boolean: '布尔值', number: '数字', int: '整数', integer: '整数', record: '对象' };
@@ -98,6 +103,7 @@ export function routeMounter(router: Router, jsonBytes: number) {
     const before = opts.before ?? (withBody ? [json] : []);
     const status = defaultStatus(c);
     router[c.method](c.path, ...before, async (ctx: Context) => {
+      if (opts.guard) await opts.guard(ctx);
       const out = await handler(ctx, validateInput(ctx, c));
       if (out !== undefined) {
         ctx.body = out;

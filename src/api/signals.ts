@@ -1,7 +1,9 @@
 import Router from '@koa/router';
 import { BadRequestError, ForbiddenError } from '../errors.ts';
 import { auditHook, GROUPS, me, type ApiDeps } from './context.ts';
-import { bodyFields, jsonBody } from './input.ts';
+import type { Context } from 'koa';
+import * as api from './contracts/process-instances.ts';
+import { routeMounter } from './route.ts';
 
 /** Who may broadcast a signal from outside: supervision and the process owners. */
 const SIGNALLERS = [GROUPS.supervision, GROUPS.processOwners];
@@ -13,24 +15,32 @@ const SIGNALLERS = [GROUPS.supervision, GROUPS.processOwners];
  */
 export function signalRoutes(deps: ApiDeps): Router {
   const r = new Router();
-  const json = jsonBody(deps.limits.jsonBytes);
-  r.post('/signals/:name', json, async (ctx) => {
+  const route = routeMounter(r, deps.limits.jsonBytes);
+  // The caller's role, then the name (its own message), are checked before the body, as always.
+  const signalName = (ctx: Context): string => {
     const person = me(ctx);
     if (!SIGNALLERS.some((g) => person.groups.includes(g))) throw new ForbiddenError('仅监察室或流程管理员可以广播信号', 'SIGNAL_FORBIDDEN');
     const name = String(ctx.params.name ?? '').trim();
     if (!name || name.length > 200) throw new BadRequestError('信号名称不能为空，且不超过 200 字');
-    const { variables } = bodyFields(ctx, { variables: { type: 'object' } });
-    const res = await deps.engine.broadcastSignal(name, {
-      variables: variables ?? {},
-      hook: auditHook(ctx, deps, (job: { id: string }) => ({
-        action: 'signal.broadcast',
-        objectType: 'signal',
-        objectId: name,
-        after: { signal: name, variables: variables ?? {}, jobId: job.id },
-      })),
-    });
-    ctx.status = 202;
-    ctx.body = { signal: name, id: res.id, status: 'queued' };
-  });
+    return name;
+  };
+  route(
+    api.signalBroadcast,
+    async (ctx, { body }) => {
+      const name = signalName(ctx);
+      const { variables } = body;
+      const res = await deps.engine.broadcastSignal(name, {
+        variables: variables ?? {},
+        hook: auditHook(ctx, deps, (job: { id: string }) => ({
+          action: 'signal.broadcast',
+          objectType: 'signal',
+          objectId: name,
+          after: { signal: name, variables: variables ?? {}, jobId: job.id },
+        })),
+      });
+      return { signal: name, id: res.id, status: 'queued' as const };
+    },
+    { guard: signalName },
+  );
   return r;
 }

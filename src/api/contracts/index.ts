@@ -5,6 +5,7 @@ import { calendarContracts } from './calendar.ts';
 import { directoryContracts } from './directory.ts';
 import { formContracts } from './forms.ts';
 import { powerItemContracts } from './power-items.ts';
+import { processInstanceContracts } from './process-instances.ts';
 import { taskContracts } from './tasks.ts';
 import { notificationContracts } from './notifications.ts';
 
@@ -12,4 +13,14 @@ import { notificationContracts } from './notifications.ts';
  * Every schema-first route's contract, for the OpenAPI document (openapi.ts). Routes not listed
  * here are still described by hand in openapi*.ts.
  */
-export const ALL_CONTRACTS: readonly RouteContract[] = [...authContracts, ...directoryContracts, ...formContracts, ...auditContracts, ...calendarContracts, ...powerItemContracts, ...taskContracts, ...notificationContracts];
+export const ALL_CONTRACTS: readonly RouteContract[] = [
+  ...authContracts,
+  ...directoryContracts,
+  ...formContracts,
+  ...auditContracts,
+  ...calendarContracts,
+  ...powerItemContracts,
+  ...taskContracts,
+  ...notificationContracts,
+  ...processInstanceContracts,
+];
