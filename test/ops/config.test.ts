@@ -41,6 +41,20 @@ describe('ops: configuration is checked at start (issue 19)', () => {
     expect(p.DATABASE_URL).to.contain('***').and.not.contain('secret');
   });
 
+  it('reads the notification channels, each off while unset, and refuses a wrong scheme or a missing sender', () => {
+    // Given no channel variables: no e-mail, no robot
+    expect(loadConfig({}).notify).to.deep.equal({ smtpUrl: null, smtpFrom: null, webhookUrl: null, webhookSecret: null });
+    // When they are set right, they are read as given
+    const ok = loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.gov.cn:465', SMTP_FROM: '平台 <noreply@example.gov.cn>', NOTIFY_WEBHOOK_URL: 'https://oapi.dingtalk.com/robot/send?access_token=t', NOTIFY_WEBHOOK_SECRET: 'SECx' });
+    expect(ok.notify.smtpUrl).to.equal('smtps://u:p@mail.example.gov.cn:465');
+    expect(ok.notify.webhookSecret).to.equal('SECx');
+    // Then wrong ones are reported by variable, the SMTP password hidden
+    const p = problemsOf({ SMTP_URL: 'http://u:secret@mail', NOTIFY_WEBHOOK_URL: 'ftp://robot', NOTIFY_WEBHOOK_SECRET: 'SECx' });
+    expect(Object.keys(p).sort()).to.deep.equal(['NOTIFY_WEBHOOK_URL', 'SMTP_FROM', 'SMTP_URL']);
+    expect(p.SMTP_URL).to.contain('***').and.not.contain('secret');
+    expect(problemsOf({ NOTIFY_WEBHOOK_SECRET: 'SECx' })).to.have.property('NOTIFY_WEBHOOK_SECRET');
+  });
+
   it('wants both TLS files, readable, and a key that matches the certificate', () => {
     expect(problemsOf({ TLS_CERT: CERT })).to.have.property('TLS_CERT/TLS_KEY');
     expect(problemsOf({ TLS_CERT: CERT, TLS_KEY: '/nonexistent/key.pem' })).to.have.property('TLS_KEY');
