@@ -275,5 +275,16 @@ describe('API: notifications by e-mail and group robot (pluggable channels, retr
     expect((await s.db('incidents').where({ type: 'deliveryFailed' })).map((i: Row) => i.job_id)).to.have.members(jobs.map((j: Row) => j.id));
     // And the case itself went on untouched
     expect((await s.db('process_instances').where({ id: c.id }).first()).status).to.equal('running');
+
+    // When the mail server is back and supervision retries the incidents
+    configure(`smtp://127.0.0.1:${smtp.port}`);
+    const before = mailsTo('legal').length;
+    for (const i of incidents as Array<IncidentBody & { id: string }>) expect((await supervisor.post(`/api/incidents/${i.id}/retry`, {})).status).to.equal(200);
+    await s.engine.jobs.runDue();
+
+    // Then the e-mails are delivered and nothing is left queued
+    expect(mailsTo('legal').length).to.be.greaterThan(before);
+    expect(mailsTo('legal').some((m) => m.text.includes('邮件服务器停机'))).to.equal(true);
+    expect(await s.db('jobs').where({ type: 'notify-email' })).to.have.length(0);
   });
 });
