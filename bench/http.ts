@@ -68,7 +68,9 @@ function cpuMs(pid: number): number {
 
 async function startNode(databaseUrl: string, port: number, logDir: string): Promise<Node> {
   const log = fs.openSync(path.join(logDir, `node-${port}.log`), 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_NODE_ARGS passes extra node flags to each server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), DEMO: '1', NODE_ENV: 'development', LOG_LEVEL: 'warn', METRICS: '0' },
     stdio: ['ignore', log, log],

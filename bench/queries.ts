@@ -27,6 +27,8 @@ async function measure(label: string, fn: () => Promise<unknown>): Promise<void>
   for (const q of seen) groups.set(shape(q), (groups.get(shape(q)) ?? 0) + 1);
   const detail = [...groups].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(', ');
   console.log(`${label.padEnd(22)} ${String(seen.length).padStart(3)} statements  (${detail})`);
+  // BENCH_SQL=1 lists each statement, to see which ones a change could remove.
+  if (process.env.BENCH_SQL) for (const q of seen) console.log(`    ${q.slice(0, 220)}`);
 }
 
 // Warm the caches as a running node would have them.

@@ -5,7 +5,7 @@ import { actorForTask, principalFor } from '../domain/substitutes.ts';
 import { isSupervision } from '../domain/access.ts';
 import { caseFieldsOf } from '../domain/cases.ts';
 import { reassignTask, taskDetail } from '../domain/inbox.ts';
-import { decisionEvent, recordHandler } from '../domain/opinions.ts';
+import { decisionEvent } from '../domain/opinions.ts';
 import { withNotices } from './notices.ts';
 import { personalView } from '../domain/personal-data.ts';
 import { remindTask, type Reminder } from '../domain/supervision/reminders.ts';
@@ -96,8 +96,10 @@ export function taskRoutes(deps: ApiDeps): Router {
   });
 
   route(api.taskClaim, async (ctx, { params }) => {
+    const before = await engine.getTask(params.id);
     const task = await engine.claim(params.id, {
-      by: await actorForTask(deps.db, me(ctx), await engine.getTask(params.id), engine.clock.now()),
+      by: await actorForTask(deps.db, me(ctx), before, engine.clock.now()),
+      task: before,
       hook: auditHook(ctx, deps, (t) => ({
         action: 'task.claim',
         objectType: 'task',
@@ -141,12 +143,13 @@ export function taskRoutes(deps: ApiDeps): Router {
     return engine.complete(taskId, {
       by: person,
       variables,
+      task: before,
       // Attachments the form references become the case's in the same transaction; the handler's unit is kept with the opinion.
-      hook: withAttachments(deps, person, variables, (res: StepResult) => ({ instanceId: res.instance.id, taskId }), withNotices(deps, async (trx, res: StepResult) => {
-        await recordHandler(trx, taskId, person, person.actingFor?.id ?? null);
-        await audit(trx, res);
-      }, async (trx, res) => {
-        const event = await decisionEvent(trx, res.instance.id, taskId, person.id);
+      hook: withAttachments(deps, person, variables, (res: StepResult) => ({ instanceId: res.instance.id, taskId }), withNotices(deps, audit, async (trx, res) => {
+        // The handler's unit and 代 X are stored by the completion itself (the actor carries them).
+        const event = res.completed
+          ? await decisionEvent((key) => engine.definitions.latestForm(key, trx), res.completed, person.id)
+          : { kind: 'case.decision', actor: person.id, taskId };
         // A 加签 signer's signature is told to the step's handler too.
         return { ...event, also: [...(event.also ?? []), ...(await signedFor(trx, before))] };
       })),
@@ -156,7 +159,8 @@ export function taskRoutes(deps: ApiDeps): Router {
   route(api.taskComplete, async (ctx, { params, body }) => {
     const person = me(ctx);
     const result = await completeOne(ctx, params.id, body.variables ?? {});
-    const done = await engine.getTask(params.id);
+    // The task as the step completed it; read only when the step held it for 加签 signers.
+    const done = result.completed ? engine.withWarning(result.completed) : await engine.getTask(params.id);
     return {
       task: done && taskJson(done),
       instance: instanceJson(result.instance),

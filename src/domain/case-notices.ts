@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { StepResult } from '../engine/steps.ts';
-import { caseInfoOf } from '../store/case-numbers.ts';
+import { caseInfoOf, type CaseInfo } from '../store/case-numbers.ts';
+import type { InstanceRow } from '../store/instances.ts';
 import { insertNotifications, type NotificationRow } from '../store/notifications.ts';
 import { workersOf } from '../store/warnings.ts';
 import { caseRef } from './cases.ts';
@@ -37,7 +38,7 @@ export interface CaseEvent {
  * Usage: `await noticeStep(trx, result, { kind: 'case.decision', actor: 'leader', headline: '分管局领导审批：同意' }, now, engine)`.
  */
 export async function noticeStep(trx: Knex.Transaction, result: StepResult, event: CaseEvent, now: number, delivery?: DeliveryRunners): Promise<NotificationRow[]> {
-  const info = (await caseInfoOf(trx, [result.instance.id])).get(result.instance.id);
+  const info = await labelOf(trx, result.instance);
   const ref = caseRef({ caseNumber: info?.caseNumber, businessKey: result.instance.businessKey });
   const subject = info?.subject ? `“${info.subject}”` : '';
   const rows: NotificationRow[] = [];
@@ -64,4 +65,10 @@ export async function noticeStep(trx: Knex.Transaction, result: StepResult, even
   await insertNotifications(trx, rows);
   if (delivery) await queueDeliveries(trx, rows, now, delivery);
   return rows;
+}
+
+/** The case's number, subject and applicant: on the step's row when it carries them (they never change after the start), else read. */
+async function labelOf(trx: Knex.Transaction, instance: InstanceRow): Promise<CaseInfo | undefined> {
+  if (instance.caseNumber === undefined) return (await caseInfoOf(trx, [instance.id])).get(instance.id);
+  return { instanceId: instance.id, caseNumber: instance.caseNumber, subject: instance.subject ?? null, startedBy: instance.startedBy, startedByName: instance.startedByName ?? null, status: instance.status };
 }

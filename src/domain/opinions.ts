@@ -7,7 +7,8 @@ import type { FormComponent, FormSchema } from '../forms/validate.ts';
 import { editableFields, INPUTS } from '../forms/fields.ts';
 import { latestForm } from '../store/definitions.ts';
 import type { InstanceRow } from '../store/instances.ts';
-import { completedStepsOf, recordTaskHandler } from '../store/opinions.ts';
+import { completedStepsOf, type CompletedStepRow } from '../store/opinions.ts';
+import type { TaskRow } from '../store/tasks.ts';
 
 /**
  * Opinions belong to steps (issue 13, items 1 and 2): each completed task keeps what its handler
@@ -109,47 +110,45 @@ export async function opinionsOf(db: Knex, instanceId: string): Promise<StepOpin
   const steps = await completedStepsOf(db, instanceId);
   const forms = new Map<string, unknown>();
   for (const key of new Set(steps.map((s) => s.formKey).filter((k): k is string => Boolean(k)))) forms.set(key, (await latestForm(db, key))?.schema ?? null);
-  return steps.map((s) => {
-    const fields = s.formKey ? editableFields(forms.get(s.formKey)) : [];
-    const byKey = new Map(fields.map((f) => [f.key!, f]));
-    const choice = fields.find((f) => (f.type === 'radio' || f.type === 'select') && f.key! in s.variables);
-    const texts = fields.filter((f) => (f.type === 'textarea' || f.type === 'textfield') && typeof s.variables[f.key!] === 'string');
-    const commentField = texts.find((f) => COMMENT_KEY.test(f.key!)) ?? texts.find((f) => f.type === 'textarea');
-    return {
-      taskId: s.taskId,
-      elementId: s.elementId,
-      name: s.name,
-      by: s.by,
-      byName: s.byName,
-      unitId: s.unitId,
-      unitName: s.unitName,
-      onBehalfOf: s.onBehalfOf,
-      onBehalfOfName: s.onBehalfOfName,
-      decision: choice ? s.variables[choice.key!] : null,
-      decisionLabel: choice ? textOf(choice, s.variables[choice.key!]) : null,
-      comment: commentField ? String(s.variables[commentField.key!]) : null,
-      at: s.at,
-      fields: Object.entries(s.variables).map(([key, value]) => ({ key, label: byKey.get(key)?.label ?? key, value, text: textOf(byKey.get(key), value) })),
-    };
-  });
+  return steps.map((s) => opinionOf(s, s.formKey ? forms.get(s.formKey) : null));
+}
+
+/** One step's opinion: its decision (the choice field) and comment as the step's form labels them. */
+function opinionOf(s: CompletedStepRow, schema: unknown): StepOpinion {
+  const fields = schema ? editableFields(schema) : [];
+  const byKey = new Map(fields.map((f) => [f.key!, f]));
+  const choice = fields.find((f) => (f.type === 'radio' || f.type === 'select') && f.key! in s.variables);
+  const texts = fields.filter((f) => (f.type === 'textarea' || f.type === 'textfield') && typeof s.variables[f.key!] === 'string');
+  const commentField = texts.find((f) => COMMENT_KEY.test(f.key!)) ?? texts.find((f) => f.type === 'textarea');
+  return {
+    taskId: s.taskId,
+    elementId: s.elementId,
+    name: s.name,
+    by: s.by,
+    byName: s.byName,
+    unitId: s.unitId,
+    unitName: s.unitName,
+    onBehalfOf: s.onBehalfOf,
+    onBehalfOfName: s.onBehalfOfName,
+    decision: choice ? s.variables[choice.key!] : null,
+    decisionLabel: choice ? textOf(choice, s.variables[choice.key!]) : null,
+    comment: commentField ? String(s.variables[commentField.key!]) : null,
+    at: s.at,
+    fields: Object.entries(s.variables).map(([key, value]) => ({ key, label: byKey.get(key)?.label ?? key, value, text: textOf(byKey.get(key), value) })),
+  };
 }
 
 /**
- * Keeps, in the completion's transaction, the handler's unit and whom a substitute acted for.
- * Usage: `await recordHandler(trx, taskId, person, null)`.
+ * How the applicant is told of a completed step: `分管局领导审批：同意` with the comment, from the
+ * task as the step completed it and its form (no reads beyond the cached form).
+ * Usage: `const event = await decisionEvent((key) => engine.definitions.latestForm(key), result.completed, person.id)`.
  */
-export async function recordHandler(trx: Knex.Transaction, taskId: string, person: { unitId: string | null }, onBehalfOf: string | null): Promise<void> {
-  await recordTaskHandler(trx, taskId, { unitId: person.unitId, onBehalfOf });
-}
-
-/**
- * How the applicant is told of a completed step: `分管局领导审批：同意` with the comment.
- * Usage: `await decisionEvent(trx, instanceId, taskId, person.id)`.
- */
-export async function decisionEvent(db: Knex, instanceId: string, taskId: string, actor: string): Promise<CaseEvent> {
-  const o = (await opinionsOf(db, instanceId)).find((x) => x.taskId === taskId);
-  const step = o?.name ?? '办理环节';
-  return { kind: 'case.decision', actor, taskId, headline: `${step}：${o?.decisionLabel ?? '已办理'}`, text: o?.comment ?? null };
+export async function decisionEvent(forms: (key: string) => Promise<{ schema: unknown } | undefined>, task: TaskRow, actor: string): Promise<CaseEvent> {
+  const schema = task.formKey ? (await forms(task.formKey))?.schema : null;
+  const none = { byName: null, unitId: null, unitName: null, onBehalfOf: null, onBehalfOfName: null };
+  const o = opinionOf({ taskId: task.id, elementId: task.elementId, name: task.name, formKey: task.formKey, by: actor, at: task.completedAt ?? 0, variables: task.variables ?? {}, ...none }, schema);
+  const step = o.name ?? '办理环节';
+  return { kind: 'case.decision', actor, taskId: task.id, headline: `${step}：${o.decisionLabel ?? '已办理'}`, text: o.comment ?? null };
 }
 
 /**

@@ -77,7 +77,7 @@ export async function holdForSigners(ctx: StepContext, task: TaskRow, by: Actor,
   const signers = (await signersOf(trx, task.id)).filter((s) => s.status === 'waiting' || s.status === 'active');
   if (!signers.length) return false;
   if (signers.some((s) => s.mode === 'before')) throw new ConflictError('加签人尚未签署，签署后方可办理', 'ADD_SIGNER_PENDING');
-  if (!(await closeTaskRow(trx, task.id, { at: now, by: by.id, variables: values }))) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
+  if (!(await closeTaskRow(trx, task.id, { at: now, by: by.id, variables: values, handler: handlerOf(by) }))) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
   const made: TaskRow[] = [];
   for (const s of signers.filter((x) => x.status === 'waiting')) {
     const child = signerTask(task, s.userId, s.mode, now);
@@ -100,7 +100,7 @@ export async function holdForSigners(ctx: StepContext, task: TaskRow, by: Actor,
  */
 export async function completeSignerInStep(ctx: StepContext, child: TaskRow, by: Actor, values: Record<string, unknown>, now: number): Promise<void> {
   const trx = ctx.trx!;
-  if (!(await closeTaskRow(trx, child.id, { at: now, by: by.id, variables: values }))) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
+  if (!(await closeTaskRow(trx, child.id, { at: now, by: by.id, variables: values, handler: handlerOf(by) }))) throw new ConflictError('任务已办结或已取消', 'TASK_NOT_OPEN');
   const record = await signerByTask(trx, child.id);
   if (record) await setSignerStatus(trx, record.id, 'done');
   ctx.history.push({
@@ -121,4 +121,9 @@ export async function completeSignerInStep(ctx: StepContext, child: TaskRow, by:
 export function signMode(value: unknown): SignMode {
   if (!SIGN_MODES.includes(value as SignMode)) throw new ValidationError([{ field: 'mode', message: '加签方式应为 before（前加签）、after（后加签）或 parallel（并行会签）' }]);
   return value as SignMode;
+}
+
+/** The handler's unit and whom a substitute acts for, when the actor carries them (a Person does). */
+export function handlerOf(by: Actor): { unitId: string | null; onBehalfOf: string | null } | undefined {
+  return by.unitId === undefined ? undefined : { unitId: by.unitId, onBehalfOf: by.actingFor?.id ?? null };
 }

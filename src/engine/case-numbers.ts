@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { latestForm } from '../store/definitions.ts';
+import type { FormRow } from '../store/definitions.ts';
 import { displayNameOf, nextCaseSeq, setCaseNumber } from '../store/case-numbers.ts';
 import { compile, evaluateCompiled } from '../lib/feel.ts';
 import type { CompiledDefinition } from './runtime.ts';
@@ -78,9 +78,12 @@ function clean(value: unknown): string | null {
   return text ? text.slice(0, SUBJECT_MAX) : null;
 }
 
+/** The newest version of a form by key (the engine's cached lookup). */
+export type FormLookup = (key: string) => Promise<FormRow | undefined>;
+
 /** The subject line of a new case (never throws: a failing expression falls back to the default). */
 export async function subjectOf(
-  db: Knex,
+  forms: FormLookup,
   def: CompiledDefinition,
   startFormKey: string | undefined,
   variables: Record<string, unknown>,
@@ -97,31 +100,35 @@ export async function subjectOf(
     }
   }
   if (!startFormKey) return null;
-  const form = await latestForm(db, startFormKey);
+  const form = await forms(startFormKey);
   const key = form && firstTextFieldKey(form.schema);
   return key ? clean(variables[key]) : null;
 }
 
 /**
- * What a new case is called before it has a number: its subject and the applicant's name. Read
- * before the start's transaction, so the transaction holds the counter row as briefly as it can.
- * Usage: `const label = await describeNewCase(db, def, { startEventId, variables, by })`.
+ * What a new case is called before it has a number: its subject and the applicant's name (as the
+ * caller knows it from the session, else read). Read before the start's transaction, so the
+ * transaction holds the counter row as briefly as it can.
+ * Usage: `const label = await describeNewCase(db, forms, def, { startEventId, variables, by, byName })`.
  */
 export async function describeNewCase(
   db: Knex,
+  forms: FormLookup,
   def: CompiledDefinition,
-  start: { startEventId: string; variables: Record<string, unknown>; by: string },
+  start: { startEventId: string; variables: Record<string, unknown>; by: string; byName?: string | null },
 ): Promise<Omit<CaseLabel, 'caseNumber'>> {
   const formKey = def.model.startEvents.find((s) => s.id === start.startEventId)?.formKey;
-  return { subject: await subjectOf(db, def, formKey, start.variables), startedByName: await displayNameOf(db, start.by) };
+  return { subject: await subjectOf(forms, def, formKey, start.variables), startedByName: start.byName ?? (await displayNameOf(db, start.by)) };
 }
 
 /**
- * Numbers a new case as the last write of its start's transaction: the counter row of
- * (process, year) is incremented there, so concurrent starts get distinct numbers and a
- * rolled-back start gives its number back. On PostgreSQL the row stays locked until commit, so
- * it is taken last: concurrent starts of one process wait only for each other's commit, not for
- * each other's whole step (measured by `npm run bench:http`: it was the lock most waited on).
+ * Numbers a new case in its start's transaction, after the step's other writes and before only
+ * the writes that name the number (the notices): the counter row of (process, year) is
+ * incremented there, so concurrent starts get distinct numbers and a rolled-back start gives its
+ * number back (no gaps: a missing number would look like a deleted case to supervision). On
+ * PostgreSQL the row stays locked until commit, so it is taken as late as it can be: concurrent
+ * starts of one process wait for each other's notices and commit, not for each other's whole step
+ * (`npm run bench:http` shows the lock waits).
  * Usage: `instance.caseNumber = await numberNewCase(trx, def, instance.id, at)`.
  */
 export async function numberNewCase(trx: Knex.Transaction, def: CompiledDefinition, instanceId: string, at: number): Promise<string> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { definitionById, latestDefinition, type DefinitionRow } from '../store/definitions.ts';
+import { definitionById, latestDefinition, latestForm, type DefinitionRow, type FormRow } from '../store/definitions.ts';
 import { NotFoundError } from '../errors.ts';
 import { parseBpmn } from './model.ts';
 import { CompiledDefinition } from './runtime.ts';
@@ -15,6 +15,7 @@ export class DefinitionCache {
   private readonly max: number;
   private readonly entries = new Map<string, Promise<CompiledDefinition>>();
   private readonly latestByKey = new Map<string, { row: DefinitionRow; at: number }>();
+  private readonly formByKey = new Map<string, { form: FormRow | undefined; at: number }>();
 
   constructor(db: Knex, max = 500) {
     this.db = db;
@@ -52,10 +53,34 @@ export class DefinitionCache {
     return { row: hit.row, def: await this.byId(hit.row.id) };
   }
 
+  /**
+   * The newest version of form `key` (undefined: none deployed), remembered for a second as
+   * `latest` is: a start and its task completions read the same form several times per request,
+   * and a form version never changes once deployed. A deploy on this node is seen at once.
+   * `db` is the step's transaction when there is one (on SQLite the only connection).
+   * Usage: `const form = await cache.latestForm('item-change-apply', trx)`.
+   */
+  async latestForm(key: string, db: Knex = this.db): Promise<FormRow | undefined> {
+    const now = Date.now();
+    let hit = this.formByKey.get(key);
+    if (!hit || now - hit.at > LATEST_TTL_MS) {
+      hit = { form: await latestForm(db, key), at: now };
+      this.formByKey.set(key, hit);
+      if (this.formByKey.size > this.max) this.formByKey.delete(this.formByKey.keys().next().value!);
+    }
+    return hit.form;
+  }
+
   /** Registers a definition parsed at deploy time, saving a second parse. */
   put(def: CompiledDefinition): void {
     this.entries.set(def.id, Promise.resolve(def));
     this.latestByKey.delete(def.key);
+  }
+
+  /** A deployment committed on this node: the next read of any latest version goes to the database. */
+  deployed(): void {
+    this.latestByKey.clear();
+    this.formByKey.clear();
   }
 
   private async load(id: string): Promise<CompiledDefinition> {

@@ -103,6 +103,7 @@ export async function deploy(db: Knex, files: DeployFile[], opts: DeployOptions)
         if (s.result.id) await opts.hook?.(trx, s.result);
         return s;
       });
+      opts.definitions.deployed();
       for (const def of stored.compiled) opts.definitions.put(def);
       return stored.result;
     } catch (err) {

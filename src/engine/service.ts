@@ -8,7 +8,6 @@ import { systemClock, type Clock } from '../clock.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { validateSubmission, type FormSchema } from '../forms/validate.ts';
 import { loadCalendar, seedCalendar } from '../store/calendar.ts';
-import { latestForm } from '../store/definitions.ts';
 import { appendHistory, historyOf, type HistoryRow } from '../store/history.ts';
 import { getIncident, listIncidents, resolveIncident, resolveIncidentsOfInstanceStmt, type IncidentRow } from '../store/incidents.ts';
 import { businessKeyTaken, getInstance, listInstances, type InstanceFilter, type InstanceRow } from '../store/instances.ts';
@@ -31,7 +30,7 @@ import { canSee, checkSeparationOfDuties, isAssignee, isCandidate, separationOfD
 import { SYSTEM, type Actor, type DeployFile, type DeploymentResult, type FormDataProvider, type Handler, type TaskCheck, type ExpressionFunctionsProvider } from './types.ts';
 import type { WorkCalendar } from '../lib/workdays.ts';
 import { ProbeRelay } from './probe.ts';
-import { addSignerInStep, completeSignerInStep, holdForSigners } from './add-signers.ts';
+import { addSignerInStep, completeSignerInStep, handlerOf, holdForSigners } from './add-signers.ts';
 import type { SignMode } from '../store/add-signers.ts';
 
 export interface EngineServiceOptions {
@@ -317,7 +316,7 @@ export class EngineService {
     const initiator = this.initiatorVariable(def, start.id);
     if (initiator) values[initiator] = opts.by.id;
     const businessKey = opts.businessKey === undefined || opts.businessKey === null || opts.businessKey === '' ? null : String(opts.businessKey).slice(0, 200);
-    return this.startKeyed(processKey, businessKey, () => this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, hook: opts.hook, numbered: opts.numbered }));
+    return this.startKeyed(processKey, businessKey, () => this.steps.start(def, start.id, { businessKey, variables: values, by: opts.by.id, byName: opts.by.displayName, hook: opts.hook, numbered: opts.numbered }));
   }
 
   /** A business key names one case of one process: a second start with it answers 409 BUSINESS_KEY_TAKEN. */
@@ -411,8 +410,10 @@ export class EngineService {
   // ---- tasks --------------------------------------------------------------------------------
 
   /** Takes an unassigned task the actor is a candidate for. */
-  async claim(taskId: string, opts: { by: Actor; hook?: TaskHook }): Promise<TaskWithWarning> {
-    const task = await this.taskFor(taskId, opts.by);
+  async claim(taskId: string, opts: { by: Actor; hook?: TaskHook; task?: TaskRow }): Promise<TaskWithWarning> {
+    // A row the caller has just read saves a read: the claim's write is conditional on the task
+    // still being open and unclaimed, so a row that went stale since is refused there.
+    const task = opts.task?.id === taskId ? this.actable(opts.task, opts.by) : await this.taskFor(taskId, opts.by);
     if (isAssignee(task, opts.by)) return this.withWarning(task);
     if (task.assignee) throw new ConflictError('任务已被他人认领', 'TASK_CLAIMED');
     await this.checkDuties(task, opts.by);
@@ -484,8 +485,10 @@ export class EngineService {
    * the step's transaction and again on every optimistic-lock retry: two parallel tasks that
    * exclude each other's completer cannot both pass on state read before the other committed.
    */
-  async complete(taskId: string, opts: { by: Actor; variables?: Record<string, unknown>; hook?: StepHook }): Promise<StepResult> {
-    const first = await this.taskFor(taskId, opts.by);
+  async complete(taskId: string, opts: { by: Actor; variables?: Record<string, unknown>; hook?: StepHook; task?: TaskRow }): Promise<StepResult> {
+    // A row the caller has just read (to resolve a substitute) saves a read: it only routes the
+    // step; the step's transaction reads the task again and checks everything on that.
+    const first = opts.task?.id === taskId ? this.actable(opts.task, opts.by) : await this.taskFor(taskId, opts.by);
     if (first.signParentId) return this.completeSigner(first, opts);
     return this.steps.run(
       first.instanceId,
@@ -498,7 +501,9 @@ export class EngineService {
         await this.runChecks(trx, task, ctx.instance, values, opts.by);
         // 加签: parallel or after signers outstanding hold the step (their last signature completes it).
         if (await holdForSigners(ctx, task, opts.by, values, this.clock.now())) return;
-        ctx.completion = { executionId: task.executionId, by: opts.by.id, variables: values };
+        const now = this.clock.now();
+        ctx.completion = { executionId: task.executionId, by: opts.by.id, variables: values, ...handlerOf(opts.by) };
+        ctx.completedTask = { ...task, status: 'completed', completedAt: now, completedBy: opts.by.id, variables: values };
         ctx.history.push({ ...taskEvent(task, 'task.completed', opts.by.id, this.clock.now()), data: { variables: values } });
         ctx.live.completeTask(task.executionId, values); // writes the values (to the instance, or its multi-instance scope)
       },
@@ -516,7 +521,9 @@ export class EngineService {
         const task = await this.taskFor(first.id, opts.by, trx);
         await this.checkDutiesOn(trx, task, opts.by, ctx.instance);
         const values = await this.validated(task.formKey, opts.variables ?? {}, { ...ctx.instance.variables }, trx);
-        await completeSignerInStep(ctx, task, opts.by, values, this.clock.now());
+        const now = this.clock.now();
+        await completeSignerInStep(ctx, task, opts.by, values, now);
+        ctx.completedTask = { ...task, status: 'completed', completedAt: now, completedBy: opts.by.id, variables: values };
       },
       { inTransaction: true, hook: opts.hook },
     );
@@ -649,6 +656,11 @@ export class EngineService {
   private async taskFor(taskId: string, actor: Actor, db: Knex = this.db): Promise<TaskRow> {
     const task = await getTask(db, taskId);
     if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`, 'TASK_NOT_FOUND');
+    return this.actable(task, actor);
+  }
+
+  /** `task` if the actor may work on it: 403 not a candidate, 409 not open. */
+  private actable(task: TaskRow, actor: Actor): TaskRow {
     if (!actor.system && !isAssignee(task, actor) && !isCandidate(task, actor)) {
       throw new ForbiddenError('您不是该任务的办理人或候选人', 'NOT_CANDIDATE');
     }
@@ -703,7 +715,7 @@ export class EngineService {
 
   private async validated(formKey: string | null, data: Record<string, unknown>, context: Record<string, unknown>, db: Knex = this.db): Promise<Record<string, unknown>> {
     if (!formKey) return sanitizeVariables(data);
-    const form = await latestForm(db, formKey);
+    const form = await this.definitions.latestForm(formKey, db);
     // A form key no form was deployed for (noted at deploy): the generic form, as Camunda 7's Tasklist.
     if (!form) return sanitizeVariables(data);
     const { values, errors } = validateSubmission(form.schema as FormSchema, data, context);

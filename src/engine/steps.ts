@@ -39,7 +39,9 @@ export interface StepContext {
   actor: string;
   history: HistoryRow[];
   /** The task the actor completes in this step, written with who and what. */
-  completion?: { executionId: string; by: string; variables: Record<string, unknown> };
+  completion?: { executionId: string; by: string; variables: Record<string, unknown>; unitId?: string | null; onBehalfOf?: string | null };
+  /** The task row as this step completes it (returned, so callers need not read it again). */
+  completedTask?: TaskRow;
   /** Set by cancel. */
   cancel?: { by: string; reason: string };
   /** Extra writes in the step's transaction (e.g. removing the job that ran); run first. */
@@ -51,6 +53,8 @@ export interface StepContext {
 export interface StepResult {
   instance: InstanceRow;
   tasks: TaskRow[];
+  /** The task this step completed, as stored by it (complete only). */
+  completed?: TaskRow;
 }
 
 /**
@@ -111,6 +115,8 @@ export class StepRunner {
       businessKey: string | null;
       variables: Record<string, unknown>;
       by: string;
+      /** The starter's display name when the caller knows it (saves a read). */
+      byName?: string | null;
       history?: HistoryRow[];
       also?: Statement[];
       /** Extra writes (e.g. the audit row) in the same transaction, given the step's result. */
@@ -161,13 +167,15 @@ export class StepRunner {
     } catch (err) {
       throw asAppError(err);
     }
-    Object.assign(instance, await describeNewCase(this.o.db, def, { startEventId, variables, by: init.by }));
+    const forms = (key: string) => this.o.definitions.latestForm(key);
+    Object.assign(instance, await describeNewCase(this.o.db, forms, def, { startEventId, variables, by: init.by, byName: init.byName }));
     await this.o.db.transaction(async (trx) => {
       await runStatementsIn(trx, [...ctx.also, insertInstanceStmt(instance, state), ...effects.statements]);
       await init.hook?.(trx, { instance, tasks: effects.tasks });
       // 抄送 the process declares (ccUsers/ccGroups on the process or a task ended already).
       await copyDeclared(trx, instance, declaredCcSources(def, live.effects.history, true), init.by, now);
-      // The case number comes from a counter row locked until commit: taken last (case-numbers.ts).
+      // The case number comes from a counter row locked until commit: taken last, before only
+      // the writes that name it (the notices; case-numbers.ts).
       instance.caseNumber = await numberNewCase(trx, def, id, now);
       await init.numbered?.(trx, { instance, tasks: effects.tasks });
     });
@@ -296,7 +304,7 @@ export class StepRunner {
         await runStatementsIn(trx, await statements());
         // 抄送 declared on the user tasks this step completed (declared-cc.ts).
         await copyDeclared(trx, instance, declaredCcSources(def, live.effects.history, false), actor, this.o.clock.now());
-        if (opts.hook) await opts.hook(trx, { instance: rowAfter(), tasks });
+        if (opts.hook) await opts.hook(trx, { instance: rowAfter(), tasks, completed: ctx.completedTask });
       });
     } else {
       await this.act(action, ctx, db);
@@ -308,7 +316,7 @@ export class StepRunner {
     const row = rowAfter();
     if (!ended) this.live.put(instanceId, { live, version, row });
     if (earliestJob < Infinity) this.o.onJobs(earliestJob);
-    return { instance: row, tasks };
+    return { instance: row, tasks, completed: ctx.completedTask };
   }
 
   /**
@@ -368,7 +376,8 @@ export class StepRunner {
     }
     if (ctx.completion) {
       const c = ctx.completion;
-      out.push(closeTasksStmt(instance.id, [c.executionId], { status: 'completed', at: now, by: c.by, variables: c.variables }));
+      const handler = c.unitId !== undefined || c.onBehalfOf !== undefined ? { unitId: c.unitId ?? null, onBehalfOf: c.onBehalfOf ?? null } : undefined;
+      out.push(closeTasksStmt(instance.id, [c.executionId], { status: 'completed', at: now, by: c.by, variables: c.variables, handler }));
     }
     const cancelled = [...e.tasksClosed].filter(([id, outcome]) => outcome === 'cancelled' || id !== ctx.completion?.executionId).map(([id]) => id);
     if (cancelled.length) {

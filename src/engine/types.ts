@@ -15,6 +15,10 @@ export interface GuardApproval {
 export interface Actor {
   id: string;
   groups: string[];
+  /** The person's name as the session knows it (a Person has it), saving a read where it is shown. */
+  displayName?: string;
+  /** The person's unit now (a Person has it): kept with each task they complete. */
+  unitId?: string | null;
   /** The platform's own jobs and handlers; never a person. */
   system?: boolean;
   /**

@@ -38,7 +38,12 @@ export function deploymentHandlers(engine: EngineService): Record<string, Handle
         },
       }, ctx.now);
       // The engine's cache learns the new versions only once they are committed.
-      ctx.trx.executionPromise.then(() => stored.compiled.forEach((d) => engine.definitions.put(d))).catch(() => undefined);
+      ctx.trx.executionPromise
+        .then(() => {
+          engine.definitions.deployed();
+          stored.compiled.forEach((d) => engine.definitions.put(d));
+        })
+        .catch(() => undefined);
       return { deploymentId: stored.result.id, proposalStatus: 'active' };
     },
 

@@ -68,8 +68,13 @@ export async function openSignerTasks(db: Knex, parentTaskId: string): Promise<T
 }
 
 /** Closes one task row by id (a signer's task, or a step's task held for its signers) if still open. */
-export async function closeTaskRow(db: Knex, id: string, close: { at: number; by: string; variables: Record<string, unknown> }): Promise<boolean> {
-  const n = await db('tasks').where({ id, status: 'open' }).update({ status: 'completed', completed_at: close.at, completed_by: close.by, variables: toJson(close.variables) });
+export async function closeTaskRow(
+  db: Knex,
+  id: string,
+  close: { at: number; by: string; variables: Record<string, unknown>; handler?: { unitId: string | null; onBehalfOf: string | null } },
+): Promise<boolean> {
+  const handler = close.handler ? { completed_unit_id: close.handler.unitId, on_behalf_of: close.handler.onBehalfOf } : {};
+  const n = await db('tasks').where({ id, status: 'open' }).update({ status: 'completed', completed_at: close.at, completed_by: close.by, variables: toJson(close.variables), ...handler });
   return n === 1;
 }
 

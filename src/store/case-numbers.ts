@@ -7,11 +7,12 @@ import type { Knex } from 'knex';
  * Usage: `const seq = await nextCaseSeq(trx, 'item-change', 2026)`.
  */
 export async function nextCaseSeq(trx: Knex.Transaction, processKey: string, year: number): Promise<number> {
-  await trx('case_counters')
+  // One statement on both databases (SQLite ≥ 3.35 and PostgreSQL have UPSERT … RETURNING).
+  const [row] = await trx('case_counters')
     .insert({ process_key: processKey, year, seq: 1 })
     .onConflict(['process_key', 'year'])
-    .merge({ seq: trx.raw('case_counters.seq + 1') });
-  const row = await trx('case_counters').select('seq').where({ process_key: processKey, year }).first();
+    .merge({ seq: trx.raw('case_counters.seq + 1') })
+    .returning('seq');
   return Number(row.seq);
 }
 

@@ -17,15 +17,6 @@ export interface CompletedStepRow {
   variables: Record<string, unknown>;
 }
 
-/**
- * Records, in the completion's transaction, the handler's unit at that moment and whom a
- * substitute acted for.
- * Usage: `await recordTaskHandler(trx, taskId, { unitId: person.unitId, onBehalfOf: null })`.
- */
-export async function recordTaskHandler(trx: Knex.Transaction | Knex, taskId: string, h: { unitId: string | null; onBehalfOf: string | null }): Promise<void> {
-  await trx('tasks').where({ id: taskId }).update({ completed_unit_id: h.unitId, on_behalf_of: h.onBehalfOf });
-}
-
 /** The completed tasks of an instance in completion order, with their handlers' names and units. */
 export async function completedStepsOf(db: Knex, instanceId: string): Promise<CompletedStepRow[]> {
   const rows = await db('tasks as t')

@@ -108,12 +108,27 @@ export async function insertTasks(db: Knex, rows: TaskRow[]): Promise<void> {
 export function closeTasksStmt(
   instanceId: string,
   executionIds: string[],
-  close: { status: 'completed' | 'cancelled'; at: number; by?: string | null; variables?: Record<string, unknown> },
+  close: {
+    status: 'completed' | 'cancelled';
+    at: number;
+    by?: string | null;
+    variables?: Record<string, unknown>;
+    /** The handler's unit then and whom a substitute acted for (委托), kept with the opinion. */
+    handler?: { unitId: string | null; onBehalfOf: string | null };
+  },
 ): Statement {
   return {
-    sql: `UPDATE tasks SET status = ?, completed_at = ?, completed_by = ?${close.variables ? ', variables = ?' : ''}
+    sql: `UPDATE tasks SET status = ?, completed_at = ?, completed_by = ?${close.variables ? ', variables = ?' : ''}${close.handler ? ', completed_unit_id = ?, on_behalf_of = ?' : ''}
            WHERE instance_id = ? AND execution_id IN (${executionIds.map(() => '?').join(', ')}) AND status = 'open'`,
-    bindings: [close.status, close.at, close.by ?? null, ...(close.variables ? [toJson(close.variables)] : []), instanceId, ...executionIds],
+    bindings: [
+      close.status,
+      close.at,
+      close.by ?? null,
+      ...(close.variables ? [toJson(close.variables)] : []),
+      ...(close.handler ? [close.handler.unitId, close.handler.onBehalfOf] : []),
+      instanceId,
+      ...executionIds,
+    ],
   };
 }
 

@@ -29,6 +29,18 @@ describe('API: routing actions — 退回, 撤回, 抄送, 批量审批', () => 
   const auditCount = async (action: string) => Number((await s.db('audit_log').where({ action }).count({ n: '*' }).first())!.n);
   const notes = async (user: string, kind: string) => s.db('notifications').where({ user_id: user, kind });
 
+  it('tells whoever may do the first task of a new case, naming the number the case got in the same step', async () => {
+    // Given a request just started
+    const id = await start('新待办编号');
+    const { caseNumber } = (await staff.get(`/api/process-instances/${id}`)).body;
+    expect(caseNumber).to.be.a('string').and.not.equal('');
+
+    // Then legal's 新待办 names that number (it is taken before the step's notifications are written)
+    const told = (await notes('legal', 'task.new')).filter((n: any) => n.instance_id === id);
+    expect(told).to.have.length(1);
+    expect(told[0].title).to.include(caseNumber);
+  });
+
   describe('退回', () => {
     it('sends the case from the leader back to legal, who gets it again; applicant and legal are told', async () => {
       // Given legal approved and the leader holds the case
