@@ -36,7 +36,7 @@ describe('API: routing actions — 退回, 撤回, 抄送, 批量审批', () => 
     expect(caseNumber).to.be.a('string').and.not.equal('');
 
     // Then legal's 新待办 names that number (it is taken before the step's notifications are written)
-    const told = (await notes('legal', 'task.new')).filter((n: any) => n.instance_id === id);
+    const told = (await notes('legal', 'task.new')).filter((n: { instance_id: string }) => n.instance_id === id);
     expect(told).to.have.length(1);
     expect(told[0].title).to.include(caseNumber);
   });
