@@ -22,7 +22,10 @@ const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/health', 'HEAD /api/he
 const PUBLIC_PATTERNS = [/^GET \/api\/complaints\/[^/]+$/];
 
 /** Routes that take a session when there is one and serve anonymous callers too. */
-const SESSION_OPTIONAL = new Set(['POST /api/complaints']);
+const SESSION_OPTIONAL = new Set(['POST /api/complaints', 'GET /api/published-flows']);
+
+/** The published 权力运行流程图 of a catalog item (page data and PDF), public like the complaint page. */
+const SESSION_OPTIONAL_PATTERNS = [/^GET \/api\/power-items\/[^/]+\/flow-diagram(\.pdf)?$/];
 
 /** Routes a user whose password must be changed may still call. */
 const DURING_FORCED_CHANGE = new Set(['POST /api/auth/password', 'POST /api/auth/logout']);
@@ -42,7 +45,7 @@ export function authenticate(deps: ApiDeps) {
   return async function requireSession(ctx: Context, next: Next): Promise<void> {
     const route = `${ctx.method} ${ctx.path}`;
     if (PUBLIC.has(route) || PUBLIC_PATTERNS.some((p) => p.test(route))) return next();
-    if (SESSION_OPTIONAL.has(route)) {
+    if (SESSION_OPTIONAL.has(route) || SESSION_OPTIONAL_PATTERNS.some((p) => p.test(route))) {
       // A reporter may be signed in (an internal complaint) or not (a public one); a stale token is anonymous.
       ctx.state.auth = await deps.auth.authenticate(tokenOf(ctx)).catch(() => undefined);
       return next();

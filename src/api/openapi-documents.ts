@@ -41,10 +41,10 @@ export function documentPaths(h: OpenApiHelpers): Record<string, Record<string, 
       get: signedIn({ summary: '评分表 PDF（A4 横向，内嵌中文字体）', tags, parameters: [periodParam, unitParam], responses: { 200: pdf('评分表 PDF') } }, [400, 403]),
     },
     '/api/power-items/{code}/flow-diagram': {
-      get: signedIn({ summary: '事项的权力运行流程图（现行流程版本、廉政风险点按等级、BPMN XML）', tags: ['power-items'], parameters: [pathParam('code', '事项编码')], responses: { 200: ok(anyObject) } }, [404]),
+      get: { summary: '事项的权力运行流程图（现行流程版本、廉政风险点按等级、只含环节和布局的 BPMN XML）；无需登录，未登录时仅在用事项', tags: ['power-items'], security: [{}, { bearer: [] }, { cookie: [] }], parameters: [pathParam('code', '事项编码')], responses: { 200: ok(anyObject), 404: errorResponse('事项不存在或已停用（POWER_ITEM_NOT_FOUND）') } },
     },
     '/api/power-items/{code}/flow-diagram.pdf': {
-      get: signedIn({ summary: '权力运行流程图 PDF（A4 横向，内嵌中文字体）：事项信息、流程图（风险点按等级标注）、风险点及防控措施表', tags: ['power-items'], parameters: [pathParam('code', '事项编码')], responses: { 200: pdf('权力运行流程图 PDF') } }, [404]),
+      get: { summary: '权力运行流程图 PDF（A4 横向，内嵌中文字体）：事项信息、流程图（风险点按等级标注）、风险点及防控措施表；无需登录，未登录时仅在用事项', tags: ['power-items'], security: [{}, { bearer: [] }, { cookie: [] }], parameters: [pathParam('code', '事项编码')], responses: { 200: pdf('权力运行流程图 PDF'), 404: errorResponse('事项不存在或已停用（POWER_ITEM_NOT_FOUND）') } },
     },
     '/api/complaints/units': {
       get: {

@@ -43,8 +43,9 @@ const routes: Route[] = [
   { pattern: '/stats', load: () => import('./pages/stats.ts'), nav: 'stats', group: ['unit-heads', 'supervision'] },
   { pattern: '/uploads', load: () => import('./pages/uploads.ts'), nav: 'uploads', group: ['engineering', 'supervision'] },
   { pattern: '/exchange/export', load: () => import('./pages/exchange-export.ts'), nav: 'exchange-export', group: ['district-reporters', 'supervision'] },
-  { pattern: '/flows', load: () => import('./pages/flows.ts'), nav: 'flows' },
-  { pattern: '/flows/:code', load: () => import('./pages/flows.ts'), nav: 'flows', styles: ['diagram'] },
+  // Published like the complaint page: anyone may read them; signed-in users see them in the frame.
+  { pattern: '/flows', load: () => import('./pages/flows.ts'), nav: 'flows', auth: 'optional' },
+  { pattern: '/flows/:code', load: () => import('./pages/flows.ts'), nav: 'flows', styles: ['diagram'], auth: 'optional' },
   { pattern: '/notifications', load: () => import('./pages/notifications.ts'), nav: 'notifications' },
   { pattern: '/unit-tasks', load: () => import('./pages/unit-tasks.ts'), nav: 'unit-tasks' },
   { pattern: '/deployments', load: () => import('./pages/deployments.ts'), nav: 'deployments', group: ['leaders', 'supervision', 'process-owners'] },
@@ -115,7 +116,13 @@ async function render(): Promise<void> {
   // (the modeler is large) wait until the user is known to be allowed.
   const early = route.group ? undefined : loadPage(route);
   early?.catch(() => undefined);
-  if (route.auth !== false) {
+  if (route.auth === 'optional') {
+    // Public pages: signed-in users see them in the frame, anyone else on their own.
+    if (!me()) await loadMe().catch(() => null);
+    if (seq !== renderSeq) return;
+    if (me() && !me()!.mustChangePassword) await loadDirectory();
+  }
+  if (route.auth !== false && route.auth !== 'optional') {
     if (!me()) {
       // The names come with the session check, not one round trip after it (on a slow link each
       // round trip is 100 ms or more); without a session this fails quietly and is asked again.
@@ -148,7 +155,8 @@ async function render(): Promise<void> {
     return;
   }
   if (seq !== renderSeq) return;
-  const root = route.auth === false || path === '/password' && me()?.mustChangePassword ? (dropFrame(), app) : frameFor(app, route.nav, doLogout);
+  const bare = route.auth === false || (route.auth === 'optional' && (!me() || me()!.mustChangePassword)) || (path === '/password' && me()?.mustChangePassword);
+  const root = bare ? (dropFrame(), app) : frameFor(app, route.nav, doLogout);
   setTitle(mod.title);
   if (route.group && !inAnyGroup(route.group)) {
     mount(root, h('section', { class: 'page narrow' }, h('h1', '无权访问'), h('p', '该页面仅对相应岗位开放。如需权限，请联系监察室或流程管理员。')));

@@ -24,8 +24,8 @@ export interface PageModule {
 export interface Route {
   pattern: string;
   load: () => Promise<PageModule>;
-  /** Signed-in only (default true). */
-  auth?: boolean;
+  /** Signed-in only (default true); `optional`: public, shown in the frame when signed in. */
+  auth?: boolean | 'optional';
   /** Group required to see it, or any one of several (also enforced by the server). */
   group?: string | string[];
   /** Navigation item this route belongs to. */

@@ -5,6 +5,7 @@ import { calendarContracts } from './calendar.ts';
 import { directoryContracts } from './directory.ts';
 import { formContracts } from './forms.ts';
 import { powerItemContracts } from './power-items.ts';
+import { publishedFlowContracts } from './published-flows.ts';
 import { processInstanceContracts } from './process-instances.ts';
 import { taskContracts } from './tasks.ts';
 import { notificationContracts } from './notifications.ts';
@@ -23,4 +24,5 @@ export const ALL_CONTRACTS: readonly RouteContract[] = [
   ...taskContracts,
   ...notificationContracts,
   ...processInstanceContracts,
+  ...publishedFlowContracts,
 ];

@@ -1,18 +1,25 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EngineService } from '../../engine/service.ts';
 import { NotFoundError } from '../../errors.ts';
+import { publicBpmnXml } from '../../lib/bpmn-public.ts';
 import { readDi } from '../../lib/pdf/bpmn-di.ts';
 import { levelLabel, type RiskPoint } from '../../lib/risk-points.ts';
 import type { PdfWriter } from '../../lib/pdf/writer.ts';
-import { getItem } from '../../store/catalog.ts';
+import { getItem, listItems } from '../../store/catalog.ts';
 import { definitionById } from '../../store/definitions.ts';
-import { getUnit } from '../../store/org.ts';
+import { listRules } from '../../store/monitoring-rules.ts';
+import { getUnit, listUnits } from '../../store/org.ts';
+import { RULE_KINDS } from '../supervision/rule-kinds.ts';
 import { beijingTime, openPdf } from './pdf.ts';
 
 /**
  * The published 权力运行流程图 of a catalog item (issue 18, item 1): the item's facts, the flow of
  * its process version in force with every 廉政风险点 marked by level, and the risk table (环节,
  * 等级, 风险描述, 防控措施, 监控规则) — as JSON for the page and as an A4 landscape PDF.
+ * It is public (no sign-in for the items in force): the XML carries only steps, layout and risk
+ * points (src/lib/bpmn-public.ts), and a risk point's monitoring rules are named, never their
+ * parameters; rules that are not in the library are left out.
  */
 
 export interface FlowDiagram {
@@ -25,16 +32,28 @@ export interface FlowDiagram {
 
 const ORDER = { high: 0, medium: 1, low: 2 } as const;
 
-/** Usage: `await flowDiagramOf(db, engine, 'CF-0001')`. 404 POWER_ITEM_NOT_FOUND / PROCESS_NOT_FOUND. */
-export async function flowDiagramOf(db: Knex, engine: EngineService, code: string): Promise<FlowDiagram> {
+/** The Chinese name of each monitoring rule a risk point may name: the library's rules by id, rule kinds by key. */
+async function ruleNames(db: Knex): Promise<Map<string, string>> {
+  const names = new Map(Object.entries(RULE_KINDS).map(([k, v]) => [k, v.name]));
+  for (const r of await listRules(db)) names.set(r.id, r.name);
+  return names;
+}
+
+/**
+ * Usage: `await flowDiagramOf(db, engine, 'CF-0001', { publishedOnly: !signedIn })`.
+ * `publishedOnly` (anonymous callers): a retired item is as unknown as a missing one.
+ * 404 POWER_ITEM_NOT_FOUND / PROCESS_NOT_FOUND.
+ */
+export async function flowDiagramOf(db: Knex, engine: EngineService, code: string, opts: { publishedOnly?: boolean } = {}): Promise<FlowDiagram> {
   const item = await getItem(db, code);
-  if (!item) throw new NotFoundError(`权力事项 ${code} 不存在`, 'POWER_ITEM_NOT_FOUND');
+  if (!item || (opts.publishedOnly && item.status !== 'active')) throw new NotFoundError(`权力事项 ${code} 不存在`, 'POWER_ITEM_NOT_FOUND');
   const latest = await engine.definitions.latest(item.processKey).catch(() => null);
   if (!latest) throw new NotFoundError(`权力事项 ${code} 的办理流程 ${item.processKey} 尚未部署`, 'PROCESS_NOT_FOUND');
   const unit = await getUnit(db, item.unitId);
   const names = latest.def.model.elements;
+  const rules = await ruleNames(db);
   const riskPoints = [...latest.def.model.riskPoints]
-    .map((p) => ({ ...p, elementName: p.elementName ?? names.get(p.elementId)?.name ?? p.elementId }))
+    .map((p) => ({ ...p, elementName: p.elementName ?? names.get(p.elementId)?.name ?? p.elementId, rules: p.rules.flatMap((r) => (rules.has(r) ? [rules.get(r)!] : [])) }))
     .sort((a, b) => ORDER[a.level] - ORDER[b.level]);
   const counts = { high: 0, medium: 0, low: 0 };
   for (const p of riskPoints) counts[p.level]++;
@@ -43,14 +62,44 @@ export async function flowDiagramOf(db: Knex, engine: EngineService, code: strin
     process: { key: latest.row.key, name: latest.row.name, version: latest.row.version, deployedAt: latest.row.deployedAt },
     riskPoints,
     counts,
-    xml: (await definitionById(db, latest.row.id))?.bpmnXml ?? '',
+    xml: publicBpmnXml((await definitionById(db, latest.row.id))?.bpmnXml ?? ''),
   };
+}
+
+/** One line of the public list of 权力运行流程图. */
+export interface PublishedFlow {
+  code: string;
+  name: string;
+  category: string;
+  unitName: string | null;
+}
+
+/** The catalog items in force, for the public list (code order). Usage: `await publishedFlows(db)`. */
+export async function publishedFlows(db: Knex): Promise<PublishedFlow[]> {
+  const units = new Map((await listUnits(db)).map((u) => [u.id, u.name]));
+  return (await listItems(db, { status: 'active' })).map((i) => ({ code: i.code, name: i.name, category: i.category, unitName: units.get(i.unitId) ?? null })).sort((a, b) => a.code.localeCompare(b.code));
 }
 
 const RISK_COLOUR = { high: '#cf222e', medium: '#bf8700', low: '#0969da' } as const;
 
-/** Usage: `const bytes = await flowDiagramPdf(await flowDiagramOf(db, engine, code), engine, now)`. */
+const pdfCache = new Map<string, Buffer>();
+
+/**
+ * The PDF of a flow diagram, made once per content: anyone may ask for it without signing in, and
+ * a PDF costs up to a second of CPU, so the same document is served from memory (a handful kept).
+ * Usage: `const bytes = await flowDiagramPdf(await flowDiagramOf(db, engine, code), engine, now)`.
+ */
 export async function flowDiagramPdf(f: FlowDiagram, engine: EngineService, now: number): Promise<Buffer> {
+  const key = createHash('sha256').update(JSON.stringify(f)).digest('hex');
+  const hit = pdfCache.get(key);
+  if (hit) return hit;
+  const bytes = await renderFlowDiagramPdf(f, engine, now);
+  if (pdfCache.size >= 32) pdfCache.delete(pdfCache.keys().next().value!);
+  pdfCache.set(key, bytes);
+  return bytes;
+}
+
+async function renderFlowDiagramPdf(f: FlowDiagram, engine: EngineService, now: number): Promise<Buffer> {
   const pdf = openPdf({ title: `${f.item.name}权力运行流程图`, subject: f.item.code, landscape: true });
   pdf.title(`${f.item.name}权力运行流程图`);
   pdf.fields([

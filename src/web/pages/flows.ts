@@ -1,13 +1,16 @@
 /**
  * 权力运行流程图 (issue 18, item 1): the list of catalog items, and each item's published flow in
  * force with its 廉政风险点 marked by level (高/中/低) on the diagram and listed with their 防控措施;
- * 下载PDF gives the same document to publish.
+ * 下载PDF gives the same document to publish. Public like the complaint page: without signing in
+ * the list and each flow of the items in force are shown on their own, with links to 投诉举报 and
+ * the sign-in; signed in they are in the frame.
  */
 import { api, ApiError } from '../api.ts';
 import { legend, showDiagram } from '../bpmn/viewer.ts';
 import { empty, h, loading, mount, toast } from '../dom.ts';
 import type { PageContext } from '../router.ts';
-import { catalogItems } from './catalog.ts';
+import type { PublishedFlowsBody } from '../../api/contracts/published-flows.ts';
+import { me } from '../session.ts';
 import { pageHead, saveBlob } from './supervision-shared.ts';
 
 export const title = '权力运行流程图';
@@ -25,19 +28,26 @@ const LEVEL = { high: '高', medium: '中', low: '低' } as const;
 export async function render(ctx: PageContext): Promise<void> {
   if (ctx.params.code) return renderOne(ctx, ctx.params.code);
   mount(ctx.root, loading());
-  const items = (await catalogItems()) ?? [];
+  const { items } = await api.get<PublishedFlowsBody>('/api/published-flows');
   if (!ctx.alive()) return;
   mount(
     ctx.root,
     h(
       'section',
-      { class: 'page' },
+      { class: me() ? 'page' : 'page public-page' },
       pageHead('权力运行流程图', '权力清单中每个事项的办理流程及廉政风险点（高/中/低）和防控措施，按现行流程版本公开。'),
       items.length
         ? h('ul', { class: 'card flow-list' }, items.map((i) => h('li', h('a', { href: `/flows/${encodeURIComponent(i.code)}` }, `${i.code} ${i.name}`), i.unitName ? h('span', { class: 'cell-sub' }, `（${i.unitName}）`) : null)))
         : empty('权力清单中还没有事项。'),
+      publicLinks(),
     ),
   );
+}
+
+/** Without a session: where else a member of the public may go. */
+function publicLinks(): HTMLElement | null {
+  if (me()) return null;
+  return h('p', { class: 'hint public-links' }, h('a', { href: '/flows' }, '全部流程图'), ' · ', h('a', { href: '/complaint' }, '投诉举报'), ' · ', h('a', { href: '/login' }, '工作人员登录'));
 }
 
 async function renderOne(ctx: PageContext, code: string): Promise<void> {
@@ -64,7 +74,7 @@ async function renderOne(ctx: PageContext, code: string): Promise<void> {
     ctx.root,
     h(
       'section',
-      { class: 'page flow-page' },
+      { class: me() ? 'page flow-page' : 'page flow-page public-page' },
       pageHead(`${f.item.name}权力运行流程图`, `${f.item.code}（${f.item.category}）· 实施主体：${f.item.unitName ?? '—'} · 流程第 ${f.process.version} 版 · 法定 ${f.item.statutoryDays} / 承诺 ${f.item.promisedDays} 个工作日`, pdf),
       h('p', { class: 'hint' }, `法定依据：${f.item.legalBasis}`),
       h('div', { class: 'card' }, h('h2', '流程图'), diagramHost, legend()),
@@ -81,6 +91,7 @@ async function renderOne(ctx: PageContext, code: string): Promise<void> {
             )
           : empty('本流程未标注廉政风险点。'),
       ),
+      publicLinks(),
     ),
   );
   try {

@@ -88,7 +88,7 @@ export function render(ctx: PageContext): void {
     error,
     submit,
     h('p', { class: 'login-help' }, '请妥善保管账号和密码，不得借用他人账号（《管理办法》第十一条）。连续 5 次密码错误将锁定账号 15 分钟。'),
-    h('p', { class: 'login-help' }, h('a', { href: '/complaint' }, '投诉举报（无需登录）')),
+    h('p', { class: 'login-help' }, h('a', { href: '/complaint' }, '投诉举报（无需登录）'), ' · ', h('a', { href: '/flows' }, '权力运行流程图（公开）')),
   );
   mount(
     ctx.root,
