@@ -1,4 +1,4 @@
-import { type Op, type OpenApiHelpers } from './openapi-helpers.ts';
+import { errorResponse, type Op, type OpenApiHelpers } from './openapi-helpers.ts';
 
 /** The OpenAPI description of the printable documents (PDF) and the public complaint page's unit list. */
 export function documentPaths(h: OpenApiHelpers): Record<string, Record<string, Op>> {
