@@ -29,6 +29,7 @@ const routes: Route[] = [
   { pattern: '/requests/:id', load: () => import('./pages/instance.ts'), nav: 'requests' },
   { pattern: '/monitor', load: () => import('./pages/monitor.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/instances/:id', load: () => import('./pages/instance.ts'), nav: 'monitor', group: 'supervision' },
+  { pattern: '/monitor/substitutions', load: () => import('./pages/substitutions.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/logins', load: () => import('./pages/logins.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/report', load: () => import('./pages/report.ts'), nav: 'monitor', group: 'supervision' },
   { pattern: '/monitor/stats', load: () => import('./pages/stats.ts'), nav: 'monitor', group: 'supervision' },

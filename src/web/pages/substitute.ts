@@ -16,7 +16,7 @@ export const title = '委托设置';
 interface Substitution { id: string; userId: string; userName: string | null; substituteId: string; substituteName: string | null; from: string; to: string; active: boolean; cancelledAt: string | null }
 
 /** A Beijing-time calendar day (YYYY-MM-DD) of an instant; `to` is exclusive, so its day is the one before. */
-function day(iso: string, end = false): string {
+export function day(iso: string, end = false): string {
   const t = Date.parse(iso) + 8 * 3_600_000 - (end ? 1 : 0);
   return new Date(t).toISOString().slice(0, 10);
 }

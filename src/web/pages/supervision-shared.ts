@@ -12,6 +12,7 @@ const TABS: Array<[string, string]> = [
   ['/monitor/rules', '监察规则'],
   ['/monitor/unit-tasks', '单位待办'],
   ['/monitor/logins', '登录合规'],
+  ['/monitor/substitutions', '委托代理'],
   ['/monitor/stats', '考核统计'],
   ['/monitor/appraisal', '考核评分'],
   ['/monitor/report', '合规报告'],

@@ -12,11 +12,11 @@ export interface Walk {
 }
 
 export const WALKS: Walk[] = [
-  { user: 'staff', paths: ['/inbox', '/start', '/start/fault-report', '/requests', '/requests/{instance}', '/notifications', '/unit-tasks', '/password'] },
+  { user: 'staff', paths: ['/inbox', '/start', '/start/fault-report', '/requests', '/requests/{instance}', '/cc', '/notifications', '/unit-tasks', '/password', '/me/substitute'] },
   { user: 'itc', paths: ['/inbox', '/tasks/{task}'] },
   {
     user: 'supervisor',
-    paths: ['/monitor', '/monitor/instances/{instance}', '/monitor/warnings', '/monitor/logins', '/monitor/stats', '/monitor/report', '/monitor/uploads', '/monitor/exchange', '/monitor/unit-tasks', '/deployments', '/calendar'],
+    paths: ['/monitor', '/monitor/instances/{instance}', '/monitor/warnings', '/monitor/logins', '/monitor/substitutions', '/monitor/stats', '/monitor/report', '/monitor/uploads', '/monitor/exchange', '/monitor/unit-tasks', '/deployments', '/calendar'],
   },
   { user: 'owner', paths: ['/modeler', '/modeler/processes/fault-report', '/modeler/forms/fault-report-apply', '/deployments'] },
   { user: 'head', paths: ['/stats', '/unit-tasks'] },

@@ -108,5 +108,5 @@ export async function apiAs(baseUrl: string, username: string, password = 'Demo@
     const approver = await apiAs(baseUrl, proposed.approverGroup === 'supervision' ? 'supervisor' : 'leader', password);
     return approver.post(`/api/deployments/${proposed.id}/approve`, { comment: '同意' });
   };
-  return { get: (p: string) => call('GET', p), post: (p: string, body: unknown = {}) => call('POST', p, body), deploy };
+  return { get: (p: string) => call('GET', p), post: (p: string, body: unknown = {}) => call('POST', p, body), put: (p: string, body: unknown = {}) => call('PUT', p, body), delete: (p: string) => call('DELETE', p), deploy };
 }
