@@ -100,7 +100,7 @@ export class CompiledDefinition {
 
   /** Start events of process-level event sub-processes that a message, signal or timer triggers. */
   eventSubStarts(): ElementInfo[] {
-    return [...this.model.elements.values()].filter((e) => e.eventSub?.topLevel && (e.messageName || e.signalName || e.timer));
+    return [...this.model.elements.values()].filter((e) => e.eventSub?.topLevel && (e.messageName || e.signalName || e.timer || e.condition));
   }
 
   /**
@@ -196,7 +196,7 @@ function eventSubExecution(startId: string): string {
 
 interface Wait {
   api: any;
-  kind: 'task' | 'message' | 'signal';
+  kind: 'task' | 'message' | 'signal' | 'condition';
   elementId: string;
 }
 
@@ -230,6 +230,8 @@ export class LiveInstance {
   private readonly signalled = new Set<string>();
   private readonly calls = new Map<string, { api: any; elementId: string; locals?: Record<string, unknown> }>();
   private failure?: EngineStepError;
+  /** Conditional event sub-process starts armed, and whether each one's condition held last time. */
+  private readonly conditionStarts = new Map<string, boolean>();
   private ended = false;
   private resuming = false;
 
@@ -265,6 +267,8 @@ export class LiveInstance {
     await live.engine.execute();
     live.check();
     if (!live.ended) live.armEventSubs(false);
+    if (!live.ended) live.evaluateConditions();
+    live.check();
     return live;
   }
 
@@ -278,7 +282,8 @@ export class LiveInstance {
     name: string,
   ): Promise<LiveInstance> {
     const live = new LiveInstance(def, startEventId, variables, clock, name);
-    live.engine.recover(JSON.parse(state));
+    const saved = JSON.parse(state);
+    live.engine.recover(saved);
     live.resuming = true;
     try {
       await live.engine.resume();
@@ -286,7 +291,7 @@ export class LiveInstance {
       live.resuming = false;
     }
     live.check();
-    if (!live.ended) live.armEventSubs(true);
+    if (!live.ended) live.armEventSubs(true, saved.platform?.conditionsHeld);
     return live;
   }
 
@@ -306,7 +311,7 @@ export class LiveInstance {
     if (!execution) {
       const state = await this.engine.getState();
       for (const d of state.definitions ?? []) delete d.source;
-      return JSON.stringify(state);
+      return JSON.stringify({ ...state, platform: this.platformState() });
     }
     // What Execution#getState returns, minus each definition's source: bpmn-engine would
     // serialise the whole definition on every step only for us to throw it away.
@@ -317,6 +322,7 @@ export class LiveInstance {
       engineVersion: ENGINE_VERSION,
       environment: execution.environment.getState(),
       definitions: execution.definitions.map((d: any) => d.getState()),
+      platform: this.platformState(),
     });
   }
 
@@ -445,7 +451,7 @@ export class LiveInstance {
     this.calls.clear();
     for (const [executionId, w] of this.waits) {
       if (w.kind === 'task') this.effects.tasksClosed.set(executionId, 'cancelled');
-      else StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, executionId);
+      else if (w.kind !== 'condition') StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, executionId);
     }
     for (const executionId of this.timerRefs.keys()) StepEffects.netRemove(this.effects.timersCreated, this.effects.timersRemoved, executionId);
     for (const executionId of this.services.keys()) StepEffects.netRemove(this.effects.servicesRequested, this.effects.servicesRemoved, executionId);
@@ -459,7 +465,7 @@ export class LiveInstance {
   pending(): { tasks: string[]; messages: string[]; timers: string[]; services: string[] } {
     const tasks: string[] = [];
     const messages: string[] = [];
-    for (const [id, w] of this.waits) (w.kind === 'task' ? tasks : messages).push(id);
+    for (const [id, w] of this.waits) if (w.kind !== 'condition') (w.kind === 'task' ? tasks : messages).push(id);
     return { tasks, messages, timers: [...this.timerRefs.keys()], services: [...this.services.keys()] };
   }
 
@@ -472,10 +478,12 @@ export class LiveInstance {
    * timer jobs under the executionId `esp_<start event>`). On a fresh instance they are new effects;
    * on a recovered one they exist as rows already (or are gone: then nothing delivers to them).
    */
-  private armEventSubs(recovered: boolean): void {
+  private armEventSubs(recovered: boolean, conditionsHeld: string[] = []): void {
     for (const info of this.def.eventSubStarts()) {
       const executionId = eventSubExecution(info.id);
-      if (info.messageName || info.signalName) {
+      if (info.condition) {
+        this.conditionStarts.set(info.id, conditionsHeld.includes(info.id));
+      } else if (info.messageName || info.signalName) {
         const kind = info.messageName ? 'message' : 'signal';
         this.waits.set(executionId, { api: null, kind, elementId: info.id });
         if (!recovered) this.effects.messageWaits.set(executionId, { elementId: info.id, messageName: (info.messageName ?? info.signalName)!, type: kind });
@@ -514,6 +522,50 @@ export class LiveInstance {
     }
   }
 
+/** What the platform keeps in the engine state besides bpmn-engine's own. */
+  private platformState(): { conditionsHeld: string[] } {
+    return { conditionsHeld: [...this.conditionStarts].filter(([, held]) => held).map(([id]) => id) };
+  }
+
+  /**
+   * Conditional events, re-evaluated after every step (variables may have changed): each waiting
+   * conditional catch or boundary event is asked again (bpmn-elements completes it when its
+   * condition holds), and a conditional event sub-process starts when its condition becomes true
+   * (it held not the last time). Repeats while something fired, since that may change variables.
+   * Usage: the step runner calls `live.evaluateConditions()` after the step's action.
+   */
+  evaluateConditions(): void {
+    for (let round = 0; round < 10 && !this.ended && !this.failure; round++) {
+      let fired = false;
+      for (const [id, w] of [...this.waits]) {
+        if (w.kind !== 'condition' || this.waits.get(id) !== w) continue;
+        w.api.signal({});
+        if (this.waits.get(id) !== w) fired = true;
+      }
+      for (const [startId, held] of [...this.conditionStarts]) {
+        if (!this.conditionStarts.has(startId)) continue;
+        const holds = this.conditionHolds(startId);
+        this.conditionStarts.set(startId, holds);
+        if (holds && !held) {
+          this.triggerEventSub(startId);
+          fired = true;
+        }
+      }
+      if (!fired) break;
+    }
+    this.check();
+  }
+
+  private conditionHolds(startId: string): boolean {
+    const info = this.def.element(startId)!;
+    try {
+      return Boolean(evaluateCompiled(compiled_(info.condition!), this.variables));
+    } catch (err) {
+      if (!this.failure) this.failure = new EngineStepError(`条件事件 ${startId} 的条件：${(err as Error).message}`, startId);
+      return false;
+    }
+  }
+
   /** A user task's input mappings become its own variables (kept on its task row). */
   private mapInputs(info: ElementInfo, executionId: string): void {
     const own = this.effects.taskLocals.get(executionId) ?? {};
@@ -542,6 +594,7 @@ export class LiveInstance {
 
   private disarmEventSub(startId: string): void {
     const executionId = eventSubExecution(startId);
+    this.conditionStarts.delete(startId);
     if (this.waits.get(executionId)?.api === null) {
       this.waits.delete(executionId);
       StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, executionId);
@@ -633,6 +686,8 @@ export class LiveInstance {
       } else if (info.messageName) {
         this.waits.set(api.executionId, { api, kind: 'message', elementId: api.id });
         if (!recovered) this.effects.messageWaits.set(api.executionId, { elementId: api.id, messageName: info.messageName });
+      } else if (info.condition) {
+        this.waits.set(api.executionId, { api, kind: 'condition', elementId: api.id });
       } else if (info.signalName && !THROW_TYPES.has(info.type)) {
         this.waits.set(api.executionId, { api, kind: 'signal', elementId: api.id });
         if (!recovered) this.effects.messageWaits.set(api.executionId, { elementId: api.id, messageName: info.signalName, type: 'signal' });
@@ -702,7 +757,7 @@ export class LiveInstance {
         if (outcome === 'cancelled' && id !== executionId && this.def.element(w.elementId)?.loop) {
           this.effects.cancelReasons.set(id, 'completionCondition');
         }
-      } else {
+      } else if (w.kind !== 'condition') {
         StepEffects.netRemove(this.effects.messageWaits, this.effects.messageWaitsRemoved, id);
       }
     }

@@ -331,6 +331,8 @@ export class StepRunner {
   private async act(action: (ctx: StepContext) => Promise<void> | void, ctx: StepContext, db: Knex): Promise<void> {
     try {
       await action(ctx);
+      // Conditional events are re-evaluated once the step's variables are in (runtime.ts).
+      if (!ctx.cancel && !ctx.live.isEnded) ctx.live.evaluateConditions();
     } catch (err) {
       if (err instanceof StaleWriteError) throw err;
       // A failed query may have aborted a PostgreSQL transaction: then the original error stands.
