@@ -1,15 +1,15 @@
 import { compile, problemOf } from '../lib/feel.ts';
-import type { ProcessModel, Problem } from './model-types.ts';
+import type { Moddle, ProcessModel, Problem } from './model-types.ts';
 
 /** Small readers and checks shared by model.ts and model-events.ts (moddle object shapes). */
 
 /** An element as messages name it: `id（name）`. */
-export function label(el: any): string {
+export function label(el: Moddle): string {
   return el.name ? `${el.id}（${el.name}）` : el.id;
 }
 
 /** The name a message is correlated by; a nameless message cannot be correlated where it is awaited. */
-export function messageNameOf(el: any, message: any, problems: Problem[]): string {
+export function messageNameOf(el: Moddle, message: Moddle, problems: Problem[]): string {
   if (!message.name) problems.push({ element: message.id, message: `消息 ${message.id} 没有名称（name），${label(el)} 无法按名称关联它` });
   return message.name ?? message.id;
 }
@@ -20,7 +20,7 @@ export function isoTimerValid(type: string, value: string): boolean {
   return /^R\d*\/[^/]+(\/[^/]+)?$/.test(value);
 }
 
-export function checkCondition(flow: any, model: ProcessModel, problems: Problem[]): void {
+export function checkCondition(flow: Moddle, model: ProcessModel, problems: Problem[]): void {
   const cond = flow.conditionExpression;
   if (!cond) return;
   const language = cond.language?.toLowerCase();
@@ -51,15 +51,15 @@ export function compileKind(text: string): string {
   }
 }
 
-export function checkExpression(el: any, attr: string, text: string, problems: Problem[]): boolean {
+export function checkExpression(el: Moddle, attr: string, text: string, problems: Problem[]): boolean {
   const problem = problemOf(String(text));
   if (!problem) return true;
   problems.push({ element: el.id, message: `${label(el)} 的 ${attr} 表达式有误：${problem.message}` });
   return false;
 }
 
-/** Listeners, scripts and Java classes are code: uploaded files may not carry any. */
-export function checkNoCode(el: any, problems: Problem[]): void {
+/** Listeners, scripts and Java classes are code: uploaded files may not carry Moddle. */
+export function checkNoCode(el: Moddle, problems: Problem[]): void {
   for (const attr of ['class', 'expression', 'delegateExpression', 'resultVariable']) {
     if (attr === 'resultVariable' && el.$type === 'bpmn:BusinessRuleTask' && el.decisionRef) continue;
     if (el[attr] && !(attr === 'delegateExpression' && /^\$\{\s*[\w.-]+\s*\}$/.test(el[attr]))) {
@@ -76,7 +76,7 @@ export function checkNoCode(el: any, problems: Problem[]): void {
   }
 }
 
-export function camundaProperties(el: any): Record<string, string> {
+export function camundaProperties(el: Moddle): Record<string, string> {
   const out: Record<string, string> = {};
   for (const ext of el.extensionElements?.values ?? []) {
     if (ext.$type !== 'camunda:Properties') continue;
@@ -85,14 +85,14 @@ export function camundaProperties(el: any): Record<string, string> {
   return out;
 }
 
-export function retryCycleOf(el: any): string | undefined {
+export function retryCycleOf(el: Moddle): string | undefined {
   for (const ext of el.extensionElements?.values ?? []) {
     if (ext.$type === 'camunda:FailedJobRetryTimeCycle') return String(ext.body ?? '').trim();
   }
   return undefined;
 }
 
-export function handlerNameOf(el: any): string | undefined {
+export function handlerNameOf(el: Moddle): string | undefined {
   if (el.topic) return el.topic;
   const m = /^\$\{\s*([\w.-]+)\s*\}$/.exec(el.delegateExpression ?? '');
   return m?.[1];

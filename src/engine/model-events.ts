@@ -4,7 +4,7 @@ import { errorInfoOf } from './bpmn-error.ts';
 import { messageThrowProblems } from './message-throw.ts';
 import { signalThrowProblems } from './signals.ts';
 import { checkExpression, isoTimerValid, label, messageNameOf } from './model-checks.ts';
-import type { ElementInfo, ProcessModel, Problem, StartEventInfo } from './model-types.ts';
+import type { ElementInfo, Moddle, ProcessModel, Problem, StartEventInfo } from './model-types.ts';
 
 /** Deploy checks of event definitions (message, signal, error, timer, conditional, link). */
 
@@ -34,8 +34,8 @@ export const EVENT_SUB_START_DEFS = [
 ];
 
 /** An event sub-process has exactly one start event, and that start event has a trigger. */
-export function checkEventSubProcess(el: any, problems: Problem[]): void {
-  const starts = (el.flowElements ?? []).filter((f: any) => f.$type === 'bpmn:StartEvent');
+export function checkEventSubProcess(el: Moddle, problems: Problem[]): void {
+  const starts = (el.flowElements ?? []).filter((f: Moddle) => f.$type === 'bpmn:StartEvent');
   if (starts.length !== 1) {
     problems.push({ element: el.id, message: `事件子流程 ${label(el)} 应有且只有一个开始事件（现有 ${starts.length} 个）` });
   } else if (!starts[0].eventDefinitions?.length) {
@@ -43,7 +43,7 @@ export function checkEventSubProcess(el: any, problems: Problem[]): void {
   }
 }
 
-export function startEventInfo(el: any, info: ElementInfo): StartEventInfo {
+export function startEventInfo(el: Moddle, info: ElementInfo): StartEventInfo {
   const start: StartEventInfo = { id: el.id, kind: 'none', formKey: info.formKey };
   if (info.messageName) {
     start.kind = 'message';
@@ -63,8 +63,8 @@ export function startEventInfo(el: any, info: ElementInfo): StartEventInfo {
  * Reads and checks the event definitions of an event, filling `info` (message, signal, error,
  * timer, condition, link). Usage: `checkEventDefinitions(el, info, topLevel, model, problems)`.
  */
-export function checkEventDefinitions(el: any, info: ElementInfo, topLevel: boolean, model: ProcessModel, problems: Problem[]): void {
-  const defs: any[] = el.eventDefinitions ?? [];
+export function checkEventDefinitions(el: Moddle, info: ElementInfo, topLevel: boolean, model: ProcessModel, problems: Problem[]): void {
+  const defs: Moddle[] = el.eventDefinitions ?? [];
   if (!defs.length) return;
   const allowed = ALLOWED_EVENT_DEFS[el.$type] ?? [];
   if (defs.length > 1) problems.push({ element: el.id, message: `暂不支持多个事件定义：${label(el)}` });
@@ -91,7 +91,7 @@ interface Where {
   model: ProcessModel;
   problems: Problem[];
 }
-type Reader = (el: any, def: any, info: ElementInfo, where: Where) => void;
+type Reader = (el: Moddle, def: Moddle, info: ElementInfo, where: Where) => void;
 
 const THROWS = new Set(['bpmn:EndEvent', 'bpmn:IntermediateThrowEvent']);
 
@@ -114,7 +114,7 @@ const READERS: Record<string, Reader> = {
   },
 };
 
-function readMessage(el: any, def: any, info: ElementInfo, { model, problems }: Where): void {
+function readMessage(el: Moddle, def: Moddle, info: ElementInfo, { model, problems }: Where): void {
   const catches = el.$type === 'bpmn:IntermediateCatchEvent' || el.$type === 'bpmn:BoundaryEvent' || el.$type === 'bpmn:StartEvent';
   if (!def.messageRef && catches) {
     // Lenient as bpmn-engine (which waits for a signal to the element): the message is named after the element.
@@ -126,7 +126,7 @@ function readMessage(el: any, def: any, info: ElementInfo, { model, problems }: 
 }
 
 /** A conditional event's condition: a FEEL or JUEL expression, re-evaluated after every step. */
-function readCondition(el: any, def: any, info: ElementInfo, { problems }: Where): void {
+function readCondition(el: Moddle, def: Moddle, info: ElementInfo, { problems }: Where): void {
   const body = String(def.condition?.body ?? '').trim();
   if (!body) {
     problems.push({ element: el.id, message: `条件事件 ${label(el)} 没有条件（condition）` });
@@ -139,7 +139,7 @@ function readCondition(el: any, def: any, info: ElementInfo, { problems }: Where
   if (checkExpression(el, 'condition', body, problems)) info.condition = body;
 }
 
-function readTimer(el: any, def: any, info: ElementInfo, { topLevel, problems }: Where): void {
+function readTimer(el: Moddle, def: Moddle, info: ElementInfo, { topLevel, problems }: Where): void {
   const kinds = (['timeDuration', 'timeDate', 'timeCycle'] as const).filter((k) => def[k]?.body);
   if (kinds.length !== 1) {
     problems.push({ element: el.id, message: `定时事件 ${label(el)} 需要且只能有一个 timeDuration / timeDate / timeCycle` });
@@ -174,10 +174,10 @@ function readTimer(el: any, def: any, info: ElementInfo, { topLevel, problems }:
  * sub-process), as BPMN says; a catch nobody throws to is only a note.
  * Usage: `checkLinks(proc, problems, notes)`.
  */
-export function checkLinks(scope: any, problems: Problem[], notes: string[]): void {
-  const elements: any[] = scope.flowElements ?? [];
-  const linkOf = (e: any) => (e.eventDefinitions ?? []).find((d: any) => d.$type === 'bpmn:LinkEventDefinition')?.name;
-  const catches = new Map<string, any[]>();
+export function checkLinks(scope: Moddle, problems: Problem[], notes: string[]): void {
+  const elements: Moddle[] = scope.flowElements ?? [];
+  const linkOf = (e: Moddle) => (e.eventDefinitions ?? []).find((d: Moddle) => d.$type === 'bpmn:LinkEventDefinition')?.name;
+  const catches = new Map<string, Moddle[]>();
   for (const e of elements) {
     if (e.$type === 'bpmn:IntermediateCatchEvent' && linkOf(e)) catches.set(linkOf(e), [...(catches.get(linkOf(e)) ?? []), e]);
   }

@@ -7,6 +7,13 @@ import type { RiskPoint } from '../lib/risk-points.ts';
 
 /** What model.ts reads from a BPMN file (the engine's view of a deployed process). */
 
+/**
+ * An object as bpmn-moddle reads it: its shape depends on its `$type` and on the extensions in
+ * the file, so the readers check each field they use instead of trusting a declared type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one untyped boundary: moddle objects
+export type Moddle = any;
+
 /** What the engine reads from one flow element of a deployed process. */
 export interface ElementInfo {
   id: string;
@@ -89,7 +96,7 @@ export interface Problem {
 }
 
 export interface ParsedBpmn {
-  moddleContext?: any;
+  moddleContext?: Moddle;
   model?: ProcessModel;
   problems: Problem[];
 }
