@@ -168,6 +168,8 @@ function staticImports(meta: esbuild.Metafile, file: string): string[] {
 export interface RoutePreload {
   pattern: string;
   scripts: string[];
+  /** Code the page loads once it is drawn (listed for it to fetch then, all at once). */
+  later: string[];
   styles: string[];
 }
 
@@ -189,18 +191,25 @@ export function routeTable(source: string): Array<{ pattern: string; module: str
 /**
  * Per route, every chunk its page imports statically (flattened, so the browser asks for all of
  * them at once with index.html instead of discovering them one import level, one round trip, at
- * a time) minus those index.html preloads for app.js anyway; written to dist/web/preload.json
- * for the server (src/api/static.ts).
+ * a time) minus those index.html preloads for app.js anyway; and under `later` the chunks of the
+ * page's dynamic imports marked with a `preload` comment (code it loads as soon as it is drawn:
+ * fetched then, all at once, not competing with the page's first requests);
+ * written to dist/web/preload.json for the server (src/api/static.ts).
  */
 function routePreloads(meta: esbuild.Metafile, outdir: string, sheets: Record<string, string>, appChunks: Set<string>): RoutePreload[] {
   const url = (file: string) => `/${path.relative(outdir, path.resolve(root, file)).split(path.sep).join('/')}`;
   const byEntry = new Map<string, string>();
   for (const [out, info] of Object.entries(meta.outputs)) if (info.entryPoint && out.endsWith('.js')) byEntry.set(path.resolve(root, info.entryPoint), out);
   return routeTable(fs.readFileSync(path.join(WEB_SRC, 'main.ts'), 'utf8')).flatMap((r) => {
-    const chunk = byEntry.get(path.join(WEB_SRC, r.module));
+    const module = path.join(WEB_SRC, r.module);
+    const chunk = byEntry.get(module);
     if (!chunk) return [];
-    const scripts = [chunk, ...staticImports(meta, chunk)].filter((f) => !appChunks.has(f)).map(url);
-    return [{ pattern: r.pattern, scripts, styles: r.styles.map((s) => sheets[s]).filter(Boolean) }];
+    // `import(/* preload */ './x.ts')` in a page: code it always loads at once, but after drawing
+    // the page (the modeler's editor) — fetched with the page all the same.
+    const eager = [...fs.readFileSync(module, 'utf8').matchAll(/import\(\s*\/\*\s*preload\s*\*\/\s*'([^']+)'\s*\)/g)].map((m) => byEntry.get(path.resolve(path.dirname(module), m[1])));
+    const own = [chunk, ...staticImports(meta, chunk)].filter((f) => !appChunks.has(f));
+    const later = eager.filter((f): f is string => Boolean(f)).flatMap((f) => [f, ...staticImports(meta, f)]).filter((f) => !appChunks.has(f) && !own.includes(f));
+    return [{ pattern: r.pattern, scripts: own.map(url), later: [...new Set(later)].map(url), styles: r.styles.map((s) => sheets[s]).filter(Boolean) }];
   });
 }
 

@@ -52,6 +52,7 @@ export function compression() {
 interface RoutePreload {
   pattern: string;
   scripts: string[];
+  later?: string[];
   styles: string[];
 }
 
@@ -64,8 +65,8 @@ function matches(pattern: string, urlPath: string): boolean {
 
 /**
  * index.html for one path: with `<link rel="modulepreload">` for every script of that route's
- * page and `<link rel="preload" as="style">` for its library stylesheets (dist/web/preload.json,
- * written by the build), so on a first visit the browser fetches the page's code together with
+ * page and `<link rel="preload" as="style">` for its library stylesheets, and the code it loads
+ * once drawn in `<meta name="preload-later">` (dist/web/preload.json, written by the build), so on a first visit the browser fetches the page's code together with
  * app.js instead of one import level (one round trip on a slow link) at a time.
  * Re-read when the build replaces index.html.
  */
@@ -87,6 +88,8 @@ function indexPages(dir: string): (urlPath: string) => string | null {
     const route = cached.routes.find((r) => matches(r.pattern, urlPath));
     if (!route) return cached.html;
     const links = [...route.styles.map((href) => `  <link rel="preload" as="style" href="${href}">`), ...route.scripts.map((href) => `  <link rel="modulepreload" href="${href}">`)];
+    // Fetched by the page once it is drawn (src/web/router.ts preloadLater()).
+    if (route.later?.length) links.push(`  <meta name="preload-later" content="${route.later.join(' ')}">`);
     return cached.html.replace('</head>', `${links.join('\n')}\n</head>`);
   };
 }

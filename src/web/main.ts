@@ -53,7 +53,7 @@ const routes: Route[] = [
   { pattern: '/deployments/:id', load: () => import('./pages/deployments.ts'), nav: 'deployments', group: ['leaders', 'supervision', 'process-owners'] },
   { pattern: '/calendar', load: () => import('./pages/calendar.ts'), nav: 'calendar', group: ['process-owners', 'supervision'] },
   { pattern: '/modeler', load: () => import('./pages/modeler-list.ts'), nav: 'modeler', group: 'process-owners' },
-  { pattern: '/modeler/processes/:key', load: () => import('./pages/modeler.ts'), nav: 'modeler', group: 'process-owners', styles: ['diagram', 'editor'] },
+  { pattern: '/modeler/processes/:key', load: () => import('./pages/modeler.ts'), nav: 'modeler', group: 'process-owners' },
   { pattern: '/modeler/decisions/:key', load: () => import('./pages/decision-editor.ts'), nav: 'modeler', group: 'process-owners', styles: ['decisions'] },
   { pattern: '/modeler/forms/:key', load: () => import('./pages/form-editor.ts'), nav: 'modeler', group: 'process-owners', styles: ['forms', 'editor'] },
 ];

@@ -76,3 +76,22 @@ export function startRouter(onChange: () => void): void {
     navigate(a.pathname + a.search);
   });
 }
+
+/**
+ * Starts fetching, all at once, the code index.html lists for this page to load once it is drawn
+ * (`<meta name="preload-later">`, the chunks of a large editor and what they import; see
+ * scripts/build-web.ts): one round trip instead of one per import level, and not competing with
+ * the page's first requests. Only on the first page of a visit; later the files are cached.
+ * Usage: `preloadLater(); const editor = await import('./editor.ts')`.
+ */
+export function preloadLater(): void {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="preload-later"]');
+  if (!meta) return;
+  meta.remove();
+  for (const href of meta.content.split(' ').filter(Boolean)) {
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = href;
+    document.head.append(link);
+  }
+}

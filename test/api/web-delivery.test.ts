@@ -41,7 +41,7 @@ describe('web delivery: compressed, fingerprinted files cached for a year, pages
     fs.writeFileSync(`${asset}.br`, zlib.brotliCompressSync(script));
     fs.writeFileSync(`${asset}.gz`, zlib.gzipSync(script));
     fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><head><title>平台</title><script type="module" src="/assets/app-ABCD1234.js"></script></head>');
-    fs.writeFileSync(path.join(dir, 'preload.json'), JSON.stringify([{ pattern: '/tasks/:id', scripts: ['/assets/task-EFGH5678.js', '/assets/chunk-IJKL9012.js'], styles: ['/assets/forms-MNOP3456.css'] }]));
+    fs.writeFileSync(path.join(dir, 'preload.json'), JSON.stringify([{ pattern: '/tasks/:id', scripts: ['/assets/task-EFGH5678.js', '/assets/chunk-IJKL9012.js'], styles: ['/assets/forms-MNOP3456.css'] }, { pattern: '/modeler/processes/:key', scripts: ['/assets/modeler-QRST7890.js'], later: ['/assets/editor-UVWX1234.js', '/assets/chunk-YZAB5678.js'], styles: [] }]));
     const app = new Koa().use(compression()).use(webUi(dir));
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -95,6 +95,11 @@ describe('web delivery: compressed, fingerprinted files cached for a year, pages
     expect(inbox).to.contain('/assets/app-ABCD1234.js');
     expect(inbox).not.to.contain('preload');
     expect(await read('/tasks/42/extra')).not.to.contain('task-EFGH5678');
+    // and the code a page loads once it is drawn is listed for it, not fetched with the page.
+    const modeler = await read('/modeler/processes/fault-report');
+    expect(modeler).to.contain('<link rel="modulepreload" href="/assets/modeler-QRST7890.js">');
+    expect(modeler).to.contain('<meta name="preload-later" content="/assets/editor-UVWX1234.js /assets/chunk-YZAB5678.js">');
+    expect(modeler).not.to.contain('modulepreload" href="/assets/editor-UVWX1234.js');
   });
 
   it('Given the UI\'s route table, when the build reads it, then every route is found with its page module and stylesheets', () => {

@@ -3,7 +3,7 @@
  * steps in red and incidents; open tasks; history; and for supervision the audit rows, the
  * variables, incident retry and cancelling. Serves /monitor/instances/:id, /requests/:id and /cc/:id (a case copied to me).
  */
-import { api, ApiError, type AuditRow, type FormSchema, type HistoryEntry, type Incident, type Instance, type Task } from '../api.ts';
+import { api, ApiError, type AuditRow, type FormSchema, type HistoryEntry, type Instance, type Task } from '../api.ts';
 import { legend, showDiagram } from '../bpmn/viewer.ts';
 import { ask, empty, h, loading, mount, toast } from '../dom.ts';
 import { auditLabel, fmtDateTime } from '../format.ts';
@@ -16,13 +16,9 @@ import { remindButton } from './remind.ts';
 import { withdrawRequestButton, withdrawRequestsCard } from './case-routing.ts';
 import { attachmentsCard } from '../forms/attachments.ts';
 import { contentCard, opinionsCard, resultLine } from './case-content.ts';
-import { definitionXml, historyList, instanceState, openTasks, personalNotice, revealQuery, statusTag } from './shared.ts';
+import { definitionXml, historyList, instanceState, openTasks, personalNotice, retryIncident, revealQuery, statusTag } from './shared.ts';
 
 export const title = '流程实例';
-
-export async function retryIncident(incident: Incident): Promise<void> {
-  await api.post(`/api/incidents/${encodeURIComponent(incident.id)}/retry`);
-}
 
 export async function render(ctx: PageContext): Promise<void> {
   const id = ctx.params.id;

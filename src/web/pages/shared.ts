@@ -1,10 +1,15 @@
 /** Pieces shared by the task, request and monitor pages. */
-import { api, type HistoryEntry, type Instance, type PersonalData, type Task } from '../api.ts';
+import { api, type HistoryEntry, type Incident, type Instance, type PersonalData, type Task } from '../api.ts';
 import type { DiagramState } from '../bpmn/viewer.ts';
 import { ask, empty, h } from '../dom.ts';
 import { navigate } from '../router.ts';
 import { fmtDateTime, historyLabel, INSTANCE_STATUS, shortValue } from '../format.ts';
 import { userLabel } from '../names.ts';
+
+/** 重试: runs a failed automatic step again (the monitor and the instance page). */
+export async function retryIncident(incident: Incident): Promise<void> {
+  await api.post(`/api/incidents/${encodeURIComponent(incident.id)}/retry`);
+}
 
 /** The BPMN XML of the version an instance runs (`definitionId` is `key:version`). */
 export async function definitionXml(processKey: string, definitionId?: string | null): Promise<string> {
