@@ -69,6 +69,14 @@ function parameters(c: RouteContract, components: Record<string, Json>): Json[] 
   return list;
 }
 
+/** The request body's media types: JSON and/or multipart. */
+function requestContent(c: RouteContract, components: Record<string, Json>): Json {
+  return {
+    ...(c.body && { 'application/json': { schema: jsonSchema(c.body, 'input', components) } }),
+    ...(c.multipart && { 'multipart/form-data': { schema: jsonSchema(c.multipart, 'input', components) } }),
+  };
+}
+
 /** The operation object of one contract. */
 function operation(c: RouteContract, components: Record<string, Json>): Json {
   const responses: Json = {};
@@ -95,7 +103,7 @@ function operation(c: RouteContract, components: Record<string, Json>): Json {
     ...(c.description && { description: c.description }),
     ...(c.access === 'public' || c.access === 'optional' ? { security: c.access === 'optional' ? [{}, { bearer: [] }, { cookie: [] }] : [] } : {}),
     ...(params.length && { parameters: params }),
-    ...(c.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(c.body, 'input', components) } } } }),
+    ...((c.body || c.multipart) && { requestBody: { required: true, content: requestContent(c, components) } }),
     responses,
   };
 }

@@ -42,6 +42,8 @@ export interface RouteContract {
    * error code, e.g. INVALID_CALENDAR) validates it and receives it unparsed.
    */
   bodyCheck?: 'schema' | 'handler';
+  /** The body's shape as multipart/form-data too (uploads; files as `format: binary` strings). */
+  multipart?: z.ZodType;
   /** Successes by status (the first one is the default status of a returned body). */
   responses: Partial<Record<200 | 201 | 202 | 204 | 503, ResponseSpec>>;
   /** Error statuses besides the automatic ones (401/403 when signed in; 400 with input; 413/415 with a body). */

@@ -8,7 +8,9 @@ import { assertJsonAcceptable } from '../json-guard.ts';
 import { propose } from '../domain/deployments/proposals.ts';
 import type { ProposalRow } from '../store/proposals.ts';
 import { auditHook, GROUPS, me, requireGroup, type ApiDeps } from './context.ts';
+import * as api from './contracts/deployments.ts';
 import { addProposalRoutes } from './proposals.ts';
+import { routeMounter } from './route.ts';
 
 /** Content types a browser or curl may give a BPMN or form file; anything else is refused (Art. 12). */
 const TEXT_TYPES = /^(application\/(xml|json|octet-stream|bpmn\+xml|x-bpmn)|text\/(xml|plain|json|x-bpmn))$/i;
@@ -58,10 +60,12 @@ export function deploymentRoutes(deps: ApiDeps): Router {
     return next();
   };
 
-  r.post('/deployments', async (ctx, next) => {
+  const owner = async (ctx: Context, next: Next) => {
     requireGroup(ctx, GROUPS.processOwners, '仅流程管理员（process-owners）可以部署流程和表单');
     return next();
-  }, body, async (ctx) => {
+  };
+  const route = routeMounter(r, L.jsonBytes);
+  route(api.deploymentPost, async (ctx) => {
     const { files, name } = ctx.is('multipart/form-data') ? await multipartFiles(ctx) : jsonFiles(ctx, L.deploymentFiles);
     const person = me(ctx);
     const outcome = await propose(deps.engine, files, {
@@ -78,8 +82,8 @@ export function deploymentRoutes(deps: ApiDeps): Router {
     });
     // 202: accepted as a proposal, nothing runs until a second person approves it.
     ctx.status = outcome.id ? 202 : 200;
-    ctx.body = outcome;
-  });
+    return outcome;
+  }, { before: [owner, body] });
 
   addProposalRoutes(r, deps);
   return r;

@@ -7,7 +7,7 @@ import { complaintPaths } from './openapi-complaints.ts';
 import { documentPaths } from './openapi-documents.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
 import { decisionPaths } from './openapi-decisions.ts';
-import { ref, str, time, arr, obj, anyObject, ok, jsonBody, param, pathParam, paging, list, pagedHeaders, signedIn, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
+import { ref, str, time, arr, obj, anyObject, ok, param, pathParam, paging, list, pagedHeaders, signedIn, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
 
 /** Kept for path modules written against openapi.ts; new ones import openapi-helpers.ts. */
 export { openApiHelpers, type OpenApiHelpers, type Op } from './openapi-helpers.ts';
@@ -17,12 +17,6 @@ export { openApiHelpers, type OpenApiHelpers, type Op } from './openapi-helpers.
  * enumerates the router's routes and checks each is described here, and the reverse.
  */
 
-/** A deployment proposal (four eyes on deployments). */
-const proposalProps = {
-  id: str(), status: str(undefined, { enum: ['pending', 'active', 'rejected'] }), name: str(), source: str(), proposedBy: str(), proposedAt: str(),
-  approverGroup: str(), items: arr(anyObject), instanceId: str(), taskId: str(), decidedBy: str(), decidedAt: str(), comment: str(), deploymentId: str(),
-};
-const proposal = obj(proposalProps);
 const paths: Record<string, Record<string, Op>> = {
   '/api/health': {
     get: { summary: '健康检查', tags: ['system'], security: [], responses: { 200: ok(obj({ status: str(), database: str(), time: time() })) } },
@@ -43,156 +37,6 @@ const paths: Record<string, Record<string, Op>> = {
   },
   '/api/openapi.json': {
     get: { summary: '本 OpenAPI 文档', tags: ['system'], security: [], responses: { 200: ok(anyObject) } },
-  },
-  '/api/process-definitions': {
-    get: signedIn({ summary: '各流程的最新版本（含本人能否发起）', tags: ['process-definitions'], responses: { 200: ok(obj({ items: arr(ref('Definition')), total: { type: 'integer' } })) } }),
-  },
-  '/api/process-definitions/{key}': {
-    get: signedIn(
-      {
-        summary: '流程的所有版本',
-        tags: ['process-definitions'],
-        parameters: [pathParam('key', '流程标识')],
-        responses: {
-          200: ok(
-            obj({
-              key: str(),
-              name: str(),
-              latest: ref('Definition'),
-              versions: arr(ref('Definition')),
-              riskPoints: arr(
-                obj({
-                  elementId: str(),
-                  elementName: str(),
-                  level: str('廉政风险等级（高/中/低）', { enum: ['high', 'medium', 'low'] }),
-                  description: str('风险描述'),
-                  measures: str('防控措施'),
-                  rules: arr(str('监控规则')),
-                }),
-              ),
-            }),
-          ),
-        },
-      },
-      [404],
-    ),
-  },
-  '/api/process-definitions/{key}/xml': {
-    get: signedIn(
-      {
-        summary: 'BPMN XML（最新版或 ?version=n）',
-        tags: ['process-definitions'],
-        parameters: [pathParam('key', '流程标识'), param('version', '版本号', { type: 'integer' })],
-        responses: { 200: { description: 'BPMN 2.0 XML', content: { 'application/xml': { schema: str() } } } },
-      },
-      [400, 404],
-    ),
-  },
-  '/api/process-definitions/{key}/versions/{version}/export': {
-    get: signedIn(
-      {
-        summary: '导出某一版本供 Camunda 7 或 Camunda 8 使用（从模型写出 camunda: 或 zeebe: 属性）',
-        tags: ['process-definitions'],
-        description:
-          '把平台从任一方言读到的含义（办理人、候选组/人、表单、期限、处理程序、调用的流程）按目标引擎的方言写出；其他方言的同义属性被移除，图形、条件、定时等原样保留。原样下载请用 /xml。',
-        parameters: [
-          pathParam('key', '流程标识'),
-          { name: 'version', in: 'path', required: true, description: '版本号', schema: { type: 'integer', minimum: 1 } },
-          { name: 'target', in: 'query', required: true, description: '目标引擎', schema: { type: 'string', enum: ['camunda7', 'camunda8'] } },
-        ],
-        responses: { 200: { description: 'BPMN 2.0 XML（附件）', content: { 'application/xml': { schema: str() } } } },
-      },
-      [400, 404],
-    ),
-  },
-  '/api/process-definitions/{key}/start-form': {
-    get: signedIn(
-      {
-        summary: '发起表单',
-        tags: ['process-definitions'],
-        parameters: [pathParam('key', '流程标识')],
-        responses: { 200: ok(obj({ processKey: str(), definitionId: str(), formKey: str(undefined, { nullable: true }), form: ref('Form'), formData: anyObject, executable: { type: 'boolean' }, canStart: { type: 'boolean' } })) },
-      },
-      [404],
-    ),
-  },
-  '/api/process-definitions/{key}/start': {
-    post: signedIn(
-      {
-        summary: '发起流程实例',
-        tags: ['process-definitions'],
-        description: '流程声明了 candidateStarterGroups/Users 时，只有其成员可以发起（403 NOT_STARTER）。非可执行流程（isExecutable="false"，已保存但不能发起）答 409 PROCESS_NOT_EXECUTABLE。',
-        parameters: [pathParam('key', '流程标识')],
-        requestBody: jsonBody(obj({ businessKey: str(), variables: anyObject }), false),
-        responses: { 201: ok({ allOf: [ref('Instance'), obj({ variables: anyObject, tasks: arr(ref('Task')) })] }, '已发起') },
-      },
-      [400, 404, 409, 413, 422],
-    ),
-  },
-  '/api/deployments': {
-    post: signedIn(
-      {
-        summary: '部署 BPMN 与表单文件（流程管理员）',
-        tags: ['deployments'],
-        description: 'multipart/form-data（任意字段名的文件）或 JSON {name?, files:[{name, content}]}。单个文件 ≤ 2 MB，最多 50 个；只接受文本文件。任何文件有问题则全部不部署（400 DEPLOYMENT_INVALID，details 按文件列出）。',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': { schema: obj({ name: str(), files: arr(obj({ name: str(), content: str() }, ['name', 'content'])) }, ['files']) },
-            'multipart/form-data': { schema: obj({ name: str(), files: arr(str(undefined, { format: 'binary' })) }) },
-          },
-        },
-        responses: {
-          202: ok(proposal, '已提交审批：待分管局领导（监察室自身的流程为监察室）审批，审批前不能发起'),
-          200: ok(ref('Deployment'), '内容未变化，未提交审批（id 为 null）'),
-        },
-      },
-      [400, 409, 413, 415],
-    ),
-    get: signedIn(
-      {
-        summary: '部署方案列表（分管局领导、监察室、流程管理员）',
-        tags: ['deployments'],
-        parameters: [param('status', 'pending | active | rejected', str(undefined, { enum: ['pending', 'active', 'rejected'] })), param('limit', '条数（1–200）', { type: 'integer' })],
-        responses: { 200: ok(obj({ items: arr(proposal) })) },
-      },
-      [400, 403],
-    ),
-  },
-  '/api/deployments/{id}': {
-    get: signedIn(
-      {
-        summary: '部署方案详情：每个变更文件的新旧内容（供审批人对比）',
-        tags: ['deployments'],
-        parameters: [pathParam('id', '部署方案 id')],
-        responses: { 200: ok(obj({ ...proposalProps, files: arr(obj({ file: str(), kind: str(), key: str(), version: { type: 'integer' }, content: str(), previous: str() })) })) },
-      },
-      [403, 404],
-    ),
-  },
-  '/api/deployments/{id}/approve': {
-    post: signedIn(
-      {
-        summary: '同意部署方案（审批人不能是提交人或与其同组的人员），新版本随即生效',
-        tags: ['deployments'],
-        parameters: [pathParam('id', '部署方案 id')],
-        requestBody: jsonBody(obj({ comment: str() }), false),
-        responses: { 200: ok(proposal, 'status: active') },
-      },
-      [400, 403, 404, 409],
-    ),
-  },
-  '/api/deployments/{id}/reject': {
-    post: signedIn(
-      {
-        summary: '驳回部署方案（须填写理由）',
-        tags: ['deployments'],
-        parameters: [pathParam('id', '部署方案 id')],
-        requestBody: jsonBody(obj({ comment: str() }, ['comment'])),
-        responses: { 200: ok(proposal, 'status: rejected') },
-      },
-      [400, 403, 404, 409],
-    ),
   },
   '/api/monitor/summary': {
     get: signedIn({ summary: '运行监控汇总（监察室）', tags: ['monitor'], responses: { 200: ok(ref('MonitorSummary')) } }),

@@ -1,16 +1,16 @@
 import { serveAsAttachment } from './headers.ts';
 import Router from '@koa/router';
 import { withNotices } from './notices.ts';
-import type { Context } from 'koa';
 import type { Person } from '../domain/org.ts';
 import { NotFoundError } from '../errors.ts';
 import { definitionById, definitionVersions, latestDefinitions, latestForm, type DefinitionRow } from '../store/definitions.ts';
 import type { StepResult } from '../engine/steps.ts';
 import { withAttachments } from './attachments.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
-import { bodyFields, jsonBody, QueryReader } from './input.ts';
+import * as api from './contracts/process-definitions.ts';
+import { routeMounter } from './route.ts';
 import { iso, startedJson } from './present.ts';
-import { EXPORT_TARGETS, exportFor } from '../engine/export.ts';
+import { exportFor } from '../engine/export.ts';
 
 /**
  * Process definitions: the latest version of each (with whether the caller may start it), the
@@ -18,7 +18,7 @@ import { EXPORT_TARGETS, exportFor } from '../engine/export.ts';
  */
 export function processDefinitionRoutes(deps: ApiDeps): Router {
   const r = new Router();
-  const json = jsonBody(deps.limits.jsonBytes);
+  const route = routeMounter(r, deps.limits.jsonBytes);
   const { engine, db } = deps;
 
   const startFormKey = async (row: Pick<DefinitionRow, 'id'>): Promise<string | null> => {
@@ -51,31 +51,29 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
     return versions;
   };
 
-  r.get('/process-definitions', async (ctx) => {
+  route(api.definitionList, async (ctx) => {
     const person = me(ctx);
     const rows = await latestDefinitions(db);
     const items = [];
     for (const row of rows) items.push(await summary(row, person));
-    ctx.body = { items, total: items.length };
+    return { items, total: items.length };
   });
 
-  r.get('/process-definitions/:key', async (ctx) => {
+  route(api.definitionGet, async (ctx, { params }) => {
     const person = me(ctx);
-    const versions = await latestOf(ctx.params.key);
+    const versions = await latestOf(params.key);
     const items = [];
     for (const v of versions) items.push(await summary(v, person));
     // 廉政风险点 of the latest version: versioned with the process, so changing them is a deployment (four eyes).
     const riskPoints = (await engine.definitions.byId(versions[0].id)).model.riskPoints;
-    ctx.body = { key: ctx.params.key, name: versions[0].name, latest: items[0], versions: items, riskPoints };
+    return { key: params.key, name: versions[0].name, latest: items[0], versions: items, riskPoints };
   });
 
-  r.get('/process-definitions/:key/xml', async (ctx: Context) => {
-    const q = new QueryReader(ctx.query);
-    const version = q.int('version', { min: 1, max: 1_000_000, fallback: 0 });
-    q.done();
-    const versions = await latestOf(ctx.params.key);
+  route(api.definitionXml, async (ctx, { params, query }) => {
+    const version = query.version;
+    const versions = await latestOf(params.key);
     const chosen = version ? versions.find((v) => v.version === version) : versions[0];
-    if (!chosen) throw new NotFoundError(`流程定义 ${ctx.params.key} 没有第 ${version} 版`, 'PROCESS_VERSION_NOT_FOUND');
+    if (!chosen) throw new NotFoundError(`流程定义 ${params.key} 没有第 ${version} 版`, 'PROCESS_VERSION_NOT_FOUND');
     const row = await definitionById(db, chosen.id);
     ctx.type = 'application/xml; charset=utf-8';
     serveAsAttachment(ctx, chosen.resourceName);
@@ -83,29 +81,25 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
   });
 
   // A deployed version written for another engine (issue 12, item 4): see src/engine/export.ts.
-  r.get('/process-definitions/:key/versions/:version/export', async (ctx: Context) => {
-    const q = new QueryReader(ctx.query);
-    const target = q.oneOf('target', EXPORT_TARGETS);
-    if (!target && !q.string('target')) q.fail('target', `必填，应为以下之一：${EXPORT_TARGETS.join(', ')}`);
-    const version = /^\d{1,7}$/.test(ctx.params.version) ? Number(ctx.params.version) : 0;
-    if (!version) q.fail('version', '应为正整数');
-    q.done();
-    const versions = await latestOf(ctx.params.key);
+  route(api.definitionExport, async (ctx, { params, query }) => {
+    const { target } = query;
+    const { version } = params;
+    const versions = await latestOf(params.key);
     const chosen = versions.find((v) => v.version === version);
-    if (!chosen) throw new NotFoundError(`流程定义 ${ctx.params.key} 没有第 ${version} 版`, 'PROCESS_VERSION_NOT_FOUND');
+    if (!chosen) throw new NotFoundError(`流程定义 ${params.key} 没有第 ${version} 版`, 'PROCESS_VERSION_NOT_FOUND');
     const row = await definitionById(db, chosen.id);
     const def = await engine.definitions.byId(chosen.id);
     ctx.type = 'application/xml; charset=utf-8';
     serveAsAttachment(ctx, `${chosen.key}-v${chosen.version}.${target}.bpmn`);
-    ctx.body = await exportFor(target!, row!.bpmnXml, def.model);
+    ctx.body = await exportFor(target, row!.bpmnXml, def.model);
   });
 
-  r.get('/process-definitions/:key/start-form', async (ctx) => {
+  route(api.startForm, async (ctx, { params }) => {
     const person = me(ctx);
-    const [latest] = await latestOf(ctx.params.key);
+    const [latest] = await latestOf(params.key);
     const formKey = await startFormKey(latest);
     const form = formKey ? await latestForm(db, formKey) : undefined;
-    ctx.body = {
+    return {
       processKey: latest.key,
       definitionId: latest.id,
       formKey,
@@ -117,13 +111,10 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
     };
   });
 
-  r.post('/process-definitions/:key/start', json, async (ctx) => {
+  route(api.definitionStart, async (ctx, { params, body }) => {
     const person = me(ctx);
-    const { businessKey, variables } = bodyFields(ctx, {
-      businessKey: { type: 'string', max: 200 },
-      variables: { type: 'object' },
-    });
-    const key = ctx.params.key;
+    const { businessKey, variables } = body;
+    const key = params.key;
     const res = await engine.start(key, {
       by: person,
       businessKey: businessKey ?? null,
@@ -140,8 +131,7 @@ export function processDefinitionRoutes(deps: ApiDeps): Router {
       // The notices name the case number, so they are written once it is numbered.
       numbered: withNotices(deps, async () => {}, () => ({ kind: 'case.started', actor: person.id })),
     });
-    ctx.status = 201;
-    ctx.body = startedJson(res, person, engine);
+    return startedJson(res, person, engine);
   });
 
   return r;

@@ -4,12 +4,12 @@ import type { Context } from 'koa';
 import { proposalWithTask } from '../domain/deployments/proposals.ts';
 import { AppError, ConflictError, ForbiddenError } from '../errors.ts';
 import { latestForm } from '../store/definitions.ts';
-import { definitionVersionXml, listProposals, proposalById, type ProposalRow, type ProposalStatus } from '../store/proposals.ts';
+import { definitionVersionXml, listProposals, proposalById, type ProposalRow } from '../store/proposals.ts';
 import { auditHook, me, type ApiDeps } from './context.ts';
-import { bodyFields, jsonBody, QueryReader } from './input.ts';
+import * as api from './contracts/deployments.ts';
+import { routeMounter } from './route.ts';
 import { iso } from './present.ts';
 
-const STATUSES: readonly ProposalStatus[] = ['pending', 'active', 'rejected'];
 /** Who sees proposals: the approvers and the process owners who make them. */
 const READERS = ['leaders', 'supervision', 'process-owners'];
 
@@ -40,22 +40,21 @@ export function proposalJson(p: ProposalRow, taskId?: string | null) {
  * may; the effect (activation or rejection) then runs at once, and the answer shows its result.
  */
 export function addProposalRoutes(r: Router, deps: ApiDeps): void {
-  const json = jsonBody(deps.limits.jsonBytes);
+  const route = routeMounter(r, deps.limits.jsonBytes);
   const { engine, db } = deps;
 
-  r.get('/deployments', async (ctx) => {
-    requireReader(ctx);
-    const q = new QueryReader(ctx.query);
-    const status = q.oneOf('status', STATUSES);
-    const limit = q.int('limit', { min: 1, max: 200, fallback: 50 });
-    q.done();
-    const rows = await listProposals(db, { status, limit });
-    ctx.body = { items: rows.map((p) => proposalJson(p)) };
-  });
+  route(
+    api.deploymentList,
+    async (_ctx, { query }) => {
+      const rows = await listProposals(db, { status: query.status, limit: query.limit });
+      return { items: rows.map((p) => proposalJson(p)) };
+    },
+    { guard: requireReader },
+  );
 
-  r.get('/deployments/:id', async (ctx) => {
+  route(api.deploymentGet, async (ctx, { params }) => {
     requireReader(ctx);
-    const { proposal, task } = await proposalWithTask(db, ctx.params.id);
+    const { proposal, task } = await proposalWithTask(db, params.id);
     const files = [];
     for (const item of proposal.items) {
       const file = proposal.files.find((f) => f.name === item.file);
@@ -67,12 +66,12 @@ export function addProposalRoutes(r: Router, deps: ApiDeps): void {
           : await latestForm(db, item.key).then((f) => (f ? JSON.stringify(f.schema, null, 2) : null));
       files.push({ file: item.file, kind: item.kind, key: item.key, version: item.version, content: file.content, previous });
     }
-    ctx.body = { ...proposalJson(proposal, task?.id), files };
+    return { ...proposalJson(proposal, task?.id), files };
   });
 
-  const decide = (decision: 'approve' | 'reject') => async (ctx: Context) => {
-    const { comment } = bodyFields(ctx, { comment: { type: 'string', max: 1000, required: decision === 'reject', nonEmpty: decision === 'reject' } });
-    const { proposal, task } = await proposalWithTask(db, ctx.params.id);
+  const decide = (decision: 'approve' | 'reject') => async (ctx: Context, { params, body }: { params: { id: string }; body: { comment?: string } }) => {
+    const { comment } = body;
+    const { proposal, task } = await proposalWithTask(db, params.id);
     if (proposal.status !== 'pending' || !task) throw decided(proposal);
     try {
       await engine.complete(task.id, {
@@ -93,10 +92,10 @@ export function addProposalRoutes(r: Router, deps: ApiDeps): void {
       throw err;
     }
     await engine.jobs.runDueOf(proposal.instanceId!);
-    ctx.body = proposalJson((await proposalById(db, proposal.id))!);
+    return proposalJson((await proposalById(db, proposal.id))!);
   };
-  r.post('/deployments/:id/approve', json, decide('approve'));
-  r.post('/deployments/:id/reject', json, decide('reject'));
+  route(api.deploymentApprove, decide('approve'));
+  route(api.deploymentReject, decide('reject'));
 }
 
 function decided(p: ProposalRow): ConflictError {

@@ -7,6 +7,8 @@ import { formContracts } from './forms.ts';
 import { powerItemContracts } from './power-items.ts';
 import { publishedFlowContracts } from './published-flows.ts';
 import { processInstanceContracts } from './process-instances.ts';
+import { processDefinitionContracts } from './process-definitions.ts';
+import { deploymentContracts } from './deployments.ts';
 import { taskContracts } from './tasks.ts';
 import { notificationContracts } from './notifications.ts';
 
@@ -25,4 +27,6 @@ export const ALL_CONTRACTS: readonly RouteContract[] = [
   ...notificationContracts,
   ...processInstanceContracts,
   ...publishedFlowContracts,
+  ...processDefinitionContracts,
+  ...deploymentContracts,
 ];
