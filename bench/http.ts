@@ -13,7 +13,7 @@
  *
  * Env: BENCH_SECONDS (default 10 per measurement), BENCH_CLIENTS (default "1,8"),
  * PG_URL (default postgres://postgres@127.0.0.1:5432/test; BENCH_PG=0 skips PostgreSQL),
- * BENCH_NODES (default "1,2,3").
+ * BENCH_NODES (default "1,2,3"), BENCH_NODE_ARGS (extra node flags per server, e.g. "--cpu-prof").
  *
  * Usage: npm run bench:http
  */

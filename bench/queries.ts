@@ -2,7 +2,8 @@
  * `npm run bench:queries`: how many SQL statements each request of a case costs, as a client
  * drives it through the HTTP API (start, claim, complete, inbox read), on SQLite or on PostgreSQL
  * (TEST_DB=pg DATABASE_URL=…). Counts, not times: the round trips issue 15 asks to cut, stable on
- * a busy machine. Prints one line per request with its statements, grouped by table and verb.
+ * a busy machine. Prints one line per request with its statements, grouped by table and verb
+ * (BENCH_SQL=1 also lists each statement).
  */
 import { deployViaApi, startServer } from '../test/helpers/api.ts';
 import { approvalFiles } from '../test/api/fixtures.ts';
