@@ -8,7 +8,7 @@ import { insertIncident } from '../store/incidents.ts';
 import { getInstance } from '../store/instances.ts';
 import { deleteJob, deleteLeasedJobStmt, insertJobs, releaseJob, rescheduleJobStmt, type JobRow } from '../store/jobs.ts';
 import { runStatementsIn } from '../db/batch.ts';
-import type { StepContext, StepHook } from './steps.ts';
+import type { StepContext, StepHook, StepResult } from './steps.ts';
 import { BpmnError, UncaughtBpmnError } from './bpmn-error.ts';
 import { runCallJob, runCallReturnJob } from './call-jobs.ts';
 import { nextFiring, retryPolicy } from '../lib/cycles.ts';
@@ -39,6 +39,13 @@ export interface JobRunner {
   incidentType?: string;
 }
 
+/**
+ * Writes the notices of a step the job runner made (a task a timer, service task or message
+ * created; a case one completed) in the step's transaction. Registered by the services layer,
+ * since the engine knows nothing of who is told what.
+ */
+export type JobStepNotice = (trx: Knex.Transaction, result: StepResult) => Promise<void>;
+
 export interface JobExecutorOptions {
   db: Knex;
   clock: Clock;
@@ -52,8 +59,10 @@ export interface JobExecutorOptions {
   guards: Map<string, EffectGuard>;
   /** Writes the audit rows of effects and refusals (registered by the services layer). */
   auditor: () => EffectAuditor | undefined;
-  /** Correlates a queued message (EngineService#correlateMessage). */
-  correlate: (name: string, opts: MessageToSend & { hook: StepHook }) => Promise<unknown>;
+  /** Writes the notices of job-run steps (registered by the services layer); none in bare engine tests. */
+  stepNotice?: () => JobStepNotice | undefined;
+  /** Correlates a queued message (EngineService#correlateMessage); `numbered` runs once a started case has its number. */
+  correlate: (name: string, opts: MessageToSend & { hook: StepHook; numbered?: StepHook }) => Promise<unknown>;
   /** Cancels an instance a handler queued for cancelling (EngineService#cancel). */
   cancel: (instanceId: string, opts: { by: string; reason: string; hook: StepHook }) => Promise<unknown>;
   pollMs: number;
@@ -75,7 +84,7 @@ export interface JobExecutorOptions {
  * step's own transaction, so a job runs to completion exactly once.
  */
 export class JobExecutor {
-  private readonly o: Required<Omit<JobExecutorOptions, 'logger' | 'heartbeatMs' | 'probe'>> & Pick<JobExecutorOptions, 'logger' | 'heartbeatMs' | 'probe'>;
+  private readonly o: Required<Omit<JobExecutorOptions, 'logger' | 'heartbeatMs' | 'probe' | 'stepNotice'>> & Pick<JobExecutorOptions, 'logger' | 'heartbeatMs' | 'probe' | 'stepNotice'>;
   /** Leasing, concurrency, heartbeat and release (job-pool.ts). */
   readonly pool: JobPool;
 
@@ -179,10 +188,16 @@ export class JobExecutor {
   }
 
   private async fireTimer(job: JobRow): Promise<void> {
-    await this.o.steps.run(job.instanceId!, 'system', (ctx) => {
-      ctx.also.push(deleteLeasedJobStmt(job.id, this.o.node));
-      ctx.live.fireTimer(job.executionId!);
-    });
+    const notice = this.o.stepNotice?.();
+    await this.o.steps.run(
+      job.instanceId!,
+      'system',
+      (ctx) => {
+        ctx.also.push(deleteLeasedJobStmt(job.id, this.o.node));
+        ctx.live.fireTimer(job.executionId!);
+      },
+      notice ? { hook: notice } : {},
+    );
   }
 
   private async callService(job: JobRow): Promise<void> {
@@ -242,7 +257,7 @@ export class JobExecutor {
         });
         ctx.live.completeService(job.executionId!, output && typeof output === 'object' ? output : {});
       },
-      { inTransaction: true },
+      { inTransaction: true, hook: this.o.stepNotice?.() },
     );
   }
 
@@ -284,6 +299,7 @@ export class JobExecutor {
       instanceId: p.instanceId,
       variables: p.variables,
       hook: (trx) => runStatementsIn(trx, [deleteLeasedJobStmt(job.id, this.o.node)]),
+      numbered: this.o.stepNotice?.(),
     });
   }
 
@@ -318,6 +334,7 @@ export class JobExecutor {
       variables: {},
       by: 'system',
       history: [{ instanceId: '', type: 'timer.start', elementId: start.id, actor: 'system', at: now, data: { jobId: job.id } }],
+      numbered: this.o.stepNotice?.(),
       also: [
         next === null
           ? deleteLeasedJobStmt(job.id, this.o.node)

@@ -20,7 +20,7 @@ import { parseBpmn } from './model.ts';
 import { deploy as deployFiles, type CheckOptions } from './deployer.ts';
 import type { Directory } from './dialects/directory.ts';
 import type { EffectAuditor, EffectGuard } from './guards.ts';
-import { JobExecutor, type JobRunner } from './jobs.ts';
+import { JobExecutor, type JobRunner, type JobStepNotice } from './jobs.ts';
 import { queueSignal } from './signals.ts';
 import { loopProgress } from './multi-instance.ts';
 import type { CompiledDefinition } from './runtime.ts';
@@ -77,6 +77,7 @@ export class EngineService {
   private readonly jobRunners = new Map<string, JobRunner>();
   readonly guards = new Map<string, EffectGuard>();
   private effectAuditor: EffectAuditor | undefined;
+  private jobStepNotice: JobStepNotice | undefined;
   private directory: ((db: Knex) => Promise<Directory>) | undefined;
   private functions: ExpressionFunctionsProvider | undefined;
   readonly checks = new Map<string, TaskCheck>();
@@ -110,6 +111,7 @@ export class EngineService {
       runners: this.jobRunners,
       guards: this.guards,
       auditor: () => this.effectAuditor,
+      stepNotice: () => this.jobStepNotice,
       correlate: (name, opts) => this.correlateMessage(name, opts),
       cancel: (id, opts) => this.cancel(id, { by: { id: opts.by, groups: [] }, reason: opts.reason, hook: opts.hook }),
       pollMs: o.pollMs ?? 1000,
@@ -180,6 +182,11 @@ export class EngineService {
   /** Sets who writes the audit rows of guarded effects and refused calls (the services layer). */
   setEffectAuditor(fn: EffectAuditor): void {
     this.effectAuditor = fn;
+  }
+
+  /** Sets who writes the notices of steps the job runner makes (timers, service tasks, messages; the services layer). */
+  setJobStepNotice(fn: JobStepNotice): void {
+    this.jobStepNotice = fn;
   }
 
   /** Registers a completion check under the name user tasks give as camunda:property completionCheck. */
@@ -357,7 +364,7 @@ export class EngineService {
    */
   async correlateMessage(
     name: string,
-    opts: { businessKey?: string; instanceId?: string; variables?: Record<string, unknown>; by?: Actor; hook?: StepHook } = {},
+    opts: { businessKey?: string; instanceId?: string; variables?: Record<string, unknown>; by?: Actor; hook?: StepHook; numbered?: StepHook } = {},
   ): Promise<StepResult & { started: boolean }> {
     const by = opts.by ?? SYSTEM;
     const variables = sanitizeVariables(opts.variables ?? {});
@@ -370,7 +377,7 @@ export class EngineService {
         Object.assign(ctx.variables, variables);
         ctx.history.push({ instanceId: w.instanceId!, type: 'message.received', elementId: w.elementId, executionId: w.executionId, actor: by.id, at: this.clock.now(), data: { name } });
         ctx.live.deliverMessage(w.executionId!, variables);
-      }, { hook: opts.hook });
+      }, { hook: chainHooks(opts.hook, opts.numbered) });
       return { ...res, started: false };
     }
     const starts = await messageStarts(this.db, name);
@@ -385,6 +392,7 @@ export class EngineService {
         by: by.id,
         history: [{ instanceId: '', type: 'message.received', elementId: starts[0].elementId, actor: by.id, at: this.clock.now(), data: { name } }],
         hook: opts.hook,
+        numbered: opts.numbered,
       }),
     );
     return { ...res, started: true };
@@ -825,4 +833,13 @@ function sanitizeVariables(data: Record<string, unknown>): Record<string, unknow
     out[k] = v;
   }
   return out;
+}
+
+/** Both hooks in order (either may be missing); none when neither is given. */
+function chainHooks(a?: StepHook, b?: StepHook): StepHook | undefined {
+  if (!a || !b) return a ?? b;
+  return async (trx, result) => {
+    await a(trx, result);
+    await b(trx, result);
+  };
 }

@@ -1,3 +1,4 @@
+import { noticeStep } from '../domain/case-notices.ts';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import type { EngineService } from '../engine/service.ts';
@@ -91,6 +92,9 @@ export function registerPlatformHandlers(engine: EngineService): void {
     engine.registerHandler(name, fn, GUARDS[name]);
   }
   engine.setEffectAuditor(effectAuditor);
+  // Steps the job runner makes (a timer's, a service task's, a message's) tell whoever gets a new
+  // task and the applicant of a completed case, like steps people make.
+  engine.setJobStepNotice((trx, result) => noticeStep(trx, result, { kind: 'case.step', actor: SYSTEM.id }, engine.clock.now(), engine).then(() => undefined));
   engine.setDirectory((db) => organisationDirectory(db));
   engine.setExpressionFunctions(orgFunctionsProvider(engine.clock));
   for (const [name, fn] of Object.entries(deploymentChecks)) engine.registerTaskCheck(name, fn);
