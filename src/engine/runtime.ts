@@ -3,18 +3,18 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Engine } from 'bpmn-engine';
-import * as Elements from 'bpmn-elements';
-import * as Gateways from 'bpmn-elements/gateways';
-import { JobTimerEventDefinition } from './job-timers.ts';
-import { map as mapModdleContext, deserialize, TypeResolver } from 'moddle-context-serializer';
 import type { Clock } from '../clock.ts';
 import { compile, evaluateCompiled, evaluateCondition, EvaluationError, type Compiled } from '../lib/feel.ts';
-import type { ElementInfo, ProcessModel } from './model.ts';
+import type { ElementInfo } from './model.ts';
 import { completionContext, iterationLocals, outputCollection } from './multi-instance.ts';
-import { assignInScope, iterationScope, ScopedSubProcess, scopeLocals, scopeOutput, withScope } from './loop-scope.ts';
+import { assignInScope, iterationScope, scopeLocals, scopeOutput, withScope } from './loop-scope.ts';
+import { CompiledDefinition } from './compiled-definition.ts';
+import { EngineStepError, StepEffects } from './step-effects.ts';
+
+export { CompiledDefinition } from './compiled-definition.ts';
+export { EngineStepError, StepEffects, type HistoryEvent, type TimerJob } from './step-effects.ts';
 import { caughtError, UncaughtBpmnError, type BpmnError } from './bpmn-error.ts';
 import { timerDueAt } from '../lib/timer-due.ts';
-import { PLATFORM_FUNCTIONS } from '../lib/feel.ts';
 import { nextFiring } from '../lib/cycles.ts';
 import { evaluateInputs, evaluateOutputs } from './io-mapping.ts';
 
@@ -26,168 +26,10 @@ import { evaluateInputs, evaluateOutputs } from './io-mapping.ts';
  * engine service writes in one transaction.
  */
 
-/**
- * bpmn-elements' inclusive gateway has no join (bpmn-elements#46): every arriving token passes.
- * With more than one inbound flow ours joins like the parallel gateway does, which in bpmn-elements
- * waits for each inbound flow to be taken or discarded (dead-path elimination): a branch the split
- * did not take arrives as a discard, so the join waits for exactly the branches that can still come.
- */
-function JoiningInclusiveGateway(activityDef: any, context: any) {
-  const joins = context.getInboundSequenceFlows(activityDef.id).length > 1;
-  return new (Elements as any).Activity((Gateways as any).InclusiveGatewayBehaviour, { ...activityDef, isParallelGateway: joins }, context);
-}
-
-const typeResolver = TypeResolver(
-  { ...(Elements as any), InclusiveGateway: JoiningInclusiveGateway, SubProcess: ScopedSubProcess, TimerEventDefinition: JobTimerEventDefinition },
-  undefined as any,
-);
 const ENGINE_VERSION: string = JSON.parse(
   readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('bpmn-engine')), '..', 'package.json'), 'utf8'),
 ).version;
 
-/** A deployed definition version, parsed once and shared by all its instances on this node. */
-export class CompiledDefinition {
-  readonly id: string;
-  readonly key: string;
-  readonly version: number;
-  readonly model: ProcessModel;
-  private readonly mapped: any;
-  private readonly contexts = new Map<string, any>();
-
-  constructor(row: { id: string; key: string; version: number }, model: ProcessModel, moddleContext: any) {
-    this.id = row.id;
-    this.key = row.key;
-    this.version = row.version;
-    this.model = model;
-    // A stored-only file (isExecutable="false") never runs: nothing to map (its shapes may be anything).
-    this.mapped = model.executable === false ? null : JSON.parse(JSON.stringify(mapModdleContext(moddleContext, undefined as any)));
-    if (this.mapped) this.normaliseLoops();
-  }
-
-  /**
-   * bpmn-elements reads camunda:collection/elementVariable only: the collection as the model read
-   * it (a bare variable name made an expression, Camunda 8's zeebe:loopCharacteristics) goes in.
-   */
-  private normaliseLoops(): void {
-    for (const a of this.mapped.activities ?? []) {
-      const loop = this.model.elements.get(a.id)?.loop;
-      const lc = a.behaviour?.loopCharacteristics?.behaviour;
-      if (!loop || !lc) continue;
-      if (loop.collection) lc.collection = loop.collection;
-      if (loop.elementVariable) lc.elementVariable = loop.elementVariable;
-    }
-  }
-
-  element(id: string): ElementInfo | undefined {
-    return this.model.elements.get(id);
-  }
-
-  private platformCalls: boolean | undefined;
-
-  /**
-   * Whether a user task's candidates, assignee or limits call a platform function (the
-   * organisation expressions): only then does a step load the organisation snapshot.
-   */
-  usesPlatformFunctions(): boolean {
-    if (this.platformCalls === undefined) {
-      const call = new RegExp(`\\b(${[...PLATFORM_FUNCTIONS].join('|')})\\s*\\(`);
-      this.platformCalls = [...this.model.elements.values()].some((e) =>
-        [e.assignee, ...e.candidateGroups, ...e.candidateUsers, e.dueDate, e.followUpDate, e.priority].some((t) => typeof t === 'string' && call.test(t)),
-      );
-    }
-    return this.platformCalls;
-  }
-
-  /** Start events of process-level event sub-processes that a message, signal or timer triggers. */
-  eventSubStarts(): ElementInfo[] {
-    return [...this.model.elements.values()].filter((e) => e.eventSub?.topLevel && (e.messageName || e.signalName || e.timer || e.condition));
-  }
-
-  /**
-   * The serialized context an instance started at `startEventId` runs on. bpmn-engine would run
-   * every start event of a process at once; BPMN (and Camunda) start exactly one. So each start
-   * event gets a variant of the process without the other start events, in which it is a plain
-   * start event (its message or timer trigger has already happened when the instance starts).
-   */
-  contextFor(startEventId: string): any {
-    let ctx = this.contexts.get(startEventId);
-    if (ctx) return ctx;
-    const starts = this.model.startEvents;
-    const chosen = starts.find((s) => s.id === startEventId);
-    if (!chosen) throw new Error(`unknown start event ${startEventId}`);
-    let elements = this.mapped;
-    if (starts.length > 1 || chosen.kind !== 'none') {
-      elements = JSON.parse(JSON.stringify(this.mapped));
-      const removed = unreachableFrom(elements, startEventId, new Set(starts.map((s) => s.id)));
-      elements.activities = elements.activities.filter((a: any) => !removed.has(a.id));
-      elements.sequenceFlows = elements.sequenceFlows.filter((f: any) => !removed.has(f.sourceId) && !removed.has(f.targetId));
-      const start = elements.activities.find((a: any) => a.id === startEventId);
-      if (start?.behaviour) delete start.behaviour.eventDefinitions;
-      elements.timers = (elements.timers ?? []).filter((t: any) => t.parent?.id !== startEventId && !removed.has(t.parent?.id));
-    } else {
-      elements = JSON.parse(JSON.stringify(this.mapped));
-    }
-    // Message, signal and timer starts of event sub-processes are triggered by the platform (see
-    // LiveInstance#triggerEventSub); inside the engine they are plain start events.
-    const triggered = new Set(this.eventSubStarts().map((e) => e.id));
-    for (const a of elements.activities) if (triggered.has(a.id) && a.behaviour) delete a.behaviour.eventDefinitions;
-    elements.timers = (elements.timers ?? []).filter((t: any) => !triggered.has(t.parent?.id));
-    ctx = deserialize(elements, typeResolver);
-    this.contexts.set(startEventId, ctx);
-    return ctx;
-  }
-}
-
-export interface HistoryEvent {
-  type: string;
-  elementId?: string;
-  elementType?: string;
-  elementName?: string;
-  executionId?: string;
-  at: number;
-  data?: Record<string, unknown>;
-}
-
-export interface TimerJob {
-  executionId: string;
-  elementId: string;
-  dueAt: number;
-}
-
-/** What one engine step changed; written to the database in the step's transaction. */
-export class StepEffects {
-  readonly tasksCreated = new Map<string, string>(); // executionId → elementId
-  readonly tasksClosed = new Map<string, 'completed' | 'cancelled'>();
-  /** A multi-instance task's own variables (its collection item, loopCounter …), by executionId. */
-  readonly taskLocals = new Map<string, Record<string, unknown>>();
-  /** Why a task was cancelled, when it was not the instance's end (e.g. a 或签 decided). */
-  readonly cancelReasons = new Map<string, string>();
-  readonly timersCreated = new Map<string, TimerJob>();
-  readonly timersRemoved = new Set<string>();
-  readonly servicesRequested = new Map<string, string>(); // executionId → elementId
-  readonly servicesRemoved = new Set<string>();
-  /** Message and signal waits (catch events, receive tasks, boundaries, event sub-process starts). */
-  readonly messageWaits = new Map<string, { elementId: string; messageName: string; type?: 'message' | 'signal' }>();
-  readonly messageWaitsRemoved = new Set<string>();
-  /** Messages thrown by message throw/end events, published through the outbox after commit. */
-  readonly messagesThrown: Array<{ elementId: string; name: string }> = [];
-  /** Signals thrown by signal throw/end events, broadcast through the outbox after commit (signals.ts). */
-  readonly signalsThrown: Array<{ elementId: string; name: string }> = [];
-  /** Call activities reached (a child instance is to be started), executionId → elementId. */
-  readonly callsRequested = new Map<string, string>();
-  /** Call activities left without their child completing (interrupted, cancelled): the child goes too. */
-  readonly callsAbandoned = new Map<string, string>();
-  /** A call made inside a multi-instance scope: the scope's variables its camunda:in mappings see. */
-  readonly callLocals = new Map<string, Record<string, unknown>>();
-  readonly history: HistoryEvent[] = [];
-  ended = false;
-
-  /** Tasks, jobs and subscriptions created and gone again within one step never reach the database. */
-  static netRemove<T>(created: Map<string, T>, removed: Set<string>, key: string): void {
-    if (created.has(key)) created.delete(key);
-    else removed.add(key);
-  }
-}
 
 /** The executionId under which an event sub-process's trigger waits (subscription, timer job). */
 function eventSubExecution(startId: string): string {
@@ -208,13 +50,6 @@ export interface LiveOptions {
   /** Called synchronously when the engine reaches a service task. */
 }
 
-export class EngineStepError extends Error {
-  readonly elementId?: string;
-  constructor(message: string, elementId?: string) {
-    super(message);
-    this.elementId = elementId;
-  }
-}
 
 /** One process instance held in memory by its bpmn-engine Engine. */
 export class LiveInstance {
@@ -870,29 +705,4 @@ const noScripts = {
 function silentLogger() {
   const noop = () => {};
   return { debug: noop, error: noop, warn: noop };
-}
-
-/**
- * The other start events, and what only they lead to: without them those activities would have
- * no inbound flow and bpmn-engine would start them too. Boundary events go with their host.
- */
-function unreachableFrom(elements: any, startId: string, startIds: Set<string>): Set<string> {
-  const removed = new Set([...startIds].filter((id) => id !== startId));
-  const inbound = new Map<string, string[]>();
-  for (const f of elements.sequenceFlows) inbound.set(f.targetId, [...(inbound.get(f.targetId) ?? []), f.sourceId]);
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const a of elements.activities) {
-      if (removed.has(a.id)) continue;
-      const attachedTo = a.behaviour?.attachedTo?.id;
-      const sources = inbound.get(a.id);
-      const dead = attachedTo ? removed.has(attachedTo) : Boolean(sources?.length) && sources!.every((s) => removed.has(s));
-      if (dead) {
-        removed.add(a.id);
-        changed = true;
-      }
-    }
-  }
-  return removed;
 }
