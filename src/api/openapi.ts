@@ -7,7 +7,7 @@ import { complaintPaths } from './openapi-complaints.ts';
 import { documentPaths } from './openapi-documents.ts';
 import { supervisionPaths } from './openapi-supervision.ts';
 import { decisionPaths } from './openapi-decisions.ts';
-import { ref, str, time, arr, obj, anyObject, ok, param, pathParam, paging, list, pagedHeaders, signedIn, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
+import { ref, str, time, arr, obj, anyObject, ok, openApiHelpers, type Schema, type Op } from './openapi-helpers.ts';
 
 /** Kept for path modules written against openapi.ts; new ones import openapi-helpers.ts. */
 export { openApiHelpers, type OpenApiHelpers, type Op } from './openapi-helpers.ts';
@@ -37,23 +37,6 @@ const paths: Record<string, Record<string, Op>> = {
   },
   '/api/openapi.json': {
     get: { summary: '本 OpenAPI 文档', tags: ['system'], security: [], responses: { 200: ok(anyObject) } },
-  },
-  '/api/monitor/summary': {
-    get: signedIn({ summary: '运行监控汇总（监察室）', tags: ['monitor'], responses: { 200: ok(ref('MonitorSummary')) } }),
-  },
-  '/api/incidents': {
-    get: signedIn(
-      {
-        summary: '故障列表（监察室）',
-        tags: ['monitor'],
-        parameters: [param('status', 'open | resolved'), param('instance', '实例 id'), ...paging],
-        responses: { 200: { ...ok(list(ref('Incident'))), headers: pagedHeaders } },
-      },
-      [400],
-    ),
-  },
-  '/api/incidents/{id}/retry': {
-    post: signedIn({ summary: '重试故障（监察室、流程管理员）', tags: ['monitor'], parameters: [pathParam('id', '故障 id')], responses: { 200: ok(ref('Incident')) } }, [404, 409]),
   },
 };
 

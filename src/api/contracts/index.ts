@@ -9,6 +9,7 @@ import { publishedFlowContracts } from './published-flows.ts';
 import { processInstanceContracts } from './process-instances.ts';
 import { processDefinitionContracts } from './process-definitions.ts';
 import { deploymentContracts } from './deployments.ts';
+import { monitorContracts } from './monitor.ts';
 import { taskContracts } from './tasks.ts';
 import { notificationContracts } from './notifications.ts';
 
@@ -29,4 +30,5 @@ export const ALL_CONTRACTS: readonly RouteContract[] = [
   ...publishedFlowContracts,
   ...processDefinitionContracts,
   ...deploymentContracts,
+  ...monitorContracts,
 ];
