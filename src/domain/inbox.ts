@@ -7,7 +7,8 @@ import { isAssignee, isCandidate } from '../engine/tasks.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { latestForm, type FormRow } from '../store/definitions.ts';
 import type { InstanceRow } from '../store/instances.ts';
-import { insertNotifications } from '../store/notifications.ts';
+import { insertNotifications, type NotificationRow } from '../store/notifications.ts';
+import { queueDeliveries } from './notification-delivery.ts';
 import { listUsers } from '../store/org.ts';
 import type { TaskRow } from '../store/tasks.ts';
 import { workersOf } from '../store/warnings.ts';
@@ -90,7 +91,8 @@ async function candidatesOf(db: Knex, task: TaskWithWarning): Promise<Array<{ id
 }
 
 /**
- * 转办: the assignee hands the task to another candidate, who is told in their notifications.
+ * 转办: the assignee hands the task to another candidate, who is told in their notifications
+ * (and through the delivery channels they want), naming the case number.
  * Usage: `await reassignTask(db, engine, taskId, { by: person, to: 'itc-head', comment: '请处理' })`.
  */
 export async function reassignTask(
@@ -109,7 +111,7 @@ export async function reassignTask(
     hook: async (trx, task) => {
       const now = engine.clock.now();
       const label = (await caseInfoOf(trx, [task.instanceId])).get(task.instanceId);
-      await insertNotifications(trx, [
+      const rows: NotificationRow[] = [
         {
           id: randomUUID(),
           userId: target.id,
@@ -123,7 +125,10 @@ export async function reassignTask(
           createdAt: now,
           readAt: null,
         },
-      ]);
+      ];
+      await insertNotifications(trx, rows);
+      // And by e-mail / group robot where the new assignee wants it.
+      await queueDeliveries(trx, rows, now, engine);
       await opts.hook?.(trx, task);
     },
   });
