@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { decideRuleChangeByPerson, proposeRuleChange } from '../domain/supervision/rule-changes.ts';
 import { ruleChanges, ruleLibrary, ruleWarnings, ruleWarningSummary } from '../domain/supervision/rule-library.ts';
+import { ruleStepNames } from '../domain/supervision/rule-steps.ts';
 import { appendAudit } from '../domain/audit.ts';
 import { ForbiddenError } from '../errors.ts';
 import { auditHook, clientOf, me, requireSupervision, type ApiDeps } from './context.ts';
@@ -45,7 +46,8 @@ export function monitoringRuleRoutes(deps: ApiDeps): Router {
   r.get('/monitoring-rules', async (ctx) => {
     reader(ctx);
     const lib = await ruleLibrary(db);
-    ctx.body = { items: lib.items.map(ruleJson), kinds: lib.kinds };
+    // Step names of the watched processes, so the page names steps as the process does.
+    ctx.body = { items: lib.items.map(ruleJson), kinds: lib.kinds, stepNames: await ruleStepNames(db, engine) };
   });
 
   r.post('/monitoring-rules', json, async (ctx) => {

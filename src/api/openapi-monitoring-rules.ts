@@ -44,7 +44,7 @@ export function monitoringRulePaths(h: OpenApiHelpers): Record<string, Record<st
   const count = obj({ key: str(), name: str(), total: { type: 'integer' }, open: { type: 'integer' }, yellowCard: { type: 'integer' }, redCard: { type: 'integer' }, answered: { type: 'integer' }, closed: { type: 'integer' }, rectified: { type: 'integer' }, falseAlarm: { type: 'integer' }, filed: { type: 'integer' } });
   return {
     '/api/monitoring-rules': {
-      get: signedIn({ summary: '监察规则库（监察室、局纪委）', tags, responses: { 200: ok(obj({ items: arr(rule), kinds: arr(anyObject) })) } }),
+      get: signedIn({ summary: '监察规则库（监察室、局纪委）', tags, responses: { 200: ok(obj({ items: arr(rule), kinds: arr(anyObject), stepNames: { ...anyObject, description: '各规则（及变更申请）所涉流程的环节名称：{流程: {环节 id: 环节名称}}' } })) } }),
       post: signedIn({ summary: '提出新建监察规则（监察室）：202，经局纪委提出人以外的人员同意后生效', tags, requestBody: ruleBody(['kind', 'processKey', 'reason']), responses: { 202: proposed } }, [400, 413, 415]),
     },
     '/api/monitoring-rules/{id}': {

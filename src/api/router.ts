@@ -22,6 +22,7 @@ import { processInstanceRoutes } from './process-instances.ts';
 import { signalRoutes } from './signals.ts';
 import { supervisionRoutes } from './supervision.ts';
 import { monitoringRuleRoutes } from './monitoring-rules.ts';
+import { monitoringRuleChoiceRoutes } from './monitoring-rule-choices.ts';
 import { taskRoutes } from './tasks.ts';
 import { caseActionRoutes } from './case-actions.ts';
 import { caseRoutingRoutes } from './case-routing.ts';
@@ -82,6 +83,7 @@ export function apiRouter(deps: ApiDeps): Router {
     attachmentRoutes(deps).routes(),
     complaintRoutes(deps).routes(),
     monitoringRuleRoutes(deps).routes(),
+    monitoringRuleChoiceRoutes(deps).routes(),
     appraisalRoutes(deps).routes(),
     documentRoutes(deps).routes(),
   );

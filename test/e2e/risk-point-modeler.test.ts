@@ -5,8 +5,10 @@ import { serverAndBrowser } from './helpers/suite.ts';
 
 /**
  * Issue 18, item 1 in the browser: a process owner marks a step of a power flow as a high
- * 廉政风险点 in the modeler's "廉政风险" group, deploys (a proposal), a leader approves it on
- * 部署审批, and the item's published 权力运行流程图 shows the new high risk point.
+ * 廉政风险点 in the modeler's "廉政风险" group, picks the monitoring rule that watches it from the
+ * rule library's list, deploys (a proposal), a leader approves it on 部署审批, and the item's
+ * published 权力运行流程图 shows the new high risk point with the rule's name — to anyone, without
+ * signing in; the rule library names the step the rule watches.
  */
 describe('E2E: a high risk point marked in the modeler’s 廉政风险 group reaches the published flow diagram', () => {
   const s = serverAndBrowser();
@@ -18,6 +20,25 @@ describe('E2E: a high risk point marked in the modeler’s 廉政风险 group re
     ((await (await apiAs(s.server.baseUrl, 'owner')).get(`/api/process-definitions/${key}`)).riskPoints as Point[]).find((p) => p.elementId === TASK);
   let proposal = '';
   let approverGroup = '';
+  let ruleId = '';
+
+  before(async () => {
+    // Given supervision's rule on the step, approved by the discipline committee
+    const proposed = await (await apiAs(s.server.baseUrl, 'supervisor')).post('/api/monitoring-rules', { kind: 'step-time-limit', name: '送达环节限时', processKey: 'power-case', elementId: TASK, params: { yellowWorkdays: 2, redWorkdays: 3 }, reason: '送达环节为高风险点' });
+    ruleId = proposed.ruleId;
+    await (await apiAs(s.server.baseUrl, 'discipline')).post(`/api/monitoring-rule-changes/${proposed.changeId}/approve`, { comment: '同意' });
+  });
+
+  it('the rule library names the step a rule watches, not its id', async () => {
+    const { page } = s.b;
+    await signIn(page, s.server.baseUrl, 'supervisor');
+    await page.goto(`${s.server.baseUrl}/monitor/rules`);
+    const step = page.locator(`tr[data-rule="${ruleId}"] [data-step="${TASK}"]`);
+    await step.waitFor();
+    expect(await step.textContent()).to.equal('环节：制作并送达决定文书');
+    await page.screenshot({ path: '/tmp/superv/rules-table.png', fullPage: true });
+    await signOut(page);
+  });
 
   it('Given the owner sets 风险等级 高 with description, 防控措施 and rule on 制作并送达决定文书 and deploys, then it is only proposed', async () => {
     const { page } = s.b;
@@ -38,7 +59,12 @@ describe('E2E: a high risk point marked in the modeler’s 廉政风险 group re
     await level.selectOption('高');
     await page.locator('#bio-properties-panel-riskDescription').fill(DESCRIPTION);
     await page.locator('#bio-properties-panel-riskMeasures').fill(MEASURES);
-    await page.locator('#bio-properties-panel-riskRule').fill('step-time-limit');
+    // And picks the watching rule from the library's list (Chinese names), not typing an id
+    const choice = page.locator(`.rule-picker input[data-rule="${ruleId}"]`);
+    await choice.waitFor();
+    expect(await page.locator('.rule-picker li', { has: page.locator(`input[data-rule="${ruleId}"]`) }).textContent()).to.contain('送达环节限时').and.contain('高风险环节限时').and.contain('环节：制作并送达决定文书');
+    await choice.check();
+    await page.screenshot({ path: '/tmp/superv/risk-panel.png' });
     await page.locator('.modeler-canvas').click({ position: { x: 600, y: 40 } });
     const deployed = page.waitForResponse((r) => r.url().endsWith('/api/deployments') && r.request().method() === 'POST');
     await page.getByRole('button', { name: '部署' }).click();
@@ -64,15 +90,33 @@ describe('E2E: a high risk point marked in the modeler’s 廉政风险 group re
     expect(answer.status()).to.equal(200);
     expect(((await answer.json()) as { status: string }).status).to.equal('active');
     // The API lists it as written in the panel
-    expect(await pointOf('power-case')).to.deep.include({ level: 'high', description: DESCRIPTION, measures: MEASURES, rules: ['step-time-limit'] });
+    expect(await pointOf('power-case')).to.deep.include({ level: 'high', description: DESCRIPTION, measures: MEASURES, rules: [ruleId] });
     // And the item's published flow diagram shows it, in the table and on the diagram
     await page.goto(`${base}/flows/XK-0001`);
     const row = page.locator(`.risk-table tr[data-element="${TASK}"]`);
     await row.waitFor();
     expect(await row.getAttribute('data-level')).to.equal('high');
-    expect(await row.textContent()).to.contain('廉·高').and.contain(DESCRIPTION).and.contain(MEASURES).and.contain('step-time-limit');
+    expect(await row.textContent()).to.contain('廉·高').and.contain(DESCRIPTION).and.contain(MEASURES).and.contain('送达环节限时');
     await until(async () => (await page.locator(`.diagram-host [data-container-id="${TASK}"] .risk-badge[data-risk="risk-high"]`).count()) === 1, 'the high badge on 制作并送达决定文书');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.contain('权力运行流程图');
     await signOut(page);
+  });
+
+  it('Without signing in, anyone reaches the published flow from the sign-in page and sees the same risk point, nothing internal', async () => {
+    const { page } = s.b;
+    const base = s.server.baseUrl;
+    await page.goto(`${base}/login`);
+    await page.getByRole('link', { name: '权力运行流程图（公开）' }).click();
+    await page.getByRole('link', { name: /XK-0001/ }).click();
+    const row = page.locator(`.risk-table tr[data-element="${TASK}"]`);
+    await row.waitFor();
+    expect(new URL(page.url()).pathname).to.equal('/flows/XK-0001');
+    expect(await row.textContent()).to.contain('廉·高').and.contain(DESCRIPTION).and.contain('送达环节限时');
+    await until(async () => (await page.locator(`.diagram-host [data-container-id="${TASK}"] .risk-badge[data-risk="risk-high"]`).count()) === 1, 'the high badge, signed out');
+    // No frame, no internal navigation; the public links instead
+    expect(await page.locator('header.topbar').count()).to.equal(0);
+    expect(await page.getByRole('link', { name: '投诉举报' }).count()).to.equal(1);
+    expect(await page.getByRole('link', { name: '下载PDF' }).getAttribute('href')).to.equal('/api/power-items/XK-0001/flow-diagram.pdf');
+    await page.screenshot({ path: '/tmp/superv/public-flow.png', fullPage: true });
   });
 });

@@ -4,6 +4,7 @@ import { authContracts } from './auth.ts';
 import { calendarContracts } from './calendar.ts';
 import { directoryContracts } from './directory.ts';
 import { formContracts } from './forms.ts';
+import { monitoringRuleChoiceContracts } from './monitoring-rule-choices.ts';
 import { powerItemContracts } from './power-items.ts';
 import { publishedFlowContracts } from './published-flows.ts';
 import { processInstanceContracts } from './process-instances.ts';
@@ -31,4 +32,5 @@ export const ALL_CONTRACTS: readonly RouteContract[] = [
   ...processDefinitionContracts,
   ...deploymentContracts,
   ...monitorContracts,
+  ...monitoringRuleChoiceContracts,
 ];

@@ -1,11 +1,16 @@
 /**
  * Issue 18, item 1: the properties-panel group "廉政风险" on every flow node. It edits the same
  * `camunda:properties` the server reads (src/lib/risk-points.ts): `riskLevel` (高/中/低/无),
- * `riskDescription`, `riskMeasures` (防控措施) and `riskRule` (the monitoring rules that watch it).
+ * `riskDescription`, `riskMeasures` (防控措施) and `riskRule` (the ids of the library's monitoring
+ * rules that watch it, picked from a list).
  */
-import { SelectEntry, TextAreaEntry, TextFieldEntry, isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
+import { SelectEntry, TextAreaEntry, isSelectEntryEdited, isTextAreaEntryEdited } from '@bpmn-io/properties-panel';
 import { h } from '@bpmn-io/properties-panel/preact';
+import { useEffect, useState } from '@bpmn-io/properties-panel/preact/hooks';
 import { useService } from 'bpmn-js-properties-panel';
+import { getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
+import type { RuleChoicesBody } from '../../api/contracts/monitoring-rule-choices.ts';
+import { api } from '../api.ts';
 import { camundaProperty, setCamundaProperty, type BpmnFactory, type CommandStack } from './camunda-properties.ts';
 
 export const RISK = { level: 'riskLevel', description: 'riskDescription', measures: 'riskMeasures', rule: 'riskRule' } as const;
@@ -68,18 +73,68 @@ function TextEntry(props: { element: unknown; id: string; field: 'description' |
   });
 }
 
+type Choices = RuleChoicesBody;
+
+let choices: { at: number; promise: Promise<Choices> } | null = null;
+
+/** The rule library's pick-list, fetched once a minute at most (the panel re-renders on every selection). */
+function loadChoices(): Promise<Choices> {
+  if (!choices || Date.now() - choices.at > 60_000) {
+    const promise = api.get<Choices>('/api/monitoring-rule-choices', undefined, { quiet: true }).catch(() => ({ items: [], kinds: [] }));
+    choices = { at: Date.now(), promise };
+  }
+  return choices.promise;
+}
+
+/** The id of the process the element belongs to (rules are configured per process). */
+function processIdOf(element: unknown): string | null {
+  let bo = getBusinessObject(element) as { $type?: string; id?: string; $parent?: unknown } | undefined;
+  while (bo && bo.$type !== 'bpmn:Process') bo = bo.$parent as typeof bo;
+  return bo?.id ?? null;
+}
+
+const splitRules = (v: string) => v.split(/[,，\s]+/).filter(Boolean);
+
+/**
+ * 监控规则: a pick-list of the library's rules for this process (Chinese names, the step each
+ * watches), stored as rule ids in `riskRule`. A stored value that is no rule of the library (an
+ * older file's rule type) stays listed, checked, under its type's name until unticked.
+ */
 function RuleEntry(props: { element: unknown; id: string }) {
   const { element, id } = props;
-  const debounce = useService('debounceInput');
-  return h(TextFieldEntry, {
-    element,
-    id,
-    label: '监控规则',
-    description: '填写监察规则库中规则的类型编号，多项用逗号分隔（规则及其参数在 监察 → 监察规则 中查看和配置）。',
-    getValue: () => camundaProperty(element, RISK.rule),
-    setValue: useSetter(element, 'rule'),
-    debounce,
-  });
+  const set = useSetter(element, 'rule');
+  const [list, setList] = useState<Choices | null>(null);
+  useEffect(() => {
+    void loadChoices().then(setList);
+  }, []);
+  const current = splitRules(camundaProperty(element, RISK.rule));
+  const processId = processIdOf(element);
+  const elementId = (getBusinessObject(element) as { id?: string }).id;
+  const rules = (list?.items ?? []).filter((r) => r.processKey === processId || current.includes(r.id)).sort((a, b) => Number(b.elementId === elementId) - Number(a.elementId === elementId));
+  const known = new Set(rules.map((r) => r.id));
+  const kindName = new Map((list?.kinds ?? []).map((k) => [k.kind, k.name]));
+  const toggle = (ruleId: string, on: boolean) => set((on ? [...current, ruleId] : current.filter((x) => x !== ruleId)).join(','));
+  const box = (ruleId: string, label: string, note: string) =>
+    h(
+      'li',
+      { key: ruleId },
+      h('label', { class: 'rule-choice' }, h('input', { type: 'checkbox', checked: current.includes(ruleId), 'data-rule': ruleId, onChange: (e: { target: { checked: boolean } }) => toggle(ruleId, e.target.checked) }), ` ${label}`, note ? h('span', { class: 'rule-choice-note' }, `（${note}）`) : null),
+    );
+  const items = [
+    ...rules.map((r) => box(r.id, r.name, [r.kindName, r.elementName ? `环节：${r.elementName}` : r.elementId ? '' : '整个流程', r.enabled ? '' : '已停用'].filter(Boolean).join('，'))),
+    ...current.filter((v) => !known.has(v)).map((v) => box(v, kindName.get(v) ?? '规则库中没有的规则', kindName.has(v) ? '规则类型，不是规则库中的规则，请改选' : '请取消')),
+  ];
+  return h(
+    'div',
+    { class: 'bio-properties-panel-entry rule-picker', 'data-entry-id': id },
+    h('span', { class: 'bio-properties-panel-label', id: `${id}-label` }, '监控规则'),
+    list === null
+      ? h('p', { class: 'bio-properties-panel-description' }, '正在读取监察规则…')
+      : items.length
+        ? h('ul', { class: 'rule-choices', role: 'group', 'aria-labelledby': `${id}-label` }, items)
+        : h('p', { class: 'bio-properties-panel-description' }, '本流程在监察规则库中还没有规则。'),
+    h('p', { class: 'bio-properties-panel-description' }, '勾选监控本环节的监察规则（规则由监察室在 监察 → 监察规则 中配置，经局纪委审批后生效）。'),
+  );
 }
 
 // Module-level components: the panel re-renders on every change, and a component created per
@@ -96,7 +151,7 @@ export function riskGroup(element: unknown, translate: unknown) {
       { id: RISK.level, element, component: LevelEntry, isEdited: isSelectEntryEdited },
       { id: RISK.description, element, component: DescriptionEntry, isEdited: isTextAreaEntryEdited },
       { id: RISK.measures, element, component: MeasuresEntry, isEdited: isTextAreaEntryEdited },
-      { id: RISK.rule, element, component: RuleEntry, isEdited: isTextFieldEntryEdited },
+      { id: RISK.rule, element, component: RuleEntry },
     ],
     translate,
   };

@@ -54,9 +54,12 @@ interface Change {
 const LEVEL: Record<string, string> = { yellow: '黄色', red: '红色' };
 const STATUS: Record<string, string> = { pending: '待局纪委审批', approved: '已同意', rejected: '未同意' };
 
-function paramText(kind: Kind | undefined, params: Record<string, unknown>): string {
+/** Step id → name per process, from the process version in force (the API's `stepNames`). */
+type StepNames = Record<string, Record<string, string>>;
+
+function paramText(kind: Kind | undefined, params: Record<string, unknown>, step: (id: string) => string = (id) => id): string {
   return Object.entries(params)
-    .map(([k, v]) => `${kind?.params[k]?.label ?? k}：${Array.isArray(v) ? v.join('、') : String(v)}`)
+    .map(([k, v]) => `${kind?.params[k]?.label ?? k}：${Array.isArray(v) ? v.map((x) => (kind?.params[k]?.type === 'elements' ? step(String(x)) : String(x))).join('、') : String(v)}`)
     .join('；');
 }
 
@@ -68,6 +71,9 @@ export async function render(ctx: PageContext): Promise<void> {
   let kinds: Kind[] = [];
   let processes: Array<{ key: string; name: string }> = [];
   const processName = (key: string) => processes.find((p) => p.key === key)?.name ?? key;
+  let stepNames: StepNames = {};
+  // A step as the process names it; the id only when the process version in force no longer has it.
+  const stepName = (key: string, id: string) => stepNames[key]?.[id] ?? id;
   mount(
     ctx.root,
     h(
@@ -83,12 +89,13 @@ export async function render(ctx: PageContext): Promise<void> {
 
   async function load(): Promise<void> {
     const [lib, changes, defs] = await Promise.all([
-      api.get<{ items: Rule[]; kinds: Kind[] }>('/api/monitoring-rules'),
+      api.get<{ items: Rule[]; kinds: Kind[]; stepNames?: StepNames }>('/api/monitoring-rules'),
       api.get<{ items: Change[] }>('/api/monitoring-rule-changes'),
       api.get<{ items: Array<{ key: string; name: string }> }>('/api/process-definitions').catch(() => ({ items: [] })),
     ]);
     if (!ctx.alive()) return;
     kinds = lib.kinds;
+    stepNames = lib.stepNames ?? {};
     processes = defs.items.map((d) => ({ key: d.key, name: d.name || d.key }));
     const kindOf = (k: string) => kinds.find((x) => x.kind === k);
     mount(
@@ -108,9 +115,9 @@ export async function render(ctx: PageContext): Promise<void> {
                     'tr',
                     { 'data-rule': r.id },
                     h('td', r.name, h('div', { class: 'cell-sub' }, r.kindName)),
-                    h('td', processName(r.processKey), r.elementId ? h('div', { class: 'cell-sub' }, `环节 ${r.elementId}`) : null),
+                    h('td', processName(r.processKey), r.elementId ? h('div', { class: 'cell-sub', 'data-step': r.elementId }, `环节：${stepName(r.processKey, r.elementId)}`) : null),
                     h('td', h('span', { class: `level-tag level-tag-${r.level}` }, LEVEL[r.level])),
-                    h('td', paramText(kindOf(r.kind), r.params)),
+                    h('td', paramText(kindOf(r.kind), r.params, (id) => stepName(r.processKey, id))),
                     h('td', r.pendingChangeId ? '变更审批中' : !r.enabled ? '已停用' : r.inactiveReason ? `未运行：${r.inactiveReason}` : '生效中', h('div', { class: 'cell-sub' }, `第 ${r.version} 版`)),
                     h('td', h('div', { class: 'cell-sub' }, `提出：${userLabel(r.requestedBy)}`), h('div', { class: 'cell-sub' }, `同意：${userLabel(r.approvedBy)}`)),
                     h('td', { class: 'cell-actions' }, r.pendingChangeId ? null : h('button', { type: 'button', class: 'btn btn-small', onclick: () => void toggle(r) }, r.enabled ? '申请停用' : '申请启用')),
@@ -142,7 +149,7 @@ export async function render(ctx: PageContext): Promise<void> {
       'li',
       { class: 'suggestion', 'data-change': c.id },
       h('div', { class: 'suggestion-head' }, h('strong', `${c.action === 'create' ? '新建' : '修改'}：${p.name}`), h('span', { class: 'tag' }, STATUS[c.status]), h('span', { class: 'cell-sub' }, `${userLabel(c.requestedBy)} 于 ${fmtDateTime(c.requestedAt)} 提出`)),
-      h('p', `${kind?.name ?? p.kind}；${processName(p.processKey)}${p.elementId ? ` / 环节 ${p.elementId}` : ''}；${LEVEL[p.level] ?? p.level}；${paramText(kind, p.params ?? {})}${p.enabled === false ? '；停用' : ''}`),
+      h('p', `${kind?.name ?? p.kind}；${processName(p.processKey)}${p.elementId ? ` / 环节：${stepName(p.processKey, p.elementId)}` : ''}；${LEVEL[p.level] ?? p.level}；${paramText(kind, p.params ?? {}, (id) => stepName(p.processKey, id))}${p.enabled === false ? '；停用' : ''}`),
       h('p', { class: 'cell-sub' }, `理由：${c.reason}`),
       c.status === 'pending'
         ? isCommittee && c.requestedBy !== user().user.id
