@@ -40,7 +40,9 @@ describe('E2E: every page as each role — 360 px without sideways scrolling, ax
     return problems;
   }
 
-  it('at 360 px wide (a small phone) no page is wider than the screen', async () => {
+  it('at 360 px wide (a small phone) no page is wider than the screen', async function () {
+    // A walk of every page as every role: it grows with the pages (a busy 2-core machine took over 120 s).
+    this.timeout(600_000);
     const problems = await walk(360, async (b) => {
       const { excess, culprits } = await overflow(b.page);
       return excess > 0 ? [`${excess} px too wide: ${culprits.join(', ')}`] : [];
@@ -48,7 +50,9 @@ describe('E2E: every page as each role — 360 px without sideways scrolling, ax
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 
-  it('at desktop width axe-core finds no serious or critical violation, and every page has its own title', async () => {
+  it('at desktop width axe-core finds no serious or critical violation, and every page has its own title', async function () {
+    // A walk of every page as every role: it grows with the pages (a busy 2-core machine took over 120 s).
+    this.timeout(600_000);
     const titles = new Map<string, string>();
     const problems = await walk(1366, async (b, user, path) => {
       const title = await b.page.title();
