@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertCc } from '../store/case-cc.ts';
 import { appendHistory } from '../store/history.ts';
+import { insertNotifications } from '../store/notifications.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import { listUsers } from '../store/org.ts';
 import type { CompiledDefinition } from './runtime.ts';
@@ -17,7 +18,8 @@ import type { CompiledDefinition } from './runtime.ts';
  * engine leaves the task, so a step held for 加签 copies on its last signature). Written in the
  * step's transaction, with a `case.cc` history row (`data.declared: true`); `case_cc.by` is
  * `system`. The applicant, unknown and disabled users are left out; a person who already has a
- * copy of the case keeps the first.
+ * copy of the case keeps the first. Each new recipient is told in-app (`case.cc`), naming the case
+ * number and subject, as a copy sent by hand is.
  */
 
 export const CC_USERS_PROPERTY = 'ccUsers';
@@ -53,7 +55,13 @@ export interface CcSource {
  * Copies the case to everyone the sources declare, in the step's transaction.
  * Usage: `await copyDeclared(trx, instance, declaredCcSources(def, history, start), actor, now)`.
  */
-export async function copyDeclared(trx: Knex.Transaction, instance: Pick<InstanceRow, 'id' | 'startedBy'>, sources: CcSource[], actor: string | null, now: number): Promise<string[]> {
+export async function copyDeclared(
+  trx: Knex.Transaction,
+  instance: Pick<InstanceRow, 'id' | 'startedBy' | 'businessKey' | 'caseNumber' | 'subject'>,
+  sources: CcSource[],
+  actor: string | null,
+  now: number,
+): Promise<string[]> {
   const all: string[] = [];
   for (const s of sources) {
     const userIds = await recipients(trx, s.properties, instance.startedBy);
@@ -61,6 +69,7 @@ export async function copyDeclared(trx: Knex.Transaction, instance: Pick<Instanc
     const fresh = await insertCc(trx, userIds.map((userId) => ({ id: randomUUID(), instanceId: instance.id, taskId: null, userId, by: DECLARED_CC_BY, comment, createdAt: now, readAt: null })));
     if (!fresh.length) continue;
     await appendHistory(trx, [{ instanceId: instance.id, type: 'case.cc', elementId: s.elementId, elementName: s.elementName, actor, at: now, data: { userIds: fresh, comment, declared: true } }]);
+    await insertNotifications(trx, fresh.map((userId) => ccNotice(instance, userId, s, comment, now)));
     all.push(...fresh);
   }
   return all;
@@ -79,4 +88,28 @@ export function declaredCcSources(def: CompiledDefinition, history: ReadonlyArra
     if (el && declaresCc(el.properties) && !out.some((s) => s.elementId === h.elementId)) out.push({ elementId: el.id, elementName: el.name ?? null, properties: el.properties });
   }
   return out;
+}
+
+/** The in-app notice of a declared copy: `抄送：…（常民防变〔2026〕0007号）` with the subject and why. */
+function ccNotice(
+  instance: Pick<InstanceRow, 'id' | 'businessKey' | 'caseNumber' | 'subject'>,
+  userId: string,
+  source: CcSource,
+  comment: string,
+  now: number,
+) {
+  const ref = instance.caseNumber || instance.businessKey;
+  return {
+    id: randomUUID(),
+    userId,
+    kind: 'case.cc',
+    level: 'info' as const,
+    title: `抄送：流程规定抄送给您${ref ? `（${ref}）` : ''}`,
+    body: `${instance.subject ? `“${instance.subject}”：` : ''}${comment}`,
+    taskId: null,
+    instanceId: instance.id,
+    dedupeKey: `case.cc:${instance.id}:${source.elementId ?? '-'}:${userId}`,
+    createdAt: now,
+    readAt: null,
+  };
 }

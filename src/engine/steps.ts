@@ -172,11 +172,11 @@ export class StepRunner {
     await this.o.db.transaction(async (trx) => {
       await runStatementsIn(trx, [...ctx.also, insertInstanceStmt(instance, state), ...effects.statements]);
       await init.hook?.(trx, { instance, tasks: effects.tasks });
+      // The case number comes from a counter row locked until commit: taken last, before only
+      // the writes that name it (the notices, the declared copies' notices; case-numbers.ts).
+      instance.caseNumber = await numberNewCase(trx, def, id, now);
       // 抄送 the process declares (ccUsers/ccGroups on the process or a task ended already).
       await copyDeclared(trx, instance, declaredCcSources(def, live.effects.history, true), init.by, now);
-      // The case number comes from a counter row locked until commit: taken last, before only
-      // the writes that name it (the notices; case-numbers.ts).
-      instance.caseNumber = await numberNewCase(trx, def, id, now);
       await init.numbered?.(trx, { instance, tasks: effects.tasks });
     });
     if (!live.isEnded) this.live.put(id, { live, version: 1, row: instance });

@@ -58,6 +58,12 @@ describe('API: the process-declared CC list (ccUsers, ccGroups)', () => {
     expect(mine[0].comment).to.contain('发起时抄送');
     expect(await ccOf('staff', id)).to.deep.equal([]);
     expect(await ccOf('leader', id)).to.deep.equal([]);
+    // And she is told, naming the case number and subject
+    const { caseNumber } = (await staff.get(`/api/process-instances/${id}`)).body;
+    const told = await s.db('notifications').where({ user_id: 'supervisor2', kind: 'case.cc', instance_id: id });
+    expect(told).to.have.length(1);
+    expect(told[0].title).to.contain(caseNumber);
+    expect(told[0].body).to.contain('调整值班表');
 
     // When legal completes 法律审核, which copies the leaders
     const task = (await legal.get(`/api/tasks?instance=${id}&candidate=me`)).body.items[0];
@@ -71,6 +77,7 @@ describe('API: the process-declared CC list (ccUsers, ccGroups)', () => {
       expect(copies[0].comment).to.contain('法律审核');
       expect((await (await s.login(leader)).get(`/api/process-instances/${id}`)).status).to.equal(200);
     }
+    expect(await s.db('notifications').where({ kind: 'case.cc', instance_id: id }).whereIn('user_id', ['leader', 'leader2'])).to.have.length(2);
     const rows = await s.db('history').where({ instance_id: id, type: 'case.cc' });
     expect(rows).to.have.length(2);
     expect(Number((await s.db('case_cc').where({ instance_id: id }).count({ n: '*' }).first())!.n)).to.equal(3);
