@@ -118,7 +118,8 @@ export async function reassignTask(
           kind: 'task.assigned',
           level: 'info',
           title: `转办：${task.name ?? '任务'}${caseRef({ caseNumber: label?.caseNumber, businessKey: task.businessKey })}`,
-          body: `${opts.by.displayName}将此任务转给您办理${comment ? `：${comment}` : ''}。`,
+          // The subject says which case it is, as every notice about a case does.
+          body: `${label?.subject ? `“${label.subject}”：` : ''}${opts.by.displayName}将此任务转给您办理${comment ? `：${comment}` : ''}。`,
           taskId: task.id,
           instanceId: task.instanceId,
           dedupeKey: `assign:${task.id}:${now}:${target.id}`,

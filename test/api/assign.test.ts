@@ -55,7 +55,7 @@ describe('API: handing a task to another candidate (转办)', () => {
     expect((await head.get('/api/tasks?assignee=me')).body.items.map((t: any) => t.id)).to.include(task.id);
     expect((await itc.get('/api/tasks?assignee=me')).body.items.map((t: any) => t.id)).to.not.include(task.id);
     const note = (await head.get('/api/notifications')).body.items.find((n: any) => n.kind === 'task.assigned');
-    expect(note).to.include({ title: '转办：信息中心受理维修（常民防修〔2026〕0001号）', body: '孙网将此任务转给您办理：需更换 USB Key，请主任审批。', taskId: task.id });
+    expect(note).to.include({ title: '转办：信息中心受理维修（常民防修〔2026〕0001号）', body: '“故障报修：USB Key 无法识别，无法登录”：孙网将此任务转给您办理：需更换 USB Key，请主任审批。', taskId: task.id });
     const history = (await (await as('supervisor')).get(`/api/process-instances/${started.body.id}`)).body.history;
     const assigned = history.find((h: any) => h.type === 'task.assigned');
     expect(assigned).to.deep.include({ actor: 'itc', data: { to: 'itc-head', comment: '需更换 USB Key，请主任审批' } });
